@@ -1,0 +1,166 @@
+import { randomInt } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel, SocketModeReceiver, webApi, type Logger } from '@slack/bolt';
+import { ConsoleLogger } from '@slack/logger';
+import type { Config } from './config';
+import type { Clock } from './domain/ports';
+import { SlackNotifier } from './slack/notifier';
+import { registerListeners } from './slack/listeners';
+import { answerHealth, HEALTH_PATH, SlackHttpReceiver, type HealthCheck } from './slack/receiver';
+import { KeyvRotationStore } from './store/keyv-rotation-store';
+import { openKeyv } from './store/keyv-factory';
+import type { ListenerDeps } from './slack/deps';
+
+export interface BotOptions {
+  clock?: Clock;
+  logger?: Logger;
+  randomIndex?: (exclusiveMax: number) => number;
+  /** Tests shorten the Web client's retries (its default keeps trying for about 30 minutes). */
+  retryConfig?: webApi.RetryOptions;
+}
+
+export interface RunningBot {
+  /** The HTTP port actually bound (useful when PORT is 0). */
+  port: number;
+  mode: 'http' | 'socket';
+  /** Stops taking work, lets what is in flight finish, then closes the store. */
+  stop(): Promise<void>;
+}
+
+const LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
+const STORE_PING_TIMEOUT_MS = 2000;
+/** How long shutdown waits for listeners still running; a container manager kills us at about 10 s. */
+const DRAIN_TIMEOUT_MS = 8000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Checks the bot token once, quickly, before anything else starts: a wrong
+ * token or an unreachable SLACK_API_URL is a start-up error within seconds, not
+ * after the Web client's half hour of retries. The App is then given the ids,
+ * so it makes no auth.test call of its own.
+ */
+async function verifyBotToken(config: Config, logger: Logger): Promise<{ botId: string; botUserId: string }> {
+  const client = new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger,
+    retryConfig: { retries: 2, factor: 1, minTimeout: 500, maxTimeout: 1000 },
+  });
+  const result = await client.auth.test();
+  return { botId: result.bot_id ?? '', botUserId: result.user_id ?? '' };
+}
+
+function drain(inFlight: Set<Promise<unknown>>, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      logger.warn(`Stopping with ${inFlight.size} request(s) still running after ${DRAIN_TIMEOUT_MS} ms`);
+      resolve();
+    }, DRAIN_TIMEOUT_MS);
+  });
+  return Promise.race([Promise.allSettled([...inFlight]).then(() => undefined), timeout]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
+/** Builds and starts the whole bot from a checked configuration. */
+export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
+  const logger = options.logger ?? new ConsoleLogger();
+  logger.setLevel(LOG_LEVELS[config.logLevel]);
+  const clock = options.clock ?? { now: () => new Date() };
+
+  const identity = await verifyBotToken(config, logger);
+  const store = new KeyvRotationStore(openKeyv(config.storeUrl));
+  const health: HealthCheck = async () => {
+    try {
+      await withTimeout(store.ping(), STORE_PING_TIMEOUT_MS, 'The store');
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: `store unavailable: ${(error as Error).message}` };
+    }
+  };
+
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    // Rate limits and 5xx are retried, but not for the client's default half hour:
+    // a person is waiting on most of these calls.
+    retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+  };
+  const receiver = config.slack.appToken
+    ? new SocketModeReceiver({
+        appToken: config.slack.appToken,
+        logger,
+        customRoutes: [{ path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => void answerHealth(health, res) }],
+        installerOptions: { port: config.port, clientOptions },
+      })
+    : new SlackHttpReceiver({ signingSecret: config.slack.signingSecret as string, logger, health });
+
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger,
+    clientOptions,
+    ...identity,
+  });
+
+  // Every request's listeners, tracked so shutdown can wait for them.
+  const inFlight = new Set<Promise<unknown>>();
+  app.use(async ({ next }) => {
+    const running = next();
+    inFlight.add(running);
+    try {
+      await running;
+    } finally {
+      inFlight.delete(running);
+    }
+  });
+  app.error(async (error) => {
+    logger.error(`Unhandled error in a listener: ${error.message}`);
+  });
+
+  const policy = { calendar: config.calendar, leadBusinessDays: config.leadBusinessDays };
+  const messageContext = { policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}) };
+  const notifier = new SlackNotifier(app.client, messageContext, logger);
+  const deps: ListenerDeps = {
+    config,
+    store,
+    clock,
+    requests: { store, notifier, clock, policy, logger, randomIndex: options.randomIndex ?? randomInt },
+    messageContext: () => ({ ...messageContext, now: clock.now() }),
+  };
+  registerListeners(app, deps);
+
+  let port = config.port;
+  try {
+    if (receiver instanceof SlackHttpReceiver) {
+      const server = await receiver.start(config.port);
+      port = (server.address() as AddressInfo).port;
+    } else {
+      await app.start();
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  logger.info(`wfi-rotate is running (${receiver instanceof SlackHttpReceiver ? 'HTTP' : 'Socket Mode'}, port ${port})`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    mode: receiver instanceof SlackHttpReceiver ? 'http' : 'socket',
+    stop() {
+      stopping ??= (async () => {
+        await (receiver instanceof SlackHttpReceiver ? receiver.stop() : app.stop());
+        await drain(inFlight, logger);
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

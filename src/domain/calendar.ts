@@ -1,0 +1,99 @@
+import { addDays, format, isWeekend } from 'date-fns';
+import { TZDate, tz } from '@date-fns/tz';
+
+/**
+ * Calendar dates are `YYYY-MM-DD` strings: a policy deadline is a day, not an
+ * instant, so it carries no time zone. "Today" is derived from an instant in
+ * the configured zone (`todayIn`); everything after that is plain calendar math.
+ */
+export type CalendarDate = string;
+
+export interface BusinessCalendar {
+  /** IANA zone in which "today" and reminder hours are read. */
+  timeZone: string;
+  /** Dates that are not business days, besides Saturdays and Sundays. */
+  holidays: ReadonlySet<CalendarDate>;
+}
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isCalendarDate(value: string): value is CalendarDate {
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return false;
+  const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+// Calendar arithmetic runs on midnight UTC so that no zone offset or DST change
+// can move a date; the configured zone only matters when reading "today".
+function toUtcDate(date: CalendarDate): TZDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new TZDate(y, m - 1, d, 'UTC');
+}
+
+function fromUtcDate(date: Date): CalendarDate {
+  return format(date, 'yyyy-MM-dd', { in: tz('UTC') });
+}
+
+export function addCalendarDays(date: CalendarDate, days: number): CalendarDate {
+  return fromUtcDate(addDays(toUtcDate(date), days));
+}
+
+/** The calendar date that `now` falls on in the calendar's zone. */
+export function todayIn(calendar: Pick<BusinessCalendar, 'timeZone'>, now: Date): CalendarDate {
+  return format(now, 'yyyy-MM-dd', { in: tz(calendar.timeZone) });
+}
+
+export function isBusinessDay(date: CalendarDate, calendar: BusinessCalendar): boolean {
+  return !isWeekend(toUtcDate(date)) && !calendar.holidays.has(date);
+}
+
+/** The date itself when it is a business day, else the closest business day before it. */
+export function businessDayOnOrBefore(date: CalendarDate, calendar: BusinessCalendar): CalendarDate {
+  let day = date;
+  while (!isBusinessDay(day, calendar)) day = addCalendarDays(day, -1);
+  return day;
+}
+
+/** The date itself when it is a business day, else the closest business day after it. */
+export function businessDayOnOrAfter(date: CalendarDate, calendar: BusinessCalendar): CalendarDate {
+  let day = date;
+  while (!isBusinessDay(day, calendar)) day = addCalendarDays(day, 1);
+  return day;
+}
+
+/** Moves `count` business days back (negative: forward) from a date, skipping weekends and holidays. */
+export function subtractBusinessDays(date: CalendarDate, count: number, calendar: BusinessCalendar): CalendarDate {
+  const step = count >= 0 ? -1 : 1;
+  let day = date;
+  for (let moved = 0; moved < Math.abs(count); moved += 1) {
+    day = addCalendarDays(day, step);
+    while (!isBusinessDay(day, calendar)) day = addCalendarDays(day, step);
+  }
+  return day;
+}
+
+/**
+ * Business days in the half-open range (from, to]: how many working days are
+ * left from `from` until `to`, counting `to` itself. Negative when `to` is
+ * before `from` (the days already past).
+ */
+export function businessDaysBetween(from: CalendarDate, to: CalendarDate, calendar: BusinessCalendar): number {
+  if (to === from) return 0;
+  const [start, end, sign] = from < to ? [from, to, 1] : [to, from, -1];
+  let count = 0;
+  for (let day = addCalendarDays(start, 1); day <= end; day = addCalendarDays(day, 1)) {
+    if (isBusinessDay(day, calendar)) count += 1;
+  }
+  return sign * count;
+}
+
+/**
+ * The last day the vendor's service request may be opened: the deadline moved
+ * back to a business day (the vendor works business days), then `leadDays`
+ * business days earlier. Never lenient: a Saturday deadline counts from Friday.
+ */
+export function submitByDate(deadline: CalendarDate, leadDays: number, calendar: BusinessCalendar): CalendarDate {
+  return subtractBusinessDays(businessDayOnOrBefore(deadline, calendar), leadDays, calendar);
+}

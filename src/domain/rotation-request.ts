@@ -1,0 +1,83 @@
+import { addCalendarDays, isCalendarDate, type CalendarDate } from './calendar';
+import { normaliseInstanceUrl } from './instance-url';
+import { ENVIRONMENT_TYPES, type EnvironmentType, type RotationRequest } from './rotation';
+import { looksLikeSecret, SECRET_REFUSAL } from './secret-detector';
+
+/** What a person entered, before validation: every field may be missing or wrong. */
+export interface RawRotationRequest {
+  instanceUrl?: string;
+  environmentType?: string;
+  deadline?: string;
+  channelId?: string;
+  attendeeIds?: string[];
+  notes?: string;
+}
+
+export type RequestField = keyof RawRotationRequest;
+export type FieldErrors = Partial<Record<RequestField, string>>;
+
+export type RequestValidation = { ok: true; request: RotationRequest } | { ok: false; errors: FieldErrors };
+
+export const LIMITS = {
+  notes: 2000,
+  attendees: 20,
+  /** A deadline further out than this is almost certainly a typo in the year. */
+  deadlineYearsAhead: 3,
+} as const;
+
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+
+function isEnvironmentType(value: string): value is EnvironmentType {
+  return (ENVIRONMENT_TYPES as readonly string[]).includes(value);
+}
+
+function deadlineError(deadline: string | undefined, today: CalendarDate): string | undefined {
+  if (!deadline) return 'Pick the deadline from your security policy';
+  if (!isCalendarDate(deadline)) return 'Enter the deadline as a date (YYYY-MM-DD)';
+  if (deadline <= today) return `The deadline must be a future date (today is ${today})`;
+  const latest = addCalendarDays(today, Math.round(LIMITS.deadlineYearsAhead * 365.25));
+  if (deadline > latest) return `The deadline is more than ${LIMITS.deadlineYearsAhead} years away; check the year`;
+  return undefined;
+}
+
+/** Checks a request field by field, so each error can be shown on its own field. */
+export function validateRotationRequest(
+  raw: RawRotationRequest,
+  context: { instanceDomain: string; today: CalendarDate },
+): RequestValidation {
+  const errors: FieldErrors = {};
+
+  const url = normaliseInstanceUrl(raw.instanceUrl ?? '', context.instanceDomain);
+  if (!url.ok) errors.instanceUrl = url.error;
+
+  const environmentType = raw.environmentType ?? 'Production';
+  if (!isEnvironmentType(environmentType)) errors.environmentType = `Choose one of: ${ENVIRONMENT_TYPES.join(', ')}`;
+
+  const deadline = deadlineError(raw.deadline, context.today);
+  if (deadline) errors.deadline = deadline;
+
+  if (!raw.channelId || !CHANNEL_ID.test(raw.channelId)) errors.channelId = 'Choose the channel for reminders';
+
+  const attendeeIds = raw.attendeeIds ?? [];
+  if (attendeeIds.length === 0) errors.attendeeIds = 'Choose at least one person to attend the handoff meeting';
+  else if (attendeeIds.length > LIMITS.attendees) errors.attendeeIds = `Choose at most ${LIMITS.attendees} people`;
+  else if (!attendeeIds.every((id) => USER_ID.test(id))) errors.attendeeIds = 'Choose people from the workspace';
+
+  const notes = raw.notes?.trim() ?? '';
+  if (notes.length > LIMITS.notes) errors.notes = `Notes may be at most ${LIMITS.notes} characters (${notes.length} now)`;
+  else if (looksLikeSecret(notes)) errors.notes = SECRET_REFUSAL;
+
+  if (!url.ok || Object.keys(errors).length > 0 || !isEnvironmentType(environmentType)) return { ok: false, errors };
+  return {
+    ok: true,
+    request: {
+      instanceUrl: url.url,
+      environmentType,
+      deadline: raw.deadline as CalendarDate,
+      channelId: raw.channelId as string,
+      attendeeIds: [...new Set(attendeeIds)],
+      ...(notes ? { notes } : {}),
+    },
+  };
+}

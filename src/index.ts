@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from './config';
+import { slackErrorCode } from './slack/notifier';
+import { UnsupportedStoreError } from './store/keyv-factory';
+import { startBot } from './bot';
+
+/** Start-up failures a person can fix, as one readable message: never a stack trace. */
+function explainStartupFailure(error: unknown): string | undefined {
+  if (error instanceof ConfigError) return error.message;
+  if (error instanceof UnsupportedStoreError) return `wfi-rotate cannot start: ${error.message}`;
+  const slackError = slackErrorCode(error);
+  if (slackError === 'invalid_auth' || slackError === 'not_authed' || slackError === 'account_inactive') {
+    return `wfi-rotate cannot start: Slack refused SLACK_BOT_TOKEN (${slackError}). Copy the Bot User OAuth Token again from OAuth & Permissions.`;
+  }
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'slack_webapi_request_error') {
+    return `wfi-rotate cannot start: Slack could not be reached at SLACK_API_URL (${(error as Error).message}).`;
+  }
+  if (code === 'EADDRINUSE') return 'wfi-rotate cannot start: PORT is already in use by another program. Set PORT to a free port.';
+  if (code === 'EACCES') return 'wfi-rotate cannot start: permission denied (PORT below 1024, or the STORE_URL path is not writable).';
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  const bot = await startBot(loadConfig());
+  let signalled = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
+    console.log(`${signal} received: finishing the work in flight, then stopping`);
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`Shutdown did not complete cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  const explained = explainStartupFailure(error);
+  console.error(explained ?? `wfi-rotate could not start: ${(error as Error)?.message ?? String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,54 @@
+import type { App, SlashCommand } from '@slack/bolt';
+import { parseRotationId } from '../../domain/rotation';
+import type { ListenerDeps } from '../deps';
+import { COMMAND } from '../ids';
+import { buildComingSoon, buildHelp, buildNotFound, buildRotationStatus } from '../views/command-replies';
+import { buildRequestModal } from '../views/request-modal';
+
+/** A channel the conversation picker can preselect: public or private channels, not DMs. */
+function defaultChannel(deps: ListenerDeps, command: SlashCommand): string | undefined {
+  if (deps.config.reminderChannelId) return deps.config.reminderChannelId;
+  return /^[CG]/.test(command.channel_id) ? command.channel_id : undefined;
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.command(COMMAND, async ({ command, ack, client, respond, logger }) => {
+    const [subcommand = '', ...args] = command.text.trim().split(/\s+/);
+    switch (subcommand.toLowerCase()) {
+      case '': {
+        // Ack first and open the modal straight after: the trigger_id dies 3 s
+        // after the click, so nothing slow may come between.
+        await ack();
+        try {
+          await client.views.open({
+            trigger_id: command.trigger_id,
+            view: buildRequestModal({
+              requesterId: command.user_id,
+              channelId: defaultChannel(deps, command),
+              instanceDomain: deps.config.instanceDomain,
+            }),
+          });
+        } catch (error) {
+          logger.error(`views.open failed: ${(error as Error).message}`);
+          await respond({ response_type: 'ephemeral', text: 'The request form could not be opened. Please run the command again.' });
+        }
+        return;
+      }
+      case 'status': {
+        await ack();
+        const idText = args.join(' ');
+        const id = parseRotationId(idText);
+        const rotation = id ? await deps.store.get(id) : undefined;
+        const reply = rotation ? buildRotationStatus(rotation, deps.messageContext()) : buildNotFound(idText || '(none)');
+        await respond({ response_type: 'ephemeral', ...reply });
+        return;
+      }
+      case 'list':
+        await ack({ response_type: 'ephemeral', ...buildComingSoon('list') });
+        return;
+      default:
+        // `help`, and anything unrecognised: usage is the useful answer to both.
+        await ack({ response_type: 'ephemeral', ...buildHelp() });
+    }
+  });
+}

@@ -1,0 +1,40 @@
+import type { App } from '@slack/bolt';
+import { todayIn } from '../../domain/calendar';
+import { validateRotationRequest } from '../../domain/rotation-request';
+import { announceRotation, saveNewRotation } from '../../services/request-rotation';
+import type { ListenerDeps } from '../deps';
+import { REQUEST_BLOCKS, REQUEST_MODAL } from '../ids';
+import { parseRequestForm, toBlockErrors } from '../parse/request-form';
+
+export const STORE_FAILURE_MESSAGE =
+  'The request could not be saved (the bot cannot reach its store). Nothing was saved; please try again in a minute.';
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.view(REQUEST_MODAL, async ({ ack, body, view, logger }) => {
+    const now = deps.clock.now();
+    const result = validateRotationRequest(parseRequestForm(view.state.values), {
+      instanceDomain: deps.config.instanceDomain,
+      today: todayIn(deps.config.calendar, now),
+    });
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: toBlockErrors(result.errors) });
+      return;
+    }
+    // Saved before the modal closes, so a store failure is shown in the form
+    // (with everything the person typed still there) instead of being lost.
+    let rotation;
+    try {
+      rotation = await saveNewRotation(deps.requests, result.request, body.user.id);
+    } catch (error) {
+      logger.error(`Could not save a rotation request: ${(error as Error).message}`);
+      await ack({ response_action: 'errors', errors: { [REQUEST_BLOCKS.instanceUrl]: STORE_FAILURE_MESSAGE } });
+      return;
+    }
+    await ack();
+    try {
+      await announceRotation(deps.requests, rotation);
+    } catch (error) {
+      logger.error(`Rotation ${rotation.id} is saved but its message could not be posted: ${(error as Error).message}`);
+    }
+  });
+}

@@ -1,0 +1,150 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  HTTPModuleFunctions as httpFunc,
+  HTTPResponseAck,
+  type App,
+  type Logger,
+  type Receiver,
+  type ReceiverEvent,
+} from '@slack/bolt';
+
+export const EVENTS_PATH = '/slack/events';
+export const HEALTH_PATH = '/healthz';
+
+/** Slack's payloads are a few kB; a modal's state stays far below this. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export type HealthCheck = () => Promise<{ ok: true } | { ok: false; reason: string }>;
+
+export async function answerHealth(check: HealthCheck, res: ServerResponse): Promise<void> {
+  const health = await check().catch((error: unknown) => ({ ok: false as const, reason: String(error) }));
+  res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(health.ok ? { status: 'ok' } : { status: 'unavailable', reason: health.reason }));
+}
+
+/**
+ * Bolt's HTTP receiver, rebuilt from Bolt's own request functions with two
+ * defaults of 5.1 changed (see `shared/stack-notes.md`):
+ * - a signed body that parses to `null` (or any non-object) is answered 400
+ *   instead of reaching `body.ssl_check` and crashing the process;
+ * - a request no listener acknowledges (an unknown action, `view_closed`) is
+ *   answered as soon as the listeners are done, not after 3001 ms, which is
+ *   past Slack's 3-second window.
+ * Signature and timestamp checks, url_verification and ssl_check stay Bolt's.
+ */
+export class SlackHttpReceiver implements Receiver {
+  private app?: App;
+  private server?: Server;
+
+  constructor(
+    private readonly options: { signingSecret: string; logger: Logger; health: HealthCheck },
+  ) {}
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  start(port: number): Promise<Server> {
+    const server = createServer((req, res) => this.route(req, res));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
+  }
+
+  /** Stops taking connections and waits for the open ones to finish. */
+  stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = undefined;
+    return new Promise((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      // Keep-alive sockets with no request in flight would hold close() open.
+      server.closeIdleConnections();
+    });
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === EVENTS_PATH && req.method === 'POST') {
+      void this.handleSlackRequest(req, res);
+    } else if (path === HEALTH_PATH && req.method === 'GET') {
+      void answerHealth(this.options.health, res);
+    } else {
+      httpFunc.buildNoBodyResponse(res, 404);
+    }
+  }
+
+  private async handleSlackRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { logger } = this.options;
+    let buffered;
+    try {
+      buffered = await httpFunc.parseAndVerifyHTTPRequest(
+        { enabled: true, signingSecret: this.options.signingSecret, bodyLimit: BODY_LIMIT_BYTES },
+        req,
+      );
+    } catch (error) {
+      if (httpFunc.isRawBodyError(error) && (error.type === 'entity.too.large' || error.statusCode === 413)) {
+        logger.warn('Refused a request body over the size limit');
+        httpFunc.buildNoBodyResponse(res, 413);
+        return;
+      }
+      logger.warn(`Refused a request that failed verification: ${(error as Error).message}`);
+      httpFunc.buildNoBodyResponse(res, 401);
+      return;
+    }
+
+    let body: unknown;
+    try {
+      body = httpFunc.parseHTTPRequestBody(buffered);
+    } catch {
+      logger.warn('Refused a signed request whose body could not be parsed');
+      httpFunc.buildNoBodyResponse(res, 400);
+      return;
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      logger.warn('Refused a signed request whose payload is not an object');
+      httpFunc.buildNoBodyResponse(res, 400);
+      return;
+    }
+    const fields = body as Record<string, unknown>;
+    if (fields.ssl_check === '1') return httpFunc.buildSSLCheckResponse(res);
+    if (fields.type === 'url_verification') return httpFunc.buildUrlVerificationResponse(res, fields);
+
+    const responseAck = new HTTPResponseAck({
+      logger,
+      processBeforeResponse: false,
+      httpRequest: buffered,
+      httpRequestBody: fields,
+      httpResponse: res,
+    });
+    const boundAck = responseAck.bind();
+    let acknowledged = false;
+    const ack: ReceiverEvent['ack'] = async (response) => {
+      acknowledged = true;
+      await boundAck(response);
+    };
+    const event: ReceiverEvent = {
+      body: fields,
+      ack,
+      retryNum: httpFunc.extractRetryNumFromHTTPRequest(req),
+      retryReason: httpFunc.extractRetryReasonFromHTTPRequest(req),
+    };
+    try {
+      await this.app?.processEvent(event);
+      if (!acknowledged) {
+        logger.debug('No listener acknowledged the request; answering 200 at once');
+        await ack(undefined);
+      }
+    } catch (error) {
+      // Listener errors reach app.error and do not arrive here; what does is
+      // Bolt failing before any listener ran. Slack is answered either way.
+      logger.error(`Could not process a Slack request: ${(error as Error).message}`);
+      if (!acknowledged) await ack(undefined);
+    }
+  }
+}
