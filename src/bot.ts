@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver, webApi, type Logger } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import type { Config } from './config';
-import type { Clock } from './domain/ports';
+import type { Clock, RotationStore } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
 import { answerHealth, HEALTH_PATH, SlackHttpReceiver, type HealthCheck } from './slack/receiver';
@@ -15,9 +15,13 @@ export interface BotOptions {
   clock?: Clock;
   logger?: Logger;
   randomIndex?: (exclusiveMax: number) => number;
+  /** Replaces the store STORE_URL names (tests use it to simulate an outage). */
+  store?: RotationStore;
   /** Tests shorten the Web client's retries (its default keeps trying for about 30 minutes). */
   retryConfig?: webApi.RetryOptions;
 }
+
+export class StoreUnavailableError extends Error {}
 
 export interface RunningBot {
   /** The HTTP port actually bound (useful when PORT is 0). */
@@ -76,7 +80,14 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const clock = options.clock ?? { now: () => new Date() };
 
   const identity = await verifyBotToken(config, logger);
-  const store = new KeyvRotationStore(openKeyv(config.storeUrl));
+  const store =
+    options.store ?? new KeyvRotationStore(openKeyv(config.storeUrl, (error) => logger.warn(`Store error: ${error.message}`)));
+  try {
+    await withTimeout(store.ping(), STORE_PING_TIMEOUT_MS, 'The store');
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw new StoreUnavailableError(`STORE_URL could not be opened: ${(error as Error).message}`);
+  }
   const health: HealthCheck = async () => {
     try {
       await withTimeout(store.ping(), STORE_PING_TIMEOUT_MS, 'The store');

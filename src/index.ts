@@ -2,12 +2,12 @@
 import { ConfigError, loadConfig } from './config';
 import { slackErrorCode } from './slack/notifier';
 import { UnsupportedStoreError } from './store/keyv-factory';
-import { startBot } from './bot';
+import { startBot, StoreUnavailableError } from './bot';
 
 /** Start-up failures a person can fix, as one readable message: never a stack trace. */
 function explainStartupFailure(error: unknown): string | undefined {
   if (error instanceof ConfigError) return error.message;
-  if (error instanceof UnsupportedStoreError) return `wfi-rotate cannot start: ${error.message}`;
+  if (error instanceof UnsupportedStoreError || error instanceof StoreUnavailableError) return `wfi-rotate cannot start: ${error.message}`;
   const slackError = slackErrorCode(error);
   if (slackError === 'invalid_auth' || slackError === 'not_authed' || slackError === 'account_inactive') {
     return `wfi-rotate cannot start: Slack refused SLACK_BOT_TOKEN (${slackError}). Copy the Bot User OAuth Token again from OAuth & Permissions.`;

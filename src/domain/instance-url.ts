@@ -16,7 +16,8 @@ export function normaliseInstanceUrl(input: string, instanceDomain: string): Ins
   if (text.length > MAX_INSTANCE_URL_LENGTH) {
     return { ok: false, error: `The URL is longer than ${MAX_INSTANCE_URL_LENGTH} characters; enter only ${example}` };
   }
-  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`;
+  // A colon followed by a digit is a port (`acme.wfi.pega.com:443`), not the end of a scheme.
+  const withScheme = /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);

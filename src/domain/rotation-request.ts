@@ -59,7 +59,8 @@ export function validateRotationRequest(
 
   if (!raw.channelId || !CHANNEL_ID.test(raw.channelId)) errors.channelId = 'Choose the channel for reminders';
 
-  const attendeeIds = raw.attendeeIds ?? [];
+  // De-duplicated first, so the limit counts people, not repeated picks.
+  const attendeeIds = [...new Set(raw.attendeeIds ?? [])];
   if (attendeeIds.length === 0) errors.attendeeIds = 'Choose at least one person to attend the handoff meeting';
   else if (attendeeIds.length > LIMITS.attendees) errors.attendeeIds = `Choose at most ${LIMITS.attendees} people`;
   else if (!attendeeIds.every((id) => USER_ID.test(id))) errors.attendeeIds = 'Choose people from the workspace';
@@ -76,7 +77,7 @@ export function validateRotationRequest(
       environmentType,
       deadline: raw.deadline as CalendarDate,
       channelId: raw.channelId as string,
-      attendeeIds: [...new Set(attendeeIds)],
+      attendeeIds,
       ...(notes ? { notes } : {}),
     },
   };

@@ -83,9 +83,11 @@ export interface LeadTime {
  */
 export function leadTime(deadline: CalendarDate, today: CalendarDate, policy: LeadTimePolicy): LeadTime {
   const submitBy = submitByDate(deadline, policy.leadBusinessDays, policy.calendar);
-  const businessDaysLeft = businessDaysBetween(today, submitBy, policy.calendar);
   const lateByBusinessDays =
     today > submitBy ? businessDaysBetween(submitBy, businessDayOnOrAfter(today, policy.calendar), policy.calendar) : 0;
+  // Once past, count from the next business day like the late marker does: on the weekend after a
+  // Friday submit-by there are no business days in between, yet the request is overdue, not "due today".
+  const businessDaysLeft = today > submitBy ? -lateByBusinessDays : businessDaysBetween(today, submitBy, policy.calendar);
   return { submitBy, businessDaysLeft, lateByBusinessDays };
 }
 

@@ -3,9 +3,13 @@
  * never written down in chat; free text that looks like a secret is refused
  * before it is stored or echoed anywhere.
  */
-const ASSIGNMENT = /\b(?:client[\s_-]?secret|secret|password|passwd|pwd)\s*[:=]\s*\S/i;
+// Preceded by no letter or digit rather than `\b`, since `_` is a word character and `db_password=…` or
+// `WFI_CLIENT_SECRET=…` must match too; the optional quote covers JSON and YAML keys (`"client_secret": "…"`).
+const ASSIGNMENT = /(?<![A-Za-z0-9])(?:client[\s_-]?secret|secret|password|passwd|pwd)["']?\s*[:=]\s*\S/i;
 const TOKEN_CHARS = /^[A-Za-z0-9+/=_-]{24,}$/;
-const SLACK_ID = /^[UWBCDGSTEF][A-Z0-9]{8,}$/;
+// Slack IDs are about 9 to 11 characters; bounded so that an upper-case hex or base32 secret that starts
+// with one of these letters does not pass as an ID.
+const SLACK_ID = /^[UWBCDGSTEF][A-Z0-9]{8,20}$/;
 const CASE_NUMBER = /^[A-Z]{1,6}-?\d{4,}$/;
 // Characters that commonly wrap a pasted value in prose: quotes, brackets, punctuation.
 const WRAPPING = /^[("'`[{<]+|[)"'`\]}>.,;:!?]+$/g;

@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadPolicyConfig } from '../config';
+import { businessDayOnOrBefore, isCalendarDate, todayIn, type CalendarDate } from '../domain/calendar';
+import { ENVIRONMENT_TYPES, leadTime, type EnvironmentType, type LeadTimePolicy } from '../domain/rotation';
+import { validateRotationRequest, type RequestField } from '../domain/rotation-request';
+import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../domain/service-request';
+
+/** What the preview shows: a request that already passed validation, and the day it would be made. */
+export interface PreviewInput {
+  /** Normalised by `validateRotationRequest`. */
+  instanceUrl: string;
+  environmentType: EnvironmentType;
+  deadline: CalendarDate;
+  today: CalendarDate;
+  policy: LeadTimePolicy;
+}
+
+export const USAGE = `Usage: wfi-rotate-preview --url URL --deadline YYYY-MM-DD [options]
+
+Prints the vendor's service request for rotating the Workforce Intelligence
+client secret, and the date by which it must be submitted. Offline: nothing is
+sent to Slack or to the vendor, and no Slack token is needed.
+
+Options:
+  --url URL              the instance URL, e.g. https://acme.wfi.pega.com
+  --deadline YYYY-MM-DD  the deadline from your security policy
+  --environment TYPE     ${ENVIRONMENT_TYPES.join(' | ')} (default: Production)
+  --today YYYY-MM-DD     the day the request would be made (default: today in WFI_TIMEZONE)
+  -h, --help             show this help
+
+Environment: WFI_TIMEZONE, WFI_HOLIDAYS, WFI_LEAD_BUSINESS_DAYS and
+WFI_INSTANCE_DOMAIN, as for the bot (see README.md, "Configuration").
+
+Exit status: 0 preview printed, 2 bad option or configuration.
+`;
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** "Friday 2026-03-06": the weekday makes a wrong year or a weekend deadline obvious at a glance. */
+export function withWeekday(date: CalendarDate): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return `${WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]} ${date}`;
+}
+
+const businessDays = (count: number) => `${count} business day${count === 1 ? '' : 's'}`;
+
+/** The same three answers as the Slack message: days left, due today, or late. */
+function standing(input: PreviewInput, submitBy: CalendarDate): string {
+  const { businessDaysLeft, lateByBusinessDays } = leadTime(input.deadline, input.today, input.policy);
+  if (lateByBusinessDays > 0) {
+    return (
+      `LATE by ${businessDays(lateByBusinessDays)}: a request made today is after its submit-by date ` +
+      `(${withWeekday(submitBy)}), ${businessDays(lateByBusinessDays)} short of the vendor's ` +
+      `${input.policy.leadBusinessDays}-business-day lead time. ` +
+      'Open the portal request today and mention the policy deadline to the vendor.'
+    );
+  }
+  if (businessDaysLeft === 0) return 'due today: open the portal request today';
+  return `${businessDays(businessDaysLeft)} left until submit-by`;
+}
+
+function table(rows: ReadonlyArray<readonly [string, string]>): string[] {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}`);
+}
+
+/** The whole preview as plain text. Pure: the day and the policy come in as arguments. */
+export function renderPreview(input: PreviewInput): string {
+  const { calendar, leadBusinessDays } = input.policy;
+  const { submitBy } = leadTime(input.deadline, input.today, input.policy);
+  const countedFrom = businessDayOnOrBefore(input.deadline, calendar);
+  const deadline =
+    countedFrom === input.deadline
+      ? withWeekday(input.deadline)
+      : `${withWeekday(input.deadline)} (not a business day: counted from ${withWeekday(countedFrom)})`;
+  const holidays = calendar.holidays.size;
+
+  const sections: string[][] = [
+    [
+      'WFI client secret rotation: preview',
+      '',
+      ...table([
+        ['Instance URL', input.instanceUrl],
+        ['Environment type', input.environmentType],
+        ['Policy deadline', deadline],
+        ['Submit by', `${withWeekday(submitBy)} (${businessDays(leadBusinessDays)} before the deadline)`],
+        ['Today', withWeekday(input.today)],
+        ['Time left', standing(input, submitBy)],
+      ]),
+      `(Business days: Monday to Friday in ${calendar.timeZone}` +
+        `${holidays > 0 ? `, minus ${holidays} holiday${holidays === 1 ? '' : 's'} from WFI_HOLIDAYS` : ''}.)`,
+    ],
+    // The reminder schedule goes here, between the dates it is computed from
+    // and the portal request, once the domain has a reminder plan.
+    [
+      "Service request for the vendor's portal (copy each value into the field of the same name):",
+      ...buildServiceRequest(input).map((field) => `  ${field.tab} tab · ${field.label}: ${field.value}`),
+    ],
+    ['Steps in the portal:', ...PORTAL_STEPS.map((step, i) => `  ${i + 1}. ${step}`)],
+    [PORTAL_NOTES, 'The new secret is handed over in the meeting: never paste it in Slack or in the portal request.'],
+  ];
+  return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
+
+export interface PreviewIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: PreviewIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+const OPTION_OF: Record<RequestField, string> = {
+  instanceUrl: '--url',
+  environmentType: '--environment',
+  deadline: '--deadline',
+  // The CLI fills these with placeholders; named anyway so a future check cannot fail silently.
+  channelId: 'channel',
+  attendeeIds: 'attendees',
+  notes: 'notes',
+};
+
+/** Accepts `production` as well as `Production`; anything else is left for validation to name. */
+function environmentOption(value: string | undefined): string | undefined {
+  return ENVIRONMENT_TYPES.find((type) => type.toLowerCase() === value?.trim().toLowerCase()) ?? value;
+}
+
+/**
+ * The command line: parses, loads the policy from the environment, validates
+ * like the request modal and prints. Returns the exit code instead of exiting,
+ * so tests can run it in-process. `env` defaults to the process environment
+ * inside `loadPolicyConfig`, the only place that reads it.
+ */
+export function main(
+  argv: readonly string[],
+  env?: Record<string, string | undefined>,
+  now: Date = new Date(),
+  io: PreviewIo = processIo,
+): number {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        url: { type: 'string' },
+        deadline: { type: 'string' },
+        environment: { type: 'string' },
+        today: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+
+  let policy;
+  try {
+    policy = loadPolicyConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`${error.message}\n`);
+    return 2;
+  }
+
+  if (values.today !== undefined && !isCalendarDate(values.today)) {
+    io.stderr(`--today: Enter the date as YYYY-MM-DD (got "${values.today}")\n`);
+    return 2;
+  }
+  const today = values.today ?? todayIn(policy.calendar, now);
+
+  const result = validateRotationRequest(
+    {
+      instanceUrl: values.url,
+      environmentType: environmentOption(values.environment),
+      deadline: values.deadline,
+      channelId: 'C0PREVIEW',
+      attendeeIds: ['U0PREVIEW'],
+    },
+    { instanceDomain: policy.instanceDomain, today },
+  );
+  if (!result.ok) {
+    const lines = Object.entries(result.errors).map(([field, message]) => `${OPTION_OF[field as RequestField]}: ${message}`);
+    io.stderr(`${lines.join('\n')}\nRun wfi-rotate-preview --help for usage.\n`);
+    return 2;
+  }
+
+  io.stdout(
+    renderPreview({
+      instanceUrl: result.request.instanceUrl,
+      environmentType: result.request.environmentType,
+      deadline: result.request.deadline,
+      today,
+      policy,
+    }),
+  );
+  return 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,335 @@
+import Keyv from 'keyv';
+import { openKeyv } from '../../src/store/keyv-factory';
+import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
+import { FakeSlack } from '../support/fake-slack';
+import { startTestBot, tempStoreUrl, BOT_TOKEN, type TestBot } from '../support/bot-harness';
+import { buttonClick, interactive, REQUESTER, requestSubmission, slashCommand, type RequestFormInput } from '../support/payloads';
+import { postToBot, SIGNING_SECRET } from '../support/slack-request';
+import { SECRET_REFUSAL } from '../../src/domain/secret-detector';
+import { STORE_FAILURE_MESSAGE } from '../../src/slack/listeners/request-submission';
+import type { RotationStore } from '../../src/domain/ports';
+
+// Monday 2026-03-02, 10:00 UTC: a deadline of Tuesday 2026-03-31 gives submit-by Tuesday 2026-03-17.
+const NOW = new Date('2026-03-02T10:00:00Z');
+
+async function rotationsIn(storeUrl: string): Promise<unknown[]> {
+  const keyv: Keyv = openKeyv(storeUrl);
+  const values: unknown[] = [];
+  for await (const [key, value] of keyv.iterator!(undefined)) {
+    if (String(key).startsWith('rotation:')) values.push(value);
+  }
+  await keyv.disconnect();
+  return values;
+}
+
+function rotationIdFrom(text: unknown): string {
+  const match = /ROT-[A-Z0-9]{6}/.exec(String(text));
+  if (!match) throw new Error(`no rotation id in ${String(text)}`);
+  return match[0];
+}
+
+describe('the request path over real HTTP', () => {
+  const fake = new FakeSlack();
+  let store: ReturnType<typeof tempStoreUrl>;
+  let bot: TestBot | undefined;
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+  beforeEach(async () => {
+    fake.reset();
+    store = tempStoreUrl();
+    bot = await startTestBot(fake, { storeUrl: store.url, now: NOW });
+  });
+  afterEach(async () => {
+    await bot?.stop();
+    bot = undefined;
+    store.cleanup();
+  });
+
+  const port = () => (bot as TestBot).port;
+
+  it('opens the request modal with the trigger id of the slash command', async () => {
+    const response = await postToBot(port(), slashCommand({ trigger_id: '999.888.trigger' }));
+
+    expect(response.status).toBe(200);
+    const [open] = await fake.waitFor('views.open');
+    expect(open?.args.trigger_id).toBe('999.888.trigger');
+    expect(open?.token).toBe(BOT_TOKEN);
+    const view = open?.args.view as { callback_id: string; blocks: Array<{ block_id?: string; element?: Record<string, unknown> }> };
+    expect(view.callback_id).toBe('wfi_request');
+    const channel = view.blocks.find((b) => b.block_id === 'reminder_channel');
+    expect(channel?.element?.initial_conversation).toBe('C0CHANNEL1');
+    const attendees = view.blocks.find((b) => b.block_id === 'attendees');
+    expect(attendees?.element?.initial_users).toEqual([REQUESTER]);
+  });
+
+  it('stores a valid request and posts every portal value to the chosen channel', async () => {
+    const response = await postToBot(port(), requestSubmission({ instanceUrl: 'https://ACME.wfi.pega.com/', channelId: 'C0ROTATE01' }));
+
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('');
+    const [post] = await fake.waitFor('chat.postMessage');
+    expect(post?.args.channel).toBe('C0ROTATE01');
+    const json = JSON.stringify(post?.args.blocks);
+    for (const value of [
+      'Other',
+      'Rotate the Workforce Intelligence client secret',
+      'Workforce Intelligence',
+      'Pega Cloud',
+      'https://acme.wfi.pega.com',
+      'Production',
+      'Please rotate the Workforce Intelligence client secret',
+    ]) {
+      expect(json).toContain(`"text":"${value}"`);
+    }
+    expect(json).toContain('|2026-03-17>');
+    // Business days after Monday 03-02 up to and including Tuesday 03-17: 3–6, 9–13, 16, 17.
+    expect(json).toContain('11 business days left');
+
+    const id = rotationIdFrom(post?.args.text);
+    const stored = await rotationsIn(store.url);
+    expect(stored).toEqual([
+      expect.objectContaining({
+        id,
+        status: 'requested',
+        requesterId: REQUESTER,
+        instanceUrl: 'https://acme.wfi.pega.com',
+        deadline: '2026-03-31',
+        submitBy: '2026-03-17',
+        lateByBusinessDays: 0,
+        channelId: 'C0ROTATE01',
+        history: [expect.objectContaining({ actorId: REQUESTER, from: null, to: 'requested' })],
+      }),
+    ]);
+  });
+
+  it('remembers where the message was posted, so later steps can update it', async () => {
+    await postToBot(port(), requestSubmission());
+    const [post] = await fake.waitFor('chat.postMessage');
+    const id = rotationIdFrom(post?.args.text);
+    await bot?.stop();
+    const reopened = new KeyvRotationStore(openKeyv(store.url));
+    const rotation = await reopened.get(id);
+    await reopened.close();
+    expect(rotation?.message).toEqual({ channelId: 'C0CHANNEL1', ts: '1001.000100' });
+  });
+
+  it('marks a request made after its submit-by date as late, with the business days it is short', async () => {
+    // Deadline Friday 2026-03-13 → submit-by Friday 2026-02-27; today Monday 2026-03-02 is 1 business day late.
+    await postToBot(port(), requestSubmission({ deadline: '2026-03-13' }));
+
+    const [post] = await fake.waitFor('chat.postMessage');
+    const json = JSON.stringify(post?.args.blocks);
+    expect(json).toContain('*Late:*');
+    expect(json).toContain('1 business day short');
+    expect(await rotationsIn(store.url)).toEqual([expect.objectContaining({ lateByBusinessDays: 1 })]);
+  });
+
+  const invalidFields: Array<[string, RequestFormInput, string, string | RegExp]> = [
+    ['an http URL', { instanceUrl: 'http://acme.wfi.pega.com' }, 'instance_url', /https/],
+    ['a URL on another domain', { instanceUrl: 'https://acme.wfi.pega.com.evil.io' }, 'instance_url', /wfi\.pega\.com/],
+    ['a URL with a path', { instanceUrl: 'https://acme.wfi.pega.com/admin?x=1' }, 'instance_url', /path/],
+    ['a past deadline', { deadline: '2026-02-27' }, 'deadline', /future/],
+    ['today as the deadline', { deadline: '2026-03-02' }, 'deadline', /future/],
+    ['no reminder channel', { channelId: null }, 'reminder_channel', /channel/],
+    ['no attendees', { attendeeIds: [] }, 'attendees', /at least one/],
+    ['over-long notes', { notes: 'x'.repeat(2001) }, 'notes', /2000/],
+    ['notes holding a secret', { notes: 'here it is: client_secret=abc123' }, 'notes', SECRET_REFUSAL],
+    ['notes holding a secret-like token', { notes: 'Q2xpZW50U2VjcmV0MTIzNDU2Nzg5MGFiY2Rl' }, 'notes', SECRET_REFUSAL],
+  ];
+
+  it.each(invalidFields)('refuses %s on that field and stores nothing', async (_what, input, blockId, message) => {
+    const response = await postToBot(port(), requestSubmission(input));
+
+    expect(response.status).toBe(200);
+    const body = response.json() as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(Object.keys(body.errors)).toEqual([blockId]);
+    if (typeof message === 'string') expect(body.errors[blockId]).toBe(message);
+    else expect(body.errors[blockId]).toMatch(message);
+    await bot?.stop();
+    expect(await rotationsIn(store.url)).toEqual([]);
+    expect(fake.callsTo('chat.postMessage')).toEqual([]);
+  });
+
+  it('names every bad field of one submission at once', async () => {
+    const response = await postToBot(port(), requestSubmission({ instanceUrl: 'ftp://x', deadline: '2020-01-01', notes: 'password=hunter2' }));
+
+    const body = response.json() as { errors: Record<string, string> };
+    expect(Object.keys(body.errors).sort()).toEqual(['deadline', 'instance_url', 'notes']);
+  });
+
+  it.each([
+    ['a wrong signature', { secret: 'not-the-signing-secret' }],
+    ['a timestamp over five minutes old', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }],
+    ['no signature at all', { unsigned: true }],
+  ])('answers 401 to %s and does nothing', async (_what, options) => {
+    const command = await postToBot(port(), slashCommand(), options);
+    const submission = await postToBot(port(), requestSubmission(), options);
+
+    expect(command.status).toBe(401);
+    expect(submission.status).toBe(401);
+    await bot?.stop();
+    expect(fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+    expect(await rotationsIn(store.url)).toEqual([]);
+  });
+
+  it('keeps the rotation across a restart on the same SQLite file', async () => {
+    await postToBot(port(), requestSubmission());
+    const [post] = await fake.waitFor('chat.postMessage');
+    const id = rotationIdFrom(post?.args.text);
+    await bot?.stop();
+
+    bot = await startTestBot(fake, { storeUrl: store.url, now: NOW });
+    const response = await postToBot(port(), slashCommand({ text: `status ${id.toLowerCase()}`, response_url: fake.responseUrl('status') }));
+
+    expect(response.status).toBe(200);
+    const reply = await fake.waitForResponse();
+    expect(reply.path).toBe('/response/status');
+    expect(reply.body.response_type).toBe('ephemeral');
+    const json = JSON.stringify(reply.body.blocks);
+    expect(json).toContain(id);
+    expect(json).toContain('https://acme.wfi.pega.com');
+    expect(json).toContain('Awaiting approval');
+  });
+
+  it('answers status for an unknown id privately, without failing', async () => {
+    await postToBot(port(), slashCommand({ text: 'status ROT-ZZZZZZ', response_url: fake.responseUrl() }));
+    const reply = await fake.waitForResponse();
+    expect(reply.body.response_type).toBe('ephemeral');
+    expect(String(reply.body.text)).toContain('No rotation `ROT-ZZZZZZ`');
+  });
+
+  it.each([
+    ['help', /open the request form/],
+    ['list', /coming soon/],
+    ['frobnicate', /open the request form/],
+  ])('answers `%s` privately in the acknowledgement', async (text, expected) => {
+    const response = await postToBot(port(), slashCommand({ text }));
+    const body = response.json();
+    expect(body.response_type).toBe('ephemeral');
+    expect(String(body.text)).toMatch(expected);
+    expect(fake.callsTo('views.open')).toEqual([]);
+  });
+
+  it('joins a public channel it is not in, then posts there', async () => {
+    let attempts = 0;
+    fake.on('chat.postMessage', (args) => (attempts++ === 0 ? { ok: false, error: 'not_in_channel' } : { ok: true, channel: args.channel, ts: '2000.000100' }));
+
+    await postToBot(port(), requestSubmission({ channelId: 'C0PUBLIC01' }));
+
+    const posts = await fake.waitFor('chat.postMessage', 2);
+    expect(fake.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['C0PUBLIC01']);
+    expect(posts.map((p) => p.args.channel)).toEqual(['C0PUBLIC01', 'C0PUBLIC01']);
+  });
+
+  it('sends the request to the requester directly when the channel refuses the bot, and keeps the rotation', async () => {
+    fake.on('chat.postMessage', (args) =>
+      args.channel === 'G0PRIVATE1' ? { ok: false, error: 'channel_not_found' } : { ok: true, channel: 'D0DIRECT01', ts: '3000.000100' },
+    );
+
+    await postToBot(port(), requestSubmission({ channelId: 'G0PRIVATE1' }));
+
+    const posts = await fake.waitFor('chat.postMessage', 2);
+    expect(posts[1]?.args.channel).toBe(REQUESTER);
+    expect(JSON.stringify(posts[1]?.args.blocks)).toContain('channel_not_found');
+    await bot?.stop();
+    expect(await rotationsIn(store.url)).toEqual([
+      expect.objectContaining({ channelId: 'G0PRIVATE1', message: { channelId: 'D0DIRECT01', ts: '3000.000100' } }),
+    ]);
+  });
+
+  it('answers an Approve click privately while approvals are not built, changing nothing', async () => {
+    const response = await postToBot(port(), buttonClick('rotation_approve', 'ROT-222222:1', { user: 'U0APPROVE1', responseUrl: fake.responseUrl() }));
+
+    expect(response.status).toBe(200);
+    const [ephemeral] = await fake.waitFor('chat.postEphemeral');
+    expect(ephemeral?.args.user).toBe('U0APPROVE1');
+    expect(String(ephemeral?.args.text)).toMatch(/coming soon/);
+  });
+
+  it('answers a request no listener handles at once, not after Bolt\'s 3-second timer', async () => {
+    const started = Date.now();
+    const response = await postToBot(port(), buttonClick('no_such_action', 'x', { responseUrl: fake.responseUrl() }));
+
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it('refuses a signed payload that parses to null with 400 and keeps serving', async () => {
+    const response = await postToBot(port(), 'payload=null');
+    expect(response.status).toBe(400);
+
+    const health = await fetch(`http://127.0.0.1:${port()}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+  });
+
+  it('reports an unreachable store in the form and saves nothing', async () => {
+    await bot?.stop();
+    const real = new KeyvRotationStore(openKeyv(store.url));
+    let reachable = true;
+    const outage = () => (reachable ? Promise.resolve() : Promise.reject(new Error('connection refused')));
+    const flaky: RotationStore = {
+      insert: (r) => outage().then(() => real.insert(r)),
+      get: (id) => outage().then(() => real.get(id)),
+      setMessage: (id, m) => outage().then(() => real.setMessage(id, m)),
+      ping: () => outage().then(() => real.ping()),
+      close: () => real.close(),
+    };
+    bot = await startTestBot(fake, { storeUrl: store.url, now: NOW, store: flaky });
+    reachable = false;
+
+    const response = await postToBot(port(), requestSubmission());
+    const body = response.json() as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(body.errors.instance_url).toBe(STORE_FAILURE_MESSAGE);
+    expect(fake.callsTo('chat.postMessage')).toEqual([]);
+
+    const health = await fetch(`http://127.0.0.1:${port()}/healthz`);
+    expect(health.status).toBe(503);
+    expect(((await health.json()) as { reason: string }).reason).toMatch(/store unavailable: connection refused/);
+
+    reachable = true;
+    expect((await fetch(`http://127.0.0.1:${port()}/healthz`)).status).toBe(200);
+    await bot?.stop();
+    expect(await rotationsIn(store.url)).toEqual([]);
+  });
+
+  it('refuses to start, with the reason, when STORE_URL cannot be opened', async () => {
+    await bot?.stop();
+    // A directory where the SQLite file should be.
+    await expect(startTestBot(fake, { storeUrl: `sqlite://${store.dir}`, now: NOW })).rejects.toThrow(
+      /STORE_URL could not be opened: SQLITE_CANTOPEN/,
+    );
+  });
+
+  it('finishes a request in flight before it stops, then closes the store', async () => {
+    fake.on('chat.postMessage', async (args) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { ok: true, channel: args.channel, ts: '4000.000100' };
+    });
+    await postToBot(port(), requestSubmission());
+    await bot?.stop();
+
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(await rotationsIn(store.url)).toEqual([expect.objectContaining({ message: { channelId: 'C0CHANNEL1', ts: '4000.000100' } })]);
+    await expect(fetch(`http://127.0.0.1:${port()}/healthz`)).rejects.toThrow();
+  });
+
+  it('never writes the tokens into its log', async () => {
+    await postToBot(port(), slashCommand());
+    await postToBot(port(), requestSubmission());
+    await fake.waitFor('chat.postMessage');
+    const log = (bot as TestBot).logger.lines.join('\n');
+    expect(log).not.toContain(BOT_TOKEN);
+    expect(log).not.toContain(SIGNING_SECRET);
+  });
+
+  it('ignores interactive payloads of an unknown shape without crashing', async () => {
+    const response = await postToBot(port(), interactive({ type: 'block_actions', actions: 'not-a-list' }));
+    expect(response.status).toBeLessThan(500);
+    const health = await fetch(`http://127.0.0.1:${port()}/healthz`);
+    expect(health.status).toBe(200);
+  });
+});

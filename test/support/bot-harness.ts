@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import { startBot, type RunningBot } from '../../src/bot';
+import type { FakeSlack } from './fake-slack';
+import type { RotationStore } from '../../src/domain/ports';
+import { SIGNING_SECRET } from './slack-request';
+
+export const BOT_TOKEN = 'xoxb-test-bot-token-0001';
+
+/** A logger that keeps what the bot logs, so tests can read it (and keep the output quiet). */
+export class CapturingLogger {
+  readonly lines: string[] = [];
+  private level = 'info';
+  debug = (...msg: unknown[]) => this.lines.push(`DEBUG ${msg.join(' ')}`);
+  info = (...msg: unknown[]) => this.lines.push(`INFO ${msg.join(' ')}`);
+  warn = (...msg: unknown[]) => this.lines.push(`WARN ${msg.join(' ')}`);
+  error = (...msg: unknown[]) => this.lines.push(`ERROR ${msg.join(' ')}`);
+  setLevel = (level: string) => {
+    this.level = level;
+  };
+  getLevel = () => this.level as never;
+  setName = () => undefined;
+}
+
+export function tempStoreUrl(): { url: string; dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'wfi-rotate-test-'));
+  return { url: `sqlite://${join(dir, 'data', 'store.sqlite')}`, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestBot extends RunningBot {
+  logger: CapturingLogger;
+}
+
+/** Starts the real bot in-process on a free port, talking to the fake Slack. */
+export async function startTestBot(
+  fake: FakeSlack,
+  options: { storeUrl: string; now?: Date; env?: Record<string, string>; store?: RotationStore },
+): Promise<TestBot> {
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    WFI_APPROVERS: 'U0APPROVE1,S0GROUP001',
+    PORT: '0',
+    STORE_URL: options.storeUrl,
+    ...options.env,
+  });
+  const logger = new CapturingLogger();
+  const now = options.now;
+  const bot = await startBot(config, {
+    logger,
+    retryConfig: { retries: 0 },
+    ...(options.store ? { store: options.store } : {}),
+    ...(now ? { clock: { now: () => new Date(now) } } : {}),
+  });
+  return Object.assign(bot, { logger });
+}
