@@ -8,6 +8,7 @@ import { postToBot, SIGNING_SECRET } from '../support/slack-request';
 import { SECRET_REFUSAL } from '../../src/domain/secret-detector';
 import { STORE_FAILURE_MESSAGE } from '../../src/slack/listeners/request-submission';
 import type { RotationStore } from '../../src/domain/ports';
+import { STORE_READ_FAILURE } from '../../src/slack/listeners/command';
 
 // Monday 2026-03-02, 10:00 UTC: a deadline of Tuesday 2026-03-31 gives submit-by Tuesday 2026-03-17.
 const NOW = new Date('2026-03-02T10:00:00Z');
@@ -289,6 +290,9 @@ describe('the request path over real HTTP', () => {
     const health = await fetch(`http://127.0.0.1:${port()}/healthz`);
     expect(health.status).toBe(503);
     expect(((await health.json()) as { reason: string }).reason).toMatch(/store unavailable: connection refused/);
+
+    await postToBot(port(), slashCommand({ text: 'status ROT-222222', response_url: fake.responseUrl() }));
+    expect((await fake.waitForResponse()).body.text).toBe(STORE_READ_FAILURE);
 
     reachable = true;
     expect((await fetch(`http://127.0.0.1:${port()}/healthz`)).status).toBe(200);

@@ -5,6 +5,8 @@ import { COMMAND } from '../ids';
 import { buildComingSoon, buildHelp, buildNotFound, buildRotationStatus } from '../views/command-replies';
 import { buildRequestModal } from '../views/request-modal';
 
+export const STORE_READ_FAILURE = 'The bot cannot reach its store right now, so it cannot show that rotation. Please try again in a minute.';
+
 /** A channel the conversation picker can preselect: public or private channels, not DMs. */
 function defaultChannel(deps: ListenerDeps, command: SlashCommand): string | undefined {
   if (deps.config.reminderChannelId) return deps.config.reminderChannelId;
@@ -38,9 +40,14 @@ export function register(app: App, deps: ListenerDeps): void {
         await ack();
         const idText = args.join(' ');
         const id = parseRotationId(idText);
-        const rotation = id ? await deps.store.get(id) : undefined;
-        const reply = rotation ? buildRotationStatus(rotation, deps.messageContext()) : buildNotFound(idText || '(none)');
-        await respond({ response_type: 'ephemeral', ...reply });
+        try {
+          const rotation = id ? await deps.store.get(id) : undefined;
+          const reply = rotation ? buildRotationStatus(rotation, deps.messageContext()) : buildNotFound(idText || '(none)');
+          await respond({ response_type: 'ephemeral', ...reply });
+        } catch (error) {
+          logger.error(`status ${id ?? '?'} failed: ${(error as Error).message}`);
+          await respond({ response_type: 'ephemeral', text: STORE_READ_FAILURE });
+        }
         return;
       }
       case 'list':

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { Rotation } from '../../domain/rotation';
+import type { AuditEntry, Rotation } from '../../domain/rotation';
 import { COMMAND } from '../ids';
-import { escapeMrkdwn, mention } from './mrkdwn';
+import { escapeMrkdwn, mention, SECTION_TEXT_MAX, truncate } from './mrkdwn';
 import { buildRotationSummary, STATUS_LABELS, type RotationMessageContext, type SlackMessage } from './rotation-message';
 
 export function buildHelp(): SlackMessage {
@@ -16,32 +16,78 @@ export function buildHelp(): SlackMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
+/** What a person typed is echoed back only this far: a slash command's text can be thousands of characters. */
+const ECHO_MAX = 60;
+
 export function buildComingSoon(what: string): SlackMessage {
-  const text = `\`${COMMAND} ${escapeMrkdwn(what)}\` is coming soon. For now, \`${COMMAND} status ROT-XXXXXX\` shows one rotation.`;
+  const text = `\`${COMMAND} ${escapeMrkdwn(truncate(what, ECHO_MAX))}\` is coming soon. For now, \`${COMMAND} status ROT-XXXXXX\` shows one rotation.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
 export function buildNotFound(idText: string): SlackMessage {
-  const text = `No rotation \`${escapeMrkdwn(idText)}\` was found. Ids look like ROT-4F7K2Q; \`${COMMAND} list\` shows the open ones.`;
+  const text = `No rotation \`${escapeMrkdwn(truncate(idText, ECHO_MAX))}\` was found. Ids look like ROT-4F7K2Q; \`${COMMAND} list\` shows the open ones.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
 /** Slack allows 50 blocks per message; the history is cut to the latest entries to stay well inside. */
 const MAX_HISTORY_LINES = 30;
+/** A detail value (a reason, a case number) is shown up to this length; the full value stays in the store. */
+const MAX_DETAIL_CHARS = 200;
+/** Room for the history of one section: Slack's section text limit, less the heading. */
+const HISTORY_HEADING = '*History*\n';
+const HISTORY_SECTION_MAX = SECTION_TEXT_MAX - HISTORY_HEADING.length;
+
+function historyLine(entry: AuditEntry): string {
+  const details = Object.entries(entry.details ?? {})
+    .map(([key, value]) => `${escapeMrkdwn(truncate(key, 40))}: ${escapeMrkdwn(truncate(value, MAX_DETAIL_CHARS))}`)
+    .join(', ');
+  const change = entry.from ? `${entry.from} → ${entry.to}` : entry.to;
+  const line = `• ${entry.at.slice(0, 16).replace('T', ' ')} UTC · ${mention(entry.actorId)} · ${change}${details ? ` (${details})` : ''}`;
+  return line.length <= HISTORY_SECTION_MAX ? line : cutEscaped(line, HISTORY_SECTION_MAX);
+}
+
+/** Only an entry with many long details gets this long; it is cut at the end, in its details, never inside an entity. */
+function cutEscaped(text: string, max: number): string {
+  let cut = '';
+  for (const char of text) {
+    if (cut.length + char.length > max - 1) break;
+    cut += char;
+  }
+  const entityStart = cut.lastIndexOf('&');
+  if (entityStart > cut.lastIndexOf(';')) cut = cut.slice(0, entityStart);
+  return `${cut}…`;
+}
+
+/** History lines packed into as few sections as fit Slack's 3000-character section text. */
+function historySections(lines: string[]): types.KnownBlock[] {
+  const texts: string[] = [];
+  for (const line of lines) {
+    const last = texts.length - 1;
+    if (last >= 0 && (texts[last] as string).length + 1 + line.length <= HISTORY_SECTION_MAX) texts[last] += `\n${line}`;
+    else texts.push(line);
+  }
+  return texts.map((text, i) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: i === 0 ? `${HISTORY_HEADING}${text}` : text },
+  }));
+}
 
 export function buildRotationStatus(rotation: Rotation, context: RotationMessageContext): SlackMessage {
-  const history = rotation.history.slice(-MAX_HISTORY_LINES).map((entry) => {
-    const details = Object.entries(entry.details ?? {})
-      .map(([key, value]) => `${key}: ${escapeMrkdwn(value)}`)
-      .join(', ');
-    const change = entry.from ? `${entry.from} → ${entry.to}` : entry.to;
-    return `• ${entry.at.slice(0, 16).replace('T', ' ')} UTC · ${mention(entry.actorId)} · ${change}${details ? ` (${details})` : ''}`;
-  });
+  const shown = rotation.history.slice(-MAX_HISTORY_LINES);
   const where = rotation.message ? `Message: <#${rotation.message.channelId}>` : 'The message was not posted yet.';
+  const omitted = rotation.history.length - shown.length;
   const blocks: types.KnownBlock[] = [
     ...buildRotationSummary(rotation, context),
-    { type: 'section', text: { type: 'mrkdwn', text: `*History*\n${history.join('\n')}` } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: where }] },
+    ...historySections(shown.map(historyLine)),
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: omitted > 0 ? `${where} · Showing the latest ${shown.length} of ${rotation.history.length} history entries.` : where,
+        },
+      ],
+    },
   ];
   return { text: `${rotation.id}: ${STATUS_LABELS[rotation.status]}`, blocks };
 }

@@ -3,7 +3,7 @@ import { todayIn } from '../../domain/calendar';
 import { leadTime, type LeadTimePolicy, type Rotation, type RotationStatus } from '../../domain/rotation';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../../domain/service-request';
 import { ACTIONS } from '../ids';
-import { escapeMrkdwn, mention, plural, slackDate } from './mrkdwn';
+import { escapedChunks, escapeMrkdwn, mention, plural, SECTION_TEXT_MAX, slackDate } from './mrkdwn';
 
 export interface RotationMessageContext {
   now: Date;
@@ -45,7 +45,7 @@ function submitByText(rotation: Rotation, context: RotationMessageContext): stri
 }
 
 function lateWarning(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
-  if (rotation.lateByBusinessDays === 0) return [];
+  if (rotation.lateByBusinessDays <= 0) return [];
   return [
     {
       type: 'section',
@@ -58,6 +58,17 @@ function lateWarning(rotation: Rotation, context: RotationMessageContext): types
       },
     },
   ];
+}
+
+const NOTES_HEADING = '*Notes*\n';
+
+/** Notes are at most 2000 characters, but escaped they can be 8000: as many sections as they take. */
+function notesBlocks(rotation: Rotation): types.KnownBlock[] {
+  if (!rotation.notes) return [];
+  return escapedChunks(rotation.notes, SECTION_TEXT_MAX - NOTES_HEADING.length).map((chunk, i) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: i === 0 ? `${NOTES_HEADING}${chunk}` : chunk },
+  }));
 }
 
 function serviceRequestBlock(rotation: Rotation): types.KnownBlock {
@@ -121,9 +132,7 @@ export function buildRotationMessage(rotation: Rotation, context: RotationMessag
   const url = escapeMrkdwn(rotation.instanceUrl);
   const blocks: types.KnownBlock[] = [
     ...buildRotationSummary(rotation, context),
-    ...(rotation.notes
-      ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `*Notes*\n${escapeMrkdwn(rotation.notes)}` } }]
-      : []),
+    ...notesBlocks(rotation),
     { type: 'divider' },
     {
       type: 'section',
