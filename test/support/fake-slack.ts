@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface RecordedCall {
   method: string;
@@ -45,6 +46,10 @@ export class FakeSlack {
   private server?: Server;
   private baseUrl = '';
   private ts = 1000;
+  private sockets?: WebSocketServer;
+  private envelope = 0;
+  /** Every WebSocket message a Socket Mode client sent back (acks). */
+  readonly socketAcks: Array<{ envelope_id: string; payload?: Record<string, unknown> }> = [];
 
   async start(): Promise<this> {
     const server = createServer((req, res) => {
@@ -64,6 +69,13 @@ export class FakeSlack {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       })();
     });
+    // Socket Mode: apps.connections.open hands out this WebSocket URL; the first
+    // message on it is Slack's `hello`, after which envelopes flow both ways.
+    this.sockets = new WebSocketServer({ server, path: '/socket' });
+    this.sockets.on('connection', (socket: WebSocket) => {
+      socket.on('message', (data) => this.socketAcks.push(JSON.parse(String(data)) as never));
+      socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0APP0001' } }));
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -74,6 +86,8 @@ export class FakeSlack {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    for (const client of this.sockets?.clients ?? []) client.terminate();
+    this.sockets?.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -85,6 +99,16 @@ export class FakeSlack {
 
   responseUrl(id = 'r1'): string {
     return `${this.baseUrl}/response/${id}`;
+  }
+
+  /** Sends an envelope to every connected Socket Mode client and waits for its ack. */
+  async sendEnvelope(type: string, payload: Record<string, unknown>): Promise<{ envelope_id: string; payload?: Record<string, unknown> }> {
+    const envelopeId = `env-${(this.envelope += 1)}`;
+    for (const client of this.sockets?.clients ?? []) {
+      client.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: true }));
+    }
+    await this.waitUntil(() => this.socketAcks.some((a) => a.envelope_id === envelopeId), `the ack of ${envelopeId}`);
+    return this.socketAcks.find((a) => a.envelope_id === envelopeId) as never;
   }
 
   /** Replaces the answer to one Web API method. */
@@ -99,6 +123,7 @@ export class FakeSlack {
   reset(): void {
     this.calls.length = 0;
     this.responses.length = 0;
+    this.socketAcks.length = 0;
     this.handlers.clear();
     this.ts = 1000;
   }
@@ -125,6 +150,8 @@ export class FakeSlack {
 
   private defaultAnswer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: `${this.baseUrl.replace(/^http/, 'ws')}/socket` };
       case 'auth.test':
         return { ok: true, user_id: 'UBOT0001', bot_id: 'BBOT0001', team_id: 'T0TEAM001' };
       case 'views.open':

@@ -1,0 +1,70 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { FakeSlack } from '../support/fake-slack';
+import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
+
+const APP_TOKEN = 'xapp-1-test-app-token';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('Socket Mode, when SLACK_APP_TOKEN is set', () => {
+  const fake = new FakeSlack();
+  const store = tempStoreUrl();
+  let bot: TestBot | undefined;
+  let port: number;
+
+  beforeAll(async () => {
+    await fake.start();
+    port = await freePort();
+    bot = await startTestBot(fake, {
+      storeUrl: store.url,
+      env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '', PORT: String(port) },
+    });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await fake.stop();
+    store.cleanup();
+  });
+
+  it('opens the connection through SLACK_API_URL with the app token', () => {
+    expect(bot?.mode).toBe('socket');
+    const [open] = fake.callsTo('apps.connections.open');
+    expect(open?.token).toBe(APP_TOKEN);
+  });
+
+  it('serves /healthz on PORT', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers the slash command over the socket and opens the modal', async () => {
+    const ack = await fake.sendEnvelope('slash_commands', {
+      token: 'legacy',
+      team_id: 'T0TEAM001',
+      channel_id: 'C0CHANNEL1',
+      user_id: 'U0REQUEST1',
+      command: '/wfi-rotate',
+      text: '',
+      response_url: fake.responseUrl(),
+      trigger_id: '777.socket.trigger',
+      api_app_id: 'A0APP0001',
+    });
+
+    expect(ack.envelope_id).toMatch(/^env-/);
+    const [open] = await fake.waitFor('views.open');
+    expect(open?.args.trigger_id).toBe('777.socket.trigger');
+  });
+
+  it('does not serve /slack/events: requests arrive over the socket only', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: 'x' });
+    expect(response.status).toBe(404);
+  });
+});
