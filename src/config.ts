@@ -95,7 +95,8 @@ function isHttpsUrl(value: string): boolean {
   }
 }
 
-const STORE_SCHEMES = /^(sqlite|redis|rediss|postgres|postgresql|memory):\/\/./;
+// memory:// names nothing further; the others need a path or a host after the scheme.
+const STORE_SCHEMES = /^(?:(?:sqlite|redis|rediss|postgres|postgresql):\/\/.|memory:\/\/)/;
 
 const policySchema = z.object({
   WFI_TIMEZONE: z.preprocess(

@@ -1,16 +1,23 @@
-import type { ViewOutput } from '@slack/bolt';
+import type { ViewOutput, ViewStateValue } from '@slack/bolt';
 import type { RawRotationRequest, RequestField } from '../../domain/rotation-request';
 import { INPUT_ACTION, REQUEST_BLOCKS } from '../ids';
 
 type StateValues = ViewOutput['state']['values'];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Reads the request modal's state into raw input. The payload round-trips
  * through the client, so every value is read defensively: anything missing or
  * of the wrong shape becomes `undefined` and validation names the field.
  */
-export function parseRequestForm(values: StateValues): RawRotationRequest {
-  const input = (field: RequestField) => values[REQUEST_BLOCKS[field]]?.[INPUT_ACTION];
+export function parseRequestForm(values: StateValues | null | undefined): RawRotationRequest {
+  const input = (field: RequestField): Partial<ViewStateValue> | undefined => {
+    const block: unknown = isRecord(values) ? values[REQUEST_BLOCKS[field]] : undefined;
+    const state: unknown = isRecord(block) ? block[INPUT_ACTION] : undefined;
+    return isRecord(state) ? state : undefined;
+  };
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const strings = (value: unknown) =>
     Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;

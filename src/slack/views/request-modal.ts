@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import { LIMITS } from '../../domain/rotation-request';
 import { ENVIRONMENT_TYPES } from '../../domain/rotation';
 import { INPUT_ACTION, REQUEST_BLOCKS, REQUEST_MODAL } from '../ids';
+import { truncate } from './mrkdwn';
 
 export interface RequestModalDefaults {
   requesterId: string;
@@ -9,6 +10,8 @@ export interface RequestModalDefaults {
   channelId?: string;
   instanceDomain: string;
 }
+
+const PLACEHOLDER_MAX = 150;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
@@ -39,7 +42,8 @@ export function buildRequestModal(defaults: RequestModalDefaults): types.ModalVi
         element: {
           type: 'url_text_input',
           action_id: INPUT_ACTION,
-          placeholder: plain(`https://acme.${defaults.instanceDomain}`),
+          // Slack refuses a placeholder over 150 characters, and WFI_INSTANCE_DOMAIN has no length limit of its own.
+          placeholder: plain(truncate(`https://acme.${defaults.instanceDomain}`, PLACEHOLDER_MAX)),
         },
       },
       {

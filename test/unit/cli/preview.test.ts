@@ -1,0 +1,294 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { main, renderPreview, USAGE, withWeekday, type PreviewInput } from '../../../src/cli/preview';
+import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../../../src/domain/service-request';
+import { TEST_POLICY } from '../../support/rotations';
+
+const PORTAL_VALUES = [
+  'Create tab · Service request: Other',
+  'Create tab · Short description: Rotate the Workforce Intelligence client secret',
+  'Create tab · Application: Workforce Intelligence',
+  'Create tab · Deployment: Pega Cloud',
+  'Create tab · Environment: Other',
+  'Create tab · Other URL: https://acme.wfi.pega.com',
+  'Create tab · Environment type: Production',
+  'Details tab · Describe the issue: Please rotate the Workforce Intelligence client secret',
+];
+
+const input = (overrides: Partial<PreviewInput> = {}): PreviewInput => ({
+  instanceUrl: 'https://acme.wfi.pega.com',
+  environmentType: 'Production',
+  deadline: '2026-03-20',
+  today: '2026-02-20',
+  policy: TEST_POLICY,
+  ...overrides,
+});
+
+/** The value printed after "Label:" in the preview's table. */
+function row(output: string, label: string): string | undefined {
+  const line = output.split('\n').find((l) => l.startsWith(`${label}:`));
+  return line?.slice(label.length + 1).trim();
+}
+
+const portalLines = (output: string) =>
+  output
+    .split('\n')
+    .filter((l) => /^ {2}(Create|Details) tab · /.test(l))
+    .map((l) => l.trim());
+
+describe('withWeekday', () => {
+  it.each([
+    ['2026-03-06', 'Friday 2026-03-06'],
+    ['2026-03-21', 'Saturday 2026-03-21'],
+    ['2026-03-22', 'Sunday 2026-03-22'],
+    ['2030-03-15', 'Friday 2030-03-15'],
+  ])('%s is %s', (date, expected) => {
+    expect(withWeekday(date)).toBe(expected);
+  });
+});
+
+describe('renderPreview', () => {
+  const output = renderPreview(input());
+
+  it('prints the normalised URL, the environment type and the dates with weekday names', () => {
+    expect(output.split('\n').slice(0, 9)).toEqual([
+      'WFI client secret rotation: preview',
+      '',
+      'Instance URL:     https://acme.wfi.pega.com',
+      'Environment type: Production',
+      'Policy deadline:  Friday 2026-03-20',
+      'Submit by:        Friday 2026-03-06 (10 business days before the deadline)',
+      'Today:            Friday 2026-02-20',
+      'Time left:        10 business days left until submit-by',
+      '(Business days: Monday to Friday in UTC.)',
+    ]);
+  });
+
+  it('prints every service request field in the portal’s order, one per line', () => {
+    expect(portalLines(output)).toEqual(PORTAL_VALUES);
+    expect(portalLines(output)).toEqual(buildServiceRequest(input()).map((f) => `${f.tab} tab · ${f.label}: ${f.value}`));
+  });
+
+  it('prints the portal steps as a numbered checklist, then the notes', () => {
+    const lines = output.split('\n');
+    const start = lines.indexOf('Steps in the portal:');
+    expect(lines.slice(start + 1, start + 1 + PORTAL_STEPS.length)).toEqual(PORTAL_STEPS.map((step, i) => `  ${i + 1}. ${step}`));
+    expect(output.indexOf(PORTAL_NOTES)).toBeGreaterThan(start);
+    expect(output.endsWith('\n')).toBe(true);
+  });
+
+  it('carries the environment type into the portal field', () => {
+    expect(portalLines(renderPreview(input({ environmentType: 'Staging' })))).toContain('Create tab · Environment type: Staging');
+  });
+
+  it('says when the request is due today, with the singular on the day before', () => {
+    expect(row(renderPreview(input({ today: '2026-03-06' })), 'Time left')).toBe('due today: open the portal request today');
+    expect(row(renderPreview(input({ today: '2026-03-05' })), 'Time left')).toBe('1 business day left until submit-by');
+  });
+
+  it('says LATE, by how many business days, with the same advice as the Slack message', () => {
+    const late = renderPreview(input({ today: '2026-03-10' }));
+    expect(row(late, 'Time left')).toBe(
+      'LATE by 2 business days: a request made today is after its submit-by date (Friday 2026-03-06), ' +
+        "2 business days short of the vendor's 10-business-day lead time. " +
+        'Open the portal request today and mention the policy deadline to the vendor.',
+    );
+    // The weekend after submit-by counts from the Monday, when the vendor would first see it.
+    expect(row(renderPreview(input({ today: '2026-03-07' })), 'Time left')).toMatch(/^LATE by 1 business day:/);
+  });
+
+  it('explains a deadline on a non-business day, counted from the business day before', () => {
+    const weekend = renderPreview(input({ deadline: '2026-03-21' }));
+    expect(row(weekend, 'Policy deadline')).toBe('Saturday 2026-03-21 (not a business day: counted from Friday 2026-03-20)');
+    expect(row(weekend, 'Submit by')).toMatch(/^Friday 2026-03-06 /);
+  });
+
+  it('counts holidays and the configured lead time', () => {
+    const policy = { calendar: { timeZone: 'Europe/Paris', holidays: new Set(['2026-03-16']) }, leadBusinessDays: 10 };
+    const withHoliday = renderPreview(input({ policy }));
+    expect(row(withHoliday, 'Submit by')).toBe('Thursday 2026-03-05 (10 business days before the deadline)');
+    expect(withHoliday).toContain('(Business days: Monday to Friday in Europe/Paris, minus 1 holiday from WFI_HOLIDAYS.)');
+    const shortLead = renderPreview(input({ policy: { ...TEST_POLICY, leadBusinessDays: 1 } }));
+    expect(row(shortLead, 'Submit by')).toBe('Thursday 2026-03-19 (1 business day before the deadline)');
+  });
+});
+
+function run(argv: string[], env: Record<string, string | undefined> = {}, now = new Date('2026-02-20T10:00:00Z')) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(argv, env, now, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+describe('main', () => {
+  const valid = ['--url', 'https://acme.wfi.pega.com', '--deadline', '2026-03-20', '--today', '2026-02-20'];
+
+  it('prints the preview and exits 0 for a valid request', () => {
+    const { code, stdout, stderr } = run(valid);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(row(stdout, 'Submit by')).toBe('Friday 2026-03-06 (10 business days before the deadline)');
+    expect(row(stdout, 'Time left')).toBe('10 business days left until submit-by');
+    expect(portalLines(stdout)).toEqual(PORTAL_VALUES);
+  });
+
+  it('normalises the URL and accepts the environment type in any case', () => {
+    const { code, stdout } = run(['--url', 'ACME.wfi.pega.com/', '--deadline', '2026-03-20', '--environment', 'staging', '--today', '2026-02-20']);
+    expect(code).toBe(0);
+    expect(row(stdout, 'Instance URL')).toBe('https://acme.wfi.pega.com');
+    expect(row(stdout, 'Environment type')).toBe('Staging');
+    expect(portalLines(stdout)).toContain('Create tab · Environment type: Staging');
+  });
+
+  it('takes today from the clock in WFI_TIMEZONE when --today is not given', () => {
+    const now = new Date('2026-02-20T12:00:00Z');
+    expect(row(run(valid.slice(0, 4), {}, now).stdout, 'Today')).toBe('Friday 2026-02-20');
+    // Already Saturday in Auckland (UTC+13).
+    expect(row(run(valid.slice(0, 4), { WFI_TIMEZONE: 'Pacific/Auckland' }, now).stdout, 'Today')).toBe('Saturday 2026-02-21');
+  });
+
+  it('reads the policy from the environment it is given', () => {
+    const env = { WFI_HOLIDAYS: '2026-03-16', WFI_LEAD_BUSINESS_DAYS: '10', WFI_INSTANCE_DOMAIN: 'wfi.example.net' };
+    const { code, stdout } = run(['--url', 'https://acme.wfi.example.net', '--deadline', '2026-03-20', '--today', '2026-02-20'], env);
+    expect(code).toBe(0);
+    expect(row(stdout, 'Submit by')).toMatch(/^Thursday 2026-03-05 /);
+    const wrongDomain = run(valid, env);
+    expect(wrongDomain.code).toBe(2);
+    expect(wrongDomain.stderr).toContain('--url: The instance URL must be https://<name>.wfi.example.net');
+  });
+
+  it('prints a late request with exit 0: it is still worth submitting', () => {
+    const { code, stdout } = run(['--url', 'https://acme.wfi.pega.com', '--deadline', '2026-03-20', '--today', '2026-03-10']);
+    expect(code).toBe(0);
+    expect(row(stdout, 'Time left')).toMatch(/^LATE by 2 business days: /);
+    expect(portalLines(stdout)).toEqual(PORTAL_VALUES);
+  });
+
+  it('refuses an invalid URL with exit 2 and the message on stderr', () => {
+    const { code, stdout, stderr } = run(['--url', 'http://acme.wfi.pega.com', '--deadline', '2026-03-20', '--today', '2026-02-20']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')[0]).toBe('--url: The URL must start with https://, e.g. https://acme.wfi.pega.com');
+    expect(stderr).toContain('--help');
+  });
+
+  it('refuses a past deadline with exit 2 and the message on stderr', () => {
+    const { code, stdout, stderr } = run(['--url', 'https://acme.wfi.pega.com', '--deadline', '2026-02-19', '--today', '2026-02-20']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')[0]).toBe('--deadline: The deadline must be a future date (today is 2026-02-20)');
+  });
+
+  it('names every bad option at once', () => {
+    const { code, stderr } = run(['--url', 'acme.example.com', '--deadline', '2026-02-30', '--environment', 'Prod', '--today', '2026-02-20']);
+    expect(code).toBe(2);
+    expect(stderr.split('\n').slice(0, 3).sort()).toEqual([
+      '--deadline: Enter the deadline as a date (YYYY-MM-DD)',
+      '--environment: Choose one of: Production, Staging, Test, Development',
+      '--url: The instance URL must be https://<name>.wfi.pega.com, e.g. https://acme.wfi.pega.com',
+    ]);
+  });
+
+  it('names missing --url and --deadline', () => {
+    const { code, stderr } = run([]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^--url: Enter the instance URL/m);
+    expect(stderr).toMatch(/^--deadline: Pick the deadline/m);
+  });
+
+  it('refuses a malformed --today', () => {
+    const { code, stderr } = run(['--url', 'https://acme.wfi.pega.com', '--deadline', '2026-03-20', '--today', '20/02/2026']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^--today: /);
+  });
+
+  it('refuses unknown options and positional arguments with the usage', () => {
+    for (const argv of [['--bogus'], ['--url'], ['extra'], [...valid, 'extra']]) {
+      const { code, stdout, stderr } = run(argv);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(USAGE);
+    }
+  });
+
+  it('prints the usage for --help and -h, even with a bad configuration', () => {
+    for (const flag of ['--help', '-h']) {
+      const { code, stdout, stderr } = run([flag], { WFI_TIMEZONE: 'Nowhere/Atlantis' });
+      expect(code).toBe(0);
+      expect(stdout).toBe(USAGE);
+      expect(stderr).toBe('');
+    }
+    expect(USAGE).toContain('--url URL');
+    expect(USAGE).toContain('--deadline YYYY-MM-DD');
+  });
+
+  it('exits 2 with the configuration message when WFI_TIMEZONE is bad', () => {
+    const { code, stdout, stderr } = run(valid, { WFI_TIMEZONE: 'Nowhere/Atlantis' });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('WFI_TIMEZONE must be an IANA time zone such as Europe/Paris or UTC');
+  });
+
+  it('needs no Slack token: SLACK_* variables play no part', () => {
+    expect(run(valid, { SLACK_BOT_TOKEN: undefined, WFI_APPROVERS: undefined }).code).toBe(0);
+  });
+});
+
+describe('the compiled command', () => {
+  const root = join(__dirname, '..', '..', '..');
+  const cli = join(root, 'dist', 'src', 'cli', 'preview.js');
+
+  function newestSource(dir: string): number {
+    return Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) return newestSource(path);
+        return entry.name.endsWith('.ts') ? statSync(path).mtimeMs : 0;
+      }),
+    );
+  }
+
+  beforeAll(() => {
+    // `npm test` builds before jest; this keeps a direct `npx jest` run from testing a stale build.
+    let built = 0;
+    try {
+      built = statSync(cli).mtimeMs;
+    } catch {
+      built = 0;
+    }
+    if (built < newestSource(join(root, 'src'))) {
+      spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
+        cwd: root,
+        stdio: 'ignore',
+      });
+    }
+  }, 120_000);
+
+  const runCli = (args: string[]) =>
+    // A bare environment: the defaults of WFI_* apply whatever the developer's shell has set.
+    spawnSync(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH }, encoding: 'utf8' });
+
+  it('starts with a node shebang, for the bin entry', () => {
+    expect(readFileSync(cli, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+  });
+
+  it('prints the preview for a real run', () => {
+    const result = runCli(['--url', 'https://acme.wfi.pega.com', '--deadline', '2030-03-15', '--today', '2030-02-01']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(row(result.stdout, 'Policy deadline')).toBe('Friday 2030-03-15');
+    expect(row(result.stdout, 'Submit by')).toBe('Friday 2030-03-01 (10 business days before the deadline)');
+    expect(row(result.stdout, 'Time left')).toBe('20 business days left until submit-by');
+    expect(portalLines(result.stdout)).toEqual(PORTAL_VALUES);
+    expect(result.stdout).toContain('  1. Open My Support Portal → New request → For something I need.');
+  });
+
+  it('exits 2 with the message on stderr for a bad URL', () => {
+    const result = runCli(['--url', 'https://acme.example.com', '--deadline', '2030-03-15', '--today', '2030-02-01']);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^--url: The instance URL must be https:\/\/<name>\.wfi\.pega\.com/);
+  });
+});

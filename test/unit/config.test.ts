@@ -1,0 +1,379 @@
+import { ConfigError, loadConfig, loadPolicyConfig } from '../../src/config';
+
+type Env = Record<string, string | undefined>;
+
+// Made-up values; the token-like ones are distinctive so that a leak into a message is easy to spot.
+const HTTP_MODE: Env = {
+  SLACK_BOT_TOKEN: 'xoxb-111-222-botTokenValue',
+  SLACK_SIGNING_SECRET: 'signingSecretValue123',
+  WFI_APPROVERS: 'U0APPROVE1',
+};
+
+function configError(env: Env, load: (env: Env) => unknown = loadConfig): ConfigError {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+function problemsNaming(error: ConfigError, variable: string): string[] {
+  return error.problems.filter((problem) => problem.startsWith(`${variable} `));
+}
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    it('given only the required variables (HTTP mode), when loaded, then every other setting has its default', () => {
+      expect(loadConfig(HTTP_MODE)).toStrictEqual({
+        calendar: { timeZone: 'UTC', holidays: new Set() },
+        leadBusinessDays: 10,
+        reminderHour: 9,
+        instanceDomain: 'wfi.pega.com',
+        slack: {
+          botToken: 'xoxb-111-222-botTokenValue',
+          signingSecret: 'signingSecretValue123',
+          apiUrl: 'https://slack.com/api/',
+        },
+        port: 3000,
+        storeUrl: 'sqlite://data/wfi-rotate.sqlite',
+        approvers: { userIds: ['U0APPROVE1'], groupIds: [] },
+        allowSelfApproval: false,
+        schedulerIntervalSeconds: 60,
+        digestDay: 1,
+        logLevel: 'info',
+      });
+    });
+
+    it('given optional variables set to blanks, when loaded, then they count as unset', () => {
+      const config = loadConfig({
+        ...HTTP_MODE,
+        WFI_TIMEZONE: ' ',
+        WFI_LEAD_BUSINESS_DAYS: '',
+        PORT: '',
+        WFI_DIGEST_DAY: '',
+        WFI_REMINDER_CHANNEL: '  ',
+        WFI_ROTATION_INTERVAL_DAYS: '',
+        LOG_LEVEL: '',
+      });
+
+      expect(config.calendar.timeZone).toBe('UTC');
+      expect(config.leadBusinessDays).toBe(10);
+      expect(config.port).toBe(3000);
+      expect(config.digestDay).toBe(1);
+      expect(config.logLevel).toBe('info');
+      expect('reminderChannelId' in config).toBe(false);
+      expect('rotationIntervalDays' in config).toBe(false);
+    });
+  });
+
+  it('given every variable set to a valid value, when loaded, then each one is read and normalised', () => {
+    expect(
+      loadConfig({
+        SLACK_BOT_TOKEN: 'xoxb-111-222-botTokenValue',
+        SLACK_SIGNING_SECRET: 'signingSecretValue123',
+        SLACK_APP_TOKEN: 'xapp-1-A0-333-appTokenValue',
+        SLACK_API_URL: 'http://127.0.0.1:9999/api',
+        PORT: '8080',
+        STORE_URL: 'redis://localhost:6379',
+        WFI_APPROVERS: 'U0AAAAAAA, S0GROUP01 ,W0BBBBBBB',
+        WFI_ALLOW_SELF_APPROVAL: 'true',
+        WFI_REMINDER_CHANNEL: 'C0123ABCD',
+        WFI_SCHEDULER_INTERVAL_SECONDS: '15',
+        WFI_DIGEST_DAY: 'Friday',
+        WFI_ROTATION_INTERVAL_DAYS: '365',
+        WFI_PORTAL_URL: 'https://support.example.com/',
+        LOG_LEVEL: 'debug',
+        WFI_TIMEZONE: 'Europe/Berlin',
+        WFI_HOLIDAYS: '2026-12-25,2026-12-26',
+        WFI_LEAD_BUSINESS_DAYS: '12',
+        WFI_REMINDER_HOUR: '0',
+        WFI_INSTANCE_DOMAIN: '.WFI.Example.org',
+      }),
+    ).toStrictEqual({
+      calendar: { timeZone: 'Europe/Berlin', holidays: new Set(['2026-12-25', '2026-12-26']) },
+      leadBusinessDays: 12,
+      reminderHour: 0,
+      instanceDomain: 'wfi.example.org',
+      slack: {
+        botToken: 'xoxb-111-222-botTokenValue',
+        signingSecret: 'signingSecretValue123',
+        appToken: 'xapp-1-A0-333-appTokenValue',
+        apiUrl: 'http://127.0.0.1:9999/api/',
+      },
+      port: 8080,
+      storeUrl: 'redis://localhost:6379',
+      approvers: { userIds: ['U0AAAAAAA', 'W0BBBBBBB'], groupIds: ['S0GROUP01'] },
+      allowSelfApproval: true,
+      reminderChannelId: 'C0123ABCD',
+      schedulerIntervalSeconds: 15,
+      digestDay: 5,
+      rotationIntervalDays: 365,
+      portalUrl: 'https://support.example.com/',
+      logLevel: 'debug',
+    });
+  });
+
+  describe('every problem in one ConfigError', () => {
+    const BAD: Env = {
+      SLACK_BOT_TOKEN: 'xapp-1-A0-444-swappedTokenValue',
+      SLACK_APP_TOKEN: 'xoxb-555-666-swappedBotTokenValue',
+      SLACK_SIGNING_SECRET: 'signingSecretValue123',
+      SLACK_API_URL: 'ftp://slack.example.com',
+      PORT: '70000',
+      STORE_URL: 'mysql://db/wfi',
+      WFI_APPROVERS: 'U0AAAAAAA,@alice',
+      WFI_ALLOW_SELF_APPROVAL: 'yes',
+      WFI_REMINDER_CHANNEL: '#wfi-ops',
+      WFI_SCHEDULER_INTERVAL_SECONDS: '0',
+      WFI_DIGEST_DAY: 'funday',
+      WFI_ROTATION_INTERVAL_DAYS: '0',
+      WFI_PORTAL_URL: 'http://support.example.com',
+      LOG_LEVEL: 'trace',
+      WFI_TIMEZONE: 'Mars/Olympus_Mons',
+      WFI_HOLIDAYS: '2026-12-25,2026-02-30',
+      WFI_LEAD_BUSINESS_DAYS: '61',
+      WFI_REMINDER_HOUR: '24',
+      WFI_INSTANCE_DOMAIN: 'localhost',
+    };
+    const BAD_VARIABLES = Object.keys(BAD).filter((name) => name !== 'SLACK_SIGNING_SECRET');
+
+    it('given 18 bad variables, when loaded, then one ConfigError lists 18 problems, one naming each variable', () => {
+      const error = configError(BAD);
+
+      expect(error.name).toBe('ConfigError');
+      expect(error.problems).toHaveLength(18);
+      for (const variable of BAD_VARIABLES) {
+        expect({ variable, problems: problemsNaming(error, variable).length }).toEqual({ variable, problems: 1 });
+        expect(error.message).toContain(variable);
+      }
+      expect(error.message).toContain('18 problem(s)');
+    });
+
+    it('given wrong-prefixed tokens, when loaded, then no token or secret value appears in the error', () => {
+      const error = configError(BAD);
+
+      for (const value of ['swappedTokenValue', 'swappedBotTokenValue', 'signingSecretValue123']) {
+        expect(error.message).not.toContain(value);
+        expect(error.problems.join('\n')).not.toContain(value);
+      }
+    });
+
+    it('given a bot token with the app-token prefix, when loaded, then the problem says which prefix it needs', () => {
+      const error = configError({ ...HTTP_MODE, SLACK_BOT_TOKEN: 'xapp-1-A0-777-onlyThisIsWrong' });
+
+      expect(error.problems).toEqual(['SLACK_BOT_TOKEN must be a bot token starting with xoxb-']);
+      expect(error.message).not.toContain('onlyThisIsWrong');
+    });
+
+    it('given nothing at all, when loaded, then the bot token, the approvers and the signing secret are each asked for', () => {
+      const error = configError({});
+
+      expect(error.problems).toHaveLength(3);
+      expect(problemsNaming(error, 'SLACK_BOT_TOKEN')).toHaveLength(1);
+      expect(problemsNaming(error, 'WFI_APPROVERS')).toHaveLength(1);
+      expect(problemsNaming(error, 'SLACK_SIGNING_SECRET')).toHaveLength(1);
+      expect(error.problems.join('\n')).toMatch(/SLACK_APP_TOKEN for Socket Mode/);
+    });
+  });
+
+  describe('HTTP mode and Socket Mode', () => {
+    it('given an app token and no signing secret (Socket Mode), when loaded, then it is valid and has no signing secret', () => {
+      const config = loadConfig({
+        SLACK_BOT_TOKEN: 'xoxb-111-222-botTokenValue',
+        SLACK_APP_TOKEN: 'xapp-1-A0-333-appTokenValue',
+        WFI_APPROVERS: 'U0APPROVE1',
+      });
+
+      expect(config.slack).toStrictEqual({
+        botToken: 'xoxb-111-222-botTokenValue',
+        appToken: 'xapp-1-A0-333-appTokenValue',
+        apiUrl: 'https://slack.com/api/',
+      });
+    });
+
+    it('given a blank signing secret and no app token, when loaded, then the signing secret is asked for', () => {
+      const error = configError({ ...HTTP_MODE, SLACK_SIGNING_SECRET: '   ' });
+
+      expect(error.problems).toHaveLength(1);
+      expect(problemsNaming(error, 'SLACK_SIGNING_SECRET')).toHaveLength(1);
+    });
+
+    it('given an app token with the bot-token prefix, when loaded, then SLACK_APP_TOKEN is refused', () => {
+      const error = configError({ ...HTTP_MODE, SLACK_APP_TOKEN: 'xoxb-555-666-swappedBotTokenValue' });
+
+      expect(error.problems).toEqual(['SLACK_APP_TOKEN must be an app-level token starting with xapp-']);
+    });
+  });
+
+  describe('WFI_APPROVERS', () => {
+    it('given users, Grid users and user groups, when loaded, then groups (S…) are split from users (U…, W…)', () => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_APPROVERS: 'S0GROUP01,U0AAAAAAA,W0BBBBBBB,S0GROUP02' }).approvers).toEqual({
+        userIds: ['U0AAAAAAA', 'W0BBBBBBB'],
+        groupIds: ['S0GROUP01', 'S0GROUP02'],
+      });
+    });
+
+    it('given only a user group, when loaded, then there are no individual users', () => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_APPROVERS: 'S0GROUP01' }).approvers).toEqual({ userIds: [], groupIds: ['S0GROUP01'] });
+    });
+
+    it('given a name and a channel among the IDs, when loaded, then the problem names both', () => {
+      const error = configError({ ...HTTP_MODE, WFI_APPROVERS: 'U0AAAAAAA,@alice,C0123ABCD' });
+
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(/^WFI_APPROVERS .*\(bad: @alice, C0123ABCD\)$/);
+    });
+
+    it.each(['', ' , ,'])('given %j (no IDs), when loaded, then WFI_APPROVERS is refused', (value) => {
+      const error = configError({ ...HTTP_MODE, WFI_APPROVERS: value });
+
+      expect(error.problems).toHaveLength(1);
+      expect(problemsNaming(error, 'WFI_APPROVERS')).toHaveLength(1);
+    });
+  });
+
+  describe('WFI_HOLIDAYS', () => {
+    it('given dates with spaces and a trailing comma, when loaded, then each date is a holiday', () => {
+      const { holidays } = loadConfig({ ...HTTP_MODE, WFI_HOLIDAYS: ' 2026-12-25 , 2027-01-01,' }).calendar;
+
+      expect([...holidays].sort()).toEqual(['2026-12-25', '2027-01-01']);
+    });
+
+    it('given an empty value, when loaded, then there are no holidays', () => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_HOLIDAYS: '' }).calendar.holidays.size).toBe(0);
+    });
+
+    it('given an impossible date and a day-first date, when loaded, then one problem names both', () => {
+      const error = configError({ ...HTTP_MODE, WFI_HOLIDAYS: '2026-12-25,2026-02-30,25/12/2026' });
+
+      expect(error.problems).toEqual(['WFI_HOLIDAYS must be comma-separated YYYY-MM-DD dates (bad: 2026-02-30, 25/12/2026)']);
+    });
+  });
+
+  describe('WFI_DIGEST_DAY', () => {
+    it.each([
+      ['sunday', 0],
+      ['Monday', 1],
+      ['TUESDAY', 2],
+      ['wednesday', 3],
+      ['thursday', 4],
+      ['friday', 5],
+      ['saturday', 6],
+    ])('given %s, when loaded, then the digest day is %i (Sunday = 0)', (value, day) => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_DIGEST_DAY: value }).digestDay).toBe(day);
+    });
+
+    it.each(['off', 'OFF'])('given %s, when loaded, then the digest is off', (value) => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_DIGEST_DAY: value }).digestDay).toBe('off');
+    });
+
+    it.each(['mon', 'funday', '1'])('given %j, when loaded, then WFI_DIGEST_DAY is refused', (value) => {
+      const error = configError({ ...HTTP_MODE, WFI_DIGEST_DAY: value });
+
+      expect(error.problems).toEqual(['WFI_DIGEST_DAY must be a weekday name (monday … sunday) or off']);
+    });
+  });
+
+  describe('whole numbers and their ranges', () => {
+    it.each([
+      ['PORT', '0', 'port', 0],
+      ['PORT', '65535', 'port', 65535],
+      ['WFI_REMINDER_HOUR', '23', 'reminderHour', 23],
+      ['WFI_LEAD_BUSINESS_DAYS', '1', 'leadBusinessDays', 1],
+      ['WFI_LEAD_BUSINESS_DAYS', '60', 'leadBusinessDays', 60],
+      ['WFI_SCHEDULER_INTERVAL_SECONDS', '3600', 'schedulerIntervalSeconds', 3600],
+      ['WFI_ROTATION_INTERVAL_DAYS', '3650', 'rotationIntervalDays', 3650],
+    ])('given %s=%s (at the edge of its range), when loaded, then it is accepted', (variable, value, key, expected) => {
+      expect((loadConfig({ ...HTTP_MODE, [variable]: value }) as unknown as Record<string, unknown>)[key]).toBe(expected);
+    });
+
+    it.each([
+      ['PORT', '65536'],
+      ['PORT', '-1'],
+      ['PORT', '3.5'],
+      ['PORT', 'http'],
+      ['WFI_REMINDER_HOUR', '24'],
+      ['WFI_LEAD_BUSINESS_DAYS', '0'],
+      ['WFI_LEAD_BUSINESS_DAYS', '61'],
+      ['WFI_SCHEDULER_INTERVAL_SECONDS', '3601'],
+      ['WFI_ROTATION_INTERVAL_DAYS', '3651'],
+    ])('given %s=%s, when loaded, then that variable is refused with the value it got', (variable, value) => {
+      const error = configError({ ...HTTP_MODE, [variable]: value });
+
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(new RegExp(`^${variable} must be a whole number from \\d+ to \\d+ \\(got "${value.replace('.', '\\.')}"\\)$`));
+    });
+  });
+
+  describe('other variables', () => {
+    it.each(['memory://', 'sqlite:///var/lib/wfi.sqlite', 'rediss://cache:6380', 'postgresql://db/wfi'])(
+      'given STORE_URL=%s, when loaded, then it is accepted',
+      (value) => {
+        expect(loadConfig({ ...HTTP_MODE, STORE_URL: value }).storeUrl).toBe(value);
+      },
+    );
+
+    it.each(['sqlite://', 'mysql://db/wfi', 'data/wfi.sqlite'])('given STORE_URL=%s, when loaded, then it is refused', (value) => {
+      const error = configError({ ...HTTP_MODE, STORE_URL: value });
+
+      expect(problemsNaming(error, 'STORE_URL')).toHaveLength(1);
+    });
+
+    it('given an API URL with a trailing slash, when loaded, then it is kept as is', () => {
+      expect(loadConfig({ ...HTTP_MODE, SLACK_API_URL: 'https://slack.example.com/api/' }).slack.apiUrl).toBe(
+        'https://slack.example.com/api/',
+      );
+    });
+
+    it.each(['false', ''])('given WFI_ALLOW_SELF_APPROVAL=%j, when loaded, then self-approval is off', (value) => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_ALLOW_SELF_APPROVAL: value }).allowSelfApproval).toBe(false);
+    });
+
+    it('given a private reminder channel (G…), when loaded, then it is accepted', () => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_REMINDER_CHANNEL: 'G0123ABCD' }).reminderChannelId).toBe('G0123ABCD');
+    });
+  });
+});
+
+describe('loadPolicyConfig', () => {
+  it('given no variables at all, when loaded, then the policy has its defaults and no Slack variable is needed', () => {
+    expect(loadPolicyConfig({})).toStrictEqual({
+      calendar: { timeZone: 'UTC', holidays: new Set() },
+      leadBusinessDays: 10,
+      reminderHour: 9,
+      instanceDomain: 'wfi.pega.com',
+    });
+  });
+
+  it('given policy variables only, when loaded, then they are read', () => {
+    expect(
+      loadPolicyConfig({
+        WFI_TIMEZONE: 'America/Los_Angeles',
+        WFI_HOLIDAYS: '2026-07-03',
+        WFI_LEAD_BUSINESS_DAYS: '5',
+        WFI_REMINDER_HOUR: '8',
+        WFI_INSTANCE_DOMAIN: 'wfi.example.org',
+      }),
+    ).toStrictEqual({
+      calendar: { timeZone: 'America/Los_Angeles', holidays: new Set(['2026-07-03']) },
+      leadBusinessDays: 5,
+      reminderHour: 8,
+      instanceDomain: 'wfi.example.org',
+    });
+  });
+
+  it('given bad Slack variables, when the policy is loaded, then they are ignored', () => {
+    expect(loadPolicyConfig({ SLACK_BOT_TOKEN: 'not-a-token', WFI_APPROVERS: '@alice' }).leadBusinessDays).toBe(10);
+  });
+
+  it('given two bad policy variables, when loaded, then one ConfigError names both and nothing about Slack', () => {
+    const error = configError({ WFI_TIMEZONE: 'Mars/Olympus_Mons', WFI_REMINDER_HOUR: '25' }, loadPolicyConfig);
+
+    expect(error.problems).toHaveLength(2);
+    expect(problemsNaming(error, 'WFI_TIMEZONE')).toHaveLength(1);
+    expect(problemsNaming(error, 'WFI_REMINDER_HOUR')).toHaveLength(1);
+    expect(error.message).not.toMatch(/SLACK_/);
+  });
+});

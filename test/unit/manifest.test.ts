@@ -1,0 +1,141 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { COMMAND, EVENTS } from '../../src/slack/ids';
+import { EVENTS_PATH } from '../../src/slack/receiver';
+
+/** The parts of a Slack app manifest this suite checks; everything optional because the file is parsed, not trusted. */
+interface Manifest {
+  display_information?: { name?: string; description?: string };
+  features?: {
+    app_home?: { home_tab_enabled?: boolean; messages_tab_enabled?: boolean };
+    bot_user?: { display_name?: string };
+    slash_commands?: { command?: string; url?: string; usage_hint?: string; should_escape?: boolean }[];
+  };
+  oauth_config?: { scopes?: { bot?: string[]; user?: string[] } };
+  settings?: {
+    socket_mode_enabled?: boolean;
+    interactivity?: { is_enabled?: boolean; request_url?: string };
+    event_subscriptions?: { request_url?: string; bot_events?: string[] };
+  };
+}
+
+const ROOT = join(__dirname, '..', '..');
+const manifest = parse(readFileSync(join(ROOT, 'manifest.yml'), 'utf8')) as Manifest;
+
+/** The least set: see the comments on each scope in manifest.yml. */
+const EXPECTED_BOT_SCOPES = ['channels:join', 'chat:write', 'commands'];
+
+/**
+ * The bot scope each Web API method the code calls needs (`null`: none).
+ * A call to a method missing here fails the suite until its scope is decided
+ * and, if it needs one, added to manifest.yml.
+ */
+const METHOD_SCOPES: Record<string, string | null> = {
+  'auth.test': null,
+  'chat.postEphemeral': 'chat:write',
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'conversations.join': 'channels:join',
+  'views.open': null,
+  'views.publish': null,
+  'views.push': null,
+  'views.update': null,
+};
+
+function sourceFiles(dir: string): { path: string; text: string }[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => ({ path: file, text: readFileSync(join(dir, file), 'utf8') }));
+}
+
+/** Web API methods called as `client.family.method(` anywhere in src/ (this covers `this.client.…` and `app.client.…`). */
+function calledWebApiMethods(): string[] {
+  const methods = new Set<string>();
+  for (const { text } of sourceFiles(join(ROOT, 'src'))) {
+    for (const match of text.matchAll(/\bclient\s*\.\s*((?:[a-zA-Z]+\s*\.\s*)+[a-zA-Z]+)\s*\(/g)) {
+      methods.add((match[1] ?? '').replace(/\s+/g, ''));
+    }
+  }
+  return [...methods].sort();
+}
+
+const sorted = (values: readonly string[] | undefined) => [...(values ?? [])].sort();
+
+describe('manifest.yml', () => {
+  it('names the app and describes it', () => {
+    expect(manifest.display_information?.name).toBe('WFI Rotate');
+    expect(manifest.display_information?.description ?? '').not.toBe('');
+    // Slack refuses a manifest whose short description is over 140 characters.
+    expect((manifest.display_information?.description ?? '').length).toBeLessThanOrEqual(140);
+    expect(manifest.features?.bot_user?.display_name ?? '').not.toBe('');
+  });
+
+  it('declares exactly the slash command the code listens for', () => {
+    const commands = manifest.features?.slash_commands ?? [];
+    expect(commands.map((c) => c.command)).toEqual([COMMAND]);
+    expect(commands[0]?.usage_hint).toBe('[list | status ROT-XXXXXX | help]');
+    expect(commands[0]?.should_escape).toBe(false);
+  });
+
+  it('subscribes to exactly the events in EVENTS', () => {
+    expect(sorted(manifest.settings?.event_subscriptions?.bot_events)).toEqual(sorted(EVENTS));
+  });
+
+  it('sends commands, interactivity and events to the one path the receiver serves', () => {
+    const urls = {
+      slashCommand: manifest.features?.slash_commands?.[0]?.url,
+      interactivity: manifest.settings?.interactivity?.request_url,
+      events: manifest.settings?.event_subscriptions?.request_url,
+    };
+    for (const [where, url] of Object.entries(urls)) {
+      expect({ where, url }).toEqual({ where, url: expect.stringMatching(/^https:\/\//) });
+      expect({ where, path: new URL(url ?? 'https://missing.invalid/').pathname }).toEqual({ where, path: EVENTS_PATH });
+    }
+  });
+
+  it('turns Socket Mode on, so a first install needs no public URL', () => {
+    expect(manifest.settings?.socket_mode_enabled).toBe(true);
+  });
+
+  it('turns interactivity on (buttons and the request modal)', () => {
+    expect(manifest.settings?.interactivity?.is_enabled).toBe(true);
+  });
+
+  it('turns the Home tab on, and the Messages tab the DM fallback lands in', () => {
+    expect(manifest.features?.app_home?.home_tab_enabled).toBe(true);
+    expect(manifest.features?.app_home?.messages_tab_enabled).toBe(true);
+  });
+
+  it('asks for exactly the least set of bot scopes, and no user scopes', () => {
+    expect(sorted(manifest.oauth_config?.scopes?.bot)).toEqual(EXPECTED_BOT_SCOPES);
+    expect(manifest.oauth_config?.scopes?.user ?? []).toEqual([]);
+  });
+});
+
+describe('manifest.yml against src/', () => {
+  it('knows the scope of every Web API method the code calls', () => {
+    const called = calledWebApiMethods();
+    // The scan itself must find something, or it would pass vacuously.
+    expect(called).toContain('chat.postMessage');
+    expect(called.filter((method) => !(method in METHOD_SCOPES))).toEqual([]);
+  });
+
+  it('has the scopes the code needs and no others', () => {
+    const needed = new Set<string>();
+    if ((manifest.features?.slash_commands ?? []).length > 0) needed.add('commands');
+    for (const method of calledWebApiMethods()) {
+      const scope = METHOD_SCOPES[method];
+      if (scope) needed.add(scope);
+    }
+    expect(sorted(manifest.oauth_config?.scopes?.bot)).toEqual(sorted([...needed]));
+  });
+
+  it('lists every event a listener registers in EVENTS', () => {
+    const registered = new Set<string>();
+    for (const { text } of sourceFiles(join(ROOT, 'src'))) {
+      for (const match of text.matchAll(/\.event\(\s*['"`]([\w.]+)['"`]/g)) registered.add(match[1] ?? '');
+    }
+    expect([...registered].filter((event) => !(EVENTS as readonly string[]).includes(event))).toEqual([]);
+  });
+});
