@@ -330,6 +330,24 @@ describe('the request path over real HTTP', () => {
     expect(log).not.toContain(SIGNING_SECRET);
   });
 
+  it('publishes the App Home tab when a person opens it', async () => {
+    const event = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T0TEAM001',
+      api_app_id: 'A0APP0001',
+      event: { type: 'app_home_opened', user: 'U0VISITOR1', channel: 'D0HOME0001', tab: 'home', event_ts: '1700000000.1' },
+      event_id: 'Ev0001',
+      event_time: 1700000000,
+      authorizations: [{ team_id: 'T0TEAM001', user_id: 'UBOT0001', is_bot: true }],
+    });
+    const response = await postToBot(port(), event, { contentType: 'application/json' });
+
+    expect(response.status).toBe(200);
+    const [publish] = await fake.waitFor('views.publish');
+    expect(publish?.args.user_id).toBe('U0VISITOR1');
+    expect(JSON.stringify(publish?.args.view)).toContain('/wfi-rotate');
+  });
+
   it('ignores interactive payloads of an unknown shape without crashing', async () => {
     const response = await postToBot(port(), interactive({ type: 'block_actions', actions: 'not-a-list' }));
     expect(response.status).toBeLessThan(500);

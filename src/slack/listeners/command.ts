@@ -55,7 +55,7 @@ export function register(app: App, deps: ListenerDeps): void {
         return;
       default:
         // `help`, and anything unrecognised: usage is the useful answer to both.
-        await ack({ response_type: 'ephemeral', ...buildHelp() });
+        await ack({ response_type: 'ephemeral', ...buildHelp(deps.config.leadBusinessDays) });
     }
   });
 }

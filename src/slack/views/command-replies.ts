@@ -4,14 +4,14 @@ import { COMMAND } from '../ids';
 import { escapeMrkdwn, mention, SECTION_TEXT_MAX, truncate } from './mrkdwn';
 import { buildRotationSummary, STATUS_LABELS, type RotationMessageContext, type SlackMessage } from './rotation-message';
 
-export function buildHelp(): SlackMessage {
+export function buildHelp(leadBusinessDays: number): SlackMessage {
   const text =
     `*${COMMAND}*: request and track the rotation of the Workforce Intelligence client secret.\n` +
     `• \`${COMMAND}\`: open the request form (instance, policy deadline, reminder channel, attendees)\n` +
     `• \`${COMMAND} list\`: the open rotations, most urgent first\n` +
     `• \`${COMMAND} status ROT-XXXXXX\`: one rotation with its history\n` +
     `• \`${COMMAND} help\`: this message\n` +
-    'The vendor needs the portal request at least 10 business days before your policy deadline; ' +
+    `The vendor needs the portal request at least ${leadBusinessDays} business days before your policy deadline; ` +
     'the bot works out that date and prepares every field. The secret itself is never shared in Slack.';
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

@@ -263,11 +263,12 @@ describe('mrkdwn helpers', () => {
 
 describe('command replies', () => {
   it('help names every subcommand', () => {
-    const help = buildHelp();
+    const help = buildHelp(12);
     for (const usage of [`\`${COMMAND}\``, `\`${COMMAND} list\``, `\`${COMMAND} status ROT-XXXXXX\``, `\`${COMMAND} help\``]) {
       expect(help.text).toContain(usage);
     }
     expect(help.blocks).toHaveLength(1);
+    expect(help.text).toContain('at least 12 business days before');
   });
 
   it('not found and coming soon echo what was typed, escaped and shortened', () => {
@@ -363,10 +364,10 @@ describe('every builder stays within Slack limits', () => {
   });
 
   it('the command replies and the App Home', () => {
-    expectWithinBlockKitLimits('message', buildHelp());
+    expectWithinBlockKitLimits('message', buildHelp(10));
     expectWithinBlockKitLimits('message', buildNotFound('ROT-XXXXXX'));
     expectWithinBlockKitLimits('message', buildComingSoon('list'));
     expectWithinBlockKitLimits('message', buildUndeliverableNotice('C0ROTATIONS', 'channel_not_found'));
-    expectWithinBlockKitLimits('home', buildAppHome());
+    expectWithinBlockKitLimits('home', buildAppHome(10));
   });
 });
