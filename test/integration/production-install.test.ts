@@ -1,0 +1,173 @@
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * What the Dockerfile's final stage runs, without a Docker engine: the
+ * compiled app with production dependencies only (`npm prune --omit=dev`),
+ * started with `node dist/src/index.js`. A runtime import of a dev dependency
+ * fails here, as it would in the image.
+ *
+ * node_modules is copied rather than installed because sqlite3 is compiled
+ * from source and this machine cannot fetch packages or prebuilt binaries.
+ */
+const ROOT = join(__dirname, '..', '..');
+const ENTRY = join('dist', 'src', 'index.js');
+
+const DEV_ONLY = ['typescript', 'jest', 'ts-jest', 'eslint', 'typescript-eslint', 'yaml'];
+const RUNTIME = Object.keys(
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies,
+);
+
+interface FakeSlack {
+  server: Server;
+  url: string;
+  calls: { method: string; path: string; authorization?: string }[];
+}
+
+/** The Web API as far as start-up needs it: `POST <SLACK_API_URL>auth.test`. */
+async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: FakeSlack['calls'] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    req.resume();
+    req.on('end', () => {
+      calls.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization });
+      res.setHeader('content-type', 'application/json');
+      if (req.method === 'POST' && req.url === '/auth.test') {
+        res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }));
+      } else {
+        res.statusCode = 404;
+        res.end(JSON.stringify({ ok: false, error: 'unknown_method' }));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, calls, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function exited(child: ChildProcess, timeoutMs: number) {
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve({ code: child.exitCode, signal: child.signalCode });
+      return;
+    }
+    const timer = setTimeout(() => reject(new Error(`the process did not exit within ${timeoutMs} ms`)), timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+}
+
+describe('the production install (what the Docker image runs)', () => {
+  let dir: string;
+  let slack: FakeSlack;
+  let bot: ChildProcess | undefined;
+  let prune: SpawnSyncReturns<string>;
+  let output = '';
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, ENTRY))) {
+      throw new Error(`${join(ROOT, ENTRY)} is missing: run \`npm run build\` before this suite (npm test builds first).`);
+    }
+    dir = mkdtempSync(join(tmpdir(), 'wfi-rotate-prod-'));
+    for (const file of ['package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(dir, file));
+    cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+    // realpath: if node_modules is itself a link, copy what it points to, so the prune cannot reach the original.
+    // verbatimSymlinks: keep node_modules/.bin links relative, pointing into the copy.
+    cpSync(realpathSync(join(ROOT, 'node_modules')), join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+    // The build stage's `npm prune --omit=dev`; offline and without scripts, as nothing needs fetching or compiling.
+    prune = spawnSync('npm', ['prune', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: 'false' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    slack = await startFakeSlack();
+  }, 240_000);
+
+  afterAll(async () => {
+    if (bot && bot.exitCode === null && bot.signalCode === null) {
+      bot.kill('SIGKILL');
+      await exited(bot, 5000).catch(() => undefined);
+    }
+    if (slack) await new Promise((resolve) => slack.server.close(resolve));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the runtime dependencies and drops the dev ones', () => {
+    expect({ status: prune.status, error: prune.error, stderr: prune.status === 0 ? '' : prune.stderr }).toEqual({
+      status: 0,
+      error: undefined,
+      stderr: '',
+    });
+    expect(DEV_ONLY.filter((name) => existsSync(join(dir, 'node_modules', name)))).toEqual([]);
+    expect(RUNTIME.filter((name) => !existsSync(join(dir, 'node_modules', name)))).toEqual([]);
+  });
+
+  it('starts on production dependencies, answers /healthz, creates its store and stops cleanly on SIGTERM', async () => {
+    // Without the prune this would prove nothing about dev dependencies.
+    expect(prune.status).toBe(0);
+    const port = await freePort();
+    const dataDir = join(dir, 'data');
+    expect(existsSync(dataDir)).toBe(false);
+
+    bot = spawn(process.execPath, [ENTRY], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_SIGNING_SECRET: 'test-secret',
+        WFI_APPROVERS: 'U0APPROVER',
+        PORT: String(port),
+        STORE_URL: `sqlite://${join(dataDir, 'x.sqlite')}`,
+        SLACK_API_URL: slack.url,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    bot.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    bot.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    let health: { status: number; body: unknown } | undefined;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (bot.exitCode !== null || bot.signalCode !== null) {
+        throw new Error(`the bot exited (${bot.exitCode ?? bot.signalCode}) before it was healthy:\n${output}`);
+      }
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        health = { status: res.status, body: await res.json() };
+        if (res.status === 200) break;
+      } catch {
+        // Not listening yet.
+      }
+      await sleep(200);
+    }
+    if (health?.status !== 200) throw new Error(`/healthz never answered 200 within 20 s (last: ${JSON.stringify(health)}):\n${output}`);
+    expect(health.body).toEqual({ status: 'ok' });
+
+    expect(slack.calls).toContainEqual({ method: 'POST', path: '/auth.test', authorization: 'Bearer xoxb-test' });
+    expect(existsSync(join(dataDir, 'x.sqlite'))).toBe(true);
+
+    bot.kill('SIGTERM');
+    const exit = await exited(bot, 5000).catch((error: Error) => {
+      throw new Error(`${error.message} after SIGTERM:\n${output}`);
+    });
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(output).not.toMatch(/^\s+at /m);
+  }, 60_000);
+});
