@@ -1,17 +1,8 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { FakeSlack } from '../support/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
+import { freePort } from '../support/free-port';
 
 const APP_TOKEN = 'xapp-1-test-app-token';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('Socket Mode, when SLACK_APP_TOKEN is set', () => {
   const fake = new FakeSlack();
