@@ -4,8 +4,9 @@ import { businessDayOnOrAfter, businessDaysBetween, submitByDate, todayIn } from
 export const ENVIRONMENT_TYPES = ['Production', 'Staging', 'Test', 'Development'] as const;
 export type EnvironmentType = (typeof ENVIRONMENT_TYPES)[number];
 
-/** Lifecycle states of `../shared/domain.md`; only `requested` is reachable so far. */
+/** Lifecycle states of `shared/domain.md`, plus `planned`: the next cycle, waiting to be started. */
 export type RotationStatus =
+  | 'planned'
   | 'requested'
   | 'approved'
   | 'rejected'
@@ -31,6 +32,41 @@ export interface MessageRef {
 
 export const ROTATION_SCHEMA_VERSION = 1;
 
+export const MEETING_PLATFORMS = ['Webex', 'Microsoft Teams', 'Skype', 'Other'] as const;
+export type MeetingPlatform = (typeof MEETING_PLATFORMS)[number];
+
+export const CONFIRMATIONS = {
+  vault: 'New secret stored in our vault',
+  integrations: 'Integrations updated to the new secret',
+  oldSecretRetired: 'Old secret retired',
+} as const;
+export type Confirmation = keyof typeof CONFIRMATIONS;
+
+/** Who did a step and when (ISO instant). */
+export interface Step {
+  by: string;
+  at: string;
+}
+export interface Closure extends Step {
+  reason: string;
+}
+export interface Submission extends Step {
+  caseNumber: string;
+  submittedOn: CalendarDate;
+}
+export interface Meeting extends Step {
+  platform: MeetingPlatform;
+  /** ISO instant of the start. */
+  startsAt: string;
+  /** The zone the time was entered in, to show it back the way it was given. */
+  timeZone: string;
+  joinUrl?: string;
+  attendeeIds: string[];
+}
+export interface Completion extends Step {
+  confirmations: Confirmation[];
+}
+
 interface RotationFields {
   schemaVersion: typeof ROTATION_SCHEMA_VERSION;
   id: string;
@@ -46,13 +82,51 @@ interface RotationFields {
   attendeeIds: string[];
   channelId: string;
   notes?: string;
+  /** "Rotate again every": when set, completing this rotation plans the next one. */
+  rotationIntervalDays?: number;
   /** ISO instant. */
   createdAt: string;
   message?: MessageRef;
+  /** The rotation this one continues (a planned next cycle). */
+  previousRotationId?: string;
+  /** The planned next cycle, once this one is completed. */
+  nextRotationId?: string;
   history: AuditEntry[];
 }
 
-export type Rotation = RotationFields & { status: 'requested' };
+/**
+ * The lifecycle as a union: each state carries exactly the steps that led to
+ * it, so a rendered message or an export cannot show a step that did not happen.
+ */
+export type Rotation =
+  | (RotationFields & { status: 'planned' })
+  | (RotationFields & { status: 'requested' })
+  | (RotationFields & { status: 'approved'; approval: Step })
+  | (RotationFields & { status: 'rejected'; rejection: Closure })
+  | (RotationFields & { status: 'submitted'; approval: Step; submission: Submission })
+  | (RotationFields & { status: 'meeting_scheduled'; approval: Step; submission: Submission; meeting: Meeting })
+  | (RotationFields & {
+      status: 'completed';
+      approval: Step;
+      submission: Submission;
+      meeting: Meeting;
+      completion: Completion;
+    })
+  | (RotationFields & {
+      status: 'cancelled';
+      cancellation: Closure;
+      approval?: Step;
+      submission?: Submission;
+      meeting?: Meeting;
+    });
+
+export type RotationIn<S extends RotationStatus> = Extract<Rotation, { status: S }>;
+
+export const OPEN_STATUSES: readonly RotationStatus[] = ['requested', 'approved', 'submitted', 'meeting_scheduled'];
+
+export function isOpen(rotation: Pick<Rotation, 'status'>): boolean {
+  return OPEN_STATUSES.includes(rotation.status);
+}
 
 export interface RotationRequest {
   instanceUrl: string;
@@ -61,6 +135,7 @@ export interface RotationRequest {
   channelId: string;
   attendeeIds: string[];
   notes?: string;
+  rotationIntervalDays?: number;
 }
 
 export interface LeadTimePolicy {
@@ -94,7 +169,7 @@ export function leadTime(deadline: CalendarDate, today: CalendarDate, policy: Le
 export function createRotation(
   request: RotationRequest,
   context: { id: string; requesterId: string; now: Date; policy: LeadTimePolicy },
-): Rotation {
+): RotationIn<'requested'> {
   const { id, requesterId, now, policy } = context;
   const today = todayIn(policy.calendar, now);
   const { submitBy, lateByBusinessDays } = leadTime(request.deadline, today, policy);
@@ -114,6 +189,7 @@ export function createRotation(
     attendeeIds: [...request.attendeeIds],
     channelId: request.channelId,
     ...(request.notes ? { notes: request.notes } : {}),
+    ...(request.rotationIntervalDays ? { rotationIntervalDays: request.rotationIntervalDays } : {}),
     createdAt: now.toISOString(),
     history: [{ at: now.toISOString(), actorId: requesterId, from: null, to: 'requested', details }],
   };

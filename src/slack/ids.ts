@@ -1,7 +1,16 @@
 /** Every identifier Slack round-trips to us, in one place so builders and listeners agree. */
 export const COMMAND = '/wfi-rotate';
 
-export const REQUEST_MODAL = 'wfi_request';
+/** callback_id of each modal. */
+export const MODALS = {
+  request: 'wfi_request',
+  reject: 'wfi_reject',
+  cancel: 'wfi_cancel',
+  submission: 'wfi_submission',
+  meeting: 'wfi_meeting',
+  completion: 'wfi_completion',
+} as const;
+export const REQUEST_MODAL = MODALS.request;
 
 /** block_id of each request-modal input; every input's action_id is `INPUT_ACTION`. */
 export const REQUEST_BLOCKS = {
@@ -11,13 +20,40 @@ export const REQUEST_BLOCKS = {
   channelId: 'reminder_channel',
   attendeeIds: 'attendees',
   notes: 'notes',
+  rotationIntervalDays: 'rotation_interval',
 } as const;
+
+/** block_id of each step-modal input (action_id is `INPUT_ACTION` too). */
+export const STEP_BLOCKS = {
+  reason: 'reason',
+  caseNumber: 'case_number',
+  submittedOn: 'submitted_on',
+  platform: 'platform',
+  date: 'meeting_date',
+  time: 'meeting_time',
+  timeZone: 'meeting_time_zone',
+  joinUrl: 'join_url',
+  attendeeIds: 'meeting_attendees',
+  confirmations: 'confirmations',
+} as const;
+
 export const INPUT_ACTION = 'value';
 
+/** The time-zone option that means "the clicker's own Slack time zone", resolved on submit. */
+export const MY_TIME_ZONE = 'slack-user-time-zone';
+
+/** action_id of each button. Rotation buttons carry `ROT-XXXXXX:version` as their value. */
 export const ACTIONS = {
   approve: 'rotation_approve',
   reject: 'rotation_reject',
+  recordSubmission: 'rotation_record_submission',
+  scheduleMeeting: 'rotation_schedule_meeting',
+  complete: 'rotation_complete',
+  cancel: 'rotation_cancel',
   openPortal: 'open_portal',
+  /** App Home: open the request form; a planned rotation's button carries its id to prefill it. */
+  newRequest: 'home_new_request',
+  startPlanned: 'home_start_planned',
 } as const;
 
 /** Events the app subscribes to; the manifest test keeps `manifest.yml` in step. */

@@ -1,5 +1,13 @@
 import type { BusinessCalendar } from '../../src/domain/calendar';
-import { createRotation, type LeadTimePolicy, type Rotation, type RotationRequest } from '../../src/domain/rotation';
+import { decide, type RotationAction } from '../../src/domain/lifecycle';
+import {
+  createRotation,
+  type LeadTimePolicy,
+  type Rotation,
+  type RotationIn,
+  type RotationRequest,
+  type RotationStatus,
+} from '../../src/domain/rotation';
 
 /**
  * Object mother for rotations. Defaults describe an ordinary on-time request:
@@ -24,7 +32,7 @@ export function aRequest(overrides: Partial<RotationRequest> = {}): RotationRequ
 }
 
 export type RotationOverrides = Partial<RotationRequest> &
-  Partial<Omit<Rotation, keyof RotationRequest>> & {
+  Partial<Omit<RotationIn<'requested'>, keyof RotationRequest | 'status'>> & {
     /** When the request is made; drives submit-by standing and the first history entry. */
     now?: Date;
     policy?: LeadTimePolicy;
@@ -38,7 +46,7 @@ const REQUEST_KEYS = ['instanceUrl', 'environmentType', 'deadline', 'channelId',
  * fields and `now`/`policy` feed the computation; any other field given
  * (version, history, message, …) is laid over the result as is.
  */
-export function aRotation(overrides: RotationOverrides = {}): Rotation {
+export function aRotation(overrides: RotationOverrides = {}): RotationIn<'requested'> {
   const { now = TEST_NOW, policy = TEST_POLICY, id = 'ROT-4F7K2Q', requesterId = REQUESTER_ID, ...rest } = overrides;
   const requestOverrides: Partial<RotationRequest> = {};
   const fieldOverrides: Record<string, unknown> = {};
@@ -47,5 +55,62 @@ export function aRotation(overrides: RotationOverrides = {}): Rotation {
     else fieldOverrides[key] = value;
   }
   const rotation = createRotation(aRequest(requestOverrides), { id, requesterId, now, policy });
-  return { ...rotation, ...(fieldOverrides as Partial<Rotation>) };
+  return { ...rotation, ...(fieldOverrides as Partial<RotationIn<'requested'>>) };
+}
+
+export const APPROVER_ID = 'U0APPROVER';
+export const MEETING_START = '2026-03-24T14:00:00.000Z';
+
+/** The actions that lead from `requested` to each state, as the people involved would take them. */
+const PATHS: Record<Exclude<RotationStatus, 'planned'>, Array<[RotationAction, string]>> = {
+  requested: [],
+  approved: [[{ type: 'approve' }, APPROVER_ID]],
+  rejected: [[{ type: 'reject', reason: 'Not due yet' }, APPROVER_ID]],
+  submitted: [
+    [{ type: 'approve' }, APPROVER_ID],
+    [{ type: 'record_submission', caseNumber: 'CS-0123456', submittedOn: '2026-02-23' }, REQUESTER_ID],
+  ],
+  meeting_scheduled: [
+    [{ type: 'approve' }, APPROVER_ID],
+    [{ type: 'record_submission', caseNumber: 'CS-0123456', submittedOn: '2026-02-23' }, REQUESTER_ID],
+    [
+      {
+        type: 'schedule_meeting',
+        meeting: {
+          platform: 'Webex',
+          startsAt: MEETING_START,
+          timeZone: 'Europe/Berlin',
+          joinUrl: 'https://acme.webex.com/meet/handoff',
+          attendeeIds: [REQUESTER_ID, 'U0ATTENDEE'],
+        },
+      },
+      REQUESTER_ID,
+    ],
+  ],
+  completed: [],
+  cancelled: [[{ type: 'cancel', reason: 'Instance decommissioned' }, REQUESTER_ID]],
+};
+PATHS.completed = [...PATHS.meeting_scheduled, [{ type: 'complete', confirmations: ['vault', 'integrations'] }, REQUESTER_ID]];
+
+/**
+ * A rotation carried to `status` through `decide`, as the buttons would carry
+ * it (one day between steps), so every step field and audit entry is real.
+ */
+export function aRotationIn<S extends Exclude<RotationStatus, 'planned'>>(
+  status: S,
+  overrides: RotationOverrides = {},
+): RotationIn<S> {
+  let rotation: Rotation = aRotation(overrides);
+  let at = (overrides.now ?? TEST_NOW).getTime();
+  for (const [action, userId] of PATHS[status]) {
+    at += 24 * 60 * 60 * 1000;
+    const result = decide(rotation, action, {
+      actor: { userId, isApprover: userId === APPROVER_ID },
+      now: new Date(at),
+      allowSelfApproval: false,
+    });
+    if (!result.ok) throw new Error(`cannot reach ${status}: ${JSON.stringify(result.error)}`);
+    rotation = result.rotation;
+  }
+  return rotation as RotationIn<S>;
 }

@@ -17,6 +17,7 @@ export interface SlackMessage {
 }
 
 export const STATUS_LABELS: Record<RotationStatus, string> = {
+  planned: 'Planned: next cycle, not started yet',
   requested: 'Awaiting approval',
   approved: 'Approved: submit the portal request',
   rejected: 'Rejected',

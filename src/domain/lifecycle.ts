@@ -1,0 +1,302 @@
+import { addCalendarDays, todayIn, type CalendarDate } from './calendar';
+import {
+  CONFIRMATIONS,
+  leadTime,
+  type AuditEntry,
+  type Confirmation,
+  type LeadTimePolicy,
+  type Meeting,
+  type Rotation,
+  type RotationIn,
+  type RotationRequest,
+  type RotationStatus,
+} from './rotation';
+
+export type MeetingDetails = Omit<Meeting, 'by' | 'at'>;
+
+/** What a person can do to a rotation; each maps to one button. */
+export type RotationAction =
+  | { type: 'approve' }
+  | { type: 'reject'; reason: string }
+  | { type: 'record_submission'; caseNumber: string; submittedOn: CalendarDate }
+  | { type: 'schedule_meeting'; meeting: MeetingDetails }
+  | { type: 'complete'; confirmations: Confirmation[] }
+  | { type: 'cancel'; reason: string };
+
+export type ActionType = RotationAction['type'];
+
+export interface Actor {
+  userId: string;
+  /** Listed in WFI_APPROVERS, directly or through a user group. */
+  isApprover: boolean;
+}
+
+export type TransitionError =
+  | { code: 'NOT_AN_APPROVER' }
+  | { code: 'SELF_APPROVAL' }
+  | { code: 'NOT_INVOLVED' }
+  /** The same change was already made (a double click, a second approver): by whom and when. */
+  | { code: 'ALREADY_DONE'; status: RotationStatus; by: string; at: string }
+  /** The button was rendered before another change; the rotation is now in `status`. */
+  | { code: 'STALE'; status: RotationStatus }
+  | { code: 'INVALID_TRANSITION'; status: RotationStatus };
+
+export type TransitionResult =
+  | { ok: true; rotation: Rotation; entry: AuditEntry }
+  | { ok: false; error: TransitionError };
+
+export interface TransitionContext {
+  actor: Actor;
+  now: Date;
+  allowSelfApproval: boolean;
+  /** The version the clicked button was rendered at; omitted when the caller has no rendered state. */
+  expectedVersion?: number;
+}
+
+/** The actions valid in each state: the buttons a message shows and the only ones accepted. */
+export function allowedActions(status: RotationStatus): ActionType[] {
+  switch (status) {
+    case 'requested':
+      return ['approve', 'reject', 'cancel'];
+    case 'approved':
+      return ['record_submission', 'cancel'];
+    case 'submitted':
+      return ['schedule_meeting', 'cancel'];
+    case 'meeting_scheduled':
+      return ['complete', 'schedule_meeting', 'cancel'];
+    case 'planned':
+      return ['cancel'];
+    case 'rejected':
+    case 'completed':
+    case 'cancelled':
+      return [];
+    default: {
+      const exhaustive: never = status;
+      return exhaustive;
+    }
+  }
+}
+
+/** The state an action leads to. */
+const TARGET: Record<ActionType, RotationStatus> = {
+  approve: 'approved',
+  reject: 'rejected',
+  record_submission: 'submitted',
+  schedule_meeting: 'meeting_scheduled',
+  complete: 'completed',
+  cancel: 'cancelled',
+};
+
+/** Who may do what (`shared/domain.md`, "Who may do what"). */
+export function permissionError(
+  action: ActionType,
+  rotation: Pick<Rotation, 'requesterId' | 'attendeeIds'>,
+  actor: Actor,
+  allowSelfApproval: boolean,
+): TransitionError | undefined {
+  if (action === 'approve' || action === 'reject') {
+    if (!actor.isApprover) return { code: 'NOT_AN_APPROVER' };
+    if (action === 'approve' && actor.userId === rotation.requesterId && !allowSelfApproval) return { code: 'SELF_APPROVAL' };
+    return undefined;
+  }
+  const involved =
+    actor.isApprover || actor.userId === rotation.requesterId || rotation.attendeeIds.includes(actor.userId);
+  return involved ? undefined : { code: 'NOT_INVOLVED' };
+}
+
+/**
+ * A repeated click finds the change already made: tell who made it instead of
+ * calling the click stale. Rescheduling is not idempotent (two reschedules are
+ * two changes), so it never counts as already done.
+ */
+function alreadyDone(rotation: Rotation, action: RotationAction): TransitionError | undefined {
+  if (action.type === 'schedule_meeting') return undefined;
+  const target = TARGET[action.type];
+  const entry = [...rotation.history].reverse().find((e) => e.to === target);
+  if (!entry) return undefined;
+  return { code: 'ALREADY_DONE', status: rotation.status, by: entry.actorId, at: entry.at };
+}
+
+function detailsOf(action: RotationAction, rescheduled: boolean): Record<string, string> | undefined {
+  switch (action.type) {
+    case 'approve':
+      return undefined;
+    case 'reject':
+    case 'cancel':
+      return { reason: action.reason };
+    case 'record_submission':
+      return { caseNumber: action.caseNumber, submittedOn: action.submittedOn };
+    case 'schedule_meeting': {
+      const m = action.meeting;
+      return {
+        platform: m.platform,
+        startsAt: m.startsAt,
+        timeZone: m.timeZone,
+        ...(m.joinUrl ? { joinUrl: m.joinUrl } : {}),
+        attendees: m.attendeeIds.join(' '),
+        ...(rescheduled ? { rescheduled: 'true' } : {}),
+      };
+    }
+    case 'complete':
+      return action.confirmations.length > 0
+        ? { confirmations: action.confirmations.map((c) => CONFIRMATIONS[c]).join('; ') }
+        : undefined;
+    default: {
+      const exhaustive: never = action;
+      return exhaustive;
+    }
+  }
+}
+
+/** Applies an action that `decide` has checked; the state-specific fields come from the action. */
+function apply(rotation: Rotation, action: RotationAction, step: { by: string; at: string }): Rotation {
+  const { status: _status, ...fields } = rotation;
+  const base = { ...fields, version: rotation.version + 1 };
+  switch (action.type) {
+    case 'approve':
+      return { ...base, status: 'approved', approval: step };
+    case 'reject':
+      return { ...base, status: 'rejected', rejection: { ...step, reason: action.reason } };
+    case 'record_submission': {
+      const r = rotation as RotationIn<'approved'>;
+      return {
+        ...base,
+        status: 'submitted',
+        approval: r.approval,
+        submission: { ...step, caseNumber: action.caseNumber, submittedOn: action.submittedOn },
+      };
+    }
+    case 'schedule_meeting': {
+      const r = rotation as RotationIn<'submitted' | 'meeting_scheduled'>;
+      return { ...base, status: 'meeting_scheduled', approval: r.approval, submission: r.submission, meeting: { ...step, ...action.meeting } };
+    }
+    case 'complete': {
+      const r = rotation as RotationIn<'meeting_scheduled'>;
+      return {
+        ...base,
+        status: 'completed',
+        approval: r.approval,
+        submission: r.submission,
+        meeting: r.meeting,
+        completion: { ...step, confirmations: action.confirmations },
+      };
+    }
+    case 'cancel': {
+      const steps = rotation as Partial<RotationIn<'meeting_scheduled'>>;
+      return {
+        ...base,
+        status: 'cancelled',
+        cancellation: { ...step, reason: action.reason },
+        ...(steps.approval ? { approval: steps.approval } : {}),
+        ...(steps.submission ? { submission: steps.submission } : {}),
+        ...(steps.meeting ? { meeting: steps.meeting } : {}),
+      };
+    }
+    default: {
+      const exhaustive: never = action;
+      return exhaustive;
+    }
+  }
+}
+
+/**
+ * The one place a rotation changes state: checks the button's version, the
+ * state and the actor's role, then returns the next rotation (version + 1)
+ * with its audit entry appended, or the reason nothing changed.
+ */
+export function decide(rotation: Rotation, action: RotationAction, context: TransitionContext): TransitionResult {
+  const { actor, now } = context;
+  if (context.expectedVersion !== undefined && context.expectedVersion !== rotation.version) {
+    return { ok: false, error: alreadyDone(rotation, action) ?? { code: 'STALE', status: rotation.status } };
+  }
+  if (!allowedActions(rotation.status).includes(action.type)) {
+    return { ok: false, error: alreadyDone(rotation, action) ?? { code: 'INVALID_TRANSITION', status: rotation.status } };
+  }
+  const denied = permissionError(action.type, rotation, actor, context.allowSelfApproval);
+  if (denied) return { ok: false, error: denied };
+
+  const at = now.toISOString();
+  const details = detailsOf(action, rotation.status === 'meeting_scheduled');
+  const entry: AuditEntry = {
+    at,
+    actorId: actor.userId,
+    from: rotation.status,
+    to: TARGET[action.type],
+    ...(details ? { details } : {}),
+  };
+  const next = apply(rotation, action, { by: actor.userId, at });
+  return { ok: true, rotation: { ...next, history: [...rotation.history, entry] }, entry };
+}
+
+/**
+ * The next cycle of a completed rotation that has an interval: same instance,
+ * channel and people, deadline = completion date + interval, waiting in
+ * `planned` until someone starts it.
+ */
+export function planNextRotation(
+  completed: RotationIn<'completed'>,
+  context: { id: string; now: Date; policy: LeadTimePolicy },
+): RotationIn<'planned'> | undefined {
+  if (!completed.rotationIntervalDays) return undefined;
+  const { id, now, policy } = context;
+  const today = todayIn(policy.calendar, now);
+  const deadline = addCalendarDays(today, completed.rotationIntervalDays);
+  const { submitBy } = leadTime(deadline, today, policy);
+  const at = now.toISOString();
+  return {
+    schemaVersion: completed.schemaVersion,
+    id,
+    version: 1,
+    status: 'planned',
+    requesterId: completed.requesterId,
+    instanceUrl: completed.instanceUrl,
+    environmentType: completed.environmentType,
+    deadline,
+    submitBy,
+    lateByBusinessDays: 0,
+    attendeeIds: [...completed.attendeeIds],
+    channelId: completed.channelId,
+    rotationIntervalDays: completed.rotationIntervalDays,
+    createdAt: at,
+    previousRotationId: completed.id,
+    history: [
+      {
+        at,
+        actorId: completed.completion.by,
+        from: null,
+        to: 'planned',
+        details: { previousRotationId: completed.id, deadline, submitBy },
+      },
+    ],
+  };
+}
+
+/** Starting a planned cycle: it becomes a normal request with what the form now says. */
+export function startPlannedRotation(
+  planned: RotationIn<'planned'>,
+  request: RotationRequest,
+  context: { actorId: string; now: Date; policy: LeadTimePolicy },
+): RotationIn<'requested'> {
+  const { actorId, now, policy } = context;
+  const { submitBy, lateByBusinessDays } = leadTime(request.deadline, todayIn(policy.calendar, now), policy);
+  const at = now.toISOString();
+  const details: Record<string, string> = { deadline: request.deadline, submitBy };
+  if (lateByBusinessDays > 0) details.lateByBusinessDays = String(lateByBusinessDays);
+  const { status: _status, notes: _notes, rotationIntervalDays: _interval, ...fields } = planned;
+  return {
+    ...fields,
+    status: 'requested',
+    version: planned.version + 1,
+    requesterId: actorId,
+    instanceUrl: request.instanceUrl,
+    environmentType: request.environmentType,
+    deadline: request.deadline,
+    submitBy,
+    lateByBusinessDays,
+    attendeeIds: [...request.attendeeIds],
+    channelId: request.channelId,
+    ...(request.notes ? { notes: request.notes } : {}),
+    ...(request.rotationIntervalDays ? { rotationIntervalDays: request.rotationIntervalDays } : {}),
+    history: [...planned.history, { at, actorId, from: 'planned', to: 'requested', details }],
+  };
+}

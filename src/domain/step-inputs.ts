@@ -1,0 +1,122 @@
+import { TZDate } from '@date-fns/tz';
+import { isCalendarDate, type CalendarDate } from './calendar';
+import type { MeetingDetails } from './lifecycle';
+import { CONFIRMATIONS, MEETING_PLATFORMS, type Confirmation, type MeetingPlatform } from './rotation';
+import { looksLikeSecret, SECRET_REFUSAL } from './secret-detector';
+
+/** Checks of what people type in the step modals; each error is keyed by its field. */
+export type Checked<T, F extends string> = { ok: true; value: T } | { ok: false; errors: Partial<Record<F, string>> };
+
+export const STEP_LIMITS = { reason: 500, caseNumber: 40, joinUrl: 500, attendees: 20 } as const;
+
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+// Portal case numbers vary (CS-123456, INC0012345, 12345678): letters, digits and a few separators.
+const CASE_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 ._/#-]*[A-Za-z0-9]$/;
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export function checkReason(text: string | undefined): Checked<string, 'reason'> {
+  const reason = text?.trim() ?? '';
+  if (reason === '') return { ok: false, errors: { reason: 'Give a short reason' } };
+  if (reason.length > STEP_LIMITS.reason) {
+    return { ok: false, errors: { reason: `Keep the reason under ${STEP_LIMITS.reason} characters (${reason.length} now)` } };
+  }
+  if (looksLikeSecret(reason)) return { ok: false, errors: { reason: SECRET_REFUSAL } };
+  return { ok: true, value: reason };
+}
+
+export function checkSubmission(
+  input: { caseNumber?: string; submittedOn?: string },
+  context: { today: CalendarDate },
+): Checked<{ caseNumber: string; submittedOn: CalendarDate }, 'caseNumber' | 'submittedOn'> {
+  const errors: Partial<Record<'caseNumber' | 'submittedOn', string>> = {};
+  const caseNumber = input.caseNumber?.trim() ?? '';
+  if (caseNumber === '') errors.caseNumber = 'Enter the case number the portal gave you';
+  else if (caseNumber.length < 3 || caseNumber.length > STEP_LIMITS.caseNumber || !CASE_NUMBER.test(caseNumber)) {
+    errors.caseNumber = 'That does not look like a case number (letters, digits and - _ . / # only, e.g. CS-0123456)';
+  } else if (looksLikeSecret(caseNumber)) errors.caseNumber = SECRET_REFUSAL;
+  const submittedOn = input.submittedOn ?? '';
+  if (!isCalendarDate(submittedOn)) errors.submittedOn = 'Pick the date the portal request was submitted';
+  else if (submittedOn > context.today) errors.submittedOn = `The submission date cannot be in the future (today is ${context.today})`;
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: { caseNumber, submittedOn } };
+}
+
+export type MeetingField = 'platform' | 'date' | 'time' | 'timeZone' | 'joinUrl' | 'attendeeIds';
+
+export interface MeetingInput {
+  platform?: string;
+  date?: string;
+  time?: string;
+  timeZone?: string;
+  joinUrl?: string;
+  attendeeIds?: string[];
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isPlatform(value: string): value is MeetingPlatform {
+  return (MEETING_PLATFORMS as readonly string[]).includes(value);
+}
+
+/** The instant a wall-clock date and time denote in a zone (DST-safe: the zone's own offset that day). */
+export function wallClockToInstant(date: CalendarDate, time: string, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  return new Date(new TZDate(y, m - 1, d, hh, mm, 0, timeZone).getTime());
+}
+
+export function checkMeeting(input: MeetingInput, context: { now: Date }): Checked<MeetingDetails, MeetingField> {
+  const errors: Partial<Record<MeetingField, string>> = {};
+  const platform = input.platform ?? '';
+  if (!isPlatform(platform)) errors.platform = `Choose one of: ${MEETING_PLATFORMS.join(', ')}`;
+  const date = input.date ?? '';
+  if (!isCalendarDate(date)) errors.date = 'Pick the meeting date';
+  const time = input.time ?? '';
+  if (!TIME.test(time)) errors.time = 'Pick the meeting time';
+  const timeZone = input.timeZone ?? '';
+  if (!isTimeZone(timeZone)) errors.timeZone = 'Choose a time zone';
+  const joinUrl = input.joinUrl?.trim() ?? '';
+  if (joinUrl !== '') {
+    let url: URL | undefined;
+    try {
+      url = new URL(joinUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== 'https:' || joinUrl.length > STEP_LIMITS.joinUrl) {
+      errors.joinUrl = 'The join link must be an https:// link (or leave it empty)';
+    }
+  }
+  const attendeeIds = [...new Set(input.attendeeIds ?? [])];
+  if (attendeeIds.length === 0) errors.attendeeIds = 'Choose who attends the handoff';
+  else if (attendeeIds.length > STEP_LIMITS.attendees) errors.attendeeIds = `Choose at most ${STEP_LIMITS.attendees} people`;
+  else if (!attendeeIds.every((id) => USER_ID.test(id))) errors.attendeeIds = 'Choose people from the workspace';
+
+  let startsAt: Date | undefined;
+  if (!errors.date && !errors.time && !errors.timeZone) {
+    startsAt = wallClockToInstant(date, time, timeZone);
+    if (startsAt.getTime() <= context.now.getTime()) errors.date = 'The meeting must be in the future';
+  }
+  if (Object.keys(errors).length > 0 || !startsAt || !isPlatform(platform)) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      platform,
+      startsAt: startsAt.toISOString(),
+      timeZone,
+      ...(joinUrl ? { joinUrl: new URL(joinUrl).href } : {}),
+      attendeeIds,
+    },
+  };
+}
+
+export function checkConfirmations(values: string[] | undefined): Confirmation[] {
+  return (values ?? []).filter((v): v is Confirmation => Object.hasOwn(CONFIRMATIONS, v));
+}
