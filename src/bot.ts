@@ -10,6 +10,8 @@ import { answerHealth, HEALTH_PATH, SlackHttpReceiver, type HealthCheck } from '
 import { KeyvRotationStore } from './store/keyv-rotation-store';
 import { openKeyv } from './store/keyv-factory';
 import type { ListenerDeps } from './slack/deps';
+import { SlackApproverDirectory } from './slack/approver-directory';
+import type { ServiceDeps } from './services/lifecycle-deps';
 
 export interface BotOptions {
   clock?: Clock;
@@ -137,12 +139,22 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
 
   const policy = { calendar: config.calendar, leadBusinessDays: config.leadBusinessDays };
   const messageContext = { policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}) };
-  const notifier = new SlackNotifier(app.client, messageContext, logger);
+  const notifier = new SlackNotifier(app.client, { ...messageContext, leadBusinessDays: config.leadBusinessDays }, logger);
+  const services: ServiceDeps = {
+    store,
+    notifier,
+    approvers: new SlackApproverDirectory(app.client, config.approvers, clock, logger),
+    clock,
+    policy,
+    allowSelfApproval: config.allowSelfApproval,
+    randomIndex: options.randomIndex ?? randomInt,
+    logger,
+  };
   const deps: ListenerDeps = {
     config,
     store,
     clock,
-    requests: { store, notifier, clock, policy, logger, randomIndex: options.randomIndex ?? randomInt },
+    services,
     messageContext: () => ({ ...messageContext, now: clock.now() }),
   };
   registerListeners(app, deps);

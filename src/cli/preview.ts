@@ -121,6 +121,7 @@ const OPTION_OF: Record<RequestField, string> = {
   channelId: 'channel',
   attendeeIds: 'attendees',
   notes: 'notes',
+  rotationIntervalDays: 'rotate-again-every',
 };
 
 /** Accepts `production` as well as `Production`; anything else is left for validation to name. */

@@ -87,10 +87,14 @@ const TARGET: Record<ActionType, RotationStatus> = {
   cancel: 'cancelled',
 };
 
-/** Who may do what (`shared/domain.md`, "Who may do what"). */
+/**
+ * Who may do what (`shared/domain.md`, "Who may do what"). The attendees are
+ * those of the request and, once a meeting is set, those invited to it: the
+ * people in the handoff are the ones told to confirm receipt.
+ */
 export function permissionError(
   action: ActionType,
-  rotation: Pick<Rotation, 'requesterId' | 'attendeeIds'>,
+  rotation: Pick<Rotation, 'requesterId' | 'attendeeIds'> & { meeting?: Pick<Meeting, 'attendeeIds'> },
   actor: Actor,
   allowSelfApproval: boolean,
 ): TransitionError | undefined {
@@ -100,7 +104,10 @@ export function permissionError(
     return undefined;
   }
   const involved =
-    actor.isApprover || actor.userId === rotation.requesterId || rotation.attendeeIds.includes(actor.userId);
+    actor.isApprover ||
+    actor.userId === rotation.requesterId ||
+    rotation.attendeeIds.includes(actor.userId) ||
+    (rotation.meeting?.attendeeIds.includes(actor.userId) ?? false);
   return involved ? undefined : { code: 'NOT_INVOLVED' };
 }
 
@@ -109,7 +116,7 @@ export function permissionError(
  * calling the click stale. Rescheduling is not idempotent (two reschedules are
  * two changes), so it never counts as already done.
  */
-function alreadyDone(rotation: Rotation, action: RotationAction): TransitionError | undefined {
+function alreadyDone(rotation: Rotation, action: { type: ActionType }): TransitionError | undefined {
   if (action.type === 'schedule_meeting') return undefined;
   const target = TARGET[action.type];
   const entry = [...rotation.history].reverse().find((e) => e.to === target);
@@ -168,7 +175,8 @@ function apply(rotation: Rotation, action: RotationAction, step: { by: string; a
     }
     case 'schedule_meeting': {
       const r = rotation as RotationIn<'submitted' | 'meeting_scheduled'>;
-      return { ...base, status: 'meeting_scheduled', approval: r.approval, submission: r.submission, meeting: { ...step, ...action.meeting } };
+      // The step last, so who and when are always this click's, even if the details object carries stale ones.
+      return { ...base, status: 'meeting_scheduled', approval: r.approval, submission: r.submission, meeting: { ...action.meeting, ...step } };
     }
     case 'complete': {
       const r = rotation as RotationIn<'meeting_scheduled'>;
@@ -200,21 +208,34 @@ function apply(rotation: Rotation, action: RotationAction, step: { by: string; a
 }
 
 /**
+ * Whether an action would be accepted now: the button's version, the state,
+ * then the actor's role. Listeners use it before opening a step's modal, so
+ * nobody fills in a form that is bound to be refused; `decide` uses it again.
+ */
+export function precheck(
+  rotation: Rotation,
+  action: RotationAction | { type: ActionType },
+  context: Omit<TransitionContext, 'now'>,
+): TransitionError | undefined {
+  const done = () => alreadyDone(rotation, action);
+  if (context.expectedVersion !== undefined && context.expectedVersion !== rotation.version) {
+    return done() ?? { code: 'STALE', status: rotation.status };
+  }
+  if (!allowedActions(rotation.status).includes(action.type)) {
+    return done() ?? { code: 'INVALID_TRANSITION', status: rotation.status };
+  }
+  return permissionError(action.type, rotation, context.actor, context.allowSelfApproval);
+}
+
+/**
  * The one place a rotation changes state: checks the button's version, the
  * state and the actor's role, then returns the next rotation (version + 1)
  * with its audit entry appended, or the reason nothing changed.
  */
 export function decide(rotation: Rotation, action: RotationAction, context: TransitionContext): TransitionResult {
+  const refused = precheck(rotation, action, context);
+  if (refused) return { ok: false, error: refused };
   const { actor, now } = context;
-  if (context.expectedVersion !== undefined && context.expectedVersion !== rotation.version) {
-    return { ok: false, error: alreadyDone(rotation, action) ?? { code: 'STALE', status: rotation.status } };
-  }
-  if (!allowedActions(rotation.status).includes(action.type)) {
-    return { ok: false, error: alreadyDone(rotation, action) ?? { code: 'INVALID_TRANSITION', status: rotation.status } };
-  }
-  const denied = permissionError(action.type, rotation, actor, context.allowSelfApproval);
-  if (denied) return { ok: false, error: denied };
-
   const at = now.toISOString();
   const details = detailsOf(action, rotation.status === 'meeting_scheduled');
   const entry: AuditEntry = {
@@ -231,7 +252,8 @@ export function decide(rotation: Rotation, action: RotationAction, context: Tran
 /**
  * The next cycle of a completed rotation that has an interval: same instance,
  * channel and people, deadline = completion date + interval, waiting in
- * `planned` until someone starts it.
+ * `planned` until someone starts it. The completion date is read from the
+ * completion step, not from `now`, so a retried or late call plans the same cycle.
  */
 export function planNextRotation(
   completed: RotationIn<'completed'>,
@@ -239,9 +261,9 @@ export function planNextRotation(
 ): RotationIn<'planned'> | undefined {
   if (!completed.rotationIntervalDays) return undefined;
   const { id, now, policy } = context;
-  const today = todayIn(policy.calendar, now);
-  const deadline = addCalendarDays(today, completed.rotationIntervalDays);
-  const { submitBy } = leadTime(deadline, today, policy);
+  const completedOn = todayIn(policy.calendar, new Date(completed.completion.at));
+  const deadline = addCalendarDays(completedOn, completed.rotationIntervalDays);
+  const { submitBy } = leadTime(deadline, completedOn, policy);
   const at = now.toISOString();
   return {
     schemaVersion: completed.schemaVersion,

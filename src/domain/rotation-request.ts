@@ -11,6 +11,8 @@ export interface RawRotationRequest {
   channelId?: string;
   attendeeIds?: string[];
   notes?: string;
+  /** "Rotate again every": a select's option value, "0" meaning none. */
+  rotationIntervalDays?: string;
 }
 
 export type RequestField = keyof RawRotationRequest;
@@ -23,6 +25,8 @@ export const LIMITS = {
   attendees: 20,
   /** A deadline further out than this is almost certainly a typo in the year. */
   deadlineYearsAhead: 3,
+  /** The longest "rotate again every", matching WFI_ROTATION_INTERVAL_DAYS' own bound. */
+  rotationIntervalDays: 3650,
 } as const;
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -39,6 +43,15 @@ function deadlineError(deadline: string | undefined, today: CalendarDate): strin
   const latest = addCalendarDays(today, Math.round(LIMITS.deadlineYearsAhead * 365.25));
   if (deadline > latest) return `The deadline is more than ${LIMITS.deadlineYearsAhead} years away; check the year`;
   return undefined;
+}
+
+/** No interval (missing, or the "None" option "0"), a whole number of days, or an error. */
+function rotationInterval(raw: string | undefined): { ok: true; days?: number } | { ok: false; error: string } {
+  if (raw === undefined || raw === '0') return { ok: true };
+  // Digits only: Number() alone would also take " 90", "9e1", "0x5a" and "90.0".
+  const days = /^[1-9][0-9]{0,3}$/.test(raw) ? Number(raw) : NaN;
+  if (days >= 1 && days <= LIMITS.rotationIntervalDays) return { ok: true, days };
+  return { ok: false, error: `Choose how often to rotate again: none, or 1 to ${LIMITS.rotationIntervalDays} days` };
 }
 
 /** Checks a request field by field, so each error can be shown on its own field. */
@@ -69,6 +82,9 @@ export function validateRotationRequest(
   if (notes.length > LIMITS.notes) errors.notes = `Notes may be at most ${LIMITS.notes} characters (${notes.length} now)`;
   else if (looksLikeSecret(notes)) errors.notes = SECRET_REFUSAL;
 
+  const interval = rotationInterval(raw.rotationIntervalDays);
+  if (!interval.ok) errors.rotationIntervalDays = interval.error;
+
   if (!url.ok || Object.keys(errors).length > 0 || !isEnvironmentType(environmentType)) return { ok: false, errors };
   return {
     ok: true,
@@ -79,6 +95,7 @@ export function validateRotationRequest(
       channelId: raw.channelId as string,
       attendeeIds,
       ...(notes ? { notes } : {}),
+      ...(interval.ok && interval.days ? { rotationIntervalDays: interval.days } : {}),
     },
   };
 }

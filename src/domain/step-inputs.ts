@@ -32,7 +32,7 @@ export function checkSubmission(
   const caseNumber = input.caseNumber?.trim() ?? '';
   if (caseNumber === '') errors.caseNumber = 'Enter the case number the portal gave you';
   else if (caseNumber.length < 3 || caseNumber.length > STEP_LIMITS.caseNumber || !CASE_NUMBER.test(caseNumber)) {
-    errors.caseNumber = 'That does not look like a case number (letters, digits and - _ . / # only, e.g. CS-0123456)';
+    errors.caseNumber = 'That does not look like a case number (letters, digits, spaces and - _ . / # only, e.g. CS-0123456)';
   } else if (looksLikeSecret(caseNumber)) errors.caseNumber = SECRET_REFUSAL;
   const submittedOn = input.submittedOn ?? '';
   if (!isCalendarDate(submittedOn)) errors.submittedOn = 'Pick the date the portal request was submitted';
@@ -118,5 +118,5 @@ export function checkMeeting(input: MeetingInput, context: { now: Date }): Check
 }
 
 export function checkConfirmations(values: string[] | undefined): Confirmation[] {
-  return (values ?? []).filter((v): v is Confirmation => Object.hasOwn(CONFIRMATIONS, v));
+  return [...new Set(values ?? [])].filter((v): v is Confirmation => Object.hasOwn(CONFIRMATIONS, v));
 }

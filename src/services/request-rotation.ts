@@ -1,15 +1,10 @@
 import { isDomainError } from '../domain/errors';
-import type { Clock, Notifier, RotationStore } from '../domain/ports';
-import { createRotation, rotationId, type LeadTimePolicy, type Rotation, type RotationRequest } from '../domain/rotation';
+import { startPlannedRotation } from '../domain/lifecycle';
+import { createRotation, rotationId, type Rotation, type RotationRequest } from '../domain/rotation';
+import { refreshDashboards } from './dashboards';
+import type { ServiceDeps } from './lifecycle-deps';
 
-export interface RequestRotationDeps {
-  store: RotationStore;
-  notifier: Notifier;
-  clock: Clock;
-  policy: LeadTimePolicy;
-  randomIndex: (exclusiveMax: number) => number;
-  logger: { warn(...msg: unknown[]): void; error(...msg: unknown[]): void };
-}
+export type RequestRotationDeps = Pick<ServiceDeps, 'store' | 'notifier' | 'clock' | 'policy' | 'randomIndex' | 'logger'>;
 
 const ID_ATTEMPTS = 5;
 
@@ -33,6 +28,22 @@ export async function saveNewRotation(
 }
 
 /**
+ * Turns a planned next cycle into a request with what the form says. Returns
+ * undefined when it is no longer planned (someone else started or cancelled it).
+ */
+export async function startPlanned(
+  deps: RequestRotationDeps,
+  plannedId: string,
+  request: RotationRequest,
+  actorId: string,
+): Promise<Rotation | undefined> {
+  const planned = await deps.store.get(plannedId);
+  if (!planned || planned.status !== 'planned') return undefined;
+  const started = startPlannedRotation(planned, request, { actorId, now: deps.clock.now(), policy: deps.policy });
+  return (await deps.store.replace(started, planned.version)) ? started : undefined;
+}
+
+/**
  * Posts the rotation's message and remembers where it went. A failure here
  * leaves the rotation stored (it shows in `status` and `list`) and is logged;
  * it never undoes the request.
@@ -40,5 +51,6 @@ export async function saveNewRotation(
 export async function announceRotation(deps: RequestRotationDeps, rotation: Rotation): Promise<Rotation> {
   const message = await deps.notifier.postRotation(rotation, deps.clock.now());
   await deps.store.setMessage(rotation.id, message);
+  await refreshDashboards(deps, [rotation.requesterId, ...rotation.attendeeIds]);
   return { ...rotation, message };
 }

@@ -1,13 +1,13 @@
 import type { Config } from '../config';
 import type { Clock, RotationStore } from '../domain/ports';
-import type { RequestRotationDeps } from '../services/request-rotation';
+import type { ServiceDeps } from '../services/lifecycle-deps';
 import type { RotationMessageContext } from './views/rotation-message';
 
-/** What listeners are given; concrete stores and clients are wired in `index.ts` and `app.ts` only. */
+/** What listeners are given; concrete stores and clients are wired in `bot.ts` only. */
 export interface ListenerDeps {
   config: Config;
   store: RotationStore;
   clock: Clock;
-  requests: RequestRotationDeps;
+  services: ServiceDeps;
   messageContext: () => RotationMessageContext;
 }

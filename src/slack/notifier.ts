@@ -1,10 +1,17 @@
 import type { webApi } from '@slack/bolt';
 import type { Notifier } from '../domain/ports';
-import type { MessageRef, Rotation } from '../domain/rotation';
-import { buildRotationMessage, type RotationMessageContext } from './views/rotation-message';
+import type { AuditEntry, MessageRef, Rotation } from '../domain/rotation';
+import { buildAppHome } from './views/app-home';
 import { buildUndeliverableNotice } from './views/command-replies';
+import { buildExportMessage } from './views/export-message';
+import { escapeMrkdwn } from './views/mrkdwn';
+import { buildRotationMessage, type RotationMessageContext } from './views/rotation-message';
+import { buildChangeReply } from './views/thread-reply';
 
 type WebClient = webApi.WebClient;
+
+/** Below this a CSV is shown in the message itself (a section holds 3000 characters, escaping included). */
+const INLINE_CSV_LIMIT = 2500;
 
 /** The Slack error code of a failed Web API call, if it was one. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -15,9 +22,50 @@ export function slackErrorCode(error: unknown): string | undefined {
 export class SlackNotifier implements Notifier {
   constructor(
     private readonly client: WebClient,
-    private readonly context: Omit<RotationMessageContext, 'now'>,
+    private readonly context: Omit<RotationMessageContext, 'now'> & { leadBusinessDays: number },
     private readonly logger: { warn(...msg: unknown[]): void },
   ) {}
+
+  async announceChange(rotation: Rotation, entry: AuditEntry, now: Date): Promise<void> {
+    if (!rotation.message) return;
+    const { channelId, ts } = rotation.message;
+    const message = buildRotationMessage(rotation, { ...this.context, now });
+    await this.client.chat.update({ channel: channelId, ts, text: message.text, blocks: message.blocks });
+    const reply = buildChangeReply(rotation, entry, { ...this.context, now });
+    await this.client.chat.postMessage({
+      channel: channelId,
+      thread_ts: ts,
+      text: reply.text,
+      blocks: reply.blocks,
+      unfurl_links: false,
+    });
+  }
+
+  async publishHomes(userIds: string[], rotations: Rotation[], now: Date): Promise<void> {
+    const people = [...new Set(userIds)].filter((id) => /^[UW][A-Z0-9]{2,}$/.test(id));
+    const results = await Promise.allSettled(
+      people.map((viewerId) =>
+        this.client.views.publish({ user_id: viewerId, view: buildAppHome(rotations, { ...this.context, now, viewerId }) }),
+      ),
+    );
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    if (failed > 0) this.logger.warn(`App Home not refreshed for ${failed} of ${people.length} people`);
+  }
+
+  async sendExport(userId: string, csv: string, rotationCount: number): Promise<void> {
+    // Small exports fit in a code block; larger ones go as a file in the same direct message.
+    const inline = csv.length <= INLINE_CSV_LIMIT;
+    const intro = buildExportMessage(rotationCount, inline ? escapeMrkdwn(csv) : undefined);
+    const posted = await this.client.chat.postMessage({ channel: userId, text: intro.text, blocks: intro.blocks });
+    if (inline) return;
+    await this.client.filesUploadV2({
+      channel_id: posted.channel as string,
+      thread_ts: posted.ts as string,
+      content: csv,
+      filename: `wfi-rotations-${new Date().toISOString().slice(0, 10)}.csv`,
+      title: 'WFI secret rotations and their history',
+    });
+  }
 
   async postRotation(rotation: Rotation, now: Date): Promise<MessageRef> {
     const message = buildRotationMessage(rotation, { ...this.context, now });

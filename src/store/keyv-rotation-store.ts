@@ -2,8 +2,15 @@ import type Keyv from 'keyv';
 import { DomainError } from '../domain/errors';
 import type { RotationStore } from '../domain/ports';
 import { ROTATION_SCHEMA_VERSION, type MessageRef, type Rotation } from '../domain/rotation';
+import { KeyedMutex } from './keyed-mutex';
 
-const rotationKey = (id: string) => `rotation:${id}`;
+const ROTATION_PREFIX = 'rotation:';
+const MESSAGE_PREFIX = 'message:';
+const rotationKey = (id: string) => `${ROTATION_PREFIX}${id}`;
+// Where a rotation's message lives is Slack bookkeeping, written once right
+// after posting, while someone may already be clicking its buttons: kept
+// apart so a transition written from an earlier read cannot erase it.
+const messageKey = (id: string) => `${MESSAGE_PREFIX}${id}`;
 const HEALTH_KEY = 'health';
 
 /**
@@ -11,32 +18,62 @@ const HEALTH_KEY = 'health';
  * calendar dates, never `Date` objects, and every record says its schema
  * version so a later release can migrate what an earlier one wrote.
  */
-function revive(raw: unknown, id: string): Rotation {
+function revive(raw: unknown, id: string, message: unknown): Rotation {
   const record = raw as Partial<Rotation> | null;
   if (!record || typeof record !== 'object' || record.schemaVersion !== ROTATION_SCHEMA_VERSION) {
     throw new DomainError('UNSUPPORTED_SCHEMA', `Rotation ${id} was stored with an unknown schema version`);
   }
-  return record as Rotation;
+  return (message ? { ...record, message } : record) as Rotation;
+}
+
+function withoutMessage(rotation: Rotation): Omit<Rotation, 'message'> {
+  const { message: _message, ...record } = rotation;
+  return record;
 }
 
 export class KeyvRotationStore implements RotationStore {
+  private readonly locks = new KeyedMutex();
+
   constructor(private readonly keyv: Keyv) {}
 
-  async insert(rotation: Rotation): Promise<void> {
+  insert(rotation: Rotation): Promise<void> {
     const key = rotationKey(rotation.id);
-    if (await this.keyv.has(key)) throw new DomainError('ROTATION_EXISTS', `Rotation ${rotation.id} already exists`);
-    await this.keyv.set(key, rotation);
+    return this.locks.run(rotation.id, async () => {
+      if (await this.keyv.has(key)) throw new DomainError('ROTATION_EXISTS', `Rotation ${rotation.id} already exists`);
+      await this.keyv.set(key, withoutMessage(rotation));
+    });
   }
 
   async get(id: string): Promise<Rotation | undefined> {
-    const raw: unknown = await this.keyv.get(rotationKey(id));
-    return raw === undefined ? undefined : revive(raw, id);
+    const [raw, message] = await Promise.all([this.keyv.get(rotationKey(id)), this.keyv.get(messageKey(id))]);
+    return raw === undefined ? undefined : revive(raw, id, message);
+  }
+
+  replace(rotation: Rotation, expectedVersion: number): Promise<boolean> {
+    return this.locks.run(rotation.id, async () => {
+      const current: unknown = await this.keyv.get(rotationKey(rotation.id));
+      if (!current || (current as Rotation).version !== expectedVersion) return false;
+      await this.keyv.set(rotationKey(rotation.id), withoutMessage(rotation));
+      return true;
+    });
   }
 
   async setMessage(id: string, message: MessageRef): Promise<void> {
-    const rotation = await this.get(id);
-    if (!rotation) throw new DomainError('ROTATION_NOT_FOUND', `Rotation ${id} does not exist`);
-    await this.keyv.set(rotationKey(id), { ...rotation, message });
+    if (!(await this.keyv.has(rotationKey(id)))) throw new DomainError('ROTATION_NOT_FOUND', `Rotation ${id} does not exist`);
+    await this.keyv.set(messageKey(id), message);
+  }
+
+  async list(): Promise<Rotation[]> {
+    // Read-only iteration; adapters that page by offset or SCAN may repeat a key, so ids are de-duplicated.
+    const records = new Map<string, unknown>();
+    const messages = new Map<string, unknown>();
+    const iterate = this.keyv.iterator;
+    if (!iterate) throw new Error('This store cannot list its rotations');
+    for await (const [key, raw] of iterate.call(this.keyv, undefined) as AsyncIterable<[string, unknown]>) {
+      if (key.startsWith(ROTATION_PREFIX)) records.set(key.slice(ROTATION_PREFIX.length), raw);
+      else if (key.startsWith(MESSAGE_PREFIX)) messages.set(key.slice(MESSAGE_PREFIX.length), raw);
+    }
+    return [...records].map(([id, raw]) => revive(raw, id, messages.get(id)));
   }
 
   async ping(): Promise<void> {

@@ -7,6 +7,8 @@ export interface RecordedCall {
   args: Record<string, unknown>;
   /** Bearer token the client sent, to check which token was used (never printed). */
   token?: string;
+  /** What the fake answered. */
+  answer?: Record<string, unknown>;
 }
 
 export interface RecordedResponse {
@@ -42,6 +44,8 @@ function parseArgs(body: string, contentType: string | undefined): Record<string
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
+  /** File contents uploaded through files.uploadV2's upload URL. */
+  readonly uploads: Array<{ path: string; body: string }> = [];
   private readonly handlers = new Map<string, Handler>();
   private server?: Server;
   private baseUrl = '';
@@ -56,6 +60,12 @@ export class FakeSlack {
       void (async () => {
         const body = await readBody(req);
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        if (path.startsWith('/upload/')) {
+          // files.uploadV2 step 2: the file's bytes go to the URL getUploadURLExternal handed out.
+          this.uploads.push({ path, body });
+          res.writeHead(200, { 'content-type': 'text/plain' }).end('OK - 200');
+          return;
+        }
         if (path.startsWith('/response/')) {
           this.responses.push({ path, body: body ? (JSON.parse(body) as Record<string, unknown>) : {} });
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -64,8 +74,9 @@ export class FakeSlack {
         const method = path.replace(/^\/api\//, '');
         const args = parseArgs(body, req.headers['content-type']);
         const token = req.headers.authorization?.replace(/^Bearer /, '');
-        this.calls.push({ method, args, ...(token ? { token } : {}) });
         const answer = await (this.handlers.get(method) ?? ((a) => this.defaultAnswer(method, a)))(args);
+        // Recorded once answered, so a test that waited for a call can read the answer too.
+        this.calls.push({ method, args, ...(token ? { token } : {}), answer });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       })();
     });
@@ -124,6 +135,7 @@ export class FakeSlack {
     this.calls.length = 0;
     this.responses.length = 0;
     this.socketAcks.length = 0;
+    this.uploads.length = 0;
     this.handlers.clear();
     this.ts = 1000;
   }
@@ -158,13 +170,24 @@ export class FakeSlack {
       case 'views.publish':
       case 'views.update':
         return { ok: true, view: { id: 'V0VIEW001' } };
-      case 'chat.postMessage':
+      case 'chat.postMessage': {
         this.ts += 1;
-        return { ok: true, channel: args.channel, ts: `${this.ts}.000100`, message: { text: args.text } };
+        // Posting to a user id lands in the app's direct message with them.
+        const channel = String(args.channel).replace(/^[UW]/, 'D');
+        return { ok: true, channel, ts: `${this.ts}.000100`, message: { text: args.text } };
+      }
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: '1.000200' };
+      case 'files.getUploadURLExternal':
+        return { ok: true, upload_url: `${this.baseUrl}/upload/F0FILE0001`, file_id: 'F0FILE0001' };
+      case 'files.completeUploadExternal':
+        return { ok: true, files: [{ id: 'F0FILE0001', title: args.title ?? 'file' }] };
+      case 'usergroups.users.list':
+        return { ok: true, users: [] };
+      case 'users.info':
+        return { ok: true, user: { id: args.user, tz: 'Europe/Berlin' } };
       case 'conversations.join':
         return { ok: true, channel: { id: args.channel } };
       default:

@@ -34,6 +34,7 @@ export interface RequestFormInput {
   channelId?: string | null;
   attendeeIds?: string[];
   notes?: string | null;
+  rotationIntervalDays?: string;
 }
 
 /** The modal's `view.state.values` as Slack sends them on submit. */
@@ -45,6 +46,7 @@ export function requestFormState(input: RequestFormInput = {}) {
     channelId: 'C0CHANNEL1',
     attendeeIds: [REQUESTER],
     notes: null,
+    rotationIntervalDays: '0',
     ...input,
   };
   return {
@@ -56,10 +58,23 @@ export function requestFormState(input: RequestFormInput = {}) {
     reminder_channel: { value: { type: 'conversations_select', selected_conversation: v.channelId } },
     attendees: { value: { type: 'multi_users_select', selected_users: v.attendeeIds } },
     notes: { value: { type: 'plain_text_input', value: v.notes } },
+    rotation_interval: {
+      value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: v.rotationIntervalDays }, value: v.rotationIntervalDays } },
+    },
   };
 }
 
-export function requestSubmission(input: RequestFormInput = {}, user = REQUESTER): string {
+export function requestSubmission(input: RequestFormInput = {}, user = REQUESTER, privateMetadata = ''): string {
+  return viewSubmission('wfi_request', requestFormState(input), { user, privateMetadata });
+}
+
+/** A view_submission of any modal, with its state values as Slack sends them. */
+export function viewSubmission(
+  callbackId: string,
+  values: Record<string, Record<string, Record<string, unknown>>>,
+  options: { user?: string; privateMetadata?: string } = {},
+): string {
+  const user = options.user ?? REQUESTER;
   return interactive({
     type: 'view_submission',
     team: TEAM,
@@ -71,12 +86,12 @@ export function requestSubmission(input: RequestFormInput = {}, user = REQUESTER
       id: 'V0VIEW001',
       team_id: TEAM.id,
       type: 'modal',
-      callback_id: 'wfi_request',
-      private_metadata: '',
+      callback_id: callbackId,
+      private_metadata: options.privateMetadata ?? '',
       hash: '1700000000.abcdef',
       title: { type: 'plain_text', text: 'WFI secret rotation' },
       blocks: [],
-      state: { values: requestFormState(input) },
+      state: { values },
       app_id: 'A0APP0001',
       bot_id: 'BBOT0001',
     },
@@ -85,7 +100,20 @@ export function requestSubmission(input: RequestFormInput = {}, user = REQUESTER
   });
 }
 
-export function buttonClick(actionId: string, value: string, options: { user?: string; responseUrl: string }): string {
+export function buttonClick(
+  actionId: string,
+  value: string,
+  options: { user?: string; responseUrl: string; channelId?: string; messageTs?: string; fromHome?: boolean },
+): string {
+  const channelId = options.channelId ?? 'C0CHANNEL1';
+  const messageTs = options.messageTs ?? '1001.000100';
+  const where = options.fromHome
+    ? { container: { type: 'view', view_id: 'V0HOME0001' }, view: { id: 'V0HOME0001', type: 'home' } }
+    : {
+        container: { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: false },
+        channel: { id: channelId, name: 'security' },
+        message: { ts: messageTs, text: 'rotation' },
+      };
   return interactive({
     type: 'block_actions',
     team: TEAM,
@@ -93,9 +121,7 @@ export function buttonClick(actionId: string, value: string, options: { user?: s
     api_app_id: 'A0APP0001',
     token: 'legacy-verification-token',
     trigger_id: '1234567890.123456.click',
-    container: { type: 'message', message_ts: '1001.000100', channel_id: 'C0CHANNEL1', is_ephemeral: false },
-    channel: { id: 'C0CHANNEL1', name: 'security' },
-    message: { ts: '1001.000100', text: 'rotation' },
+    ...where,
     response_url: options.responseUrl,
     actions: [
       { type: 'button', action_id: actionId, block_id: 'rotation_actions', value, text: { type: 'plain_text', text: 'x' }, action_ts: '1700000000.1' },
@@ -103,3 +129,25 @@ export function buttonClick(actionId: string, value: string, options: { user?: s
     is_enterprise_install: false,
   });
 }
+
+/** Step-modal states as Slack sends them (block_id → action_id "value" → element state). */
+export const stepStates = {
+  reason: (reason: string) => ({ reason: { value: { type: 'plain_text_input', value: reason } } }),
+  submission: (caseNumber: string, submittedOn: string) => ({
+    case_number: { value: { type: 'plain_text_input', value: caseNumber } },
+    submitted_on: { value: { type: 'datepicker', selected_date: submittedOn } },
+  }),
+  meeting: (m: { platform: string; date: string; time: string; timeZone: string; joinUrl?: string | null; attendeeIds: string[] }) => ({
+    platform: { value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: m.platform }, value: m.platform } } },
+    meeting_date: { value: { type: 'datepicker', selected_date: m.date } },
+    meeting_time: { value: { type: 'timepicker', selected_time: m.time } },
+    meeting_time_zone: { value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: m.timeZone }, value: m.timeZone } } },
+    join_url: { value: { type: 'url_text_input', value: m.joinUrl ?? null } },
+    meeting_attendees: { value: { type: 'multi_users_select', selected_users: m.attendeeIds } },
+  }),
+  completion: (confirmations: string[]) => ({
+    confirmations: {
+      value: { type: 'checkboxes', selected_options: confirmations.map((c) => ({ text: { type: 'plain_text', text: c }, value: c })) },
+    },
+  }),
+};

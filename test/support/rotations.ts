@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../../src/domain/calendar';
-import { decide, type RotationAction } from '../../src/domain/lifecycle';
+import { decide, planNextRotation, type RotationAction } from '../../src/domain/lifecycle';
 import {
   createRotation,
   type LeadTimePolicy,
@@ -113,4 +113,20 @@ export function aRotationIn<S extends Exclude<RotationStatus, 'planned'>>(
     rotation = result.rotation;
   }
   return rotation as RotationIn<S>;
+}
+
+/**
+ * A planned next cycle, as completing a rotation with an interval plans it:
+ * the completed rotation (made with `overrides` and a 90-day interval unless
+ * given) is returned with it, pointing at it.
+ */
+export function aPlannedRotation(
+  overrides: RotationOverrides = {},
+  plannedId = 'ROT-NEXT22',
+): { planned: RotationIn<'planned'>; completed: RotationIn<'completed'> } {
+  const completed = aRotationIn('completed', { rotationIntervalDays: 90, ...overrides });
+  const now = new Date(Date.parse(completed.completion.at));
+  const planned = planNextRotation(completed, { id: plannedId, now, policy: overrides.policy ?? TEST_POLICY });
+  if (!planned) throw new Error('no next cycle: the rotation has no interval');
+  return { planned, completed: { ...completed, nextRotationId: planned.id } };
 }

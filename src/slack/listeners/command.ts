@@ -2,10 +2,11 @@ import type { App, SlashCommand } from '@slack/bolt';
 import { parseRotationId } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
 import { COMMAND } from '../ids';
-import { buildComingSoon, buildHelp, buildNotFound, buildRotationStatus } from '../views/command-replies';
+import { sendRotationExport } from '../../services/send-export';
+import { buildHelp, buildNotFound, buildRotationList, buildRotationStatus } from '../views/command-replies';
 import { buildRequestModal } from '../views/request-modal';
 
-export const STORE_READ_FAILURE = 'The bot cannot reach its store right now, so it cannot show that rotation. Please try again in a minute.';
+export const STORE_READ_FAILURE = 'The bot cannot reach its store right now, so it cannot show rotations. Please try again in a minute.';
 
 /** A channel the conversation picker can preselect: public or private channels, not DMs. */
 function defaultChannel(deps: ListenerDeps, command: SlashCommand): string | undefined {
@@ -28,6 +29,7 @@ export function register(app: App, deps: ListenerDeps): void {
               requesterId: command.user_id,
               channelId: defaultChannel(deps, command),
               instanceDomain: deps.config.instanceDomain,
+              ...(deps.config.rotationIntervalDays ? { intervalDays: deps.config.rotationIntervalDays } : {}),
             }),
           });
         } catch (error) {
@@ -50,9 +52,26 @@ export function register(app: App, deps: ListenerDeps): void {
         }
         return;
       }
-      case 'list':
-        await ack({ response_type: 'ephemeral', ...buildComingSoon('list') });
+      case 'list': {
+        await ack();
+        try {
+          await respond({ response_type: 'ephemeral', ...buildRotationList(await deps.store.list(), deps.messageContext()) });
+        } catch (error) {
+          logger.error(`list failed: ${(error as Error).message}`);
+          await respond({ response_type: 'ephemeral', text: STORE_READ_FAILURE });
+        }
         return;
+      }
+      case 'export': {
+        await ack({ response_type: 'ephemeral', text: 'Preparing the export: it arrives as a direct message from me.' });
+        try {
+          await sendRotationExport(deps.services, command.user_id);
+        } catch (error) {
+          logger.error(`export failed: ${(error as Error).message}`);
+          await respond({ response_type: 'ephemeral', text: 'The export could not be sent. Please try again in a minute.' });
+        }
+        return;
+      }
       default:
         // `help`, and anything unrecognised: usage is the useful answer to both.
         await ack({ response_type: 'ephemeral', ...buildHelp(deps.config.leadBusinessDays) });

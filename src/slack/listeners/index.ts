@@ -4,7 +4,8 @@ import * as appHome from './app-home';
 import * as command from './command';
 import * as requestSubmission from './request-submission';
 import * as rotationActions from './rotation-actions';
+import * as stepSubmissions from './step-submissions';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  for (const listener of [command, requestSubmission, rotationActions, appHome]) listener.register(app, deps);
+  for (const listener of [command, requestSubmission, rotationActions, stepSubmissions, appHome]) listener.register(app, deps);
 }

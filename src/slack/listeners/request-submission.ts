@@ -1,10 +1,13 @@
 import type { App } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
 import { validateRotationRequest } from '../../domain/rotation-request';
-import { announceRotation, saveNewRotation } from '../../services/request-rotation';
+import { announceRotation, saveNewRotation, startPlanned } from '../../services/request-rotation';
 import type { ListenerDeps } from '../deps';
 import { REQUEST_BLOCKS, REQUEST_MODAL } from '../ids';
 import { parseRequestForm, toBlockErrors } from '../parse/request-form';
+import { parseRequestMeta } from '../parse/request-meta';
+import { explainRefusal } from '../views/refusals';
+import { buildNoticeModal } from '../views/step-modals';
 
 export const STORE_FAILURE_MESSAGE =
   'The request could not be saved (the bot cannot reach its store). Nothing was saved; please try again in a minute.';
@@ -22,17 +25,25 @@ export function register(app: App, deps: ListenerDeps): void {
     }
     // Saved before the modal closes, so a store failure is shown in the form
     // (with everything the person typed still there) instead of being lost.
+    const { plannedRotationId } = parseRequestMeta(view.private_metadata);
     let rotation;
     try {
-      rotation = await saveNewRotation(deps.requests, result.request, body.user.id);
+      rotation = plannedRotationId
+        ? await startPlanned(deps.services, plannedRotationId, result.request, body.user.id)
+        : await saveNewRotation(deps.services, result.request, body.user.id);
     } catch (error) {
       logger.error(`Could not save a rotation request: ${(error as Error).message}`);
       await ack({ response_action: 'errors', errors: { [REQUEST_BLOCKS.instanceUrl]: STORE_FAILURE_MESSAGE } });
       return;
     }
+    if (!rotation) {
+      const refusal = explainRefusal({ code: 'PLANNED_ALREADY_STARTED' }, plannedRotationId ?? '?');
+      await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', refusal) });
+      return;
+    }
     await ack();
     try {
-      await announceRotation(deps.requests, rotation);
+      await announceRotation(deps.services, rotation);
     } catch (error) {
       logger.error(`Rotation ${rotation.id} is saved but its message could not be posted: ${(error as Error).message}`);
     }

@@ -1,22 +1,108 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import { todayIn } from '../../domain/calendar';
+import { precheck, type ActionType } from '../../domain/lifecycle';
+import type { Rotation } from '../../domain/rotation';
+import { announceTransition, transitionRotation } from '../../services/transition-rotation';
 import type { ListenerDeps } from '../deps';
 import { ACTIONS } from '../ids';
+import { explainRefusal } from '../views/refusals';
+import { parseButtonValue } from '../views/rotation-message';
+import {
+  buildCompletionModal,
+  buildMeetingModal,
+  buildNoticeModal,
+  buildReasonModal,
+  buildSubmissionModal,
+  type StepMeta,
+} from '../views/step-modals';
+import { tellPrivately } from './respond-privately';
 
-/**
- * Approve and Reject are shown from the start so the message looks as it will;
- * the lifecycle that acts on them comes next. Until then a click is answered
- * privately and changes nothing.
- */
-export function register(app: App, _deps: ListenerDeps): void {
-  for (const actionId of [ACTIONS.approve, ACTIONS.reject]) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, client }) => {
+/** Buttons whose step needs a form: the modal for each. */
+const MODAL_STEPS: Partial<Record<ActionType, (rotation: Rotation, meta: StepMeta, deps: ListenerDeps) => ReturnType<typeof buildReasonModal>>> = {
+  reject: (rotation, meta) => buildReasonModal('reject', meta, rotation),
+  cancel: (rotation, meta) => buildReasonModal('cancel', meta, rotation),
+  record_submission: (rotation, meta, deps) =>
+    buildSubmissionModal(meta, { rotationId: rotation.id, today: todayIn(deps.config.calendar, deps.clock.now()) }),
+  schedule_meeting: (rotation, meta, deps) =>
+    buildMeetingModal(meta, {
+      rotationId: rotation.id,
+      attendeeIds: rotation.attendeeIds,
+      policyTimeZone: deps.config.calendar.timeZone,
+      ...('meeting' in rotation && rotation.meeting ? { current: rotation.meeting } : {}),
+    }),
+  complete: (rotation, meta) => buildCompletionModal(meta, { rotationId: rotation.id }),
+};
+
+const BUTTONS: Array<[string, ActionType]> = [
+  [ACTIONS.approve, 'approve'],
+  [ACTIONS.reject, 'reject'],
+  [ACTIONS.recordSubmission, 'record_submission'],
+  [ACTIONS.scheduleMeeting, 'schedule_meeting'],
+  [ACTIONS.complete, 'complete'],
+  [ACTIONS.cancel, 'cancel'],
+];
+
+async function openStepModal(
+  deps: ListenerDeps,
+  client: webApi.WebClient,
+  body: BlockAction<ButtonAction>,
+  actionType: ActionType,
+  target: { id: string; version: number },
+  where: { userId: string; channelId?: string },
+): Promise<void> {
+  const rotation = await deps.store.get(target.id);
+  if (!rotation) {
+    await tellPrivately(client, where, explainRefusal({ code: 'ROTATION_NOT_FOUND' }, target.id));
+    return;
+  }
+  const build = MODAL_STEPS[actionType] as NonNullable<(typeof MODAL_STEPS)[ActionType]>;
+  // The trigger_id expires 3 s after the click: open the form first, then
+  // check the role (a user-group look-up may be slow) and replace the form
+  // with the explanation if the step is refused.
+  const opened = await client.views.open({ trigger_id: body.trigger_id, view: build(rotation, stepMeta(target), deps) });
+  const refused = precheck(rotation, { type: actionType }, {
+    actor: { userId: where.userId, isApprover: await deps.services.approvers.isApprover(where.userId) },
+    allowSelfApproval: deps.config.allowSelfApproval,
+    expectedVersion: target.version,
+  });
+  if (refused && opened.view?.id) {
+    await client.views.update({
+      view_id: opened.view.id,
+      view: buildNoticeModal('Nothing was changed', explainRefusal(refused, rotation.id)),
+    });
+  }
+}
+
+function stepMeta(target: { id: string; version: number }): StepMeta {
+  return { rotationId: target.id, version: target.version };
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  for (const [actionId, actionType] of BUTTONS) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client, logger }) => {
       await ack();
-      if (!body.channel?.id) return;
-      await client.chat.postEphemeral({
-        channel: body.channel.id,
-        user: body.user.id,
-        text: 'Approvals are coming soon: nothing was changed. The request and its dates are already saved.',
+      const where = { userId: body.user.id, ...(body.channel?.id ? { channelId: body.channel.id } : {}) };
+      const target = parseButtonValue(action.value);
+      if (!target) {
+        logger.warn(`Ignored a ${actionId} click with a malformed value`);
+        await tellPrivately(client, where, 'That button could not be read. Nothing was changed.');
+        return;
+      }
+      if (actionType !== 'approve') {
+        await openStepModal(deps, client, body, actionType, target, where);
+        return;
+      }
+      const outcome = await transitionRotation(deps.services, {
+        rotationId: target.id,
+        actorId: body.user.id,
+        action: { type: 'approve' },
+        expectedVersion: target.version,
       });
+      if (!outcome.ok) {
+        await tellPrivately(client, where, explainRefusal(outcome.error, target.id));
+        return;
+      }
+      await announceTransition(deps.services, outcome.rotation, outcome.entry);
     });
   }
   // A link button still sends an action; acknowledging it keeps Slack from showing a warning.

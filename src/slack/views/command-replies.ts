@@ -1,8 +1,17 @@
 import type { types } from '@slack/bolt';
-import type { AuditEntry, Rotation } from '../../domain/rotation';
+import { todayIn } from '../../domain/calendar';
+import { isOpen, type AuditEntry, type Rotation, type RotationStatus } from '../../domain/rotation';
 import { COMMAND } from '../ids';
-import { escapeMrkdwn, mention, SECTION_TEXT_MAX, truncate } from './mrkdwn';
-import { buildRotationSummary, STATUS_LABELS, type RotationMessageContext, type SlackMessage } from './rotation-message';
+import { escapeMrkdwn, inlineCode, mention, plural, SECTION_TEXT_MAX, slackDate, truncate } from './mrkdwn';
+import {
+  buildRotationSummary,
+  businessDaysToDeadline,
+  instanceText,
+  STATUS_LABELS,
+  submitByStanding,
+  type RotationMessageContext,
+  type SlackMessage,
+} from './rotation-message';
 
 export function buildHelp(leadBusinessDays: number): SlackMessage {
   const text =
@@ -10,6 +19,7 @@ export function buildHelp(leadBusinessDays: number): SlackMessage {
     `• \`${COMMAND}\`: open the request form (instance, policy deadline, reminder channel, attendees)\n` +
     `• \`${COMMAND} list\`: the open rotations, most urgent first\n` +
     `• \`${COMMAND} status ROT-XXXXXX\`: one rotation with its history\n` +
+    `• \`${COMMAND} export\`: every rotation and its history as CSV, sent to you directly (evidence for audits)\n` +
     `• \`${COMMAND} help\`: this message\n` +
     `The vendor needs the portal request at least ${leadBusinessDays} business days before your policy deadline; ` +
     'the bot works out that date and prepares every field. The secret itself is never shared in Slack.';
@@ -18,11 +28,6 @@ export function buildHelp(leadBusinessDays: number): SlackMessage {
 
 /** What a person typed is echoed back only this far: a slash command's text can be thousands of characters. */
 const ECHO_MAX = 60;
-
-export function buildComingSoon(what: string): SlackMessage {
-  const text = `\`${COMMAND} ${escapeMrkdwn(truncate(what, ECHO_MAX))}\` is coming soon. For now, \`${COMMAND} status ROT-XXXXXX\` shows one rotation.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}
 
 export function buildNotFound(idText: string): SlackMessage {
   const text = `No rotation \`${escapeMrkdwn(truncate(idText, ECHO_MAX))}\` was found. Ids look like ROT-4F7K2Q; \`${COMMAND} list\` shows the open ones.`;
@@ -98,4 +103,87 @@ export function buildUndeliverableNotice(channelId: string, reason: string): Sla
     `:warning: I could not post this request in <#${channelId}> (Slack said \`${escapeMrkdwn(reason)}\`). ` +
     'Invite me there with `/invite`, or choose another channel next time. Here is the request:';
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+type UrgencyContext = Pick<RotationMessageContext, 'now' | 'policy'>;
+
+/**
+ * Most urgent first: late ones (today is after submit-by) first, then by
+ * submit-by date, earliest first, then by id so the order is stable. Pure:
+ * returns a sorted copy. The list and the App Home both order by this.
+ */
+export function sortByUrgency<R extends Rotation>(rotations: readonly R[], context: UrgencyContext): R[] {
+  // Only whether submit-by has passed matters here; counting business days for each of many rotations is not needed.
+  const today = todayIn(context.policy.calendar, context.now);
+  const keyed = rotations.map((rotation) => ({ rotation, late: today > rotation.submitBy }));
+  keyed.sort((a, b) => {
+    if (a.late !== b.late) return a.late ? -1 : 1;
+    if (a.rotation.submitBy !== b.rotation.submitBy) return a.rotation.submitBy < b.rotation.submitBy ? -1 : 1;
+    return a.rotation.id < b.rotation.id ? -1 : a.rotation.id > b.rotation.id ? 1 : 0;
+  });
+  return keyed.map((k) => k.rotation);
+}
+
+const AWAITING_SUBMISSION: readonly RotationStatus[] = ['planned', 'requested', 'approved'];
+
+/**
+ * How much time is left, in the terms that matter in the rotation's state:
+ * until submit-by while the portal request is still to be made, until the
+ * policy deadline after it.
+ */
+export function timeLeftText(rotation: Rotation, context: UrgencyContext): string {
+  if (AWAITING_SUBMISSION.includes(rotation.status)) {
+    const { businessDaysLeft } = submitByStanding(rotation, context);
+    if (businessDaysLeft > 0) return `${plural(businessDaysLeft, 'business day')} left`;
+    if (businessDaysLeft === 0) return '*due today*';
+    return `:warning: *late by ${plural(-businessDaysLeft, 'business day')}*`;
+  }
+  const toDeadline = businessDaysToDeadline(rotation, context);
+  if (toDeadline > 0) return `portal request made; ${plural(toDeadline, 'business day')} to the deadline`;
+  if (toDeadline === 0) return 'portal request made; *deadline today*';
+  return `portal request made; :warning: *deadline passed ${plural(-toDeadline, 'business day')} ago*`;
+}
+
+/** Deadline and submit-by as date tokens, and the time left: the line every overview shows under a rotation. */
+export function datesLine(rotation: Rotation, context: UrgencyContext): string {
+  const zone = context.policy.calendar.timeZone;
+  return `Deadline ${slackDate(rotation.deadline, zone)} · submit by ${slackDate(rotation.submitBy, zone)} · ${timeLeftText(rotation, context)}`;
+}
+
+/** Slack allows 50 blocks per message: the heading, this many rotations and the "more" line stay well inside. */
+export const LIST_MAX = 40;
+
+/** `/wfi-rotate list`: the open rotations, most urgent first, privately to the person who asked. */
+export function buildRotationList(rotations: Rotation[], context: RotationMessageContext): SlackMessage {
+  const open = sortByUrgency(rotations.filter(isOpen), context);
+  if (open.length === 0) {
+    const text = `No open rotations. \`${COMMAND}\` opens the request form.`;
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  }
+  const shown = open.slice(0, LIST_MAX);
+  const heading = `*${plural(open.length, 'open rotation')}*, most urgent first`;
+  const blocks: types.KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: heading } },
+    ...shown.map(
+      (rotation): types.KnownBlock => ({
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `${inlineCode(rotation.id)} · *${STATUS_LABELS[rotation.status]}* · ${instanceText(rotation.instanceUrl)}\n${datesLine(rotation, context)}`,
+        },
+      }),
+    ),
+  ];
+  if (open.length > shown.length) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `…and ${open.length - shown.length} more, less urgent. \`${COMMAND} status ROT-XXXXXX\` shows any one of them.`,
+        },
+      ],
+    });
+  }
+  return { text: `${plural(open.length, 'open rotation')}, most urgent first`, blocks };
 }

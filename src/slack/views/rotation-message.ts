@@ -1,9 +1,34 @@
 import type { types } from '@slack/bolt';
-import { todayIn } from '../../domain/calendar';
-import { leadTime, type LeadTimePolicy, type Rotation, type RotationStatus } from '../../domain/rotation';
-import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../../domain/service-request';
+import { businessDayOnOrAfter, businessDaysBetween, todayIn } from '../../domain/calendar';
+import { allowedActions, type ActionType } from '../../domain/lifecycle';
+import {
+  CONFIRMATIONS,
+  type AuditEntry,
+  type Closure,
+  type Completion,
+  type LeadTimePolicy,
+  type Meeting,
+  type Rotation,
+  type RotationStatus,
+  type Step,
+  type Submission,
+} from '../../domain/rotation';
+import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS, SHORT_DESCRIPTION } from '../../domain/service-request';
 import { ACTIONS } from '../ids';
-import { escapedChunks, escapeMrkdwn, mention, plural, SECTION_TEXT_MAX, slackDate } from './mrkdwn';
+import {
+  escapedChunks,
+  escapeMrkdwn,
+  httpsLink,
+  inlineCode,
+  mention,
+  packLines,
+  plural,
+  SECTION_TEXT_MAX,
+  slackDate,
+  slackDateTime,
+  truncate,
+  wallClockTime,
+} from './mrkdwn';
 
 export interface RotationMessageContext {
   now: Date;
@@ -27,6 +52,15 @@ export const STATUS_LABELS: Record<RotationStatus, string> = {
   cancelled: 'Cancelled',
 };
 
+/** A reason is at most 500 characters when entered; a stored one is shown no longer than this. */
+const REASON_MAX = 500;
+/** Case numbers are at most 40 characters when entered. */
+const CASE_NUMBER_MAX = 60;
+/** Instance URLs are normalised host names; this only guards the layout against a damaged record. */
+const INSTANCE_MAX = 200;
+/** Attendees are at most 20 when entered. */
+const ATTENDEES_MAX = 25;
+
 /** What a button carries back: the rotation and the version it was rendered at, to refuse stale clicks. */
 export function buttonValue(rotation: Pick<Rotation, 'id' | 'version'>): string {
   return `${rotation.id}:${rotation.version}`;
@@ -37,16 +71,105 @@ export function parseButtonValue(value: string | undefined): { id: string; versi
   return match ? { id: match[1] as string, version: Number(match[2]) } : undefined;
 }
 
+interface ButtonSpec {
+  actionId: string;
+  label: string;
+  style?: 'primary' | 'danger';
+}
+
+/** The button of each action. Rescheduling is the same action as scheduling, named for the state it is offered in. */
+function buttonSpec(action: ActionType, status: RotationStatus): ButtonSpec {
+  switch (action) {
+    case 'approve':
+      return { actionId: ACTIONS.approve, label: 'Approve', style: 'primary' };
+    case 'reject':
+      return { actionId: ACTIONS.reject, label: 'Reject', style: 'danger' };
+    case 'record_submission':
+      return { actionId: ACTIONS.recordSubmission, label: 'Mark submitted in portal', style: 'primary' };
+    case 'schedule_meeting':
+      return status === 'meeting_scheduled'
+        ? { actionId: ACTIONS.scheduleMeeting, label: 'Reschedule meeting' }
+        : { actionId: ACTIONS.scheduleMeeting, label: 'Meeting scheduled', style: 'primary' };
+    case 'complete':
+      return { actionId: ACTIONS.complete, label: 'Secret received', style: 'primary' };
+    case 'cancel':
+      // No confirm dialog: a modal asking for the reason follows, and closing it changes nothing.
+      return { actionId: ACTIONS.cancel, label: 'Cancel' };
+    default: {
+      const exhaustive: never = action;
+      return exhaustive;
+    }
+  }
+}
+
+/** The button for one action on one rotation; the message, App Home and reminders all use this one. */
+export function actionButton(rotation: Pick<Rotation, 'id' | 'version' | 'status'>, action: ActionType): types.Button {
+  const spec = buttonSpec(action, rotation.status);
+  return {
+    type: 'button',
+    action_id: spec.actionId,
+    text: { type: 'plain_text', text: spec.label },
+    ...(spec.style ? { style: spec.style } : {}),
+    value: buttonValue(rotation),
+  };
+}
+
+/** The step that moves a rotation forward now: the first allowed action other than cancelling. */
+export function nextStepAction(status: RotationStatus): ActionType | undefined {
+  return allowedActions(status).find((action) => action !== 'cancel');
+}
+
+/** Where a rotation stands against its submit-by date on `context.now`'s day. */
+export interface SubmitByStanding {
+  /** Business days until submit-by (0 on the day itself); negative once past. */
+  businessDaysLeft: number;
+  /** Today is after submit-by. */
+  late: boolean;
+}
+
+/**
+ * Counted from the submit-by date the rotation carries, so every surface
+ * agrees with the date it shows. Once past, the count runs to the next
+ * business day, like the domain's lead time: the weekend after a Friday
+ * submit-by is overdue, not "due today".
+ */
+export function submitByStanding(
+  rotation: Pick<Rotation, 'submitBy'>,
+  context: Pick<RotationMessageContext, 'now' | 'policy'>,
+): SubmitByStanding {
+  const { calendar } = context.policy;
+  const today = todayIn(calendar, context.now);
+  if (today > rotation.submitBy) {
+    return { businessDaysLeft: -businessDaysBetween(rotation.submitBy, businessDayOnOrAfter(today, calendar), calendar), late: true };
+  }
+  return { businessDaysLeft: businessDaysBetween(today, rotation.submitBy, calendar), late: false };
+}
+
+/** Business days from today to the policy deadline; negative once past. */
+export function businessDaysToDeadline(rotation: Pick<Rotation, 'deadline'>, context: Pick<RotationMessageContext, 'now' | 'policy'>): number {
+  const { calendar } = context.policy;
+  return businessDaysBetween(todayIn(calendar, context.now), rotation.deadline, calendar);
+}
+
+/** Before the portal request is made, submit-by is what counts; after it, the deadline. */
+function awaitsSubmission(status: RotationStatus): boolean {
+  return status === 'planned' || status === 'requested' || status === 'approved';
+}
+
 function submitByText(rotation: Rotation, context: RotationMessageContext): string {
-  const { businessDaysLeft } = leadTime(rotation.deadline, todayIn(context.policy.calendar, context.now), context.policy);
   const date = slackDate(rotation.submitBy, context.policy.calendar.timeZone);
+  const submission = submissionOf(rotation);
+  if (submission) return `${date}\nsubmitted on ${slackDate(submission.submittedOn, context.policy.calendar.timeZone)}`;
+  if (!awaitsSubmission(rotation.status)) return date;
+  const { businessDaysLeft } = submitByStanding(rotation, context);
   if (businessDaysLeft > 0) return `${date}\n${plural(businessDaysLeft, 'business day')} left`;
   if (businessDaysLeft === 0) return `${date}\n*due today*`;
   return `${date}\n*overdue by ${plural(-businessDaysLeft, 'business day')}*`;
 }
 
 function lateWarning(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
-  if (rotation.lateByBusinessDays <= 0) return [];
+  // Once the portal request is made (or the rotation is closed) there is nothing left to hurry.
+  if (rotation.lateByBusinessDays <= 0 || !awaitsSubmission(rotation.status)) return [];
   return [
     {
       type: 'section',
@@ -85,55 +208,122 @@ function serviceRequestBlock(rotation: Rotation): types.KnownBlock {
   return { type: 'rich_text', elements } as types.RichTextBlock;
 }
 
-function actions(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
-  const value = buttonValue(rotation);
-  const buttons: types.Button[] = [];
-  if (rotation.status === 'requested') {
-    buttons.push(
-      { type: 'button', action_id: ACTIONS.approve, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value },
-      { type: 'button', action_id: ACTIONS.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value },
-    );
-  }
-  if (context.portalUrl) {
-    buttons.push({
-      type: 'button',
-      action_id: ACTIONS.openPortal,
-      text: { type: 'plain_text', text: 'Open My Support Portal' },
-      url: context.portalUrl,
-    });
-  }
-  return buttons.length > 0 ? [{ type: 'actions', block_id: 'rotation_actions', elements: buttons }] : [];
+// The union gives each state exactly its steps; these read them from any state that has them.
+function approvalOf(rotation: Rotation): Step | undefined {
+  return 'approval' in rotation ? rotation.approval : undefined;
+}
+function submissionOf(rotation: Rotation): Submission | undefined {
+  return 'submission' in rotation ? rotation.submission : undefined;
+}
+function meetingOf(rotation: Rotation): Meeting | undefined {
+  return 'meeting' in rotation ? rotation.meeting : undefined;
+}
+function completionOf(rotation: Rotation): Completion | undefined {
+  return 'completion' in rotation ? rotation.completion : undefined;
+}
+function closureOf(rotation: Rotation): { kind: 'Rejected' | 'Cancelled'; closure: Closure } | undefined {
+  if (rotation.status === 'rejected') return { kind: 'Rejected', closure: rotation.rejection };
+  if (rotation.status === 'cancelled') return { kind: 'Cancelled', closure: rotation.cancellation };
+  return undefined;
 }
 
-/** Header, key facts and the late warning: the top of the rotation message and of `status`. */
-export function buildRotationSummary(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
-  const zone = context.policy.calendar.timeZone;
-  return [
-    { type: 'header', text: { type: 'plain_text', text: `WFI client secret rotation ${rotation.id}` } },
-    {
-      type: 'section',
-      fields: [
-        { type: 'mrkdwn', text: `*Instance*\n${escapeMrkdwn(rotation.instanceUrl)}` },
-        { type: 'mrkdwn', text: `*Environment type*\n${escapeMrkdwn(rotation.environmentType)}` },
-        { type: 'mrkdwn', text: `*Status*\n${STATUS_LABELS[rotation.status]}` },
-        { type: 'mrkdwn', text: `*Requested by*\n${mention(rotation.requesterId)}` },
-        { type: 'mrkdwn', text: `*Policy deadline*\n${slackDate(rotation.deadline, zone)}` },
-        { type: 'mrkdwn', text: `*Submit to the vendor by*\n${submitByText(rotation, context)}` },
-      ],
-    },
-    ...lateWarning(rotation, context),
-  ];
+/** "by <@U> <date token>": who did a step and when. */
+function byWhom(step: Step): string {
+  return `by ${mention(step.by)} ${slackDateTime(step.at)}`;
+}
+
+export function reasonText(reason: string): string {
+  return escapeMrkdwn(truncate(reason, REASON_MAX));
+}
+
+export function caseNumberText(caseNumber: string): string {
+  return inlineCode(truncate(caseNumber, CASE_NUMBER_MAX));
+}
+
+export function instanceText(instanceUrl: string): string {
+  return escapeMrkdwn(truncate(instanceUrl, INSTANCE_MAX));
+}
+
+export function mentions(userIds: readonly string[]): string {
+  const shown = userIds.slice(0, ATTENDEES_MAX).map(mention).join(', ');
+  return userIds.length > ATTENDEES_MAX ? `${shown} and ${userIds.length - ATTENDEES_MAX} more` : shown;
 }
 
 /**
- * The one message that represents a rotation in its channel. The same builder
- * renders it for `chat.postMessage` and for every later `chat.update`.
+ * A meeting's start: a date token each reader sees in their own zone, with
+ * the wall-clock time in the zone it was entered in as the fallback, and
+ * that time again in words so everyone can check it against the invitation.
  */
-export function buildRotationMessage(rotation: Rotation, context: RotationMessageContext): SlackMessage {
-  const url = escapeMrkdwn(rotation.instanceUrl);
-  const blocks: types.KnownBlock[] = [
-    ...buildRotationSummary(rotation, context),
-    ...notesBlocks(rotation),
+export function meetingTimeText(startsAt: string, timeZone: string): string {
+  const wallClock = wallClockTime(startsAt, truncate(timeZone, 60));
+  return `${slackDateTime(startsAt, wallClock)} (${escapeMrkdwn(wallClock)})`;
+}
+
+/** "<https://…|Join the meeting>", only for an https link. */
+export function joinLink(joinUrl: string | undefined): string | undefined {
+  return joinUrl ? httpsLink(joinUrl, 'Join the meeting') : undefined;
+}
+
+export function confirmationLabel(confirmation: string): string {
+  return Object.hasOwn(CONFIRMATIONS, confirmation)
+    ? CONFIRMATIONS[confirmation as keyof typeof CONFIRMATIONS]
+    : escapeMrkdwn(truncate(confirmation, 100));
+}
+
+/** The steps taken so far, one section each, in the order they happened. */
+function stepBlocks(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
+  const zone = context.policy.calendar.timeZone;
+  const steps: string[][] = [];
+  if (rotation.status === 'planned' && rotation.previousRotationId) {
+    steps.push([
+      `:repeat: *Next cycle* of ${inlineCode(rotation.previousRotationId)}, not started yet. ` +
+        'Start it from the App Home when it is time; the request form opens prefilled.',
+    ]);
+  }
+  const approval = approvalOf(rotation);
+  if (approval) steps.push([`:white_check_mark: *Approved* ${byWhom(approval)}`]);
+  const submission = submissionOf(rotation);
+  if (submission) {
+    steps.push([
+      `:outbox_tray: *Portal request submitted*: case ${caseNumberText(submission.caseNumber)}, ` +
+        `submitted on ${slackDate(submission.submittedOn, zone)}; recorded ${byWhom(submission)}`,
+    ]);
+  }
+  const meeting = meetingOf(rotation);
+  if (meeting) {
+    const link = joinLink(meeting.joinUrl);
+    steps.push([
+      `:calendar: *Handoff meeting* on ${escapeMrkdwn(meeting.platform)}, ${meetingTimeText(meeting.startsAt, meeting.timeZone)}`,
+      ...(link ? [link] : []),
+      `Attendees: ${mentions(meeting.attendeeIds)}`,
+      `Scheduled ${byWhom(meeting)}`,
+    ]);
+  }
+  const completion = completionOf(rotation);
+  if (completion) {
+    steps.push([
+      `:tada: *Secret received*, confirmed ${byWhom(completion)}`,
+      ...(completion.confirmations.length > 0
+        ? completion.confirmations.map((c) => `:heavy_check_mark: ${confirmationLabel(c)}`)
+        : ['No confirmations were ticked.']),
+    ]);
+  }
+  const closure = closureOf(rotation);
+  if (closure) {
+    const icon = closure.kind === 'Rejected' ? ':x:' : ':no_entry_sign:';
+    steps.push([`${icon} *${closure.kind}* ${byWhom(closure.closure)}`, `*Reason:* ${reasonText(closure.closure.reason)}`]);
+  }
+  if (rotation.status === 'completed' && rotation.nextRotationId) {
+    steps.push([
+      `:repeat: *Next cycle planned* as ${inlineCode(rotation.nextRotationId)}: it waits in the App Home with a *Start request* button.`,
+    ]);
+  }
+  return steps.flatMap((lines) => packLines(lines).map((text) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text } })));
+}
+
+/** While the portal request is still to be made: every value to copy and the steps, as posted at first. */
+function portalBlocks(rotation: Rotation): types.KnownBlock[] {
+  return [
     { type: 'divider' },
     {
       type: 'section',
@@ -155,11 +345,111 @@ export function buildRotationMessage(rotation: Rotation, context: RotationMessag
       elements: [
         {
           type: 'mrkdwn',
-          text: `${escapeMrkdwn(PORTAL_NOTES)}\nHandoff attendees: ${rotation.attendeeIds.map(mention).join(', ')}`,
+          text: `${escapeMrkdwn(PORTAL_NOTES)}\nHandoff attendees: ${mentions(rotation.attendeeIds)}`,
         },
       ],
     },
-    ...actions(rotation, context),
+  ];
+}
+
+/** After the portal step (or instead of it): one line, so the message stays short. */
+function portalSummaryBlock(rotation: Rotation): types.KnownBlock {
+  const submission = submissionOf(rotation);
+  const request = `"${escapeMrkdwn(SHORT_DESCRIPTION)}" for ${instanceText(rotation.instanceUrl)} (${escapeMrkdwn(rotation.environmentType)})`;
+  const text = submission
+    ? `Service request ${request}: portal case ${caseNumberText(submission.caseNumber)}. Handoff attendees: ${mentions(rotation.attendeeIds)}`
+    : `Service request ${request}: not opened in the portal.`;
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+function actionsBlocks(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
+  const actions = allowedActions(rotation.status);
+  const buttons: types.Button[] = actions.filter((a) => a !== 'cancel').map((a) => actionButton(rotation, a));
+  if (context.portalUrl && (rotation.status === 'requested' || rotation.status === 'approved')) {
+    buttons.push({
+      type: 'button',
+      action_id: ACTIONS.openPortal,
+      text: { type: 'plain_text', text: 'Open My Support Portal' },
+      url: context.portalUrl,
+    });
+  }
+  if (actions.includes('cancel')) buttons.push(actionButton(rotation, 'cancel'));
+  return buttons.length > 0 ? [{ type: 'actions', block_id: 'rotation_actions', elements: buttons }] : [];
+}
+
+/** What an audit entry changed, in words: "Approved", "Meeting rescheduled", … */
+export function describeChange(entry: Pick<AuditEntry, 'from' | 'to' | 'details'>): string {
+  switch (entry.to) {
+    case 'planned':
+      return 'Next cycle planned';
+    case 'requested':
+      return entry.from === 'planned' ? 'Planned cycle started' : 'Requested';
+    case 'approved':
+      return 'Approved';
+    case 'rejected':
+      return 'Rejected';
+    case 'submitted':
+      return 'Portal request recorded';
+    case 'meeting_scheduled':
+      return entry.details?.rescheduled === 'true' ? 'Meeting rescheduled' : 'Meeting scheduled';
+    case 'completed':
+      return 'Secret received';
+    case 'cancelled':
+      return 'Cancelled';
+    default: {
+      const exhaustive: never = entry.to;
+      return exhaustive;
+    }
+  }
+}
+
+function lastChangeBlock(rotation: Rotation): types.KnownBlock[] {
+  const last = rotation.history.at(-1);
+  if (!last) return [];
+  return [
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `Last change: ${describeChange(last)} by ${mention(last.actorId)} · ${slackDateTime(last.at)}` }],
+    },
+  ];
+}
+
+/** Header, key facts and the late warning: the top of the rotation message and of `status`. */
+export function buildRotationSummary(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
+  const zone = context.policy.calendar.timeZone;
+  return [
+    { type: 'header', text: { type: 'plain_text', text: `WFI client secret rotation ${rotation.id}` } },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Instance*\n${instanceText(rotation.instanceUrl)}` },
+        { type: 'mrkdwn', text: `*Environment type*\n${escapeMrkdwn(rotation.environmentType)}` },
+        { type: 'mrkdwn', text: `*Status*\n${STATUS_LABELS[rotation.status]}` },
+        { type: 'mrkdwn', text: `*Requested by*\n${mention(rotation.requesterId)}` },
+        { type: 'mrkdwn', text: `*Policy deadline*\n${slackDate(rotation.deadline, zone)}` },
+        { type: 'mrkdwn', text: `*Submit to the vendor by*\n${submitByText(rotation, context)}` },
+      ],
+    },
+    ...lateWarning(rotation, context),
+  ];
+}
+
+/**
+ * The one message that represents a rotation in its channel. The same builder
+ * renders it for `chat.postMessage` and for every later `chat.update`, so it
+ * always shows the current state, every step taken, and only the buttons
+ * `allowedActions` accepts now.
+ */
+export function buildRotationMessage(rotation: Rotation, context: RotationMessageContext): SlackMessage {
+  const url = instanceText(rotation.instanceUrl);
+  const steps = stepBlocks(rotation, context);
+  const blocks: types.KnownBlock[] = [
+    ...buildRotationSummary(rotation, context),
+    ...notesBlocks(rotation),
+    ...(steps.length > 0 ? [{ type: 'divider' as const }, ...steps] : []),
+    ...(awaitsSubmission(rotation.status) ? portalBlocks(rotation) : [portalSummaryBlock(rotation)]),
+    ...actionsBlocks(rotation, context),
+    ...lastChangeBlock(rotation),
     {
       type: 'context',
       elements: [

@@ -195,6 +195,60 @@ describe('validateRotationRequest', () => {
     });
   });
 
+  describe('rotate again every (rotationIntervalDays)', () => {
+    it.each<[string | undefined, string]>([
+      [undefined, 'missing'],
+      ['0', 'the None option'],
+    ])('given interval %j (%s), when validated, then the request has no interval', (rotationIntervalDays) => {
+      const result = validateRotationRequest({ ...VALID, rotationIntervalDays }, CONTEXT);
+
+      expect(result.ok).toBe(true);
+      expect(result.ok && result.request).not.toHaveProperty('rotationIntervalDays');
+    });
+
+    it.each<[string, number]>([
+      ['90', 90],
+      ['180', 180],
+      ['365', 365],
+      ['1', 1],
+      ['120', 120],
+      ['3650', 3650],
+    ])('given interval %j, when validated, then the request rotates again every %i days', (rotationIntervalDays, days) => {
+      const result = validateRotationRequest({ ...VALID, rotationIntervalDays }, CONTEXT);
+
+      expect(result).toStrictEqual({
+        ok: true,
+        request: {
+          instanceUrl: 'https://acme.wfi.pega.com',
+          environmentType: 'Production',
+          deadline: '2026-03-20',
+          channelId: 'C0123ABCD',
+          attendeeIds: ['U0AAAAAAA'],
+          rotationIntervalDays: days,
+        },
+      });
+    });
+
+    it.each([
+      ['3651', 'past the 10-year bound'],
+      ['-90', 'negative'],
+      ['90.5', 'fractional'],
+      ['90.0', 'a decimal'],
+      ['9e1', 'an exponent'],
+      ['0x5a', 'hexadecimal'],
+      ['090', 'a leading zero'],
+      [' 90', 'padded'],
+      ['', 'empty'],
+      ['00', 'zeroes'],
+      ['ninety', 'a word'],
+      ['99999999999999999999', 'huge'],
+    ])('given interval %j (%s), when validated, then rotationIntervalDays has an error', (rotationIntervalDays) => {
+      expect(errorsOf({ ...VALID, rotationIntervalDays })).toEqual({
+        rotationIntervalDays: 'Choose how often to rotate again: none, or 1 to 3650 days',
+      });
+    });
+  });
+
   describe('several errors at once', () => {
     it('given an empty form, when validated, then every required field has its own error', () => {
       expect(errorsOf({})).toEqual({
@@ -205,7 +259,7 @@ describe('validateRotationRequest', () => {
       });
     });
 
-    it('given every field wrong, when validated, then all six errors come back together', () => {
+    it('given every field wrong, when validated, then all seven errors come back together', () => {
       expect(
         Object.keys(
           errorsOf({
@@ -215,9 +269,10 @@ describe('validateRotationRequest', () => {
             channelId: '#general',
             attendeeIds: ['alice'],
             notes: 'password=hunter2',
+            rotationIntervalDays: '-1',
           }),
         ).sort(),
-      ).toEqual(['attendeeIds', 'channelId', 'deadline', 'environmentType', 'instanceUrl', 'notes']);
+      ).toEqual(['attendeeIds', 'channelId', 'deadline', 'environmentType', 'instanceUrl', 'notes', 'rotationIntervalDays']);
     });
   });
 });

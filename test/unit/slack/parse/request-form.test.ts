@@ -18,6 +18,7 @@ function submittedState(overrides: Partial<Record<keyof typeof REQUEST_BLOCKS, u
     attendeeIds: { type: 'multi_users_select', selected_users: ['U0REQUESTER', 'U0ATTENDEE'] },
     // An optional plain_text_input left empty comes back with value null.
     notes: { type: 'plain_text_input', value: null },
+    rotationIntervalDays: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'None', emoji: true }, value: '0' } },
     ...overrides,
   };
   return Object.fromEntries(
@@ -36,7 +37,25 @@ describe('parseRequestForm', () => {
       deadline: '2026-03-20',
       channelId: 'C0ROTATIONS',
       attendeeIds: ['U0REQUESTER', 'U0ATTENDEE'],
+      rotationIntervalDays: '0',
     });
+  });
+
+  it('reads the chosen interval, which validation turns into days', () => {
+    const values = submittedState({
+      rotationIntervalDays: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: '180 days', emoji: true }, value: '180' } },
+    });
+    const raw = parseRequestForm(values);
+    expect(raw.rotationIntervalDays).toBe('180');
+    const result = validateRotationRequest(raw, { instanceDomain: 'wfi.pega.com', today: '2026-02-20' });
+    expect(result.ok && result.request.rotationIntervalDays).toBe(180);
+  });
+
+  it('reads an interval block that is absent or has nothing selected as no interval', () => {
+    const { [REQUEST_BLOCKS.rotationIntervalDays]: _interval, ...withoutBlock } = submittedState();
+    expect(parseRequestForm(withoutBlock as StateValues)).not.toHaveProperty('rotationIntervalDays');
+    const cleared = submittedState({ rotationIntervalDays: { type: 'static_select', selected_option: null } });
+    expect(parseRequestForm(cleared)).not.toHaveProperty('rotationIntervalDays');
   });
 
   it('leaves out notes left empty (null), and reads them when typed', () => {
@@ -63,6 +82,7 @@ describe('parseRequestForm', () => {
     const values = submittedState({
       instanceUrl: { type: 'url_text_input', value: null },
       environmentType: { type: 'static_select', selected_option: null },
+      rotationIntervalDays: { type: 'static_select', selected_option: null },
       deadline: { type: 'datepicker', selected_date: null },
       channelId: { type: 'conversations_select', selected_conversation: null },
       attendeeIds: { type: 'multi_users_select', selected_users: [] },
@@ -93,6 +113,7 @@ describe('parseRequestForm', () => {
         [REQUEST_BLOCKS.channelId]: { other_action: { type: 'conversations_select', selected_conversation: 'C0ROTATIONS' } },
         [REQUEST_BLOCKS.attendeeIds]: { [INPUT_ACTION]: [] },
         [REQUEST_BLOCKS.notes]: { [INPUT_ACTION]: null },
+        [REQUEST_BLOCKS.rotationIntervalDays]: { [INPUT_ACTION]: { selected_option: '90' } },
       } as unknown as StateValues;
       expect(parseRequestForm(values)).toEqual({});
     });
@@ -105,6 +126,7 @@ describe('parseRequestForm', () => {
         channelId: { type: 'conversations_select', selected_conversation: ['C0ROTATIONS'] },
         attendeeIds: { type: 'multi_users_select', selected_users: 'U0REQUESTER' },
         notes: { type: 'plain_text_input', value: { text: 'x' } },
+        rotationIntervalDays: { type: 'static_select', selected_option: { value: 90 } },
       });
       expect(parseRequestForm(values)).toEqual({});
     });
@@ -116,7 +138,14 @@ describe('parseRequestForm', () => {
 
     it('ignores blocks it does not know', () => {
       const values = { ...submittedState(), unexpected_block: { [INPUT_ACTION]: { type: 'plain_text_input', value: 'x' } } } as StateValues;
-      expect(Object.keys(parseRequestForm(values)).sort()).toEqual(['attendeeIds', 'channelId', 'deadline', 'environmentType', 'instanceUrl']);
+      expect(Object.keys(parseRequestForm(values)).sort()).toEqual([
+        'attendeeIds',
+        'channelId',
+        'deadline',
+        'environmentType',
+        'instanceUrl',
+        'rotationIntervalDays',
+      ]);
     });
   });
 });
@@ -130,6 +159,7 @@ describe('toBlockErrors', () => {
       channelId: 'bad channel',
       attendeeIds: 'bad people',
       notes: 'bad notes',
+      rotationIntervalDays: 'bad interval',
     };
     expect(toBlockErrors(errors)).toEqual({
       instance_url: 'bad url',
@@ -138,7 +168,12 @@ describe('toBlockErrors', () => {
       reminder_channel: 'bad channel',
       attendees: 'bad people',
       notes: 'bad notes',
+      rotation_interval: 'bad interval',
     });
+  });
+
+  it('drops keys that are not request fields', () => {
+    expect(toBlockErrors({ notes: 'n', constructor: 'x' } as FieldErrors)).toEqual({ notes: 'n' });
   });
 
   it('maps the errors validation actually returns, and nothing else', () => {

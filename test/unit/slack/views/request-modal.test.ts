@@ -28,7 +28,9 @@ describe('buildRequestModal', () => {
 
   it('has one input per request field, with block_ids from REQUEST_BLOCKS and the shared action_id', () => {
     const inputs = view.blocks.filter((b) => b.type === 'input') as types.InputBlock[];
-    expect(inputs.map((b) => b.block_id)).toEqual(Object.values(REQUEST_BLOCKS));
+    expect(inputs.map((b) => b.block_id).sort()).toEqual(Object.values(REQUEST_BLOCKS).sort());
+    // Notes stay last: the interval sits with the other scheduling fields.
+    expect(inputs.map((b) => b.block_id).slice(-2)).toEqual([REQUEST_BLOCKS.rotationIntervalDays, REQUEST_BLOCKS.notes]);
     for (const block of inputs) expect((block.element as { action_id?: string }).action_id).toBe(INPUT_ACTION);
   });
 
@@ -85,6 +87,117 @@ describe('buildRequestModal', () => {
       REQUEST_BLOCKS.channelId,
       REQUEST_BLOCKS.attendeeIds,
     ]);
+  });
+
+  it('offers "rotate again every" as None, 90, 180 or 365 days, with None preselected by default', () => {
+    const block = inputBlock(view, REQUEST_BLOCKS.rotationIntervalDays);
+    expect(block.label.text).toBe('Rotate again every');
+    expect(block.optional).toBe(true);
+    const select = block.element as types.StaticSelect;
+    expect(select.type).toBe('static_select');
+    expect(select.options?.map((o) => [o.value, o.text.text])).toEqual([
+      ['0', 'None'],
+      ['90', '90 days'],
+      ['180', '180 days'],
+      ['365', '365 days'],
+    ]);
+    expect(select.initial_option).toEqual(select.options?.[0]);
+  });
+
+  it('preselects the configured interval when it is one of the choices', () => {
+    const select = element(buildRequestModal({ ...defaults, intervalDays: 180 }), REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect;
+    expect(select.options).toHaveLength(4);
+    expect(select.initial_option).toEqual({ text: { type: 'plain_text', text: '180 days' }, value: '180' });
+  });
+
+  it('adds a configured interval of another length in order, and preselects it', () => {
+    const select = element(buildRequestModal({ ...defaults, intervalDays: 120 }), REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect;
+    expect(select.options?.map((o) => o.value)).toEqual(['0', '90', '120', '180', '365']);
+    expect(select.initial_option?.value).toBe('120');
+  });
+
+  it.each([0, -5, 1.5, 3651, Number.NaN])('ignores a configured interval of %p and preselects None', (intervalDays) => {
+    const select = element(buildRequestModal({ ...defaults, intervalDays }), REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect;
+    expect(select.options?.map((o) => o.value)).toEqual(['0', '90', '180', '365']);
+    expect(select.initial_option?.value).toBe('0');
+  });
+
+  it('passes private_metadata through, and has none unless given', () => {
+    expect(view).not.toHaveProperty('private_metadata');
+    const meta = JSON.stringify({ plannedRotationId: 'ROT-4F7K2Q' });
+    expect(buildRequestModal({ ...defaults, privateMetadata: meta }).private_metadata).toBe(meta);
+  });
+
+  it('refuses private_metadata over Slack\'s 3000 characters rather than cut it', () => {
+    expect(() => buildRequestModal({ ...defaults, privateMetadata: 'x'.repeat(3001) })).toThrow(RangeError);
+    expectWithinBlockKitLimits('modal', buildRequestModal({ ...defaults, privateMetadata: 'x'.repeat(3000) }));
+  });
+
+  describe('prefilled to start a planned rotation', () => {
+    const prefill = {
+      instanceUrl: 'https://acme.wfi.pega.com',
+      environmentType: 'Staging' as const,
+      deadline: '2026-09-16',
+      channelId: 'G0PRIVATE',
+      attendeeIds: ['U0LASTREQUESTER', 'U0ATTENDEE'],
+      rotationIntervalDays: 180,
+      notes: 'Yearly policy SEC-7',
+    };
+    const prefilled = buildRequestModal({ ...defaults, intervalDays: 90, prefill });
+
+    it('fills every field from the planned rotation', () => {
+      expect(element(prefilled, REQUEST_BLOCKS.instanceUrl).initial_value).toBe('https://acme.wfi.pega.com');
+      expect((element(prefilled, REQUEST_BLOCKS.environmentType) as unknown as types.StaticSelect).initial_option).toEqual({
+        text: { type: 'plain_text', text: 'Staging' },
+        value: 'Staging',
+      });
+      expect(element(prefilled, REQUEST_BLOCKS.deadline).initial_date).toBe('2026-09-16');
+      expect(element(prefilled, REQUEST_BLOCKS.channelId).initial_conversation).toBe('G0PRIVATE');
+      expect(element(prefilled, REQUEST_BLOCKS.attendeeIds).initial_users).toEqual(['U0LASTREQUESTER', 'U0ATTENDEE']);
+      expect((element(prefilled, REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect).initial_option?.value).toBe('180');
+      expect(element(prefilled, REQUEST_BLOCKS.notes).initial_value).toBe('Yearly policy SEC-7');
+    });
+
+    it('says the fields come from the last rotation', () => {
+      expect(JSON.stringify(prefilled.blocks)).toMatch(/planned next cycle/);
+      expect(JSON.stringify(view.blocks)).not.toMatch(/planned next cycle/);
+    });
+
+    it('offers a planned interval that is not a standard choice', () => {
+      const odd = buildRequestModal({ ...defaults, prefill: { ...prefill, rotationIntervalDays: 400 } });
+      const select = element(odd, REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect;
+      expect(select.options?.map((o) => o.value)).toEqual(['0', '90', '180', '365', '400']);
+      expect(select.initial_option?.value).toBe('400');
+    });
+
+    it('falls back to the configured interval when the planned rotation has none', () => {
+      const { rotationIntervalDays: _interval, ...withoutInterval } = prefill;
+      const select = element(buildRequestModal({ ...defaults, intervalDays: 365, prefill: withoutInterval }), REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect;
+      expect(select.initial_option?.value).toBe('365');
+    });
+
+    it('leaves out prefill values Slack would refuse: bad ids, a non-date, empty notes', () => {
+      const bad = buildRequestModal({
+        ...defaults,
+        prefill: { ...prefill, deadline: '16/09/2026', channelId: '#general', attendeeIds: ['<!channel>'], notes: '   ' },
+      });
+      expect(element(bad, REQUEST_BLOCKS.deadline)).not.toHaveProperty('initial_date');
+      expect(element(bad, REQUEST_BLOCKS.channelId).initial_conversation).toBe('C0ROTATIONS');
+      expect(element(bad, REQUEST_BLOCKS.attendeeIds).initial_users).toEqual(['U0REQUESTER']);
+      expect(element(bad, REQUEST_BLOCKS.notes)).not.toHaveProperty('initial_value');
+    });
+
+    it('caps prefilled attendees at 20 and notes at 2000 characters', () => {
+      const many = Array.from({ length: 25 }, (_, i) => `U${String(i).padStart(8, '0')}`);
+      const big = buildRequestModal({ ...defaults, prefill: { ...prefill, attendeeIds: many, notes: 'n'.repeat(2500) } });
+      expect(element(big, REQUEST_BLOCKS.attendeeIds).initial_users).toHaveLength(20);
+      expect((element(big, REQUEST_BLOCKS.notes).initial_value as string).length).toBeLessThanOrEqual(2000);
+      expectWithinBlockKitLimits('modal', big);
+    });
+
+    it('stays within Slack limits', () => {
+      expectWithinBlockKitLimits('modal', prefilled);
+    });
   });
 
   it('warns never to enter the secret', () => {

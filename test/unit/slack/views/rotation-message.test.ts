@@ -4,7 +4,6 @@ import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../../../../src
 import { ACTIONS, COMMAND } from '../../../../src/slack/ids';
 import { buildAppHome } from '../../../../src/slack/views/app-home';
 import {
-  buildComingSoon,
   buildHelp,
   buildNotFound,
   buildRotationStatus,
@@ -151,19 +150,21 @@ describe('buildRotationMessage', () => {
     expect(warning).toContain("2 business days short of the vendor's 10-business-day lead time");
   });
 
-  it('offers Approve and Reject while requested, each carrying ROT-XXXXXX:version', () => {
-    const [approve, reject, ...rest] = buttons(message);
+  it('offers Approve, Reject and Cancel while requested, each carrying ROT-XXXXXX:version', () => {
+    const [approve, reject, cancel, ...rest] = buttons(message);
     expect(rest).toEqual([]);
     expect(approve).toMatchObject({ action_id: ACTIONS.approve, style: 'primary', value: 'ROT-4F7K2Q:1', text: { text: 'Approve' } });
     expect(reject).toMatchObject({ action_id: ACTIONS.reject, style: 'danger', value: 'ROT-4F7K2Q:1', text: { text: 'Reject' } });
+    expect(cancel).toMatchObject({ action_id: ACTIONS.cancel, value: 'ROT-4F7K2Q:1', text: { text: 'Cancel' } });
+    expect(cancel).not.toHaveProperty('style');
     const bumped = buttons(buildRotationMessage(aRotation({ version: 7 }), context()));
-    expect(bumped.map((b) => b.value)).toEqual(['ROT-4F7K2Q:7', 'ROT-4F7K2Q:7']);
+    expect(bumped.map((b) => b.value)).toEqual(['ROT-4F7K2Q:7', 'ROT-4F7K2Q:7', 'ROT-4F7K2Q:7']);
   });
 
   it('adds the portal link button only when a portal URL is configured', () => {
     expect(buttons(message).map((b) => b.action_id)).not.toContain(ACTIONS.openPortal);
     const withPortal = buttons(buildRotationMessage(rotation, context({ portalUrl: 'https://support.example.com/portal' })));
-    expect(withPortal.map((b) => b.action_id)).toEqual([ACTIONS.approve, ACTIONS.reject, ACTIONS.openPortal]);
+    expect(withPortal.map((b) => b.action_id)).toEqual([ACTIONS.approve, ACTIONS.reject, ACTIONS.openPortal, ACTIONS.cancel]);
     expect(withPortal[2]).toMatchObject({ url: 'https://support.example.com/portal', text: { text: 'Open My Support Portal' } });
     expect(withPortal[2]).not.toHaveProperty('value');
   });
@@ -264,23 +265,22 @@ describe('mrkdwn helpers', () => {
 describe('command replies', () => {
   it('help names every subcommand', () => {
     const help = buildHelp(12);
-    for (const usage of [`\`${COMMAND}\``, `\`${COMMAND} list\``, `\`${COMMAND} status ROT-XXXXXX\``, `\`${COMMAND} help\``]) {
+    for (const usage of [`\`${COMMAND}\``, `\`${COMMAND} list\``, `\`${COMMAND} status ROT-XXXXXX\``, `\`${COMMAND} export\``, `\`${COMMAND} help\``]) {
       expect(help.text).toContain(usage);
     }
     expect(help.blocks).toHaveLength(1);
     expect(help.text).toContain('at least 12 business days before');
   });
 
-  it('not found and coming soon echo what was typed, escaped and shortened', () => {
+  it('not found echoes what was typed, escaped and shortened', () => {
     const notFound = buildNotFound('<!here> nope');
     expect(notFound.text).toContain('`&lt;!here&gt; nope`');
     expect(JSON.stringify(notFound)).not.toContain('<!here>');
-    expect(buildComingSoon('list').text).toContain(`\`${COMMAND} list\` is coming soon`);
 
     const pasted = buildNotFound('<'.repeat(5000));
     expect(pasted.text.length).toBeLessThan(400);
     expectWithinBlockKitLimits('message', pasted);
-    expectWithinBlockKitLimits('message', buildComingSoon('&'.repeat(5000)));
+    expectWithinBlockKitLimits('message', buildNotFound('&'.repeat(5000)));
   });
 
   it('the undeliverable notice names the channel and escapes Slack’s reason', () => {
@@ -366,8 +366,7 @@ describe('every builder stays within Slack limits', () => {
   it('the command replies and the App Home', () => {
     expectWithinBlockKitLimits('message', buildHelp(10));
     expectWithinBlockKitLimits('message', buildNotFound('ROT-XXXXXX'));
-    expectWithinBlockKitLimits('message', buildComingSoon('list'));
     expectWithinBlockKitLimits('message', buildUndeliverableNotice('C0ROTATIONS', 'channel_not_found'));
-    expectWithinBlockKitLimits('home', buildAppHome(10));
+    expectWithinBlockKitLimits('home', buildAppHome([], { ...context(), leadBusinessDays: 10, viewerId: 'U0VIEWER' }));
   });
 });

@@ -1,0 +1,14 @@
+import type { ApproverDirectory, Clock, Notifier, RotationStore } from '../domain/ports';
+import type { LeadTimePolicy } from '../domain/rotation';
+
+/** What the use cases need; wired in `bot.ts`. */
+export interface ServiceDeps {
+  store: RotationStore;
+  notifier: Notifier;
+  approvers: ApproverDirectory;
+  clock: Clock;
+  policy: LeadTimePolicy;
+  allowSelfApproval: boolean;
+  randomIndex: (exclusiveMax: number) => number;
+  logger: { warn(...msg: unknown[]): void; error(...msg: unknown[]): void };
+}

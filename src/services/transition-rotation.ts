@@ -1,0 +1,74 @@
+import { decide, planNextRotation, type RotationAction, type TransitionError } from '../domain/lifecycle';
+import { rotationId, type AuditEntry, type Rotation } from '../domain/rotation';
+import type { ServiceDeps } from './lifecycle-deps';
+import { refreshDashboards } from './dashboards';
+
+export type TransitionOutcome =
+  | { ok: true; rotation: Rotation; entry: AuditEntry }
+  | { ok: false; error: TransitionError | { code: 'ROTATION_NOT_FOUND' } };
+
+export interface TransitionRequest {
+  rotationId: string;
+  actorId: string;
+  action: RotationAction;
+  /** The version the button or form was rendered at. */
+  expectedVersion?: number;
+}
+
+/** Rounds of read → decide → compare-and-write before giving up on a hot rotation. */
+const ATTEMPTS = 3;
+
+/**
+ * Applies one action to a rotation, exactly once. The write succeeds only if
+ * nobody changed the rotation since it was read; a loser re-reads and gets the
+ * honest answer ("already approved by …", "out of date") from `decide`.
+ */
+export async function transitionRotation(deps: ServiceDeps, request: TransitionRequest): Promise<TransitionOutcome> {
+  const isApprover = await deps.approvers.isApprover(request.actorId);
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await deps.store.get(request.rotationId);
+    if (!current) return { ok: false, error: { code: 'ROTATION_NOT_FOUND' } };
+    const result = decide(current, request.action, {
+      actor: { userId: request.actorId, isApprover },
+      now: deps.clock.now(),
+      allowSelfApproval: deps.allowSelfApproval,
+      ...(request.expectedVersion !== undefined ? { expectedVersion: request.expectedVersion } : {}),
+    });
+    if (!result.ok) return result;
+    if (await deps.store.replace(result.rotation, current.version)) {
+      const rotation = result.rotation.status === 'completed' ? await planNextCycle(deps, result.rotation) : result.rotation;
+      return { ok: true, rotation, entry: result.entry };
+    }
+    if (attempt >= ATTEMPTS) return { ok: false, error: { code: 'STALE', status: current.status } };
+  }
+}
+
+/** A completed rotation with an interval gets its next cycle, planned and linked both ways. */
+async function planNextCycle(deps: ServiceDeps, completed: Extract<Rotation, { status: 'completed' }>): Promise<Rotation> {
+  const planned = planNextRotation(completed, { id: rotationId(deps.randomIndex), now: deps.clock.now(), policy: deps.policy });
+  if (!planned) return completed;
+  await deps.store.insert(planned);
+  const linked = { ...completed, nextRotationId: planned.id };
+  // Same version: the link is bookkeeping, not a lifecycle change, so no button goes stale.
+  await deps.store.replace(linked, completed.version);
+  return linked;
+}
+
+/** Everyone whose view of the rotation changed: they see it on their App Home. */
+export function involvedPeople(rotation: Rotation, listedApprovers: string[], actorId: string): string[] {
+  const meeting = 'meeting' in rotation ? (rotation.meeting?.attendeeIds ?? []) : [];
+  return [...new Set([rotation.requesterId, ...rotation.attendeeIds, ...meeting, ...listedApprovers, actorId])];
+}
+
+/**
+ * After the acknowledgement: the message updated in place, a thread reply,
+ * and fresh dashboards. Slack failures are logged; the transition stands.
+ */
+export async function announceTransition(deps: ServiceDeps, rotation: Rotation, entry: AuditEntry): Promise<void> {
+  try {
+    await deps.notifier.announceChange(rotation, entry, deps.clock.now());
+  } catch (error) {
+    deps.logger.error(`${rotation.id} changed to ${rotation.status} but its message could not be updated: ${(error as Error).message}`);
+  }
+  await refreshDashboards(deps, involvedPeople(rotation, deps.approvers.listedUserIds(), entry.actorId));
+}

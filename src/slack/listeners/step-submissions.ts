@@ -1,0 +1,117 @@
+import type { App, webApi } from '@slack/bolt';
+import { todayIn } from '../../domain/calendar';
+import type { RotationAction } from '../../domain/lifecycle';
+import { checkConfirmations, checkMeeting, checkReason, checkSubmission, type Checked } from '../../domain/step-inputs';
+import { announceTransition, transitionRotation } from '../../services/transition-rotation';
+import type { ListenerDeps } from '../deps';
+import { MODALS, MY_TIME_ZONE, STEP_BLOCKS } from '../ids';
+import {
+  parseCompletionForm,
+  parseMeetingForm,
+  parseReasonForm,
+  parseStepMeta,
+  parseSubmissionForm,
+  toStepBlockErrors,
+} from '../parse/step-forms';
+import { explainRefusal } from '../views/refusals';
+import { buildNoticeModal } from '../views/step-modals';
+
+type StateValues = Parameters<typeof parseReasonForm>[0];
+
+interface StepContext {
+  deps: ListenerDeps;
+  client: webApi.WebClient;
+  userId: string;
+}
+
+/** Reads one step form into the action it asks for, or the field errors to show. */
+type StepReader = (values: StateValues, context: StepContext) => Promise<Checked<RotationAction, string>>;
+
+const asAction = <T, F extends string>(checked: Checked<T, F>, toAction: (value: T) => RotationAction): Checked<RotationAction, F> =>
+  checked.ok ? { ok: true, value: toAction(checked.value) } : checked;
+
+/** The clicker's own time zone, from their Slack profile: the meeting form's default. */
+async function userTimeZone(client: webApi.WebClient, userId: string): Promise<string | undefined> {
+  try {
+    return (await client.users.info({ user: userId })).user?.tz ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const READERS: Record<string, StepReader> = {
+  [MODALS.reject]: async (values) => asAction(checkReason(parseReasonForm(values).reason), (reason) => ({ type: 'reject', reason })),
+  [MODALS.cancel]: async (values) => asAction(checkReason(parseReasonForm(values).reason), (reason) => ({ type: 'cancel', reason })),
+  [MODALS.submission]: async (values, { deps }) =>
+    asAction(
+      checkSubmission(parseSubmissionForm(values), { today: todayIn(deps.config.calendar, deps.clock.now()) }),
+      (s) => ({ type: 'record_submission', caseNumber: s.caseNumber, submittedOn: s.submittedOn }),
+    ),
+  [MODALS.meeting]: async (values, { deps, client, userId }) => {
+    const input = parseMeetingForm(values);
+    if (input.timeZone === MY_TIME_ZONE) {
+      const zone = await userTimeZone(client, userId);
+      if (!zone) {
+        return { ok: false, errors: { timeZone: 'Your Slack time zone could not be read; choose a time zone from the list' } };
+      }
+      input.timeZone = zone;
+    }
+    return asAction(checkMeeting(input, { now: deps.clock.now() }), (meeting) => ({ type: 'schedule_meeting', meeting }));
+  },
+  [MODALS.completion]: async (values) => ({
+    ok: true,
+    value: { type: 'complete', confirmations: checkConfirmations(parseCompletionForm(values).confirmations) },
+  }),
+};
+
+export function register(app: App, deps: ListenerDeps): void {
+  for (const [callbackId, read] of Object.entries(READERS)) {
+    app.view(callbackId, async ({ ack, body, view, client, logger }) => {
+      const meta = parseStepMeta(view.private_metadata);
+      if (!meta) {
+        logger.warn(`Refused a ${callbackId} submission with unreadable private_metadata`);
+        await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', 'This form could not be read. Please use the button on the rotation message again.') });
+        return;
+      }
+      const checked = await read(view.state.values, { deps, client, userId: body.user.id });
+      if (!checked.ok) {
+        await ack({ response_action: 'errors', errors: toStepBlockErrors(checked.errors) });
+        return;
+      }
+      // Applied before the form closes, so a refusal (out of date, not allowed) is shown in it.
+      let outcome;
+      try {
+        outcome = await transitionRotation(deps.services, {
+          rotationId: meta.rotationId,
+          actorId: body.user.id,
+          action: checked.value,
+          expectedVersion: meta.version,
+        });
+      } catch (error) {
+        logger.error(`${callbackId} for ${meta.rotationId} failed: ${(error as Error).message}`);
+        await ack({ response_action: 'errors', errors: { [firstBlock(callbackId)]: 'The bot could not save this step (its store did not answer). Nothing was saved; please try again.' } });
+        return;
+      }
+      if (!outcome.ok) {
+        await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', explainRefusal(outcome.error, meta.rotationId)) });
+        return;
+      }
+      await ack();
+      await announceTransition(deps.services, outcome.rotation, outcome.entry);
+    });
+  }
+}
+
+/** The input block a general error is shown on. */
+function firstBlock(callbackId: string): string {
+  switch (callbackId) {
+    case MODALS.submission:
+      return STEP_BLOCKS.caseNumber;
+    case MODALS.meeting:
+      return STEP_BLOCKS.platform;
+    case MODALS.completion:
+      return STEP_BLOCKS.confirmations;
+    default:
+      return STEP_BLOCKS.reason;
+  }
+}

@@ -1,0 +1,32 @@
+import type { TransitionError } from '../../domain/lifecycle';
+import { COMMAND } from '../ids';
+import { mention } from './mrkdwn';
+import { STATUS_LABELS } from './rotation-message';
+
+export type Refusal = TransitionError | { code: 'ROTATION_NOT_FOUND' } | { code: 'PLANNED_ALREADY_STARTED' };
+
+/** The private explanation for a click or a form that changed nothing. */
+export function explainRefusal(refusal: Refusal, rotationId: string): string {
+  switch (refusal.code) {
+    case 'ROTATION_NOT_FOUND':
+      return `Rotation ${rotationId} no longer exists, so nothing was changed. \`${COMMAND} list\` shows the open ones.`;
+    case 'NOT_AN_APPROVER':
+      return `Only the approvers named in the bot's configuration can approve or reject ${rotationId}. Nothing was changed.`;
+    case 'SELF_APPROVAL':
+      return `You requested ${rotationId}, so another approver has to approve it. Nothing was changed.`;
+    case 'NOT_INVOLVED':
+      return `Only the requester, the handoff attendees and the approvers can update ${rotationId}. Nothing was changed.`;
+    case 'ALREADY_DONE':
+      return `That was already done by ${mention(refusal.by)} (<!date^${Math.floor(Date.parse(refusal.at) / 1000)}^{date_short_pretty} {time}|${refusal.at}>). ${rotationId} is now: ${STATUS_LABELS[refusal.status]}.`;
+    case 'STALE':
+      return `That button was out of date: ${rotationId} changed since it was shown and is now: ${STATUS_LABELS[refusal.status]}. Nothing was changed; use the buttons on the updated message.`;
+    case 'INVALID_TRANSITION':
+      return `${rotationId} is ${STATUS_LABELS[refusal.status]}, so that step is not possible now. Nothing was changed.`;
+    case 'PLANNED_ALREADY_STARTED':
+      return `The planned rotation ${rotationId} was already started by someone else. Nothing was changed.`;
+    default: {
+      const exhaustive: never = refusal;
+      return exhaustive;
+    }
+  }
+}

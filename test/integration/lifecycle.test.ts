@@ -1,0 +1,360 @@
+import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
+import { openKeyv } from '../../src/store/keyv-factory';
+import type { Rotation } from '../../src/domain/rotation';
+import { FakeSlack, type RecordedCall } from '../support/fake-slack';
+import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
+import { buttonClick, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission, type RequestFormInput } from '../support/payloads';
+import { postToBot } from '../support/slack-request';
+
+// Monday 2026-03-02, 10:00 UTC.
+const NOW = new Date('2026-03-02T10:00:00Z');
+const APPROVER = 'U0APPROVE1';
+const GROUP_MEMBER = 'U0GROUPMBR';
+const ATTENDEE = 'U0ATTEND01';
+const STRANGER = 'U0STRANGER';
+
+interface Posted {
+  id: string;
+  ts: string;
+  channel: string;
+}
+
+type Blocks = Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>;
+
+/** The action_ids of the buttons in a rendered message. */
+function buttonsOf(call: RecordedCall | undefined): string[] {
+  const blocks = (call?.args.blocks ?? []) as Blocks;
+  return blocks.filter((b) => b.type === 'actions').flatMap((b) => (b.elements ?? []).map((e) => e.action_id ?? ''));
+}
+
+describe('the rotation lifecycle through Slack', () => {
+  const fake = new FakeSlack();
+  let store: ReturnType<typeof tempStoreUrl>;
+  let bot: TestBot | undefined;
+  const port = () => (bot as TestBot).port;
+
+  async function startBot(env: Record<string, string> = {}) {
+    await bot?.stop();
+    bot = await startTestBot(fake, { storeUrl: store.url, now: NOW, env: { WFI_APPROVERS: `${APPROVER},S0GROUP001`, ...env } });
+  }
+
+  async function stored(id: string): Promise<Rotation | undefined> {
+    await bot?.stop();
+    const reader = new KeyvRotationStore(openKeyv(store.url));
+    try {
+      return await reader.get(id);
+    } finally {
+      await reader.close();
+    }
+  }
+
+  /** Requests a rotation through the modal and returns where its message went. */
+  async function requestRotation(input: RequestFormInput = {}): Promise<Posted> {
+    const before = fake.callsTo('chat.postMessage').length;
+    await postToBot(port(), requestSubmission({ attendeeIds: [REQUESTER, ATTENDEE], ...input }));
+    const posts = await fake.waitFor('chat.postMessage', before + 1);
+    const post = posts[before] as RecordedCall;
+    const id = /ROT-[A-Z0-9]{6}/.exec(String(post.args.text))?.[0] as string;
+    return { id, ts: String(post.answer?.ts), channel: String(post.answer?.channel) };
+  }
+
+  /** Clicks a button on the rotation message, carrying the version it was rendered at. */
+  function click(actionId: string, rotation: Posted, version: number, user: string) {
+    return postToBot(
+      port(),
+      buttonClick(actionId, `${rotation.id}:${version}`, { user, responseUrl: fake.responseUrl(), channelId: rotation.channel, messageTs: rotation.ts }),
+    );
+  }
+
+  function submitStep(callbackId: string, state: Parameters<typeof viewSubmission>[1], rotation: Posted, version: number, user: string) {
+    return postToBot(
+      port(),
+      viewSubmission(callbackId, state, { user, privateMetadata: JSON.stringify({ rotationId: rotation.id, version }) }),
+    );
+  }
+
+  async function approve(rotation: Posted, user = APPROVER) {
+    const updates = fake.callsTo('chat.update').length;
+    await click('rotation_approve', rotation, 1, user);
+    return fake.waitFor('chat.update', updates + 1);
+  }
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+  beforeEach(async () => {
+    fake.reset();
+    fake.on('usergroups.users.list', (args) => ({ ok: true, users: args.usergroup === 'S0GROUP001' ? [GROUP_MEMBER] : [] }));
+    store = tempStoreUrl();
+    await startBot();
+  });
+  afterEach(async () => {
+    await bot?.stop();
+    store.cleanup();
+  });
+
+  describe('approval', () => {
+    it('refuses the requester, privately, and changes nothing', async () => {
+      const rotation = await requestRotation();
+      await click('rotation_approve', rotation, 1, REQUESTER);
+
+      const [ephemeral] = await fake.waitFor('chat.postEphemeral');
+      expect(ephemeral?.args.user).toBe(REQUESTER);
+      expect(String(ephemeral?.args.text)).toMatch(/Only the approvers/);
+      expect(fake.callsTo('chat.update')).toEqual([]);
+      expect((await stored(rotation.id))?.status).toBe('requested');
+    });
+
+    it('refuses a stranger, privately, and changes nothing', async () => {
+      const rotation = await requestRotation();
+      await click('rotation_approve', rotation, 1, STRANGER);
+
+      const [ephemeral] = await fake.waitFor('chat.postEphemeral');
+      expect(ephemeral?.args.user).toBe(STRANGER);
+      expect(fake.callsTo('chat.update')).toEqual([]);
+      expect((await stored(rotation.id))?.history).toHaveLength(1);
+    });
+
+    it('accepts a listed approver: the message is updated in place and the thread says so', async () => {
+      const rotation = await requestRotation();
+      const [update] = await approve(rotation);
+
+      expect(update?.args.channel).toBe(rotation.channel);
+      expect(update?.args.ts).toBe(rotation.ts);
+      expect(buttonsOf(update)).toEqual(expect.arrayContaining(['rotation_record_submission', 'rotation_cancel']));
+      expect(buttonsOf(update)).not.toContain('rotation_approve');
+      const reply = (await fake.waitFor('chat.postMessage', 2))[1];
+      expect(reply?.args.thread_ts).toBe(rotation.ts);
+      expect(JSON.stringify(reply?.args)).toContain(`<@${APPROVER}>`);
+      expect(JSON.stringify(reply?.args)).toContain(`<@${REQUESTER}>`);
+
+      const saved = await stored(rotation.id);
+      expect(saved).toMatchObject({ status: 'approved', version: 2, approval: { by: APPROVER } });
+      expect(saved?.history.map((e) => [e.from, e.to, e.actorId])).toEqual([
+        [null, 'requested', REQUESTER],
+        ['requested', 'approved', APPROVER],
+      ]);
+    });
+
+    it('accepts a member of a listed user group', async () => {
+      const rotation = await requestRotation();
+      await approve(rotation, GROUP_MEMBER);
+
+      expect(fake.callsTo('usergroups.users.list').map((c) => c.args.usergroup)).toContain('S0GROUP001');
+      expect(await stored(rotation.id)).toMatchObject({ status: 'approved', approval: { by: GROUP_MEMBER } });
+    });
+
+    it('refuses self-approval unless WFI_ALLOW_SELF_APPROVAL is true', async () => {
+      await startBot({ WFI_APPROVERS: REQUESTER });
+      const refused = await requestRotation();
+      await click('rotation_approve', refused, 1, REQUESTER);
+      const [ephemeral] = await fake.waitFor('chat.postEphemeral');
+      expect(String(ephemeral?.args.text)).toMatch(/another approver/);
+
+      await startBot({ WFI_APPROVERS: REQUESTER, WFI_ALLOW_SELF_APPROVAL: 'true' });
+      const allowed = await requestRotation();
+      await approve(allowed, REQUESTER);
+      expect((await stored(allowed.id))?.status).toBe('approved');
+    });
+
+    it('turns two simultaneous approvals into one transition; the second is told who did it', async () => {
+      const rotation = await requestRotation();
+      fake.on('usergroups.users.list', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return { ok: true, users: [GROUP_MEMBER] };
+      });
+
+      await Promise.all([click('rotation_approve', rotation, 1, APPROVER), click('rotation_approve', rotation, 1, GROUP_MEMBER)]);
+
+      const [ephemeral] = await fake.waitFor('chat.postEphemeral');
+      expect(String(ephemeral?.args.text)).toMatch(/already done by <@U0(APPROVE1|GROUPMBR)>/);
+      await fake.waitFor('chat.update');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(fake.callsTo('chat.update')).toHaveLength(1);
+      const saved = await stored(rotation.id);
+      expect(saved?.version).toBe(2);
+      expect(saved?.history.filter((e) => e.to === 'approved')).toHaveLength(1);
+    });
+
+    it('refuses a stale button with the current state', async () => {
+      const rotation = await requestRotation();
+      await approve(rotation);
+
+      // The Reject button of the first rendering still carries version 1.
+      await click('rotation_reject', rotation, 1, APPROVER);
+      const [update] = await fake.waitFor('views.update');
+      expect(JSON.stringify(update?.args.view)).toMatch(/out of date|Approved/);
+      expect((await stored(rotation.id))?.status).toBe('approved');
+    });
+
+    it('answers a click on an unknown rotation privately', async () => {
+      await click('rotation_approve', { id: 'ROT-ZZZZZZ', ts: '1.1', channel: 'C0CHANNEL1' }, 1, APPROVER);
+      const [ephemeral] = await fake.waitFor('chat.postEphemeral');
+      expect(String(ephemeral?.args.text)).toMatch(/no longer exists/);
+    });
+
+    it('rejects with a reason through the reject modal', async () => {
+      const rotation = await requestRotation();
+      await click('rotation_reject', rotation, 1, APPROVER);
+      const [open] = await fake.waitFor('views.open');
+      expect((open?.args.view as { callback_id: string }).callback_id).toBe('wfi_reject');
+
+      const response = await submitStep('wfi_reject', stepStates.reason('Rotated last month already'), rotation, 1, APPROVER);
+      expect(response.status).toBe(200);
+      const [update] = await fake.waitFor('chat.update');
+      expect(buttonsOf(update)).toEqual([]);
+      expect(await stored(rotation.id)).toMatchObject({ status: 'rejected', rejection: { by: APPROVER, reason: 'Rotated last month already' } });
+    });
+  });
+
+  it('carries a rotation from request to completed through the buttons and modals, and plans the next cycle', async () => {
+    const rotation = await requestRotation({ rotationIntervalDays: '90' });
+    await approve(rotation);
+
+    // Mark submitted in portal → case number modal.
+    await click('rotation_record_submission', rotation, 2, REQUESTER);
+    const [submissionForm] = await fake.waitFor('views.open');
+    expect((submissionForm?.args.view as { callback_id: string }).callback_id).toBe('wfi_submission');
+    const badCase = await submitStep('wfi_submission', stepStates.submission('x', '2026-03-02'), rotation, 2, REQUESTER);
+    expect(badCase.json()).toMatchObject({ response_action: 'errors', errors: { case_number: expect.any(String) } });
+    await submitStep('wfi_submission', stepStates.submission('CS-0123456', '2026-03-02'), rotation, 2, REQUESTER);
+    const afterSubmission = await fake.waitFor('chat.update', 2);
+    expect(buttonsOf(afterSubmission[1])).toEqual(expect.arrayContaining(['rotation_schedule_meeting', 'rotation_cancel']));
+
+    // Meeting scheduled, in the clicker's own Slack time zone (users.info says Europe/Berlin).
+    await click('rotation_schedule_meeting', rotation, 3, ATTENDEE);
+    await fake.waitFor('views.open', 2);
+    const meeting = { platform: 'Webex', date: '2026-03-20', time: '15:00', timeZone: 'slack-user-time-zone', joinUrl: 'https://acme.webex.com/meet/x', attendeeIds: [REQUESTER, ATTENDEE] };
+    const badLink = await submitStep('wfi_meeting', stepStates.meeting({ ...meeting, joinUrl: 'http://insecure.example' }), rotation, 3, ATTENDEE);
+    expect(badLink.json()).toMatchObject({ response_action: 'errors', errors: { join_url: expect.any(String) } });
+    await submitStep('wfi_meeting', stepStates.meeting(meeting), rotation, 3, ATTENDEE);
+    const afterMeeting = await fake.waitFor('chat.update', 3);
+    expect(buttonsOf(afterMeeting[2])).toEqual(expect.arrayContaining(['rotation_complete', 'rotation_schedule_meeting', 'rotation_cancel']));
+    expect(fake.callsTo('users.info').map((c) => c.args.user)).toContain(ATTENDEE);
+
+    // Reschedule while a meeting is set.
+    await click('rotation_schedule_meeting', rotation, 4, REQUESTER);
+    await fake.waitFor('views.open', 3);
+    await submitStep('wfi_meeting', stepStates.meeting({ ...meeting, time: '16:30', timeZone: 'UTC' }), rotation, 4, REQUESTER);
+    await fake.waitFor('chat.update', 4);
+
+    // Secret received.
+    await click('rotation_complete', rotation, 5, REQUESTER);
+    await fake.waitFor('views.open', 4);
+    await submitStep('wfi_completion', stepStates.completion(['vault', 'integrations']), rotation, 5, REQUESTER);
+    const afterCompletion = await fake.waitFor('chat.update', 5);
+    expect(buttonsOf(afterCompletion[4])).toEqual([]);
+
+    const saved = await stored(rotation.id);
+    expect(saved).toMatchObject({
+      status: 'completed',
+      version: 6,
+      submission: { caseNumber: 'CS-0123456', submittedOn: '2026-03-02', by: REQUESTER },
+      // 16:30 UTC after the reschedule (first 15:00 Berlin = 14:00 UTC).
+      meeting: { platform: 'Webex', startsAt: '2026-03-20T16:30:00.000Z', timeZone: 'UTC' },
+      completion: { by: REQUESTER, confirmations: ['vault', 'integrations'] },
+    });
+    expect(saved?.history.map((e) => e.to)).toEqual(['requested', 'approved', 'submitted', 'meeting_scheduled', 'meeting_scheduled', 'completed']);
+    expect(saved?.history[3]?.details).toMatchObject({ startsAt: '2026-03-20T14:00:00.000Z', timeZone: 'Europe/Berlin' });
+
+    // The next cycle: planned, deadline = completion date (2026-03-02) + 90 days.
+    const next = saved && 'nextRotationId' in saved ? await stored(saved.nextRotationId as string) : undefined;
+    expect(next).toMatchObject({ status: 'planned', instanceUrl: 'https://acme.wfi.pega.com', deadline: '2026-05-31', previousRotationId: rotation.id });
+  });
+
+  it('starts a planned rotation from the App Home in one click, with the form prefilled', async () => {
+    const rotation = await requestRotation({ rotationIntervalDays: '90' });
+    await approve(rotation);
+    await submitStep('wfi_submission', stepStates.submission('CS-0000001', '2026-03-02'), rotation, 2, REQUESTER);
+    await submitStep('wfi_meeting', stepStates.meeting({ platform: 'Skype', date: '2026-03-20', time: '10:00', timeZone: 'UTC', attendeeIds: [REQUESTER] }), rotation, 3, REQUESTER);
+    await submitStep('wfi_completion', stepStates.completion([]), rotation, 4, REQUESTER);
+    await fake.waitFor('chat.update', 4);
+    const plannedId = ((await stored(rotation.id)) as { nextRotationId?: string }).nextRotationId as string;
+    await startBot();
+
+    await postToBot(port(), buttonClick('home_start_planned', plannedId, { user: ATTENDEE, responseUrl: fake.responseUrl(), fromHome: true }));
+    const [open] = await fake.waitFor('views.open');
+    const view = open?.args.view as { private_metadata: string; blocks: Array<{ block_id?: string; element?: Record<string, unknown> }> };
+    expect(JSON.parse(view.private_metadata)).toEqual({ plannedRotationId: plannedId });
+    expect(view.blocks.find((b) => b.block_id === 'instance_url')?.element?.initial_value).toBe('https://acme.wfi.pega.com');
+    expect(view.blocks.find((b) => b.block_id === 'deadline')?.element?.initial_date).toBe('2026-05-31');
+
+    await postToBot(port(), requestSubmission({ deadline: '2026-05-29', attendeeIds: [ATTENDEE] }, ATTENDEE, view.private_metadata));
+    await fake.waitFor('chat.postMessage');
+    expect(await stored(plannedId)).toMatchObject({ status: 'requested', requesterId: ATTENDEE, deadline: '2026-05-29', version: 2 });
+  });
+
+  it('cancels from an open state with a reason, by an attendee', async () => {
+    const rotation = await requestRotation();
+    await approve(rotation);
+    await click('rotation_cancel', rotation, 2, ATTENDEE);
+    await fake.waitFor('views.open');
+    await submitStep('wfi_cancel', stepStates.reason('Instance decommissioned'), rotation, 2, ATTENDEE);
+    await fake.waitFor('chat.update', 2);
+    expect(await stored(rotation.id)).toMatchObject({ status: 'cancelled', cancellation: { by: ATTENDEE, reason: 'Instance decommissioned' }, approval: { by: APPROVER } });
+  });
+
+  it('refuses a stranger in a step form, showing why, and changes nothing', async () => {
+    const rotation = await requestRotation();
+    await approve(rotation);
+    const response = await submitStep('wfi_cancel', stepStates.reason('because'), rotation, 2, STRANGER);
+    expect(response.json()).toMatchObject({ response_action: 'update' });
+    expect(JSON.stringify(response.json())).toMatch(/Only the requester, the handoff attendees and the approvers/);
+    expect((await stored(rotation.id))?.status).toBe('approved');
+  });
+
+  it('lists the open rotations privately, most urgent first', async () => {
+    const later = await requestRotation({ deadline: '2026-06-30' });
+    const late = await requestRotation({ deadline: '2026-03-06' });
+    const soon = await requestRotation({ deadline: '2026-04-10' });
+    await postToBot(port(), slashCommand({ text: 'list', response_url: fake.responseUrl('list') }));
+
+    const reply = await fake.waitForResponse();
+    expect(reply.body.response_type).toBe('ephemeral');
+    const json = JSON.stringify(reply.body.blocks);
+    const order = [late.id, soon.id, later.id].map((id) => json.indexOf(id));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('shows a rotation with its whole history in status', async () => {
+    const rotation = await requestRotation();
+    await approve(rotation);
+    await postToBot(port(), slashCommand({ text: `status ${rotation.id}`, response_url: fake.responseUrl('status') }));
+    const reply = await fake.waitForResponse();
+    const json = JSON.stringify(reply.body.blocks);
+    expect(json).toContain('requested → approved');
+    expect(json).toContain(`<@${APPROVER}>`);
+  });
+
+  it('exports every rotation and its history as CSV in a direct message', async () => {
+    const rotation = await requestRotation();
+    await approve(rotation);
+    await postToBot(port(), slashCommand({ text: 'export', user_id: APPROVER }));
+
+    const dm = (await fake.waitFor('chat.postMessage', 3)).find((c) => c.args.channel === APPROVER);
+    const text = JSON.stringify(dm?.args.blocks);
+    expect(text).toContain('rotation_id');
+    expect(text).toContain(`${rotation.id}`);
+    expect(text.match(new RegExp(rotation.id, 'g'))?.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('uploads a large export as a file', async () => {
+    for (let i = 0; i < 25; i += 1) await requestRotation();
+    await postToBot(port(), slashCommand({ text: 'export', user_id: APPROVER }));
+
+    await fake.waitFor('files.completeUploadExternal');
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.uploads[0]?.body).toContain('rotation_id');
+    expect(fake.callsTo('files.completeUploadExternal')[0]?.args).toMatchObject({ channel_id: 'D0APPROVE1' });
+  });
+
+  it('publishes the dashboard on App Home and refreshes it for the people involved after a change', async () => {
+    const rotation = await requestRotation();
+    const homes = fake.callsTo('views.publish').length;
+    await approve(rotation);
+    const published = await fake.waitFor('views.publish', homes + 3);
+    const users = published.slice(homes).map((c) => c.args.user_id);
+    expect(users).toEqual(expect.arrayContaining([REQUESTER, ATTENDEE, APPROVER]));
+    expect(JSON.stringify(published.at(-1)?.args.view)).toContain(rotation.id);
+  });
+});

@@ -1,0 +1,65 @@
+import type { types } from '@slack/bolt';
+import type { RotationMessageContext, SlackMessage } from '../../../../src/slack/views/rotation-message';
+import { TEST_NOW, TEST_POLICY } from '../../../support/rotations';
+
+/** Shared by the view tests: the context they render in and ways to read what was built. */
+export const context = (overrides: Partial<RotationMessageContext> = {}): RotationMessageContext => ({
+  now: TEST_NOW,
+  policy: TEST_POLICY,
+  ...overrides,
+});
+
+export const HOSTILE = 'Please hurry <!channel> <https://evil|click> & <@U123>';
+
+/** An instant in epoch seconds, as a Slack date token carries it. */
+export const epoch = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+/** Noon UTC on a date, in epoch seconds: what `slackDate` carries for a UTC policy. */
+export const noonUtc = (date: string): number => epoch(`${date}T12:00:00Z`);
+
+export const dateToken = (date: string): string => `<!date^${noonUtc(date)}^{date_long_pretty}|${date}>`;
+export const dateTimeToken = (iso: string, fallback = iso): string => `<!date^${epoch(iso)}^{date_short_pretty} {time}|${fallback}>`;
+
+type Blocks = { blocks: types.KnownBlock[] | types.AnyBlock[] };
+
+export function buttons(message: Blocks): types.Button[] {
+  return (message.blocks as types.KnownBlock[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => (b as types.ActionsBlock).elements as types.Button[]);
+}
+
+export const sectionTexts = (message: Blocks): string[] =>
+  (message.blocks as types.KnownBlock[]).filter((b) => b.type === 'section').map((b) => (b as types.SectionBlock).text?.text ?? '');
+
+export const contextTexts = (message: Blocks): string[] =>
+  (message.blocks as types.KnownBlock[])
+    .filter((b) => b.type === 'context')
+    .flatMap((b) => (b as types.ContextBlock).elements.map((e) => ('text' in e ? e.text : '')));
+
+export const fieldTexts = (message: Blocks): string[] =>
+  (message.blocks as types.KnownBlock[])
+    .filter((b) => b.type === 'section')
+    .flatMap((b) => ((b as types.SectionBlock).fields ?? []).map((f) => f.text));
+
+/** Every mrkdwn text of a message or view (section texts and fields, then contexts), one string. */
+export const allText = (message: Blocks): string => [...sectionTexts(message), ...fieldTexts(message), ...contextTexts(message)].join('\n');
+
+export const accessories = (message: Blocks): types.Button[] =>
+  (message.blocks as types.KnownBlock[])
+    .filter((b) => b.type === 'section' && (b as types.SectionBlock).accessory?.type === 'button')
+    .map((b) => (b as types.SectionBlock).accessory as types.Button);
+
+const ID_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A distinct, well-formed rotation id for each index. */
+export function idFor(index: number): string {
+  let id = '';
+  let rest = index;
+  for (let i = 0; i < 6; i += 1) {
+    id = (ID_ALPHABET[rest % ID_ALPHABET.length] as string) + id;
+    rest = Math.floor(rest / ID_ALPHABET.length);
+  }
+  return `ROT-${id}`;
+}
+
+export type { SlackMessage };
