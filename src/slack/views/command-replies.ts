@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
 import { isOpen, type AuditEntry, type Rotation, type RotationStatus } from '../../domain/rotation';
 import { COMMAND } from '../ids';
-import { escapeMrkdwn, inlineCode, mention, plural, SECTION_TEXT_MAX, slackDate, truncate } from './mrkdwn';
+import { escapeMrkdwn, inlineCode, mention, packLines, plural, SECTION_TEXT_MAX, slackDate, truncate } from './mrkdwn';
 import {
   buildRotationSummary,
   businessDaysToDeadline,
@@ -48,30 +48,12 @@ function historyLine(entry: AuditEntry): string {
     .join(', ');
   const change = entry.from ? `${entry.from} → ${entry.to}` : entry.to;
   const line = `• ${entry.at.slice(0, 16).replace('T', ' ')} UTC · ${mention(entry.actorId)} · ${change}${details ? ` (${details})` : ''}`;
-  return line.length <= HISTORY_SECTION_MAX ? line : cutEscaped(line, HISTORY_SECTION_MAX);
-}
-
-/** Only an entry with many long details gets this long; it is cut at the end, in its details, never inside an entity. */
-function cutEscaped(text: string, max: number): string {
-  let cut = '';
-  for (const char of text) {
-    if (cut.length + char.length > max - 1) break;
-    cut += char;
-  }
-  const entityStart = cut.lastIndexOf('&');
-  if (entityStart > cut.lastIndexOf(';')) cut = cut.slice(0, entityStart);
-  return `${cut}…`;
+  return line;
 }
 
 /** History lines packed into as few sections as fit Slack's 3000-character section text. */
 function historySections(lines: string[]): types.KnownBlock[] {
-  const texts: string[] = [];
-  for (const line of lines) {
-    const last = texts.length - 1;
-    if (last >= 0 && (texts[last] as string).length + 1 + line.length <= HISTORY_SECTION_MAX) texts[last] += `\n${line}`;
-    else texts.push(line);
-  }
-  return texts.map((text, i) => ({
+  return packLines(lines, HISTORY_SECTION_MAX).map((text, i) => ({
     type: 'section',
     text: { type: 'mrkdwn', text: i === 0 ? `${HISTORY_HEADING}${text}` : text },
   }));
