@@ -7,8 +7,8 @@ import type { Clock, RotationStore } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
 import { answerHealth, HEALTH_PATH, SlackHttpReceiver, type HealthCheck } from './slack/receiver';
-import { KeyvRotationStore } from './store/keyv-rotation-store';
-import { openKeyv } from './store/keyv-factory';
+import { openStore } from './store/keyv-factory';
+import { Scheduler } from './scheduler/scheduler';
 import type { ListenerDeps } from './slack/deps';
 import { SlackApproverDirectory } from './slack/approver-directory';
 import type { ServiceDeps } from './services/lifecycle-deps';
@@ -29,6 +29,8 @@ export interface RunningBot {
   /** The HTTP port actually bound (useful when PORT is 0). */
   port: number;
   mode: 'http' | 'socket';
+  /** Runs a scheduler tick now (the loop also runs one every WFI_SCHEDULER_INTERVAL_SECONDS). */
+  runReminders(): Promise<void>;
   /** Stops taking work, lets what is in flight finish, then closes the store. */
   stop(): Promise<void>;
 }
@@ -82,8 +84,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const clock = options.clock ?? { now: () => new Date() };
 
   const identity = await verifyBotToken(config, logger);
-  const store =
-    options.store ?? new KeyvRotationStore(openKeyv(config.storeUrl, (error) => logger.warn(`Store error: ${error.message}`)));
+  const opened = openStore(config.storeUrl, (error) => logger.warn(`Store error: ${error.message}`));
+  const store = options.store ?? opened.rotations;
+  const reminders = opened.reminders;
   try {
     await withTimeout(store.ping(), STORE_PING_TIMEOUT_MS, 'The store');
   } catch (error) {
@@ -139,9 +142,24 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
 
   const policy = { calendar: config.calendar, leadBusinessDays: config.leadBusinessDays };
   const messageContext = { policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}) };
-  const notifier = new SlackNotifier(app.client, { ...messageContext, leadBusinessDays: config.leadBusinessDays }, logger);
+  const approverMentions = [
+    ...config.approvers.userIds.map((id) => `<@${id}>`),
+    ...config.approvers.groupIds.map((id) => `<!subteam^${id}>`),
+  ];
+  const notifier = new SlackNotifier(
+    app.client,
+    { ...messageContext, leadBusinessDays: config.leadBusinessDays, approverMentions },
+    logger,
+  );
   const services: ServiceDeps = {
     store,
+    reminders,
+    reminderPolicy: {
+      calendar: config.calendar,
+      leadBusinessDays: config.leadBusinessDays,
+      reminderHour: config.reminderHour,
+      digestDay: config.digestDay,
+    },
     notifier,
     approvers: new SlackApproverDirectory(app.client, config.approvers, clock, logger),
     clock,
@@ -158,6 +176,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     messageContext: () => ({ ...messageContext, now: clock.now() }),
   };
   registerListeners(app, deps);
+  const scheduler = new Scheduler(services, { intervalMs: config.schedulerIntervalSeconds * 1000 });
 
   let port = config.port;
   try {
@@ -171,15 +190,18 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     await store.close();
     throw error;
   }
+  await scheduler.start();
   logger.info(`wfi-rotate is running (${receiver instanceof SlackHttpReceiver ? 'HTTP' : 'Socket Mode'}, port ${port})`);
 
   let stopping: Promise<void> | undefined;
   return {
     port,
     mode: receiver instanceof SlackHttpReceiver ? 'http' : 'socket',
+    runReminders: () => scheduler.tickNow(),
     stop() {
       stopping ??= (async () => {
         await (receiver instanceof SlackHttpReceiver ? receiver.stop() : app.stop());
+        await scheduler.stop();
         await drain(inFlight, logger);
         await store.close();
       })();

@@ -1,10 +1,23 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
 import { ConfigError, loadPolicyConfig } from '../config';
-import { businessDayOnOrBefore, isCalendarDate, todayIn, type CalendarDate } from '../domain/calendar';
-import { ENVIRONMENT_TYPES, leadTime, type EnvironmentType, type LeadTimePolicy } from '../domain/rotation';
+import {
+  addCalendarDays,
+  businessDayOnOrBefore,
+  isCalendarDate,
+  subtractBusinessDays,
+  todayIn,
+  type CalendarDate,
+} from '../domain/calendar';
+import { AUDIENCE, type Audience } from '../domain/reminder-kinds';
+import { reminderSchedule } from '../domain/reminders';
+import { createRotation, ENVIRONMENT_TYPES, leadTime, type EnvironmentType, type LeadTimePolicy } from '../domain/rotation';
 import { validateRotationRequest, type RequestField } from '../domain/rotation-request';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../domain/service-request';
+import { wallClockToInstant } from '../domain/step-inputs';
+import { REMINDER_LABELS } from '../slack/views/reminder-message';
 
 /** What the preview shows: a request that already passed validation, and the day it would be made. */
 export interface PreviewInput {
@@ -14,7 +27,19 @@ export interface PreviewInput {
   deadline: CalendarDate;
   today: CalendarDate;
   policy: LeadTimePolicy;
+  /** Local hour of the day-based reminders (WFI_REMINDER_HOUR); the bot's default, 9, when not given. */
+  reminderHour?: number;
 }
+
+/** WFI_REMINDER_HOUR's default, for a preview rendered without one. */
+export const DEFAULT_REMINDER_HOUR = 9;
+/** The schedule runs this many business days past the deadline: long enough to show the escalations. */
+export const SCHEDULE_BUSINESS_DAYS_AFTER_DEADLINE = 10;
+
+/** Who the preview's rotation involves: placeholders, as nobody is asked for. */
+const PREVIEW_CHANNEL_ID = 'C0PREVIEW';
+const PREVIEW_USER_ID = 'U0PREVIEW';
+const PREVIEW_ROTATION_ID = 'ROT-PREVEW';
 
 export const USAGE = `Usage: wfi-rotate-preview --url URL --deadline YYYY-MM-DD [options]
 
@@ -27,10 +52,12 @@ Options:
   --deadline YYYY-MM-DD  the deadline from your security policy
   --environment TYPE     ${ENVIRONMENT_TYPES.join(' | ')} (default: Production)
   --today YYYY-MM-DD     the day the request would be made (default: today in WFI_TIMEZONE)
+  --reminder-hour H      the local hour of the reminders, 0-23 (default: WFI_REMINDER_HOUR, else 9)
   -h, --help             show this help
 
-Environment: WFI_TIMEZONE, WFI_HOLIDAYS, WFI_LEAD_BUSINESS_DAYS and
-WFI_INSTANCE_DOMAIN, as for the bot (see README.md, "Configuration").
+Environment: WFI_TIMEZONE, WFI_HOLIDAYS, WFI_LEAD_BUSINESS_DAYS,
+WFI_REMINDER_HOUR and WFI_INSTANCE_DOMAIN, as for the bot (see README.md,
+"Configuration").
 
 Exit status: 0 preview printed, 2 bad option or configuration.
 `;
@@ -65,6 +92,65 @@ function table(rows: ReadonlyArray<readonly [string, string]>): string[] {
   return rows.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}`);
 }
 
+const AUDIENCE_NAMES: Record<Audience, string> = {
+  approvers: 'approvers',
+  requester: 'requester',
+  attendees: 'attendees',
+  meeting_attendees: 'meeting attendees',
+};
+
+/**
+ * Every reminder a rotation requested today would get if nobody acted, from
+ * the start of today until some business days after the deadline: one line
+ * each, at its local time in the policy's zone, with who it mentions.
+ */
+export function reminderScheduleLines(input: PreviewInput): string[] {
+  const { calendar } = input.policy;
+  const zone = calendar.timeZone;
+  const reminderHour = input.reminderHour ?? DEFAULT_REMINDER_HOUR;
+  const startOfToday = wallClockToInstant(input.today, '00:00', zone);
+  const rotation = createRotation(
+    {
+      instanceUrl: input.instanceUrl,
+      environmentType: input.environmentType,
+      deadline: input.deadline,
+      channelId: PREVIEW_CHANNEL_ID,
+      attendeeIds: [PREVIEW_USER_ID],
+    },
+    { id: PREVIEW_ROTATION_ID, requesterId: PREVIEW_USER_ID, now: startOfToday, policy: input.policy },
+  );
+  const lastDay = subtractBusinessDays(input.deadline, -SCHEDULE_BUSINESS_DAYS_AFTER_DEADLINE, calendar);
+  // The window is (after, until]: up to the last instant of the last day.
+  const until = new Date(wallClockToInstant(addCalendarDays(lastDay, 1), '00:00', zone).getTime() - 1);
+  const occurrences = reminderSchedule(
+    rotation,
+    { calendar, leadBusinessDays: input.policy.leadBusinessDays, reminderHour, digestDay: 'off' },
+    { after: startOfToday, until },
+  );
+  const rows = occurrences.map((o) => {
+    const local = new TZDate(Date.parse(o.dueAt), zone);
+    return [
+      `${withWeekday(todayIn(calendar, local))} ${format(local, 'HH:mm')}`,
+      REMINDER_LABELS[o.kind],
+      AUDIENCE[o.kind].map((a) => AUDIENCE_NAMES[a]).join(', '),
+    ] as const;
+  });
+  const whenWidth = Math.max(0, ...rows.map(([when]) => when.length));
+  const labelWidth = Math.max(0, ...rows.map(([, label]) => label.length));
+  const hour = `${String(reminderHour).padStart(2, '0')}:00`;
+  return [
+    `Reminder schedule if the request is made today and nobody acts (day-based reminders at ${hour} ${zone}, ` +
+      `up to ${businessDays(SCHEDULE_BUSINESS_DAYS_AFTER_DEADLINE)} after the deadline):`,
+    ...(rows.length > 0
+      ? rows.map(([when, label, who]) => `  ${when.padEnd(whenWidth)}  ${label.padEnd(labelWidth)}  mentions ${who}`)
+      : ['  (none)']),
+    'Each stops as soon as the rotation moves on: approval pending once it is approved; submit soon, submit today ' +
+      'and submission overdue once the portal request is recorded; deadline near once the rotation is completed.',
+    'Not listed, as they depend on dates not known yet: no meeting yet (after submission); meeting tomorrow, ' +
+      'meeting in one hour and confirm receipt (once a meeting is set); next cycle due (once a rotation set to rotate again is completed).',
+  ];
+}
+
 /** The whole preview as plain text. Pure: the day and the policy come in as arguments. */
 export function renderPreview(input: PreviewInput): string {
   const { calendar, leadBusinessDays } = input.policy;
@@ -91,14 +177,13 @@ export function renderPreview(input: PreviewInput): string {
       `(Business days: Monday to Friday in ${calendar.timeZone}` +
         `${holidays > 0 ? `, minus ${holidays} holiday${holidays === 1 ? '' : 's'} from WFI_HOLIDAYS` : ''}.)`,
     ],
-    // The reminder schedule goes here, between the dates it is computed from
-    // and the portal request, once the domain has a reminder plan.
     [
       "Service request for the vendor's portal (copy each value into the field of the same name):",
       ...buildServiceRequest(input).map((field) => `  ${field.tab} tab · ${field.label}: ${field.value}`),
     ],
     ['Steps in the portal:', ...PORTAL_STEPS.map((step, i) => `  ${i + 1}. ${step}`)],
     [PORTAL_NOTES, 'The new secret is handed over in the meeting: never paste it in Slack or in the portal request.'],
+    reminderScheduleLines(input),
   ];
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }
@@ -150,6 +235,7 @@ export function main(
         deadline: { type: 'string' },
         environment: { type: 'string' },
         today: { type: 'string' },
+        'reminder-hour': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -178,14 +264,20 @@ export function main(
     return 2;
   }
   const today = values.today ?? todayIn(policy.calendar, now);
+  const hourOption = values['reminder-hour'];
+  if (hourOption !== undefined && !/^(?:[01]?\d|2[0-3])$/.test(hourOption.trim())) {
+    io.stderr(`--reminder-hour: Enter an hour from 0 to 23 (got "${hourOption}")\n`);
+    return 2;
+  }
+  const reminderHour = hourOption !== undefined ? Number(hourOption.trim()) : policy.reminderHour;
 
   const result = validateRotationRequest(
     {
       instanceUrl: values.url,
       environmentType: environmentOption(values.environment),
       deadline: values.deadline,
-      channelId: 'C0PREVIEW',
-      attendeeIds: ['U0PREVIEW'],
+      channelId: PREVIEW_CHANNEL_ID,
+      attendeeIds: [PREVIEW_USER_ID],
     },
     { instanceDomain: policy.instanceDomain, today },
   );
@@ -202,6 +294,7 @@ export function main(
       deadline: result.request.deadline,
       today,
       policy,
+      reminderHour,
     }),
   );
   return 0;

@@ -1,3 +1,4 @@
+import type { ReminderKind, ReminderOccurrence } from './reminder-kinds';
 import type { AuditEntry, MessageRef, Rotation } from './rotation';
 
 /** Durable storage of rotations. Implementations live in `store/`. */
@@ -19,11 +20,64 @@ export interface RotationStore {
   close(): Promise<void>;
 }
 
+/** The rotation id of the weekly digest's occurrences, which belong to no rotation. */
+export const DIGEST_ROTATION_ID = '*';
+
+export type ScheduledKind = ReminderKind | 'weekly_digest';
+
+/** An occurrence in the durable schedule, with where it stands. */
+export interface ScheduledReminder extends Omit<ReminderOccurrence, 'kind'> {
+  kind: ScheduledKind;
+  state: 'pending' | 'claimed' | 'sent' | 'failed' | 'dropped';
+  /** ISO instant the occurrence was sent, failed or dropped. */
+  finishedAt?: string;
+  /** Why it could not be delivered (state failed). */
+  failure?: string;
+}
+
+export type ReminderOutcome = { state: 'sent' } | { state: 'dropped' } | { state: 'failed'; reason: string };
+
+/**
+ * The durable reminder schedule: an index by due time, so finding what is due
+ * costs in proportion to what is due. Keys are deterministic (rotation, kind,
+ * due time); an occurrence is claimed before it is sent and finished after, so
+ * neither a restart nor a second process can send it twice.
+ */
+export interface ReminderSchedule {
+  /** Adds occurrences whose key is not there yet (in any state). */
+  add(occurrences: Array<Omit<ScheduledReminder, 'state'>>): Promise<void>;
+  /** Replaces a rotation's pending occurrences with these; sent, failed and claimed ones stay. */
+  reschedule(rotationId: string, occurrences: ReminderOccurrence[]): Promise<void>;
+  /** Pending occurrences due at `now` or before, and claimed ones whose lease ran out; oldest first. */
+  due(now: Date, limit: number): Promise<ScheduledReminder[]>;
+  /** Takes an occurrence for sending; false when another process holds it or it is finished. */
+  claim(key: string, owner: string, now: Date, leaseMs: number): Promise<boolean>;
+  finish(key: string, outcome: ReminderOutcome, now: Date): Promise<void>;
+  /** The earliest pending occurrence of a rotation. */
+  nextFor(rotationId: string): Promise<ScheduledReminder | undefined>;
+  /** Occurrences that could not be delivered, newest first; of one rotation, or of all. */
+  failures(rotationId?: string, limit?: number): Promise<ScheduledReminder[]>;
+}
+
 /** Whether a person may approve: listed in WFI_APPROVERS directly or through a user group. */
 export interface ApproverDirectory {
   isApprover(userId: string): Promise<boolean>;
   /** The approvers listed by user id (groups are not expanded): for dashboards and mentions. */
   listedUserIds(): string[];
+}
+
+/** What a rotation's message shows of its reminders. */
+export interface ReminderDisplay {
+  next?: ScheduledReminder;
+  failures: ScheduledReminder[];
+}
+
+/** A reminder Slack would not take, with Slack's reason; recorded as failed. */
+export class ReminderDeliveryError extends Error {
+  constructor(readonly reason: string) {
+    super(`reminder not delivered: ${reason}`);
+    this.name = 'ReminderDeliveryError';
+  }
 }
 
 /** The Slack side of a rotation, seen from the services. */
@@ -32,11 +86,21 @@ export interface Notifier {
    * Posts the rotation's message to its channel (or, when the bot cannot post
    * there, to the requester directly) and says where it went.
    */
-  postRotation(rotation: Rotation, now: Date): Promise<MessageRef>;
+  postRotation(rotation: Rotation, now: Date, reminders?: ReminderDisplay): Promise<MessageRef>;
   /** Re-renders the rotation's message in place and replies in its thread with what changed. */
-  announceChange(rotation: Rotation, entry: AuditEntry, now: Date): Promise<void>;
+  announceChange(rotation: Rotation, entry: AuditEntry, now: Date, reminders?: ReminderDisplay): Promise<void>;
+  /** Re-renders the rotation's message in place (its next reminder moved on). */
+  refreshMessage(rotation: Rotation, now: Date, reminders: ReminderDisplay): Promise<void>;
+  /**
+   * Posts a reminder in the rotation's thread (escalations also to the
+   * channel); falls back to the requester directly when the channel refuses.
+   * Throws ReminderDeliveryError when it could not be delivered at all.
+   */
+  sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date): Promise<void>;
+  /** Posts the weekly digest of these rotations to a channel. */
+  sendDigest(channelId: string, rotations: Rotation[], now: Date): Promise<void>;
   /** Publishes the App Home dashboard of each person. */
-  publishHomes(userIds: string[], rotations: Rotation[], now: Date): Promise<void>;
+  publishHomes(userIds: string[], rotations: Rotation[], now: Date, reminderFailures?: ScheduledReminder[]): Promise<void>;
   /** Sends a person the CSV export of every rotation, in a direct message. */
   sendExport(userId: string, csv: string, rotationCount: number): Promise<void>;
 }

@@ -1,9 +1,13 @@
 import type { ServiceDeps } from './lifecycle-deps';
 
 /** Publishes fresh App Home dashboards; a failure is logged, never passed on (nothing depends on it). */
-export async function refreshDashboards(deps: Pick<ServiceDeps, 'store' | 'notifier' | 'clock' | 'logger'>, userIds: string[]): Promise<void> {
+export async function refreshDashboards(
+  deps: Pick<ServiceDeps, 'store' | 'reminders' | 'notifier' | 'clock' | 'logger'>,
+  userIds: string[],
+): Promise<void> {
   try {
-    await deps.notifier.publishHomes(userIds, await deps.store.list(), deps.clock.now());
+    const [rotations, failures] = await Promise.all([deps.store.list(), deps.reminders.failures(undefined, 10)]);
+    await deps.notifier.publishHomes(userIds, rotations, deps.clock.now(), failures);
   } catch (error) {
     deps.logger.warn(`Could not refresh the App Home of ${userIds.length} people: ${(error as Error).message}`);
   }

@@ -1,9 +1,12 @@
-import type { ApproverDirectory, Clock, Notifier, RotationStore } from '../domain/ports';
+import type { ApproverDirectory, Clock, Notifier, ReminderSchedule, RotationStore } from '../domain/ports';
+import type { ReminderPolicy } from '../domain/reminder-kinds';
 import type { LeadTimePolicy } from '../domain/rotation';
 
 /** What the use cases need; wired in `bot.ts`. */
 export interface ServiceDeps {
   store: RotationStore;
+  reminders: ReminderSchedule;
+  reminderPolicy: ReminderPolicy;
   notifier: Notifier;
   approvers: ApproverDirectory;
   clock: Clock;

@@ -3,8 +3,12 @@ import { startPlannedRotation } from '../domain/lifecycle';
 import { createRotation, rotationId, type Rotation, type RotationRequest } from '../domain/rotation';
 import { refreshDashboards } from './dashboards';
 import type { ServiceDeps } from './lifecycle-deps';
+import { reminderDisplay, replanReminders } from './reminders';
 
-export type RequestRotationDeps = Pick<ServiceDeps, 'store' | 'notifier' | 'clock' | 'policy' | 'randomIndex' | 'logger'>;
+export type RequestRotationDeps = Pick<
+  ServiceDeps,
+  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'clock' | 'policy' | 'randomIndex' | 'logger'
+>;
 
 const ID_ATTEMPTS = 5;
 
@@ -19,6 +23,7 @@ export async function saveNewRotation(
     const rotation = createRotation(request, { id: rotationId(deps.randomIndex), requesterId, now, policy: deps.policy });
     try {
       await deps.store.insert(rotation);
+      await replanReminders(deps, rotation);
       return rotation;
     } catch (error) {
       // One id in 30^6 collides; try a fresh one a few times before giving up.
@@ -40,7 +45,9 @@ export async function startPlanned(
   const planned = await deps.store.get(plannedId);
   if (!planned || planned.status !== 'planned') return undefined;
   const started = startPlannedRotation(planned, request, { actorId, now: deps.clock.now(), policy: deps.policy });
-  return (await deps.store.replace(started, planned.version)) ? started : undefined;
+  if (!(await deps.store.replace(started, planned.version))) return undefined;
+  await replanReminders(deps, started);
+  return started;
 }
 
 /**
@@ -49,7 +56,8 @@ export async function startPlanned(
  * it never undoes the request.
  */
 export async function announceRotation(deps: RequestRotationDeps, rotation: Rotation): Promise<Rotation> {
-  const message = await deps.notifier.postRotation(rotation, deps.clock.now());
+  const display = await reminderDisplay(deps, rotation.id).catch(() => ({ failures: [] }));
+  const message = await deps.notifier.postRotation(rotation, deps.clock.now(), display);
   await deps.store.setMessage(rotation.id, message);
   await refreshDashboards(deps, [rotation.requesterId, ...rotation.attendeeIds]);
   return { ...rotation, message };

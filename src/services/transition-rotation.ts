@@ -2,6 +2,7 @@ import { decide, planNextRotation, type RotationAction, type TransitionError } f
 import { rotationId, type AuditEntry, type Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
 import { refreshDashboards } from './dashboards';
+import { reminderDisplay, replanReminders } from './reminders';
 
 export type TransitionOutcome =
   | { ok: true; rotation: Rotation; entry: AuditEntry }
@@ -37,6 +38,7 @@ export async function transitionRotation(deps: ServiceDeps, request: TransitionR
     if (!result.ok) return result;
     if (await deps.store.replace(result.rotation, current.version)) {
       const rotation = result.rotation.status === 'completed' ? await planNextCycle(deps, result.rotation) : result.rotation;
+      await replanReminders(deps, rotation);
       return { ok: true, rotation, entry: result.entry };
     }
     if (attempt >= ATTEMPTS) return { ok: false, error: { code: 'STALE', status: current.status } };
@@ -48,10 +50,16 @@ async function planNextCycle(deps: ServiceDeps, completed: Extract<Rotation, { s
   const planned = planNextRotation(completed, { id: rotationId(deps.randomIndex), now: deps.clock.now(), policy: deps.policy });
   if (!planned) return completed;
   await deps.store.insert(planned);
+  await replanReminders(deps, planned);
   const linked = { ...completed, nextRotationId: planned.id };
   // Same version: the link is bookkeeping, not a lifecycle change, so no button goes stale.
   await deps.store.replace(linked, completed.version);
   return linked;
+}
+
+async function messageOf(deps: ServiceDeps, id: string): Promise<Pick<Rotation, 'message'>> {
+  const message = (await deps.store.get(id).catch(() => undefined))?.message;
+  return message ? { message } : {};
 }
 
 /** Everyone whose view of the rotation changed: they see it on their App Home. */
@@ -64,9 +72,13 @@ export function involvedPeople(rotation: Rotation, listedApprovers: string[], ac
  * After the acknowledgement: the message updated in place, a thread reply,
  * and fresh dashboards. Slack failures are logged; the transition stands.
  */
-export async function announceTransition(deps: ServiceDeps, rotation: Rotation, entry: AuditEntry): Promise<void> {
+export async function announceTransition(deps: ServiceDeps, changed: Rotation, entry: AuditEntry): Promise<void> {
+  // A click can come right after posting, before the message's location was
+  // recorded on the copy read for the transition: the store has it by now.
+  const rotation = changed.message ? changed : { ...changed, ...(await messageOf(deps, changed.id)) };
   try {
-    await deps.notifier.announceChange(rotation, entry, deps.clock.now());
+    const display = await reminderDisplay(deps, rotation.id).catch(() => ({ failures: [] }));
+    await deps.notifier.announceChange(rotation, entry, deps.clock.now(), display);
   } catch (error) {
     deps.logger.error(`${rotation.id} changed to ${rotation.status} but its message could not be updated: ${(error as Error).message}`);
   }

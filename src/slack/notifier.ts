@@ -1,11 +1,13 @@
 import type { webApi } from '@slack/bolt';
-import type { Notifier } from '../domain/ports';
+import { ReminderDeliveryError, type Notifier, type ReminderDisplay, type ScheduledReminder } from '../domain/ports';
+import { ESCALATIONS, type ReminderOccurrence } from '../domain/reminder-kinds';
 import type { AuditEntry, MessageRef, Rotation } from '../domain/rotation';
 import { buildAppHome } from './views/app-home';
 import { buildUndeliverableNotice } from './views/command-replies';
 import { buildExportMessage } from './views/export-message';
 import { escapeMrkdwn } from './views/mrkdwn';
-import { buildRotationMessage, type RotationMessageContext } from './views/rotation-message';
+import { buildDigest, buildReminderMessage } from './views/reminder-message';
+import { buildRotationMessage, type RotationMessageContext, type SlackMessage } from './views/rotation-message';
 import { buildChangeReply } from './views/thread-reply';
 
 type WebClient = webApi.WebClient;
@@ -13,39 +15,116 @@ type WebClient = webApi.WebClient;
 /** Below this a CSV is shown in the message itself (a section holds 3000 characters, escaping included). */
 const INLINE_CSV_LIMIT = 2500;
 
+/** Slack's answers that mean "this channel will not take the bot's message": the requester is told directly instead. */
+const CHANNEL_REFUSALS = new Set([
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'method_not_supported_for_channel_type',
+  'restricted_action',
+]);
+
 /** The Slack error code of a failed Web API call, if it was one. */
 export function slackErrorCode(error: unknown): string | undefined {
   const e = error as { code?: string; data?: { error?: string } };
   return e?.code === 'slack_webapi_platform_error' ? e.data?.error : undefined;
 }
 
+function describeFailure(error: unknown): string {
+  return slackErrorCode(error) ?? (error as Error)?.message ?? String(error);
+}
+
+export interface NotifierContext extends Omit<RotationMessageContext, 'now'> {
+  leadBusinessDays: number;
+  /** WFI_APPROVERS as mentions: `<@U…>` for users, `<!subteam^S…>` for user groups. */
+  approverMentions: string[];
+}
+
+interface Post extends SlackMessage {
+  threadTs?: string;
+  broadcast?: boolean;
+}
+
 export class SlackNotifier implements Notifier {
   constructor(
     private readonly client: WebClient,
-    private readonly context: Omit<RotationMessageContext, 'now'> & { leadBusinessDays: number },
+    private readonly context: NotifierContext,
     private readonly logger: { warn(...msg: unknown[]): void },
   ) {}
 
-  async announceChange(rotation: Rotation, entry: AuditEntry, now: Date): Promise<void> {
-    if (!rotation.message) return;
-    const { channelId, ts } = rotation.message;
-    const message = buildRotationMessage(rotation, { ...this.context, now });
-    await this.client.chat.update({ channel: channelId, ts, text: message.text, blocks: message.blocks });
-    const reply = buildChangeReply(rotation, entry, { ...this.context, now });
-    await this.client.chat.postMessage({
-      channel: channelId,
-      thread_ts: ts,
-      text: reply.text,
-      blocks: reply.blocks,
-      unfurl_links: false,
-    });
+  private messageContext(now: Date, reminders?: ReminderDisplay): RotationMessageContext {
+    return {
+      ...this.context,
+      now,
+      ...(reminders?.next ? { nextReminder: { kind: reminders.next.kind, dueAt: reminders.next.dueAt } } : {}),
+      ...(reminders && reminders.failures.length > 0 ? { reminderFailures: reminders.failures } : {}),
+    };
   }
 
-  async publishHomes(userIds: string[], rotations: Rotation[], now: Date): Promise<void> {
+  async postRotation(rotation: Rotation, now: Date, reminders?: ReminderDisplay): Promise<MessageRef> {
+    const message = buildRotationMessage(rotation, this.messageContext(now, reminders));
+    return this.deliver(rotation, rotation.channelId, message, (channelId, reason) => buildUndeliverableNotice(channelId, reason));
+  }
+
+  async announceChange(rotation: Rotation, entry: AuditEntry, now: Date, reminders?: ReminderDisplay): Promise<void> {
+    if (!rotation.message) return;
+    await this.refreshMessage(rotation, now, reminders ?? { failures: [] });
+    const reply = buildChangeReply(rotation, entry, this.messageContext(now, reminders));
+    await this.post(rotation.message.channelId, { ...reply, threadTs: rotation.message.ts });
+  }
+
+  async refreshMessage(rotation: Rotation, now: Date, reminders: ReminderDisplay): Promise<void> {
+    if (!rotation.message) return;
+    const { channelId, ts } = rotation.message;
+    const message = buildRotationMessage(rotation, this.messageContext(now, reminders));
+    await this.client.chat.update({ channel: channelId, ts, text: message.text, blocks: message.blocks });
+  }
+
+  async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date): Promise<void> {
+    const reminder = buildReminderMessage(rotation, occurrence, { ...this.messageContext(now), approverMentions: this.context.approverMentions });
+    // In the rotation's thread, where its history is; escalations are also broadcast to the channel.
+    const where = rotation.message ?? { channelId: rotation.channelId, ts: undefined };
+    const post: Post = {
+      ...reminder,
+      ...(where.ts ? { threadTs: where.ts, broadcast: ESCALATIONS.has(occurrence.kind) } : {}),
+    };
+    try {
+      await this.deliver(rotation, where.channelId, post, (channelId, reason) => ({
+        text: `I could not post this reminder in <#${channelId}> (${reason}).`,
+        blocks: [
+          {
+            type: 'context',
+            elements: [{ type: 'mrkdwn', text: `:warning: I could not post this reminder in <#${channelId}> (Slack said \`${escapeMrkdwn(reason)}\`), so it comes to you.` }],
+          },
+        ],
+      }));
+    } catch (error) {
+      throw error instanceof ReminderDeliveryError ? error : new ReminderDeliveryError(describeFailure(error));
+    }
+  }
+
+  async sendDigest(channelId: string, rotations: Rotation[], now: Date): Promise<void> {
+    const digest = buildDigest(rotations, this.messageContext(now));
+    try {
+      await this.postJoiningIfNeeded(channelId, digest);
+    } catch (error) {
+      throw new ReminderDeliveryError(describeFailure(error));
+    }
+  }
+
+  async publishHomes(userIds: string[], rotations: Rotation[], now: Date, reminderFailures?: ScheduledReminder[]): Promise<void> {
     const people = [...new Set(userIds)].filter((id) => /^[UW][A-Z0-9]{2,}$/.test(id));
     const results = await Promise.allSettled(
       people.map((viewerId) =>
-        this.client.views.publish({ user_id: viewerId, view: buildAppHome(rotations, { ...this.context, now, viewerId }) }),
+        this.client.views.publish({
+          user_id: viewerId,
+          view: buildAppHome(rotations, {
+            ...this.context,
+            now,
+            viewerId,
+            ...(reminderFailures ? { reminderFailures } : {}),
+          }),
+        }),
       ),
     );
     const failed = results.filter((r) => r.status === 'rejected').length;
@@ -67,44 +146,52 @@ export class SlackNotifier implements Notifier {
     });
   }
 
-  async postRotation(rotation: Rotation, now: Date): Promise<MessageRef> {
-    const message = buildRotationMessage(rotation, { ...this.context, now });
+  /**
+   * Posts to a channel; when the channel refuses the bot (archived, private
+   * without the bot, gone), the requester gets the message directly with the
+   * reason on top. Anything else (rate limits and 5xx are already retried by
+   * the Web client) is passed on.
+   */
+  private async deliver(
+    rotation: Rotation,
+    channelId: string,
+    post: Post,
+    notice: (channelId: string, reason: string) => SlackMessage,
+  ): Promise<MessageRef> {
     try {
-      return await this.postInChannel(rotation.channelId, message);
+      return await this.postJoiningIfNeeded(channelId, post);
     } catch (error) {
       const reason = slackErrorCode(error);
-      if (!reason) throw error;
-      // The channel refused the bot (archived, private without the bot, gone):
-      // the requester still gets the request, with the reason, in a direct message.
-      this.logger.warn(`Could not post ${rotation.id} in ${rotation.channelId} (${reason}); sending it to the requester`);
-      const notice = buildUndeliverableNotice(rotation.channelId, reason);
-      const posted = await this.client.chat.postMessage({
-        channel: rotation.requesterId,
-        text: `${notice.text}\n${message.text}`,
-        blocks: [...notice.blocks, ...message.blocks],
-        unfurl_links: false,
-      });
-      return { channelId: posted.channel as string, ts: posted.ts as string };
+      if (!reason || !CHANNEL_REFUSALS.has(reason)) throw error;
+      this.logger.warn(`Could not post for ${rotation.id} in ${channelId} (${reason}); sending it to the requester`);
+      const top = notice(channelId, reason);
+      try {
+        return await this.post(rotation.requesterId, { text: `${top.text}\n${post.text}`, blocks: [...top.blocks, ...post.blocks] });
+      } catch (dmError) {
+        throw new ReminderDeliveryError(`${reason}; the direct message to the requester failed too (${describeFailure(dmError)})`);
+      }
     }
   }
 
-  private async postInChannel(channel: string, message: { text: string; blocks: unknown[] }): Promise<MessageRef> {
-    const post = async () => {
-      const posted = await this.client.chat.postMessage({
-        channel,
-        text: message.text,
-        blocks: message.blocks as never,
-        unfurl_links: false,
-      });
-      return { channelId: posted.channel as string, ts: posted.ts as string };
-    };
+  private async postJoiningIfNeeded(channelId: string, post: Post): Promise<MessageRef> {
     try {
-      return await post();
+      return await this.post(channelId, post);
     } catch (error) {
       if (slackErrorCode(error) !== 'not_in_channel') throw error;
-      // A public channel the bot has not joined yet: join it and try once more.
-      await this.client.conversations.join({ channel });
-      return post();
+      // A public channel the bot has not joined yet: join it and try once more
+      // (a private channel refuses the join, and the caller falls back).
+      await this.client.conversations.join({ channel: channelId }).catch(() => {
+        throw error;
+      });
+      return this.post(channelId, post);
     }
+  }
+
+  private async post(channel: string, post: Post): Promise<MessageRef> {
+    const base = { channel, text: post.text, blocks: post.blocks, unfurl_links: false };
+    const posted = await this.client.chat.postMessage(
+      post.threadTs ? { ...base, thread_ts: post.threadTs, reply_broadcast: post.broadcast === true } : base,
+    );
+    return { channelId: posted.channel as string, ts: posted.ts as string };
   }
 }

@@ -2,6 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
+import type { ReminderSchedule, RotationStore } from '../domain/ports';
+import { KeyvRotationStore } from './keyv-rotation-store';
+import { MemoryReminderSchedule } from './memory-reminder-schedule';
+import { SqliteReminderSchedule, type SqlQuery } from './sqlite-reminder-schedule';
 
 export const NAMESPACE = 'wfi-rotate';
 
@@ -12,23 +16,23 @@ export function sqlitePath(storeUrl: string): string {
   return resolve(storeUrl.replace(/^sqlite:\/\//, ''));
 }
 
-/**
- * Opens the keyv store a STORE_URL names. `throwOnErrors` because keyv 5
- * otherwise turns a broken store into "not found", which would read as a
- * missing rotation instead of an outage.
- */
-export function openKeyv(storeUrl: string, onError: (error: Error) => void = () => undefined): Keyv {
-  const keyv = createKeyv(storeUrl);
-  // keyv also emits each failure as an 'error' event, which would crash the
-  // process with no listener; callers get the same error from the rejected call.
-  keyv.on('error', onError);
-  return keyv;
+type ErrorListener = (error: Error) => void;
+
+interface Engine {
+  keyv: Keyv;
+  reminders: ReminderSchedule;
 }
 
-function createKeyv(storeUrl: string): Keyv {
+/**
+ * `throwOnErrors` because keyv 5 otherwise turns a broken store into "not
+ * found", which would read as a missing rotation instead of an outage.
+ */
+function openEngine(storeUrl: string, onError: ErrorListener): Engine {
   const options = { namespace: NAMESPACE, throwOnErrors: true };
-  if (storeUrl.startsWith('memory://')) return new Keyv({ ...options, store: new Map() });
-  if (storeUrl.startsWith('sqlite://')) {
+  let engine: Engine;
+  if (storeUrl.startsWith('memory://')) {
+    engine = { keyv: new Keyv({ ...options, store: new Map() }), reminders: new MemoryReminderSchedule() };
+  } else if (storeUrl.startsWith('sqlite://')) {
     const path = sqlitePath(storeUrl);
     mkdirSync(dirname(path), { recursive: true });
     // busyTimeout: wait for a lock held by another connection instead of failing at once.
@@ -37,9 +41,26 @@ function createKeyv(storeUrl: string): Keyv {
     // unhandled, which would crash the process; every later call still rejects
     // with it, so the failure is reported where the store is used.
     adapter.query('SELECT 1').catch(() => undefined);
-    return new Keyv({ ...options, store: adapter });
+    const query: SqlQuery = (sql, ...params) => adapter.query(sql, ...params);
+    engine = { keyv: new Keyv({ ...options, store: adapter }), reminders: new SqliteReminderSchedule(query) };
+  } else {
+    throw new UnsupportedStoreError(
+      `STORE_URL ${storeUrl.split(':')[0]}:// is not supported yet: use sqlite://PATH (the default) for now`,
+    );
   }
-  throw new UnsupportedStoreError(
-    `STORE_URL ${storeUrl.split(':')[0]}:// is not supported yet: use sqlite://PATH (the default) for now`,
-  );
+  // keyv also emits each failure as an 'error' event, which would crash the
+  // process with no listener; callers get the same error from the rejected call.
+  engine.keyv.on('error', onError);
+  return engine;
+}
+
+/** The keyv store a STORE_URL names (rotations only); tests read it directly. */
+export function openKeyv(storeUrl: string, onError: ErrorListener = () => undefined): Keyv {
+  return openEngine(storeUrl, onError).keyv;
+}
+
+/** Everything STORE_URL holds: rotations and the reminder schedule, on one connection (closed with the rotations). */
+export function openStore(storeUrl: string, onError: ErrorListener = () => undefined): { rotations: RotationStore; reminders: ReminderSchedule } {
+  const { keyv, reminders } = openEngine(storeUrl, onError);
+  return { rotations: new KeyvRotationStore(keyv), reminders };
 }

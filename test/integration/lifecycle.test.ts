@@ -51,8 +51,11 @@ describe('the rotation lifecycle through Slack', () => {
   /** Requests a rotation through the modal and returns where its message went. */
   async function requestRotation(input: RequestFormInput = {}): Promise<Posted> {
     const before = fake.callsTo('chat.postMessage').length;
+    const homes = fake.callsTo('views.publish').length;
     await postToBot(port(), requestSubmission({ attendeeIds: [REQUESTER, ATTENDEE], ...input }));
     const posts = await fake.waitFor('chat.postMessage', before + 1);
+    // The dashboards are refreshed once the message's location is stored: the request is complete.
+    await fake.waitFor('views.publish', homes + 2);
     const post = posts[before] as RecordedCall;
     const id = /ROT-[A-Z0-9]{6}/.exec(String(post.args.text))?.[0] as string;
     return { id, ts: String(post.answer?.ts), channel: String(post.answer?.channel) };

@@ -1,14 +1,21 @@
 import type { types } from '@slack/bolt';
+import { DIGEST_ROTATION_ID } from '../../domain/ports';
 import { OPEN_STATUSES, type Rotation, type RotationIn, type RotationStatus } from '../../domain/rotation';
 import { ACTIONS, COMMAND } from '../ids';
-import { inlineCode, mention, packLines, plural, slackDate, slackDateTime } from './mrkdwn';
+import { escapeMrkdwn, inlineCode, mention, packLines, plural, slackDate, slackDateTime, truncate } from './mrkdwn';
 import { datesLine, sortByUrgency } from './command-replies';
-import { actionButton, instanceText, nextStepAction, STATUS_LABELS, type RotationMessageContext } from './rotation-message';
+import { actionButton, instanceText, nextStepAction, reminderLabel, STATUS_LABELS, type ReminderFailure, type RotationMessageContext } from './rotation-message';
 
 export type AppHomeContext = RotationMessageContext & {
   leadBusinessDays: number;
   /** The person whose Home this is: their own rotations are marked. */
   viewerId: string;
+  /**
+   * Reminders of every rotation that could not be delivered, newest first, as
+   * `ReminderSchedule.failures()` returns them (a `ScheduledReminder[]` fits):
+   * shown so nothing fails silently.
+   */
+  reminderFailures?: ReminderFailure[];
 };
 
 /**
@@ -21,6 +28,8 @@ export const HOME_PLANNED_MAX = 10;
 export const HOME_RECENT_MAX = 5;
 /** Instances listed under "Next due"; the lines share one section. */
 export const HOME_INSTANCES_MAX = 15;
+/** Undelivered reminders listed; the rest are counted. */
+export const HOME_FAILURES_MAX = 5;
 
 /** The domain's open states, in the order a rotation passes through them. */
 const HOME_OPEN_STATUSES: readonly RotationStatus[] = OPEN_STATUSES;
@@ -131,6 +140,29 @@ function plannedBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownB
   return blocks;
 }
 
+/** Why a reminder failed is Slack's error code; a longer one (from a newer version) is cut. */
+const HOME_FAILURE_REASON_MAX = 200;
+
+/** Shown only when there are some: a delivery problem someone has to fix (invite the bot, unarchive the channel). */
+function failureBlocks(failures: readonly ReminderFailure[]): types.KnownBlock[] {
+  if (failures.length === 0) return [];
+  const lines = failures.slice(0, HOME_FAILURES_MAX).map((f) => {
+    const what =
+      f.rotationId === undefined || f.rotationId === DIGEST_ROTATION_ID
+        ? reminderLabel(f.kind)
+        : `${inlineCode(truncate(f.rotationId, 40))} ${reminderLabel(f.kind)}`;
+    const reason = f.failure ? escapeMrkdwn(truncate(f.failure, HOME_FAILURE_REASON_MAX)) : 'no reason recorded';
+    const failedAt = f.finishedAt ? `, failed ${slackDateTime(f.finishedAt)}` : '';
+    return `• :warning: ${what}, due ${slackDateTime(f.dueAt)}: ${reason}${failedAt}`;
+  });
+  return [
+    header('Reminders that could not be delivered'),
+    ...packLines(lines).map(section),
+    ...(failures.length > HOME_FAILURES_MAX ? [context(`…and ${failures.length - HOME_FAILURES_MAX} more`)] : []),
+    { type: 'divider' },
+  ];
+}
+
 function recentBlocks(rotations: Rotation[]): types.KnownBlock[] {
   const completed = rotations
     .filter((r): r is RotationIn<'completed'> => r.status === 'completed')
@@ -175,6 +207,7 @@ export function buildAppHome(rotations: Rotation[], ctx: AppHomeContext): types.
         `${plural(openCount, 'open rotation')}, most urgent first in each group. The vendor needs the portal request at least ` +
           `${plural(ctx.leadBusinessDays, 'business day')} before the policy deadline. The secret itself is never shared in Slack.`,
       ),
+      ...failureBlocks(ctx.reminderFailures ?? []),
       ...openBlocks(rotations, ctx),
       { type: 'divider' },
       ...nextDueBlocks(rotations, ctx),

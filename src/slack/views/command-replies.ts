@@ -7,6 +7,7 @@ import {
   buildRotationSummary,
   businessDaysToDeadline,
   instanceText,
+  reminderScheduleBlocks,
   STATUS_LABELS,
   submitByStanding,
   type RotationMessageContext,
@@ -65,6 +66,7 @@ export function buildRotationStatus(rotation: Rotation, context: RotationMessage
   const omitted = rotation.history.length - shown.length;
   const blocks: types.KnownBlock[] = [
     ...buildRotationSummary(rotation, context),
+    ...reminderScheduleBlocks(context),
     ...historySections(shown.map(historyLine)),
     {
       type: 'context',

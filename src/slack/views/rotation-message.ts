@@ -13,6 +13,7 @@ import {
   type Step,
   type Submission,
 } from '../../domain/rotation';
+import type { ScheduledKind } from '../../domain/ports';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS, SHORT_DESCRIPTION } from '../../domain/service-request';
 import { ACTIONS } from '../ids';
 import {
@@ -30,10 +31,30 @@ import {
   wallClockTime,
 } from './mrkdwn';
 
+/** A reminder of the durable schedule, as the rotation's surfaces show it. */
+export interface ReminderSummary {
+  kind: ScheduledKind;
+  /** ISO instant. */
+  dueAt: string;
+}
+
+/** A reminder that could not be delivered, with Slack's reason. */
+export interface ReminderFailure extends ReminderSummary {
+  /** Named where failures of many rotations are listed (App Home); a `ScheduledReminder` fits as is. */
+  rotationId?: string;
+  failure?: string;
+  /** ISO instant it failed. */
+  finishedAt?: string;
+}
+
 export interface RotationMessageContext {
   now: Date;
   policy: LeadTimePolicy;
   portalUrl?: string;
+  /** The rotation's next pending reminder, shown so people know when the bot will chase them. */
+  nextReminder?: ReminderSummary;
+  /** Reminders of the rotation that could not be delivered, newest first: nothing is dropped silently. */
+  reminderFailures?: ReminderFailure[];
 }
 
 export interface SlackMessage {
@@ -50,6 +71,21 @@ export const STATUS_LABELS: Record<RotationStatus, string> = {
   meeting_scheduled: 'Handoff meeting scheduled',
   completed: 'Completed: new secret received',
   cancelled: 'Cancelled',
+};
+
+/** The name of each reminder kind, on the reminder itself and wherever the schedule is shown. */
+export const REMINDER_LABELS: Record<ScheduledKind, string> = {
+  approval_pending: 'Approval pending',
+  submit_soon: 'Submit soon',
+  submit_due: 'Submit today',
+  submit_overdue: 'Submission overdue',
+  no_meeting_yet: 'No meeting yet',
+  meeting_tomorrow: 'Meeting tomorrow',
+  meeting_in_one_hour: 'Meeting in one hour',
+  confirm_receipt: 'Confirm receipt',
+  deadline_near: 'Deadline near',
+  next_cycle: 'Next cycle due',
+  weekly_digest: 'Weekly digest',
 };
 
 /** A reason is at most 500 characters when entered; a stored one is shown no longer than this. */
@@ -414,6 +450,52 @@ function lastChangeBlock(rotation: Rotation): types.KnownBlock[] {
   ];
 }
 
+/** Undelivered reminders listed on a rotation; the rest are counted. */
+export const REMINDER_FAILURES_MAX = 5;
+/** Slack's reason for a failure is short (`channel_not_found`); a longer one is cut. */
+const FAILURE_REASON_MAX = 200;
+
+/** A kind read from the store: a label when known, the escaped value otherwise (a record from a newer version). */
+export function reminderLabel(kind: string): string {
+  return Object.hasOwn(REMINDER_LABELS, kind) ? REMINDER_LABELS[kind as ScheduledKind] : escapeMrkdwn(truncate(kind, 60));
+}
+
+/** "Next reminder: Submit soon <date token>": when the bot will chase next. */
+export function nextReminderText(next: ReminderSummary): string {
+  return `:alarm_clock: Next reminder: ${reminderLabel(next.kind)} ${slackDateTime(next.dueAt)}`;
+}
+
+/** One line per undelivered reminder: what, when it was due, why it failed. */
+export function reminderFailureLines(failures: readonly ReminderFailure[], max: number = REMINDER_FAILURES_MAX): string[] {
+  const lines = failures.slice(0, max).map((f) => {
+    const reason = f.failure ? escapeMrkdwn(truncate(f.failure, FAILURE_REASON_MAX)) : 'no reason recorded';
+    const failedAt = f.finishedAt ? `, failed ${slackDateTime(f.finishedAt)}` : '';
+    return `• ${reminderLabel(f.kind)} due ${slackDateTime(f.dueAt)}: ${reason}${failedAt}`;
+  });
+  if (failures.length > max) lines.push(`…and ${failures.length - max} more`);
+  return lines;
+}
+
+/**
+ * The visible schedule of a rotation: its next reminder as a context line and
+ * the reminders that could not be delivered as a warning. Empty when the
+ * context carries neither; the message and `status` both show it.
+ */
+export function reminderScheduleBlocks(context: Pick<RotationMessageContext, 'nextReminder' | 'reminderFailures'>): types.KnownBlock[] {
+  const blocks: types.KnownBlock[] = [];
+  const failures = context.reminderFailures ?? [];
+  if (failures.length > 0) {
+    const heading = `:warning: *${plural(failures.length, 'reminder')} could not be delivered*`;
+    for (const text of packLines([heading, ...reminderFailureLines(failures)])) {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+    }
+  }
+  if (context.nextReminder) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: nextReminderText(context.nextReminder) }] });
+  }
+  return blocks;
+}
+
 /** Header, key facts and the late warning: the top of the rotation message and of `status`. */
 export function buildRotationSummary(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
   const zone = context.policy.calendar.timeZone;
@@ -449,6 +531,7 @@ export function buildRotationMessage(rotation: Rotation, context: RotationMessag
     ...(steps.length > 0 ? [{ type: 'divider' as const }, ...steps] : []),
     ...(awaitsSubmission(rotation.status) ? portalBlocks(rotation) : [portalSummaryBlock(rotation)]),
     ...actionsBlocks(rotation, context),
+    ...reminderScheduleBlocks(context),
     ...lastChangeBlock(rotation),
     {
       type: 'context',

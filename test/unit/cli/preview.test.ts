@@ -25,6 +25,19 @@ const input = (overrides: Partial<PreviewInput> = {}): PreviewInput => ({
   ...overrides,
 });
 
+/** The reminder schedule: from its heading to the end of the output. */
+function scheduleLines(output: string): string[] {
+  const lines = output.trimEnd().split('\n');
+  return lines.slice(lines.findIndex((l) => l.startsWith('Reminder schedule')));
+}
+
+const SCHEDULE_NOTES = [
+  'Each stops as soon as the rotation moves on: approval pending once it is approved; submit soon, submit today ' +
+    'and submission overdue once the portal request is recorded; deadline near once the rotation is completed.',
+  'Not listed, as they depend on dates not known yet: no meeting yet (after submission); meeting tomorrow, ' +
+    'meeting in one hour and confirm receipt (once a meeting is set); next cycle due (once a rotation set to rotate again is completed).',
+];
+
 /** The value printed after "Label:" in the preview's table. */
 function row(output: string, label: string): string | undefined {
   const line = output.split('\n').find((l) => l.startsWith(`${label}:`));
@@ -76,6 +89,48 @@ describe('renderPreview', () => {
     expect(lines.slice(start + 1, start + 1 + PORTAL_STEPS.length)).toEqual(PORTAL_STEPS.map((step, i) => `  ${i + 1}. ${step}`));
     expect(output.indexOf(PORTAL_NOTES)).toBeGreaterThan(start);
     expect(output.endsWith('\n')).toBe(true);
+  });
+
+  it('ends with the reminder schedule of a requested rotation, at the default hour when none is given', () => {
+    const schedule = scheduleLines(output);
+    expect(schedule[0]).toBe(
+      'Reminder schedule if the request is made today and nobody acts (day-based reminders at 09:00 UTC, up to 10 business days after the deadline):',
+    );
+    // From Monday 2026-02-23 to Friday 2026-04-03 (10 business days after the deadline): 30 approval pending,
+    // submit soon, submit today, 20 submission overdue and 2 deadline near.
+    const rows = schedule.slice(1, -2);
+    expect(rows).toHaveLength(54);
+    expect(rows.slice(0, 2)).toEqual([
+      '  Monday 2026-02-23 09:00     Approval pending    mentions approvers',
+      '  Tuesday 2026-02-24 09:00    Approval pending    mentions approvers',
+    ]);
+    expect(rows.filter((r) => !r.includes('Approval pending') && !r.includes('Submission overdue'))).toEqual([
+      '  Tuesday 2026-03-03 09:00    Submit soon         mentions requester, attendees',
+      '  Friday 2026-03-06 09:00     Submit today        mentions requester, attendees',
+      '  Wednesday 2026-03-18 09:00  Deadline near       mentions approvers',
+      '  Friday 2026-03-20 09:00     Deadline near       mentions approvers',
+    ]);
+    expect(rows.at(-1)).toBe('  Friday 2026-04-03 09:00     Submission overdue  mentions requester, attendees, approvers');
+    expect(schedule.slice(-2)).toEqual(SCHEDULE_NOTES);
+    // After the service request and the portal steps.
+    expect(output.indexOf('Reminder schedule')).toBeGreaterThan(output.indexOf(PORTAL_NOTES));
+  });
+
+  it('lists only the reminders of a requested rotation: later kinds wait for dates not known yet', () => {
+    const rows = scheduleLines(renderPreview(input({ reminderHour: 7 }))).slice(1, -2);
+    expect(rows.every((r) => r.includes(' 07:00 '))).toBe(true);
+    const labels = new Set(rows.map((r) => /\d\d:\d\d {2,}(.+?) {2,}mentions /.exec(r)?.[1]));
+    expect([...labels].sort()).toEqual(['Approval pending', 'Deadline near', 'Submission overdue', 'Submit soon', 'Submit today']);
+  });
+
+  it('leaves out the reminders that fell before today for a late request', () => {
+    const rows = scheduleLines(renderPreview(input({ today: '2026-03-10' }))).slice(1, -2);
+    expect(rows.slice(0, 3)).toEqual([
+      '  Tuesday 2026-03-10 09:00    Submission overdue  mentions requester, attendees, approvers',
+      '  Wednesday 2026-03-11 09:00  Approval pending    mentions approvers',
+      '  Wednesday 2026-03-11 09:00  Submission overdue  mentions requester, attendees, approvers',
+    ]);
+    expect(rows.some((r) => r.includes('Submit soon') || r.includes('Submit today'))).toBe(false);
   });
 
   it('carries the environment type into the portal field', () => {
@@ -156,6 +211,75 @@ describe('main', () => {
     const wrongDomain = run(valid, env);
     expect(wrongDomain.code).toBe(2);
     expect(wrongDomain.stderr).toContain('--url: The instance URL must be https://<name>.wfi.example.net');
+  });
+
+  it('prints the full reminder schedule for a fixed --today, in WFI_TIMEZONE at --reminder-hour, skipping WFI_HOLIDAYS', () => {
+    // Lead time 3: submit-by is Tuesday 2026-03-17; Monday 2026-03-16 is a holiday; Paris moves to summer time
+    // on 2026-03-29, and the reminders stay at 08:00 local time.
+    const env = { WFI_TIMEZONE: 'Europe/Paris', WFI_HOLIDAYS: '2026-03-16', WFI_LEAD_BUSINESS_DAYS: '3', WFI_REMINDER_HOUR: '10' };
+    const { code, stdout, stderr } = run(
+      ['--url', 'https://acme.wfi.pega.com', '--deadline', '2026-03-20', '--today', '2026-03-11', '--reminder-hour', '8'],
+      env,
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(scheduleLines(stdout)).toEqual([
+      'Reminder schedule if the request is made today and nobody acts (day-based reminders at 08:00 Europe/Paris, up to 10 business days after the deadline):',
+      '  Wednesday 2026-03-11 08:00  Submit soon         mentions requester, attendees',
+      '  Thursday 2026-03-12 08:00   Approval pending    mentions approvers',
+      '  Friday 2026-03-13 08:00     Approval pending    mentions approvers',
+      '  Tuesday 2026-03-17 08:00    Approval pending    mentions approvers',
+      '  Tuesday 2026-03-17 08:00    Submit today        mentions requester, attendees',
+      '  Wednesday 2026-03-18 08:00  Approval pending    mentions approvers',
+      '  Wednesday 2026-03-18 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Wednesday 2026-03-18 08:00  Deadline near       mentions approvers',
+      '  Thursday 2026-03-19 08:00   Approval pending    mentions approvers',
+      '  Thursday 2026-03-19 08:00   Submission overdue  mentions requester, attendees, approvers',
+      '  Friday 2026-03-20 08:00     Approval pending    mentions approvers',
+      '  Friday 2026-03-20 08:00     Submission overdue  mentions requester, attendees, approvers',
+      '  Friday 2026-03-20 08:00     Deadline near       mentions approvers',
+      '  Monday 2026-03-23 08:00     Approval pending    mentions approvers',
+      '  Monday 2026-03-23 08:00     Submission overdue  mentions requester, attendees, approvers',
+      '  Tuesday 2026-03-24 08:00    Approval pending    mentions approvers',
+      '  Tuesday 2026-03-24 08:00    Submission overdue  mentions requester, attendees, approvers',
+      '  Wednesday 2026-03-25 08:00  Approval pending    mentions approvers',
+      '  Wednesday 2026-03-25 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Thursday 2026-03-26 08:00   Approval pending    mentions approvers',
+      '  Thursday 2026-03-26 08:00   Submission overdue  mentions requester, attendees, approvers',
+      '  Friday 2026-03-27 08:00     Approval pending    mentions approvers',
+      '  Friday 2026-03-27 08:00     Submission overdue  mentions requester, attendees, approvers',
+      '  Monday 2026-03-30 08:00     Approval pending    mentions approvers',
+      '  Monday 2026-03-30 08:00     Submission overdue  mentions requester, attendees, approvers',
+      '  Tuesday 2026-03-31 08:00    Approval pending    mentions approvers',
+      '  Tuesday 2026-03-31 08:00    Submission overdue  mentions requester, attendees, approvers',
+      '  Wednesday 2026-04-01 08:00  Approval pending    mentions approvers',
+      '  Wednesday 2026-04-01 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Thursday 2026-04-02 08:00   Approval pending    mentions approvers',
+      '  Thursday 2026-04-02 08:00   Submission overdue  mentions requester, attendees, approvers',
+      '  Friday 2026-04-03 08:00     Approval pending    mentions approvers',
+      '  Friday 2026-04-03 08:00     Submission overdue  mentions requester, attendees, approvers',
+      ...SCHEDULE_NOTES,
+    ]);
+  });
+
+  it('takes the reminder hour from WFI_REMINDER_HOUR when --reminder-hour is not given', () => {
+    const schedule = scheduleLines(run(valid, { WFI_REMINDER_HOUR: '7' }).stdout);
+    expect(schedule[0]).toContain('day-based reminders at 07:00 UTC');
+    expect(schedule[1]).toBe('  Monday 2026-02-23 07:00     Approval pending    mentions approvers');
+    expect(scheduleLines(run(valid).stdout)[1]).toBe('  Monday 2026-02-23 09:00     Approval pending    mentions approvers');
+  });
+
+  it('refuses a --reminder-hour outside 0-23 and a bad WFI_REMINDER_HOUR', () => {
+    for (const hour of ['24', '-1', '9am', '']) {
+      const { code, stdout, stderr } = run([...valid, `--reminder-hour=${hour}`]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^--reminder-hour: Enter an hour from 0 to 23/);
+    }
+    expect(run([...valid, '--reminder-hour', '0']).stdout).toContain('  Monday 2026-02-23 00:00');
+    const badEnv = run(valid, { WFI_REMINDER_HOUR: '25' });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toContain('WFI_REMINDER_HOUR');
   });
 
   it('prints a late request with exit 0: it is still worth submitting', () => {

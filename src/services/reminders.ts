@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { DIGEST_ROTATION_ID, ReminderDeliveryError, type ReminderDisplay, type ScheduledReminder } from '../domain/ports';
+import { reminderKey, type ReminderKind, type ReminderOccurrence } from '../domain/reminder-kinds';
+import { latestDue, nextDigest, nextOccurrence, nextOccurrences, stillApplies } from '../domain/reminders';
+import { isOpen, type Rotation } from '../domain/rotation';
+import type { ServiceDeps } from './lifecycle-deps';
+
+export type ReminderDeps = Pick<ServiceDeps, 'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'clock' | 'logger'>;
+
+/** How long a claim holds: a process that dies mid-send leaves it to another after this. */
+export const CLAIM_LEASE_MS = 10 * 60 * 1000;
+/** Occurrences handled per tick at most; the rest are due on the next tick. */
+const TICK_BATCH = 100;
+
+/**
+ * After a rotation is created or changes state: its pending reminders are
+ * replaced by the next occurrence of each kind that applies now. Kinds that
+ * no longer apply disappear; what was already sent stays sent.
+ */
+export async function replanReminders(deps: ReminderDeps, rotation: Rotation): Promise<void> {
+  try {
+    await deps.reminders.reschedule(rotation.id, nextOccurrences(rotation, deps.reminderPolicy, deps.clock.now()));
+  } catch (error) {
+    deps.logger.error(`Reminders of ${rotation.id} could not be planned: ${(error as Error).message}`);
+  }
+}
+
+export async function reminderDisplay(deps: Pick<ReminderDeps, 'reminders'>, rotationId: string): Promise<ReminderDisplay> {
+  const [next, failures] = await Promise.all([deps.reminders.nextFor(rotationId), deps.reminders.failures(rotationId, 5)]);
+  return { ...(next ? { next } : {}), failures };
+}
+
+/** The weekly digest's next occurrence, once; idempotent, so every replica may call it at start. */
+export async function scheduleDigest(deps: ReminderDeps, after: Date): Promise<void> {
+  const dueAt = nextDigest(deps.reminderPolicy, after);
+  if (!dueAt) return;
+  const iso = dueAt.toISOString();
+  await deps.reminders.add([{ rotationId: DIGEST_ROTATION_ID, kind: 'weekly_digest', dueAt: iso, key: reminderKey(DIGEST_ROTATION_ID, 'weekly_digest', iso) }]);
+}
+
+export interface TickResult {
+  sent: string[];
+  dropped: string[];
+  failed: string[];
+}
+
+/**
+ * One pass of the scheduler: every due occurrence is claimed, re-checked
+ * against the rotation as it is now, sent (of a repeating kind only the latest
+ * occurrence that fell due), finished, and followed by the next occurrence of
+ * its kind. Holds no state: everything it needs is in the store.
+ */
+export async function runDueReminders(deps: ReminderDeps, owner = `tick-${randomUUID()}`): Promise<TickResult> {
+  const result: TickResult = { sent: [], dropped: [], failed: [] };
+  const now = deps.clock.now();
+  for (const due of await deps.reminders.due(now, TICK_BATCH)) {
+    if (!(await deps.reminders.claim(due.key, owner, now, CLAIM_LEASE_MS))) continue;
+    const outcome = due.kind === 'weekly_digest' ? await sendDigest(deps, due, now) : await sendReminder(deps, due, now);
+    result[outcome].push(due.key);
+  }
+  return result;
+}
+
+async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date): Promise<keyof TickResult> {
+  const active = (await deps.store.list()).filter((r) => isOpen(r) || r.status === 'planned');
+  const byChannel = new Map<string, Rotation[]>();
+  for (const rotation of active) byChannel.set(rotation.channelId, [...(byChannel.get(rotation.channelId) ?? []), rotation]);
+  const failures: string[] = [];
+  for (const [channelId, rotations] of byChannel) {
+    try {
+      await deps.notifier.sendDigest(channelId, rotations, now);
+    } catch (error) {
+      failures.push(`${channelId}: ${reasonOf(error)}`);
+    }
+  }
+  // One digest however many weeks an outage missed; the next is the first one after now.
+  await scheduleDigest(deps, now);
+  if (byChannel.size === 0) return finish(deps, due, { state: 'dropped' }, now);
+  return finish(deps, due, failures.length > 0 ? { state: 'failed', reason: failures.join('; ') } : { state: 'sent' }, now);
+}
+
+async function sendReminder(deps: ReminderDeps, due: ScheduledReminder, now: Date): Promise<keyof TickResult> {
+  const rotation = await deps.store.get(due.rotationId);
+  const kind = due.kind as ReminderKind;
+  if (!rotation) return finish(deps, due, { state: 'dropped' }, now);
+  // Of what fell due while nobody ticked, only the latest occurrence of the kind is sent
+  // (a repeating kind, or deadline_near's two dates both passed during an outage).
+  const occurrence =
+    latestDue(kind, rotation, deps.reminderPolicy, { after: new Date(Date.parse(due.dueAt) - 1), until: now }) ?? toOccurrence(due);
+  if (!stillApplies(occurrence, rotation, now)) return finish(deps, due, { state: 'dropped' }, now);
+
+  let outcome: keyof TickResult;
+  try {
+    await deps.notifier.sendReminder(rotation, occurrence, now);
+    outcome = await finish(deps, due, { state: 'sent' }, now);
+  } catch (error) {
+    deps.logger.error(`Reminder ${due.key} could not be delivered: ${reasonOf(error)}`);
+    outcome = await finish(deps, due, { state: 'failed', reason: reasonOf(error) }, now);
+  }
+  const next = nextOccurrence(kind, rotation, deps.reminderPolicy, now);
+  if (next) await deps.reminders.add([next]);
+  try {
+    await deps.notifier.refreshMessage(rotation, now, await reminderDisplay(deps, rotation.id));
+  } catch (error) {
+    deps.logger.warn(`The message of ${rotation.id} could not show its next reminder: ${reasonOf(error)}`);
+  }
+  return outcome;
+}
+
+function toOccurrence(due: ScheduledReminder): ReminderOccurrence {
+  return { rotationId: due.rotationId, kind: due.kind as ReminderKind, dueAt: due.dueAt, key: due.key };
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof ReminderDeliveryError ? error.reason : (error as Error)?.message ?? String(error);
+}
+
+async function finish(
+  deps: ReminderDeps,
+  due: ScheduledReminder,
+  outcome: { state: 'sent' } | { state: 'dropped' } | { state: 'failed'; reason: string },
+  now: Date,
+): Promise<keyof TickResult> {
+  await deps.reminders.finish(due.key, outcome, now);
+  return outcome.state;
+}

@@ -1,0 +1,381 @@
+import type { types } from '@slack/bolt';
+import { todayIn } from '../../domain/calendar';
+import { AUDIENCE, ESCALATIONS, type ReminderKind } from '../../domain/reminder-kinds';
+import { isOpen, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
+import { ACTIONS, COMMAND } from '../ids';
+import { datesLine, sortByUrgency } from './command-replies';
+import { escapeMrkdwn, inlineCode, mention, packLines, plural, slackDate, slackDateTime } from './mrkdwn';
+import {
+  actionButton,
+  businessDaysToDeadline,
+  caseNumberText,
+  instanceText,
+  joinLink,
+  meetingTimeText,
+  nextStepAction,
+  REMINDER_LABELS,
+  STATUS_LABELS,
+  submitByStanding,
+  type RotationMessageContext,
+  type SlackMessage,
+} from './rotation-message';
+
+// The labels live beside the rotation message's, which shows the next reminder; they are the reminders' own.
+export { REMINDER_LABELS };
+
+export type ReminderMessageContext = RotationMessageContext & {
+  /**
+   * The approvers as mentions, already formatted (`<@U…>`, `<!subteam^S…>`)
+   * from the configuration: inserted as given, only where approvers must act.
+   */
+  approverMentions: string[];
+};
+
+/** Mentions beyond this many characters are counted, so a long approver list cannot push the text over Slack's limits. */
+const MENTIONS_MAX_CHARS = 1500;
+/** A reminder that fell due this long before it is sent says so: it was caught up after an outage. */
+const LATE_AFTER_MS = 15 * 60 * 1000;
+
+function meetingOf(rotation: Rotation): Meeting | undefined {
+  return 'meeting' in rotation ? rotation.meeting : undefined;
+}
+
+function caseNumberOf(rotation: Rotation): string | undefined {
+  return 'submission' in rotation && rotation.submission ? rotation.submission.caseNumber : undefined;
+}
+
+/** Exactly the people `AUDIENCE[kind]` names, each once, in the table's order. */
+export function reminderMentions(rotation: Rotation, kind: ReminderKind, approverMentions: readonly string[]): string[] {
+  const all: string[] = [];
+  for (const audience of AUDIENCE[kind]) {
+    switch (audience) {
+      case 'requester':
+        all.push(mention(rotation.requesterId));
+        break;
+      case 'attendees':
+        all.push(...rotation.attendeeIds.map(mention));
+        break;
+      case 'meeting_attendees':
+        all.push(...(meetingOf(rotation)?.attendeeIds ?? rotation.attendeeIds).map(mention));
+        break;
+      case 'approvers':
+        all.push(...approverMentions);
+        break;
+      default: {
+        const exhaustive: never = audience;
+        return exhaustive;
+      }
+    }
+  }
+  return [...new Set(all.filter((m) => m !== ''))];
+}
+
+function mentionLine(all: readonly string[]): string {
+  let line = '';
+  let shown = 0;
+  for (const m of all) {
+    const next = line === '' ? m : `${line}, ${m}`;
+    if (next.length > MENTIONS_MAX_CHARS) break;
+    line = next;
+    shown += 1;
+  }
+  return shown < all.length ? `${line} and ${all.length - shown} more` : line;
+}
+
+type Context = Pick<RotationMessageContext, 'now' | 'policy'>;
+
+/** When the portal request is due, in the terms of today: days left, today, or overdue. */
+function submitSentence(rotation: Rotation, context: Context): string {
+  const submitBy = slackDate(rotation.submitBy, context.policy.calendar.timeZone);
+  const deadline = slackDate(rotation.deadline, context.policy.calendar.timeZone);
+  const { businessDaysLeft } = submitByStanding(rotation, context);
+  if (businessDaysLeft > 0) {
+    return (
+      `Open the service request in the vendor's portal by ${submitBy}: ${plural(businessDaysLeft, 'business day')} left. ` +
+      `The vendor needs ${plural(context.policy.leadBusinessDays, 'business day')} before the policy deadline (${deadline}).`
+    );
+  }
+  if (businessDaysLeft === 0) {
+    return (
+      `Open the service request in the vendor's portal *today*: ${submitBy} is the submit-by date, ` +
+      `${plural(context.policy.leadBusinessDays, 'business day')} before the policy deadline (${deadline}).`
+    );
+  }
+  return (
+    `Open the service request in the vendor's portal *today*: it was due by ${submitBy} and is ` +
+    `*overdue by ${plural(-businessDaysLeft, 'business day')}*. Mention the policy deadline (${deadline}) to the vendor.`
+  );
+}
+
+/** The policy deadline and how far away it is. */
+function deadlineSentence(rotation: Rotation, context: Context): string {
+  const deadline = slackDate(rotation.deadline, context.policy.calendar.timeZone);
+  const days = businessDaysToDeadline(rotation, context);
+  if (days > 0) return `Policy deadline ${deadline}: ${plural(days, 'business day')} left.`;
+  if (days === 0) return `Policy deadline ${deadline}: *today*.`;
+  return `Policy deadline ${deadline}: *passed ${plural(-days, 'business day')} ago*.`;
+}
+
+/** What the rotation is waiting for in its current state, for reminders not tied to one step. */
+function waitingFor(rotation: Rotation): string {
+  const caseNumber = caseNumberOf(rotation);
+  const meeting = meetingOf(rotation);
+  switch (rotation.status) {
+    case 'planned':
+      return 'The next cycle has not been started: *Start request* opens the form prefilled.';
+    case 'requested':
+      return 'It still needs an approver\'s approval before the portal request can be opened.';
+    case 'approved':
+      return 'The service request is still to be opened in the vendor\'s portal; then press *Mark submitted in portal*.';
+    case 'submitted':
+      return `The vendor has not set the handoff meeting yet${caseNumber ? `: chase them about case ${caseNumberText(caseNumber)}` : ''}.`;
+    case 'meeting_scheduled':
+      return meeting
+        ? `The handoff meeting is ${meetingTimeText(meeting.startsAt, meeting.timeZone)}; press *Secret received* once the new secret is handed over.`
+        : 'Press *Secret received* once the new secret is handed over.';
+    case 'completed':
+    case 'rejected':
+    case 'cancelled':
+      return `It is ${STATUS_LABELS[rotation.status].toLowerCase()}: nothing is left to do.`;
+    default: {
+      const exhaustive: never = rotation;
+      return exhaustive;
+    }
+  }
+}
+
+/** The next step once the portal request is made; what is said before it depends on approval. */
+function afterSubmitting(rotation: Rotation): string {
+  if (rotation.status === 'requested') return 'It still needs an approver\'s approval first.';
+  if (rotation.status === 'approved') return 'Then press *Mark submitted in portal* with the case number.';
+  return waitingFor(rotation);
+}
+
+/** The meeting, when and where; with its join link while it is still ahead. */
+function meetingLines(rotation: Rotation, opening: (when: string) => string, after: string, withLink: boolean): string[] {
+  const meeting = meetingOf(rotation);
+  if (!meeting) return [waitingFor(rotation)];
+  const link = withLink ? joinLink(meeting.joinUrl) : undefined;
+  return [
+    `${opening(meetingTimeText(meeting.startsAt, meeting.timeZone))} on ${escapeMrkdwn(meeting.platform)}.`,
+    ...(link ? [link] : []),
+    after,
+  ];
+}
+
+/** When the rotation became the request it is now: a started next cycle was created long before. */
+function requestedAt(rotation: Rotation): string {
+  return [...rotation.history].reverse().find((entry) => entry.to === 'requested')?.at ?? rotation.createdAt;
+}
+
+/** A planned cycle is requested first, then approved, then opened in the portal: all before its submit-by. */
+function nextCycleSentence(rotation: Rotation, context: Context): string {
+  const submitBy = slackDate(rotation.submitBy, context.policy.calendar.timeZone);
+  const deadline = slackDate(rotation.deadline, context.policy.calendar.timeZone);
+  const { businessDaysLeft } = submitByStanding(rotation, context);
+  const left =
+    businessDaysLeft > 0
+      ? `${plural(businessDaysLeft, 'business day')} left`
+      : businessDaysLeft === 0
+        ? '*today*'
+        : `*overdue by ${plural(-businessDaysLeft, 'business day')}*`;
+  return (
+    `Request it now, so it can be approved and opened in the vendor's portal by ${submitBy} (${left}), ` +
+    `${plural(context.policy.leadBusinessDays, 'business day')} before the policy deadline (${deadline}).`
+  );
+}
+
+/** What to do next and by when: the body of the reminder, one line per thought. */
+function bodyLines(rotation: Rotation, kind: ReminderKind, context: Context): string[] {
+  switch (kind) {
+    case 'approval_pending':
+      return [
+        `This rotation has been waiting for approval since ${slackDateTime(requestedAt(rotation))}. ` +
+          'Approve it, or reject it with a reason, so the portal request can be opened in time.',
+        submitSentence(rotation, context),
+      ];
+    case 'submit_soon':
+    case 'submit_due':
+    case 'submit_overdue':
+      return [submitSentence(rotation, context), afterSubmitting(rotation)];
+    case 'no_meeting_yet': {
+      const caseNumber = caseNumberOf(rotation);
+      if (rotation.status !== 'submitted' || !caseNumber) return [waitingFor(rotation), deadlineSentence(rotation, context)];
+      const submittedOn = slackDate(rotation.submission.submittedOn, context.policy.calendar.timeZone);
+      return [
+        `The portal request was submitted on ${submittedOn} and the vendor has not set the handoff meeting yet.`,
+        `Chase the vendor for a meeting date, quoting case ${caseNumberText(caseNumber)}, then press *Meeting scheduled*.`,
+        deadlineSentence(rotation, context),
+      ];
+    }
+    case 'meeting_tomorrow':
+      return meetingLines(
+        rotation,
+        (when) => `The handoff meeting is tomorrow, ${when},`,
+        'The vendor hands over the new secret there; afterwards press *Secret received*.',
+        true,
+      );
+    case 'meeting_in_one_hour':
+      return meetingLines(
+        rotation,
+        (when) => `The handoff meeting starts in one hour, ${when},`,
+        'Have your vault ready for the new secret; afterwards press *Secret received*.',
+        true,
+      );
+    case 'confirm_receipt':
+      return meetingLines(
+        rotation,
+        (when) => `The handoff meeting was ${when},`,
+        'Once the new secret is in your vault and the integrations use it, press *Secret received*. ' +
+          deadlineSentence(rotation, context),
+        false,
+      );
+    case 'deadline_near':
+      return [deadlineSentence(rotation, context), `This rotation is at *${STATUS_LABELS[rotation.status]}*. ${waitingFor(rotation)}`];
+    case 'next_cycle':
+      return [
+        `The next cycle for ${instanceText(rotation.instanceUrl)} is due to be requested.`,
+        nextCycleSentence(rotation, context),
+        rotation.status === 'planned' ? '*Start request* opens the request form prefilled.' : waitingFor(rotation),
+      ];
+    default: {
+      const exhaustive: never = kind;
+      return exhaustive;
+    }
+  }
+}
+
+const ICONS: Record<ReminderKind, string> = {
+  approval_pending: ':hourglass_flowing_sand:',
+  submit_soon: ':bell:',
+  submit_due: ':bell:',
+  submit_overdue: ':rotating_light:',
+  no_meeting_yet: ':telephone_receiver:',
+  meeting_tomorrow: ':calendar:',
+  meeting_in_one_hour: ':calendar:',
+  confirm_receipt: ':white_check_mark:',
+  deadline_near: ':rotating_light:',
+  next_cycle: ':repeat:',
+};
+
+function titleLine(rotation: Rotation, kind: ReminderKind): string {
+  const label = ESCALATIONS.has(kind) ? `Escalation: ${REMINDER_LABELS[kind]}` : REMINDER_LABELS[kind];
+  const icon = ESCALATIONS.has(kind) ? ':rotating_light:' : ICONS[kind];
+  return `${icon} *${label}* · ${inlineCode(rotation.id)} for ${instanceText(rotation.instanceUrl)} (${escapeMrkdwn(rotation.environmentType)})`;
+}
+
+function startButton(rotation: RotationIn<'planned'>): types.Button {
+  return {
+    type: 'button',
+    action_id: ACTIONS.startPlanned,
+    text: { type: 'plain_text', text: 'Start request' },
+    style: 'primary',
+    value: rotation.id,
+  };
+}
+
+/** The button for the next step in the rotation's current state, at its current version. */
+function reminderButtons(rotation: Rotation, kind: ReminderKind, context: RotationMessageContext): types.Button[] {
+  if (rotation.status === 'planned') return kind === 'next_cycle' ? [startButton(rotation)] : [];
+  const next = nextStepAction(rotation.status);
+  const buttons = next ? [actionButton(rotation, next)] : [];
+  const submitting = kind === 'submit_soon' || kind === 'submit_due' || kind === 'submit_overdue';
+  if (submitting && context.portalUrl && (rotation.status === 'requested' || rotation.status === 'approved')) {
+    buttons.push({
+      type: 'button',
+      action_id: ACTIONS.openPortal,
+      text: { type: 'plain_text', text: 'Open My Support Portal' },
+      url: context.portalUrl,
+    });
+  }
+  return buttons;
+}
+
+/**
+ * A reminder, as a reply in the rotation message's thread: names the rotation,
+ * says what to do next and by when, carries the button for it, and mentions
+ * only the people `AUDIENCE` names for the kind. Rendered from the rotation's
+ * current state, so a reminder sent late (after an outage) still tells the truth.
+ */
+export function buildReminderMessage(
+  rotation: Rotation,
+  occurrence: { kind: ReminderKind; dueAt: string },
+  context: ReminderMessageContext,
+): SlackMessage {
+  const { kind } = occurrence;
+  const people = mentionLine(reminderMentions(rotation, kind, context.approverMentions));
+  const lines = [titleLine(rotation, kind), ...(people ? [people] : []), ...bodyLines(rotation, kind, context)];
+  const dueMs = Date.parse(occurrence.dueAt);
+  const late = !Number.isNaN(dueMs) && context.now.getTime() - dueMs > LATE_AFTER_MS;
+  const buttons = reminderButtons(rotation, kind, context);
+  const blocks: types.KnownBlock[] = [
+    ...packLines(lines).map((text): types.KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text:
+            `${datesLine(rotation, context)}` +
+            (late ? ` · This reminder fell due ${slackDateTime(occurrence.dueAt)} while the bot was away.` : ''),
+        },
+      ],
+    },
+    ...(buttons.length > 0 ? [{ type: 'actions' as const, block_id: 'reminder_actions', elements: buttons }] : []),
+  ];
+  const prefix = ESCALATIONS.has(kind) ? 'Escalation: ' : '';
+  return {
+    text: `${prefix}${REMINDER_LABELS[kind]}: ${rotation.id} for ${instanceText(rotation.instanceUrl)}, submit by ${rotation.submitBy}, deadline ${rotation.deadline}`,
+    blocks,
+  };
+}
+
+/** Open rotations in the digest; the rest are counted. With the planned ones, well inside Slack's 50 blocks. */
+export const DIGEST_OPEN_MAX = 30;
+export const DIGEST_PLANNED_MAX = 10;
+
+function digestSection(heading: string, lines: string[], total: number, max: number, more: string): types.KnownBlock[] {
+  const blocks: types.KnownBlock[] = packLines([heading, ...lines]).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+  if (total > max) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${total - max} more, ${more}.` }] });
+  return blocks;
+}
+
+/**
+ * The weekly summary for a channel: open rotations most urgent first and the
+ * planned next cycles, one line each. Mentions nobody: it is a summary, not a
+ * call to act (the reminders do that).
+ */
+export function buildDigest(rotations: Rotation[], context: RotationMessageContext): SlackMessage {
+  const open = sortByUrgency(rotations.filter(isOpen), context);
+  const planned = sortByUrgency(
+    rotations.filter((r): r is RotationIn<'planned'> => r.status === 'planned'),
+    context,
+  );
+  const title: types.KnownBlock = { type: 'header', text: { type: 'plain_text', text: 'Weekly digest: WFI client secret rotations' } };
+  if (open.length === 0 && planned.length === 0) {
+    const text = `No open or planned rotations this week. \`${COMMAND}\` opens the request form.`;
+    return { text: `Weekly digest: ${text}`, blocks: [title, { type: 'section', text: { type: 'mrkdwn', text } }] };
+  }
+  const today = slackDate(todayIn(context.policy.calendar, context.now), context.policy.calendar.timeZone);
+  const lateCount = open.filter((r) => (r.status === 'requested' || r.status === 'approved') && submitByStanding(r, context).late).length;
+  const counts = `${plural(open.length, 'open rotation')}${lateCount > 0 ? ` (${lateCount} late)` : ''}, ${plural(planned.length, 'planned next cycle')}`;
+  const summary = `${counts} · as of ${today}`;
+  const blocks: types.KnownBlock[] = [title, { type: 'context', elements: [{ type: 'mrkdwn', text: summary }] }];
+  if (open.length > 0) {
+    const lines = open
+      .slice(0, DIGEST_OPEN_MAX)
+      .map((r) => `• ${inlineCode(r.id)} *${STATUS_LABELS[r.status]}* · ${instanceText(r.instanceUrl)} · ${datesLine(r, context)}`);
+    blocks.push(...digestSection('*Open rotations*, most urgent first', lines, open.length, DIGEST_OPEN_MAX, 'less urgent'));
+  }
+  if (planned.length > 0) {
+    const lines = planned
+      .slice(0, DIGEST_PLANNED_MAX)
+      .map((r) => `• ${inlineCode(r.id)} ${instanceText(r.instanceUrl)} · ${datesLine(r, context)}`);
+    blocks.push(...digestSection('*Planned next cycles*', lines, planned.length, DIGEST_PLANNED_MAX, 'due later'));
+  }
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `\`${COMMAND} list\` lists the open rotations; the App Home has a button for each next step.` }],
+  });
+  return { text: `Weekly digest: ${counts}`, blocks };
+}

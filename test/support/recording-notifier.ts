@@ -1,0 +1,42 @@
+import type { Notifier, ReminderDisplay, ScheduledReminder } from '../../src/domain/ports';
+import { ReminderDeliveryError } from '../../src/domain/ports';
+import type { ReminderOccurrence } from '../../src/domain/reminder-kinds';
+import type { AuditEntry, MessageRef, Rotation } from '../../src/domain/rotation';
+
+export interface SentReminder {
+  kind: string;
+  rotationId: string;
+  /** The occurrence's due time. */
+  dueAt: string;
+  /** When it was sent (the virtual clock). */
+  sentAt: string;
+}
+
+/**
+ * A Notifier that records what would reach Slack, for simulations that run
+ * thousands of scheduler ticks without HTTP. `failNext` makes deliveries fail.
+ */
+export class RecordingNotifier implements Notifier {
+  readonly sent: SentReminder[] = [];
+  refusal?: string;
+
+  constructor(private readonly clock: { now(): Date }) {}
+
+  async postRotation(rotation: Rotation): Promise<MessageRef> {
+    return { channelId: rotation.channelId, ts: `${rotation.id}.ts` };
+  }
+  async announceChange(_rotation: Rotation, _entry: AuditEntry, _now: Date, _reminders?: ReminderDisplay): Promise<void> {}
+  async refreshMessage(): Promise<void> {}
+  async publishHomes(_ids: string[], _rotations: Rotation[], _now: Date, _failures?: ScheduledReminder[]): Promise<void> {}
+  async sendExport(): Promise<void> {}
+
+  async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence): Promise<void> {
+    if (this.refusal) throw new ReminderDeliveryError(this.refusal);
+    this.sent.push({ kind: occurrence.kind, rotationId: rotation.id, dueAt: occurrence.dueAt, sentAt: this.clock.now().toISOString() });
+  }
+
+  async sendDigest(_channelId: string, _rotations: Rotation[], now: Date): Promise<void> {
+    if (this.refusal) throw new ReminderDeliveryError(this.refusal);
+    this.sent.push({ kind: 'weekly_digest', rotationId: '*', dueAt: '', sentAt: now.toISOString() });
+  }
+}
