@@ -6,7 +6,7 @@ import { buildAppHome } from './views/app-home';
 import { buildUndeliverableNotice } from './views/command-replies';
 import { buildExportMessage } from './views/export-message';
 import { escapeMrkdwn } from './views/mrkdwn';
-import { buildDigest, buildReminderMessage } from './views/reminder-message';
+import { buildDigest, buildReminderMessage, toScheduleView } from './views/reminder-message';
 import { buildRotationMessage, type RotationMessageContext, type SlackMessage } from './views/rotation-message';
 import { buildChangeReply } from './views/thread-reply';
 
@@ -53,12 +53,7 @@ export class SlackNotifier implements Notifier {
   ) {}
 
   private messageContext(now: Date, reminders?: ReminderDisplay): RotationMessageContext {
-    return {
-      ...this.context,
-      now,
-      ...(reminders?.next ? { nextReminder: { kind: reminders.next.kind, dueAt: reminders.next.dueAt } } : {}),
-      ...(reminders && reminders.failures.length > 0 ? { reminderFailures: reminders.failures } : {}),
-    };
+    return { ...this.context, now, ...toScheduleView(reminders) };
   }
 
   async postRotation(rotation: Rotation, now: Date, reminders?: ReminderDisplay): Promise<MessageRef> {
@@ -189,8 +184,9 @@ export class SlackNotifier implements Notifier {
 
   private async post(channel: string, post: Post): Promise<MessageRef> {
     const base = { channel, text: post.text, blocks: post.blocks, unfurl_links: false };
+    const inThread = post.threadTs ? { ...base, thread_ts: post.threadTs } : undefined;
     const posted = await this.client.chat.postMessage(
-      post.threadTs ? { ...base, thread_ts: post.threadTs, reply_broadcast: post.broadcast === true } : base,
+      inThread && post.broadcast ? { ...inThread, reply_broadcast: true } : (inThread ?? base),
     );
     return { channelId: posted.channel as string, ts: posted.ts as string };
   }

@@ -36,7 +36,15 @@ export interface TestBot extends RunningBot {
 /** Starts the real bot in-process on a free port, talking to the fake Slack. */
 export async function startTestBot(
   fake: FakeSlack,
-  options: { storeUrl: string; now?: Date; env?: Record<string, string>; store?: RotationStore },
+  options: {
+    storeUrl: string;
+    now?: Date;
+    /** A clock the test moves (instead of a fixed `now`). */
+    clock?: { now(): Date };
+    env?: Record<string, string>;
+    store?: RotationStore;
+    retryConfig?: { retries: number; minTimeout?: number; maxTimeout?: number; factor?: number };
+  },
 ): Promise<TestBot> {
   const config = loadConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -51,9 +59,9 @@ export async function startTestBot(
   const now = options.now;
   const bot = await startBot(config, {
     logger,
-    retryConfig: { retries: 0 },
+    retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.store ? { store: options.store } : {}),
-    ...(now ? { clock: { now: () => new Date(now) } } : {}),
+    ...(options.clock ? { clock: options.clock } : now ? { clock: { now: () => new Date(now) } } : {}),
   });
   return Object.assign(bot, { logger });
 }

@@ -17,6 +17,13 @@ export interface RecordedResponse {
   body: Record<string, unknown>;
 }
 
+const HTTP = Symbol('http');
+
+/** An answer with an HTTP status and headers of its own (a 429 with Retry-After, a 500). */
+export function httpAnswer(status: number, headers: Record<string, string> = {}, body: Record<string, unknown> = { ok: false }) {
+  return Object.assign({ ...body }, { [HTTP]: { status, headers } }) as Record<string, unknown>;
+}
+
 type Handler = (args: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -77,7 +84,8 @@ export class FakeSlack {
         const answer = await (this.handlers.get(method) ?? ((a) => this.defaultAnswer(method, a)))(args);
         // Recorded once answered, so a test that waited for a call can read the answer too.
         this.calls.push({ method, args, ...(token ? { token } : {}), answer });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+        const http = (answer as { [HTTP]?: { status: number; headers: Record<string, string> } })[HTTP];
+        res.writeHead(http?.status ?? 200, { 'content-type': 'application/json', ...http?.headers }).end(JSON.stringify(answer));
       })();
     });
     // Socket Mode: apps.connections.open hands out this WebSocket URL; the first

@@ -2,7 +2,9 @@ import type { App, SlashCommand } from '@slack/bolt';
 import { parseRotationId } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
 import { COMMAND } from '../ids';
+import { reminderDisplay } from '../../services/reminders';
 import { sendRotationExport } from '../../services/send-export';
+import { toScheduleView } from '../views/reminder-message';
 import { buildHelp, buildNotFound, buildRotationList, buildRotationStatus } from '../views/command-replies';
 import { buildRequestModal } from '../views/request-modal';
 
@@ -44,7 +46,9 @@ export function register(app: App, deps: ListenerDeps): void {
         const id = parseRotationId(idText);
         try {
           const rotation = id ? await deps.store.get(id) : undefined;
-          const reply = rotation ? buildRotationStatus(rotation, deps.messageContext()) : buildNotFound(idText || '(none)');
+          const reply = rotation
+            ? buildRotationStatus(rotation, { ...deps.messageContext(), ...toScheduleView(await reminderDisplay(deps.services, rotation.id)) })
+            : buildNotFound(idText || '(none)');
           await respond({ response_type: 'ephemeral', ...reply });
         } catch (error) {
           logger.error(`status ${id ?? '?'} failed: ${(error as Error).message}`);

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
 import { AUDIENCE, ESCALATIONS, type ReminderKind } from '../../domain/reminder-kinds';
+import type { ReminderDisplay } from '../../domain/ports';
 import { isOpen, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
 import { ACTIONS, COMMAND } from '../ids';
 import { datesLine, sortByUrgency } from './command-replies';
@@ -378,4 +379,12 @@ export function buildDigest(rotations: Rotation[], context: RotationMessageConte
     elements: [{ type: 'mrkdwn', text: `\`${COMMAND} list\` lists the open rotations; the App Home has a button for each next step.` }],
   });
   return { text: `Weekly digest: ${counts}`, blocks };
+}
+
+/** What a rotation's message and `status` show of its reminders, from the schedule's answer. */
+export function toScheduleView(display: ReminderDisplay | undefined): Pick<RotationMessageContext, 'nextReminder' | 'reminderFailures'> {
+  return {
+    ...(display?.next ? { nextReminder: { kind: display.next.kind, dueAt: display.next.dueAt } } : {}),
+    ...(display && display.failures.length > 0 ? { reminderFailures: display.failures } : {}),
+  };
 }

@@ -1,0 +1,155 @@
+import { FakeSlack, httpAnswer, type RecordedCall } from '../support/fake-slack';
+import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
+import { REQUESTER, requestSubmission, slashCommand } from '../support/payloads';
+import { postToBot } from '../support/slack-request';
+
+const APPROVER = 'U0APPROVE1';
+
+/** A clock the test moves: the bot reads it for every decision. */
+const clock = { t: Date.parse('2026-03-02T10:00:00Z'), now: () => new Date(clock.t) };
+
+describe('reminder delivery through Slack', () => {
+  const fake = new FakeSlack();
+  let store: ReturnType<typeof tempStoreUrl>;
+  let bot: TestBot | undefined;
+  let message: { channel: string; ts: string };
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+  beforeEach(async () => {
+    fake.reset();
+    clock.t = Date.parse('2026-03-02T10:00:00Z');
+    store = tempStoreUrl();
+    bot = await startTestBot(fake, {
+      storeUrl: store.url,
+      clock,
+      env: { WFI_APPROVERS: `${APPROVER},S0GROUP001` },
+      // Retries on, but quick: the Web client's policy is what is under test.
+      retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 20, factor: 1 },
+    });
+    // Friday 2026-03-13 deadline → submit-by Friday 2026-02-27: already overdue, so the
+    // first tick on Tuesday 03-03 09:00 owes an approval reminder and an overdue escalation.
+    await postToBot(bot.port, requestSubmission({ deadline: '2026-03-13', channelId: 'C0CHANNEL1' }));
+    const [post] = await fake.waitFor('chat.postMessage');
+    await fake.waitFor('views.publish');
+    message = { channel: String(post?.answer?.channel), ts: String(post?.answer?.ts) };
+    fake.reset();
+  });
+  afterEach(async () => {
+    await bot?.stop();
+    store.cleanup();
+  });
+
+  async function tickAt(iso: string): Promise<RecordedCall[]> {
+    clock.t = Date.parse(iso);
+    await bot?.runReminders();
+    return fake.callsTo('chat.postMessage');
+  }
+
+  async function statusText(): Promise<string> {
+    const id = 'ROT';
+    await postToBot((bot as TestBot).port, slashCommand({ text: `status ${await rotationId()}`, response_url: fake.responseUrl(id) }));
+    return JSON.stringify((await fake.waitForResponse()).body.blocks);
+  }
+
+  async function rotationId(): Promise<string> {
+    await postToBot((bot as TestBot).port, slashCommand({ text: 'list', response_url: fake.responseUrl('list') }));
+    const reply = await fake.waitForResponse();
+    fake.responses.length = 0;
+    return /ROT-[A-Z0-9]{6}/.exec(JSON.stringify(reply.body))?.[0] as string;
+  }
+
+  it('replies in the rotation thread, mentioning only who must act, and broadcasts escalations', async () => {
+    const posts = await tickAt('2026-03-03T09:00:00Z');
+
+    expect(posts).toHaveLength(2);
+    const approval = posts.find((p) => String(p.args.text).includes('Approval pending'));
+    const overdue = posts.find((p) => String(p.args.text).startsWith('Escalation'));
+    expect(approval?.args).toMatchObject({ channel: message.channel, thread_ts: message.ts });
+    expect(approval?.args.reply_broadcast).toBeUndefined();
+    expect(overdue?.args).toMatchObject({ channel: message.channel, thread_ts: message.ts, reply_broadcast: 'true' });
+    const approvalText = JSON.stringify(approval?.args.blocks);
+    expect(approvalText).toContain(`<@${APPROVER}>`);
+    expect(approvalText).toContain('<!subteam^S0GROUP001>');
+    expect(approvalText).not.toContain(`<@${REQUESTER}>`);
+    expect(approvalText).toContain('rotation_approve');
+    expect(JSON.stringify(overdue?.args.blocks)).toContain(`<@${REQUESTER}>`);
+    // The rotation message is updated to show the next reminder.
+    expect(fake.callsTo('chat.update').at(-1)?.args.ts).toBe(message.ts);
+  });
+
+  it('sends nothing twice: a second tick at the same time finds nothing due', async () => {
+    await tickAt('2026-03-03T09:00:00Z');
+    const again = await tickAt('2026-03-03T09:30:00Z');
+    expect(again).toHaveLength(2);
+  });
+
+  it('waits out a 429 with Retry-After and delivers once', async () => {
+    let calls = 0;
+    fake.on('chat.postMessage', (args) => (calls++ === 0 ? httpAnswer(429, { 'retry-after': '1' }) : { ok: true, channel: args.channel, ts: `9${calls}.1` }));
+    const posts = await tickAt('2026-03-03T09:00:00Z');
+
+    expect(posts).toHaveLength(3);
+    expect(await statusText()).not.toContain('could not be delivered');
+  });
+
+  it('retries a 500 and delivers once', async () => {
+    let calls = 0;
+    fake.on('chat.postMessage', (args) => (calls++ === 0 ? httpAnswer(500) : { ok: true, channel: args.channel, ts: `9${calls}.1` }));
+    const posts = await tickAt('2026-03-03T09:00:00Z');
+    expect(posts).toHaveLength(3);
+    expect(await statusText()).not.toContain('could not be delivered');
+  });
+
+  it('joins a public channel on not_in_channel and posts again', async () => {
+    let refused = false;
+    fake.on('chat.postMessage', (args) => {
+      if (!refused) {
+        refused = true;
+        return { ok: false, error: 'not_in_channel' };
+      }
+      return { ok: true, channel: args.channel, ts: '95.1' };
+    });
+    const posts = await tickAt('2026-03-03T09:00:00Z');
+    expect(fake.callsTo('conversations.join').map((c) => c.args.channel)).toEqual([message.channel]);
+    expect(posts.filter((p) => p.answer?.ok)).toHaveLength(2);
+  });
+
+  it('falls back to a direct message to the requester when the channel is gone', async () => {
+    fake.on('chat.postMessage', (args) =>
+      args.channel === REQUESTER ? { ok: true, channel: 'D0REQUEST1', ts: '96.1' } : { ok: false, error: 'channel_not_found' },
+    );
+    const posts = await tickAt('2026-03-03T09:00:00Z');
+    const direct = posts.filter((p) => p.args.channel === REQUESTER);
+    expect(direct).toHaveLength(2);
+    expect(JSON.stringify(direct[0]?.args.blocks)).toContain('channel_not_found');
+  });
+
+  it('records an undeliverable reminder as failed, with the reason, on the rotation, the dashboard and the log', async () => {
+    fake.on('chat.postMessage', () => ({ ok: false, error: 'is_archived' }));
+    await tickAt('2026-03-03T09:00:00Z');
+
+    const status = await statusText();
+    expect(status).toContain('could not be delivered');
+    expect(status).toContain('is_archived');
+    const homes = fake.callsTo('views.publish');
+    await postToBot((bot as TestBot).port, JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T0TEAM001',
+      api_app_id: 'A0APP0001',
+      event: { type: 'app_home_opened', user: APPROVER, channel: 'D0HOME0001', tab: 'home', event_ts: '1.1' },
+      event_id: 'Ev1',
+      event_time: 1,
+      authorizations: [{ team_id: 'T0TEAM001', user_id: 'UBOT0001', is_bot: true }],
+    }), { contentType: 'application/json' });
+    const [home] = (await fake.waitFor('views.publish', homes.length + 1)).slice(homes.length);
+    expect(JSON.stringify(home?.args.view)).toContain('is_archived');
+    expect((bot as TestBot).logger.lines.join('\n')).toMatch(/could not be delivered: is_archived/);
+
+    // Failed is final for that occurrence: the next tick does not resend it, the next day's comes as planned.
+    fake.reset();
+    fake.on('chat.postMessage', (args) => ({ ok: true, channel: args.channel, ts: '97.1' }));
+    expect(await tickAt('2026-03-03T10:00:00Z')).toHaveLength(0);
+    expect(await tickAt('2026-03-04T09:00:00Z')).toHaveLength(2);
+  });
+});
