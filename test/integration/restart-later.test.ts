@@ -43,7 +43,8 @@ function startBotAt(fakeStart: string, env: Record<string, string>): Running {
 
 async function stop(bot: Running): Promise<number | null> {
   if (bot.child.exitCode !== null || bot.child.signalCode !== null) return bot.child.exitCode;
-  const exited = new Promise<number | null>((resolve) => bot.child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': it waits for the bot under npm to let go of the output pipes, i.e. to have stopped.
+  const exited = new Promise<number | null>((resolve) => bot.child.once('close', (code) => resolve(code)));
   process.kill(-(bot.child.pid as number), 'SIGTERM');
   return exited;
 }
