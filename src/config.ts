@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCalendarDate, type BusinessCalendar } from './domain/calendar';
+import { isCalendarDate, isTimeZone, type BusinessCalendar } from './domain/calendar';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
@@ -77,14 +77,6 @@ function integer(name: string, fallback: number, min: number, max: number) {
   );
 }
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isHttpsUrl(value: string): boolean {
   try {

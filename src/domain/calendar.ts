@@ -17,6 +17,16 @@ export interface BusinessCalendar {
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Whether the runtime knows an IANA zone name. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function isCalendarDate(value: string): value is CalendarDate {
   const match = DATE_PATTERN.exec(value);
   if (!match) return false;

@@ -2,6 +2,7 @@ import { addCalendarDays, todayIn, type CalendarDate } from './calendar';
 import {
   CONFIRMATIONS,
   leadTime,
+  requestedFields,
   type AuditEntry,
   type Confirmation,
   type LeadTimePolicy,
@@ -300,25 +301,15 @@ export function startPlannedRotation(
   context: { actorId: string; now: Date; policy: LeadTimePolicy },
 ): RotationIn<'requested'> {
   const { actorId, now, policy } = context;
-  const { submitBy, lateByBusinessDays } = leadTime(request.deadline, todayIn(policy.calendar, now), policy);
   const at = now.toISOString();
-  const details: Record<string, string> = { deadline: request.deadline, submitBy };
-  if (lateByBusinessDays > 0) details.lateByBusinessDays = String(lateByBusinessDays);
-  const { status: _status, notes: _notes, rotationIntervalDays: _interval, ...fields } = planned;
+  const { fields, details } = requestedFields(request, todayIn(policy.calendar, now), policy);
+  const { status: _status, notes: _notes, rotationIntervalDays: _interval, ...kept } = planned;
   return {
+    ...kept,
     ...fields,
     status: 'requested',
     version: planned.version + 1,
     requesterId: actorId,
-    instanceUrl: request.instanceUrl,
-    environmentType: request.environmentType,
-    deadline: request.deadline,
-    submitBy,
-    lateByBusinessDays,
-    attendeeIds: [...request.attendeeIds],
-    channelId: request.channelId,
-    ...(request.notes ? { notes: request.notes } : {}),
-    ...(request.rotationIntervalDays ? { rotationIntervalDays: request.rotationIntervalDays } : {}),
     history: [...planned.history, { at, actorId, from: 'planned', to: 'requested', details }],
   };
 }

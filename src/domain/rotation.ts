@@ -166,30 +166,44 @@ export function leadTime(deadline: CalendarDate, today: CalendarDate, policy: Le
   return { submitBy, businessDaysLeft, lateByBusinessDays };
 }
 
+/**
+ * What a request sets on a rotation, with its submit-by date and lateness as
+ * of `today`, and the audit details that record them: shared by a new request
+ * and a started planned cycle.
+ */
+export function requestedFields(request: RotationRequest, today: CalendarDate, policy: LeadTimePolicy) {
+  const { submitBy, lateByBusinessDays } = leadTime(request.deadline, today, policy);
+  const details: Record<string, string> = { deadline: request.deadline, submitBy };
+  if (lateByBusinessDays > 0) details.lateByBusinessDays = String(lateByBusinessDays);
+  return {
+    fields: {
+      instanceUrl: request.instanceUrl,
+      environmentType: request.environmentType,
+      deadline: request.deadline,
+      submitBy,
+      lateByBusinessDays,
+      attendeeIds: [...request.attendeeIds],
+      channelId: request.channelId,
+      ...(request.notes ? { notes: request.notes } : {}),
+      ...(request.rotationIntervalDays ? { rotationIntervalDays: request.rotationIntervalDays } : {}),
+    },
+    details,
+  };
+}
+
 export function createRotation(
   request: RotationRequest,
   context: { id: string; requesterId: string; now: Date; policy: LeadTimePolicy },
 ): RotationIn<'requested'> {
   const { id, requesterId, now, policy } = context;
-  const today = todayIn(policy.calendar, now);
-  const { submitBy, lateByBusinessDays } = leadTime(request.deadline, today, policy);
-  const details: Record<string, string> = { deadline: request.deadline, submitBy };
-  if (lateByBusinessDays > 0) details.lateByBusinessDays = String(lateByBusinessDays);
+  const { fields, details } = requestedFields(request, todayIn(policy.calendar, now), policy);
   return {
     schemaVersion: ROTATION_SCHEMA_VERSION,
     id,
     version: 1,
     status: 'requested',
     requesterId,
-    instanceUrl: request.instanceUrl,
-    environmentType: request.environmentType,
-    deadline: request.deadline,
-    submitBy,
-    lateByBusinessDays,
-    attendeeIds: [...request.attendeeIds],
-    channelId: request.channelId,
-    ...(request.notes ? { notes: request.notes } : {}),
-    ...(request.rotationIntervalDays ? { rotationIntervalDays: request.rotationIntervalDays } : {}),
+    ...fields,
     createdAt: now.toISOString(),
     history: [{ at: now.toISOString(), actorId: requesterId, from: null, to: 'requested', details }],
   };

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { isCalendarDate, type CalendarDate } from './calendar';
+import { isCalendarDate, isTimeZone, type CalendarDate } from './calendar';
 import type { MeetingDetails } from './lifecycle';
 import { CONFIRMATIONS, MEETING_PLATFORMS, type Confirmation, type MeetingPlatform } from './rotation';
 import { looksLikeSecret, SECRET_REFUSAL } from './secret-detector';
@@ -52,14 +52,6 @@ export interface MeetingInput {
   attendeeIds?: string[];
 }
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isPlatform(value: string): value is MeetingPlatform {
   return (MEETING_PLATFORMS as readonly string[]).includes(value);
