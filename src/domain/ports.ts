@@ -59,6 +59,18 @@ export interface ReminderSchedule {
   failures(rotationId?: string, limit?: number): Promise<ScheduledReminder[]>;
 }
 
+/**
+ * Short leases on a name, taken with the engine's own atomic primitive
+ * (Redis SET NX PX, an INSERT … ON CONFLICT in PostgreSQL and SQLite), so a
+ * read-compare-write on a rotation holds across processes and replicas.
+ */
+export interface EngineLocks {
+  /** Takes `key` for `ttlMs` if it is free or its lease ran out; false while someone else holds it. */
+  acquire(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives `key` back if `owner` still holds it. */
+  release(key: string, owner: string): Promise<void>;
+}
+
 /** Whether a person may approve: listed in WFI_APPROVERS directly or through a user group. */
 export interface ApproverDirectory {
   isApprover(userId: string): Promise<boolean>;

@@ -2,10 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
-import type { ReminderSchedule, RotationStore } from '../domain/ports';
+import KeyvRedis from '@keyv/redis';
+import KeyvPostgres from '@keyv/postgres';
+import type { EngineLocks, ReminderSchedule, RotationStore } from '../domain/ports';
+import { MemoryLocks, PostgresLocks, RedisLocks, SqliteLocks, type PgQuery, type RedisLockClient, type SqlQuery } from './engine-locks';
 import { KeyvRotationStore } from './keyv-rotation-store';
 import { MemoryReminderSchedule } from './memory-reminder-schedule';
-import { SqliteReminderSchedule, type SqlQuery } from './sqlite-reminder-schedule';
+import { PostgresReminderSchedule } from './postgres-reminder-schedule';
+import { RedisReminderSchedule, type RedisScheduleClient } from './redis-reminder-schedule';
+import { SqliteReminderSchedule } from './sqlite-reminder-schedule';
 
 export const NAMESPACE = 'wfi-rotate';
 
@@ -21,17 +26,18 @@ type ErrorListener = (error: Error) => void;
 interface Engine {
   keyv: Keyv;
   reminders: ReminderSchedule;
+  locks: EngineLocks;
 }
 
 /**
  * `throwOnErrors` because keyv 5 otherwise turns a broken store into "not
  * found", which would read as a missing rotation instead of an outage.
  */
-function openEngine(storeUrl: string, onError: ErrorListener): Engine {
-  const options = { namespace: NAMESPACE, throwOnErrors: true };
+function openEngine(storeUrl: string, onError: ErrorListener, namespace: string): Engine {
+  const options = { namespace, throwOnErrors: true };
   let engine: Engine;
   if (storeUrl.startsWith('memory://')) {
-    engine = { keyv: new Keyv({ ...options, store: new Map() }), reminders: new MemoryReminderSchedule() };
+    engine = { keyv: new Keyv({ ...options, store: new Map() }), reminders: new MemoryReminderSchedule(), locks: new MemoryLocks() };
   } else if (storeUrl.startsWith('sqlite://')) {
     const path = sqlitePath(storeUrl);
     mkdirSync(dirname(path), { recursive: true });
@@ -42,11 +48,30 @@ function openEngine(storeUrl: string, onError: ErrorListener): Engine {
     // with it, so the failure is reported where the store is used.
     adapter.query('SELECT 1').catch(() => undefined);
     const query: SqlQuery = (sql, ...params) => adapter.query(sql, ...params);
-    engine = { keyv: new Keyv({ ...options, store: adapter }), reminders: new SqliteReminderSchedule(query) };
+    engine = {
+      keyv: new Keyv({ ...options, store: adapter }),
+      reminders: new SqliteReminderSchedule(query),
+      locks: new SqliteLocks(query),
+    };
+  } else if (/^rediss?:\/\//.test(storeUrl)) {
+    // Don't throw on a failed connect: the health check and each request report the outage, and the client reconnects.
+    const adapter = new KeyvRedis(storeUrl, { throwOnConnectError: false, connectionTimeout: 2000 });
+    const client = () => adapter.getClient() as unknown as Promise<RedisLockClient & RedisScheduleClient>;
+    engine = {
+      keyv: new Keyv({ ...options, store: adapter }),
+      reminders: new RedisReminderSchedule(client, `${namespace}:reminders:`),
+      locks: new RedisLocks(client, `${namespace}:lock:`),
+    };
+  } else if (/^postgres(ql)?:\/\//.test(storeUrl)) {
+    const adapter = new KeyvPostgres({ uri: storeUrl, connectionTimeoutMillis: 2000 });
+    const query: PgQuery = (sql, values) => adapter.query(sql, values);
+    engine = {
+      keyv: new Keyv({ ...options, store: adapter }),
+      reminders: new PostgresReminderSchedule(query, `wfi_reminders${namespace === NAMESPACE ? '' : `_${namespace.replace(/[^a-z0-9_]/gi, '_')}`}`),
+      locks: new PostgresLocks(query),
+    };
   } else {
-    throw new UnsupportedStoreError(
-      `STORE_URL ${storeUrl.split(':')[0]}:// is not supported yet: use sqlite://PATH (the default) for now`,
-    );
+    throw new UnsupportedStoreError(`STORE_URL must be sqlite://PATH, redis://…, postgres://… or memory:// (got ${storeUrl.split(':')[0]}:)`);
   }
   // keyv also emits each failure as an 'error' event, which would crash the
   // process with no listener; callers get the same error from the rejected call.
@@ -56,11 +81,19 @@ function openEngine(storeUrl: string, onError: ErrorListener): Engine {
 
 /** The keyv store a STORE_URL names (rotations only); tests read it directly. */
 export function openKeyv(storeUrl: string, onError: ErrorListener = () => undefined): Keyv {
-  return openEngine(storeUrl, onError).keyv;
+  return openEngine(storeUrl, onError, NAMESPACE).keyv;
 }
 
-/** Everything STORE_URL holds: rotations and the reminder schedule, on one connection (closed with the rotations). */
-export function openStore(storeUrl: string, onError: ErrorListener = () => undefined): { rotations: RotationStore; reminders: ReminderSchedule } {
-  const { keyv, reminders } = openEngine(storeUrl, onError);
-  return { rotations: new KeyvRotationStore(keyv), reminders };
+/**
+ * Everything STORE_URL holds: rotations and the reminder schedule, on one
+ * connection (closed with the rotations). `namespace` keeps test suites that
+ * share one Redis or PostgreSQL server apart.
+ */
+export function openStore(
+  storeUrl: string,
+  onError: ErrorListener = () => undefined,
+  namespace: string = NAMESPACE,
+): { rotations: RotationStore; reminders: ReminderSchedule } {
+  const { keyv, reminders, locks } = openEngine(storeUrl, onError, namespace);
+  return { rotations: new KeyvRotationStore(keyv, locks), reminders };
 }

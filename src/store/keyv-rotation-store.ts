@@ -1,6 +1,8 @@
 import type Keyv from 'keyv';
 import { DomainError } from '../domain/errors';
-import type { RotationStore } from '../domain/ports';
+import { randomUUID } from 'node:crypto';
+import type { EngineLocks, RotationStore } from '../domain/ports';
+import { MemoryLocks } from './engine-locks';
 import { ROTATION_SCHEMA_VERSION, type MessageRef, type Rotation } from '../domain/rotation';
 import { KeyedMutex } from './keyed-mutex';
 
@@ -31,14 +33,44 @@ function withoutMessage(rotation: Rotation): Omit<Rotation, 'message'> {
   return record;
 }
 
-export class KeyvRotationStore implements RotationStore {
-  private readonly locks = new KeyedMutex();
+/** A lease long enough for one read-compare-write, short enough that a crashed holder blocks nobody for long. */
+const LOCK_TTL_MS = 5_000;
+const LOCK_WAIT_MS = 3_000;
 
-  constructor(private readonly keyv: Keyv) {}
+export class LockTimeoutError extends Error {}
+
+export class KeyvRotationStore implements RotationStore {
+  private readonly local = new KeyedMutex();
+  private readonly owner = randomUUID();
+
+  constructor(
+    private readonly keyv: Keyv,
+    private readonly engineLocks: EngineLocks = new MemoryLocks(),
+  ) {}
+
+  /**
+   * Read-compare-write on one rotation, exclusive in this process (a mutex)
+   * and across processes (the engine's lease); keyv alone has no such thing.
+   */
+  private exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.local.run(id, async () => {
+      const key = `rotation:${id}`;
+      const deadline = Date.now() + LOCK_WAIT_MS;
+      while (!(await this.engineLocks.acquire(key, this.owner, LOCK_TTL_MS))) {
+        if (Date.now() > deadline) throw new LockTimeoutError(`Rotation ${id} is busy; try again`);
+        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
+      }
+      try {
+        return await work();
+      } finally {
+        await this.engineLocks.release(key, this.owner).catch(() => undefined);
+      }
+    });
+  }
 
   insert(rotation: Rotation): Promise<void> {
     const key = rotationKey(rotation.id);
-    return this.locks.run(rotation.id, async () => {
+    return this.exclusive(rotation.id, async () => {
       if (await this.keyv.has(key)) throw new DomainError('ROTATION_EXISTS', `Rotation ${rotation.id} already exists`);
       await this.keyv.set(key, withoutMessage(rotation));
     });
@@ -50,7 +82,7 @@ export class KeyvRotationStore implements RotationStore {
   }
 
   replace(rotation: Rotation, expectedVersion: number): Promise<boolean> {
-    return this.locks.run(rotation.id, async () => {
+    return this.exclusive(rotation.id, async () => {
       const current: unknown = await this.keyv.get(rotationKey(rotation.id));
       if (!current || (current as Rotation).version !== expectedVersion) return false;
       await this.keyv.set(rotationKey(rotation.id), withoutMessage(rotation));

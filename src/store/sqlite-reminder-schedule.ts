@@ -1,8 +1,7 @@
 import type { ReminderOutcome, ReminderSchedule, ScheduledReminder } from '../domain/ports';
 import type { ReminderOccurrence } from '../domain/reminder-kinds';
+import type { SqlQuery } from './engine-locks';
 
-/** The SQLite adapter's query function: runs one statement, returns its rows. */
-export type SqlQuery = (sql: string, ...params: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
 interface Row {
   key: string;

@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { DIGEST_ROTATION_ID, type ReminderSchedule, type RotationStore, type ScheduledReminder } from '../domain/ports';
+import type { Rotation } from '../domain/rotation';
+import { openStore, sqlitePath } from '../store/keyv-factory';
+
+export interface MigratableStore {
+  rotations: RotationStore;
+  reminders: ReminderSchedule;
+}
+
+export interface MigrateOptions {
+  /** The most unfinished reminder occurrences read from the source at once; more than this is refused, not truncated. */
+  reminderLimit?: number;
+}
+
+/** What was copied: rotations inserted into the target, reminder occurrences added to it. */
+export interface MigrateResult {
+  rotations: number;
+  reminders: number;
+}
+
+/** The migration refused, or found the target not matching the source afterwards. */
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/** Later than any reminder: `due()` at this instant returns every unfinished occurrence. */
+const FAR_FUTURE = new Date(8.64e15);
+const DEFAULT_REMINDER_LIMIT = 1_000_000;
+
+async function unfinished(schedule: ReminderSchedule, limit: number, which: string): Promise<ScheduledReminder[]> {
+  const occurrences = await schedule.due(FAR_FUTURE, limit);
+  if (occurrences.length >= limit) {
+    throw new MigrationError(`The ${which} store holds ${limit} or more unfinished reminders; raise the limit to copy them all`);
+  }
+  return occurrences;
+}
+
+const listIds = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', '));
+
+/**
+ * Copies every rotation (with its audit history and where its message was
+ * posted) and every unfinished reminder occurrence of those rotations and of
+ * the weekly digest from one store to another, then reads the target back to
+ * verify it. Safe to run again: rotations already in the target at the same
+ * version are left alone and reminders whose key is there are not added
+ * twice. A rotation in the target at another version is a conflict: nothing
+ * is copied and the error names it.
+ *
+ * Occurrences claimed in the source (a replica died while sending them, or
+ * the bot was stopped mid-tick) are copied as pending: the source would hand
+ * them to another replica once their lease ran out, so the target does the
+ * same rather than lose them. Sent, failed and dropped occurrences stay
+ * behind. Run it with the bot stopped, so the source does not change meanwhile.
+ */
+export async function migrateStore(from: MigratableStore, to: MigratableStore, options: MigrateOptions = {}): Promise<MigrateResult> {
+  const limit = options.reminderLimit ?? DEFAULT_REMINDER_LIMIT;
+  const rotations = await from.rotations.list();
+
+  const existing = new Map((await to.rotations.list()).map((r) => [r.id, r]));
+  const conflicts = rotations.filter((r) => existing.has(r.id) && existing.get(r.id)?.version !== r.version);
+  if (conflicts.length > 0) {
+    const described = conflicts.map((r) => `${r.id} (version ${r.version} in the source, ${existing.get(r.id)?.version} in the target)`);
+    throw new MigrationError(
+      `The target already holds ${conflicts.length === 1 ? 'a rotation' : `${conflicts.length} rotations`} at another version, so nothing was copied: ${listIds(described)}`,
+    );
+  }
+
+  let copiedRotations = 0;
+  for (const rotation of rotations) {
+    const there = existing.get(rotation.id);
+    if (!there) {
+      await to.rotations.insert(rotation);
+      copiedRotations++;
+    }
+    // Also when the rotation was there already: an earlier run may have stopped between the two writes.
+    if (rotation.message && !isDeepStrictEqual(there?.message, rotation.message)) await to.rotations.setMessage(rotation.id, rotation.message);
+  }
+
+  const owners = new Set([...rotations.map((r) => r.id), DIGEST_ROTATION_ID]);
+  const inTarget = new Set((await unfinished(to.reminders, limit, 'target')).map((o) => o.key));
+  const toCopy = (await unfinished(from.reminders, limit, 'source'))
+    .filter((o) => owners.has(o.rotationId) && !inTarget.has(o.key))
+    .map(({ key, rotationId, kind, dueAt }) => ({ key, rotationId, kind, dueAt }));
+  await to.reminders.add(toCopy);
+
+  await verify(rotations, to);
+  // An occurrence the target already had and finished is not added again (keys are unique in any state): not counted.
+  const added = new Set((await unfinished(to.reminders, limit, 'target')).map((o) => o.key));
+  return { rotations: copiedRotations, reminders: toCopy.filter((o) => added.has(o.key)).length };
+}
+
+/** The target must now hold every source rotation at its version, with its message. */
+async function verify(rotations: Rotation[], to: MigratableStore): Promise<void> {
+  const copied = new Map((await to.rotations.list()).map((r) => [r.id, r]));
+  const mismatches: string[] = [];
+  for (const rotation of rotations) {
+    const there = copied.get(rotation.id);
+    if (!there) mismatches.push(`${rotation.id} is missing`);
+    else if (there.version !== rotation.version) mismatches.push(`${rotation.id} is at version ${there.version}, not ${rotation.version}`);
+    else if (rotation.message && !isDeepStrictEqual(there.message, rotation.message)) mismatches.push(`${rotation.id} lost its message location`);
+  }
+  if (mismatches.length > 0) {
+    throw new MigrationError(`The target does not match the source after copying (${mismatches.length} of ${rotations.length}): ${listIds(mismatches)}`);
+  }
+}
+
+export const USAGE = `Usage: npm run store:migrate -- --from URL --to URL
+
+Copies every rotation (with its history and message location) and every
+pending reminder from one store to another, then reads the target back to
+verify it. Stop the bot first. Running it again copies only what is missing.
+
+Options:
+  --from URL   the store to copy from: sqlite://PATH, redis://…, postgres://…
+  --to URL     the store to copy into (not the same as --from)
+  -h, --help   show this help
+
+Exit status: 0 copied and verified, 1 refused or failed (the reason is printed).
+`;
+
+/** A URL fit to print: without its password. */
+export function redact(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
+
+/** Two URLs naming the same store: the same SQLite file however it is written, else the same text. */
+function sameStore(a: string, b: string): boolean {
+  const normal = (url: string) => (url.startsWith('sqlite://') ? `sqlite://${sqlitePath(url)}` : url.replace(/\/+$/, ''));
+  return normal(a) === normal(b);
+}
+
+export interface MigrateIo {
+  stdout(line: string): void;
+  stderr(line: string): void;
+}
+
+const consoleIo: MigrateIo = { stdout: (line) => console.log(line), stderr: (line) => console.error(line) };
+
+export async function main(argv: string[], io: MigrateIo = consoleIo): Promise<number> {
+  let values: { from?: string; to?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
+    return 1;
+  }
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const { from, to } = values;
+  if (!from || !to) {
+    io.stderr(`${!from && !to ? '--from and --to are' : !from ? '--from is' : '--to is'} required.\n\n${USAGE}`);
+    return 1;
+  }
+  if (sameStore(from, to)) {
+    io.stderr(`--from and --to name the same store (${redact(from)}): nothing to copy.`);
+    return 1;
+  }
+  if (from.startsWith('sqlite://') && !existsSync(sqlitePath(from))) {
+    io.stderr(`The source store ${redact(from)} does not exist (no file ${sqlitePath(from)}).`);
+    return 1;
+  }
+
+  const opened: MigratableStore[] = [];
+  try {
+    const source = openStore(from);
+    opened.push(source);
+    const target = openStore(to);
+    opened.push(target);
+    const result = await migrateStore(source, target);
+    io.stdout(
+      `Copied ${result.rotations} rotation${result.rotations === 1 ? '' : 's'} and ${result.reminders} pending reminder${result.reminders === 1 ? '' : 's'} ` +
+        `from ${redact(from)} to ${redact(to)}; verified.`,
+    );
+    return 0;
+  } catch (error) {
+    io.stderr(`Migration from ${redact(from)} to ${redact(to)} failed: ${(error as Error)?.message ?? String(error)}`);
+    return 1;
+  } finally {
+    for (const store of opened) await store.rotations.close().catch(() => undefined);
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

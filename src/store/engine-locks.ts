@@ -1,0 +1,106 @@
+import type { EngineLocks } from '../domain/ports';
+
+/** Runs SQL with `?` placeholders (SQLite) and returns the rows. */
+export type SqlQuery = (sql: string, ...params: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+/** Locks of one process only: the memory store is never shared. */
+export class MemoryLocks implements EngineLocks {
+  private readonly held = new Map<string, { owner: string; until: number }>();
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const current = this.held.get(key);
+    if (current && current.until > now && current.owner !== owner) return false;
+    this.held.set(key, { owner, until: now + ttlMs });
+    return true;
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    if (this.held.get(key)?.owner === owner) this.held.delete(key);
+  }
+}
+
+/**
+ * A lock table in the SQLite file: one INSERT … ON CONFLICT takes a free or
+ * expired lease atomically across connections; reading the row back tells
+ * whether this owner got it.
+ */
+export class SqliteLocks implements EngineLocks {
+  private ready?: Promise<unknown>;
+
+  constructor(private readonly query: SqlQuery) {}
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    this.ready ??= this.query('CREATE TABLE IF NOT EXISTS wfi_locks (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)');
+    await this.ready;
+    const now = Date.now();
+    await this.query(
+      `INSERT INTO wfi_locks (key, owner, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE wfi_locks.expires_at < ?`,
+      key,
+      owner,
+      now + ttlMs,
+      now,
+    );
+    const [row] = await this.query('SELECT owner FROM wfi_locks WHERE key = ?', key);
+    return row?.owner === owner;
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    await this.query('DELETE FROM wfi_locks WHERE key = ? AND owner = ?', key, owner);
+  }
+}
+
+/** Runs SQL with `$n` placeholders (PostgreSQL) and returns the rows. */
+export type PgQuery = (sql: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+/** The same lock table in PostgreSQL, where RETURNING says at once who holds the lease. */
+export class PostgresLocks implements EngineLocks {
+  private ready?: Promise<unknown>;
+
+  constructor(private readonly query: PgQuery) {}
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    this.ready ??= this.query(
+      'CREATE TABLE IF NOT EXISTS wfi_locks (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)',
+    );
+    await this.ready;
+    const rows = await this.query(
+      `INSERT INTO wfi_locks (key, owner, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3 / 1000.0))
+       ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+       WHERE wfi_locks.expires_at < now()
+       RETURNING owner`,
+      [key, owner, ttlMs],
+    );
+    return rows[0]?.owner === owner;
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    await this.query('DELETE FROM wfi_locks WHERE key = $1 AND owner = $2', [key, owner]);
+  }
+}
+
+/** The minimal Redis client surface the locks use. */
+export interface RedisLockClient {
+  set(key: string, value: string, options: { NX: true; PX: number }): Promise<string | null>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
+
+const RELEASE_IF_OWNER = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/** SET NX PX takes a lease atomically; a small script gives it back only if still ours. */
+export class RedisLocks implements EngineLocks {
+  constructor(
+    private readonly client: () => Promise<RedisLockClient>,
+    private readonly prefix = 'wfi-rotate:lock:',
+  ) {}
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await (await this.client()).set(this.prefix + key, owner, { NX: true, PX: ttlMs })) === 'OK';
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    await (await this.client()).eval(RELEASE_IF_OWNER, { keys: [this.prefix + key], arguments: [owner] });
+  }
+}

@@ -1,0 +1,354 @@
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { createClient } from '@keyv/redis';
+import { main, migrateStore, MigrationError, redact, type MigratableStore } from '../../src/cli/migrate-store';
+import { DIGEST_ROTATION_ID, type ScheduledReminder } from '../../src/domain/ports';
+import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-kinds';
+import type { Rotation } from '../../src/domain/rotation';
+import { openStore } from '../../src/store/keyv-factory';
+import { tempStoreUrl } from '../support/bot-harness';
+import { aRotation, aRotationIn } from '../support/rotations';
+
+/**
+ * `npm run store:migrate`: a few hundred rotations in every state, with
+ * message locations and reminders in every state, copied between stores and
+ * read back. SQLite and memory always; PostgreSQL and Redis when
+ * TEST_POSTGRES_URL / TEST_REDIS_URL name a server (.ci/run sets both), each
+ * test under its own namespace there, removed after.
+ */
+const POSTGRES_URL = process.env.TEST_POSTGRES_URL || undefined;
+const REDIS_URL = process.env.TEST_REDIS_URL || undefined;
+const unset = [!POSTGRES_URL && 'TEST_POSTGRES_URL', !REDIS_URL && 'TEST_REDIS_URL'].filter(Boolean);
+if (unset.length > 0) {
+  console.log(`${unset.join(' and ')} ${unset.length === 1 ? 'is' : 'are'} not set: migration to ${unset.length === 1 ? 'that server' : 'those servers'} is skipped`);
+}
+
+const FAR_FUTURE = new Date(8.64e15);
+const COUNT = 300;
+const STATES = ['requested', 'approved', 'rejected', 'submitted', 'meeting_scheduled', 'completed', 'cancelled'] as const;
+
+const idOf = (i: number) => `ROT-${String(i).padStart(6, '0')}`;
+
+function occurrence(rotationId: string, kind: ReminderOccurrence['kind'], dueAt: string): ReminderOccurrence {
+  return { rotationId, kind, dueAt, key: reminderKey(rotationId, kind, dueAt) };
+}
+
+/** What was seeded, and what a migration of it must bring across. */
+interface Seeded {
+  rotations: Rotation[];
+  /** Keys of the unfinished occurrences of stored rotations and of the digest: pending, and claimed ones. */
+  unfinishedKeys: string[];
+  /** Finished occurrences and those of a rotation that is not stored: never copied. */
+  leftBehindKeys: string[];
+}
+
+/**
+ * `count` rotations, one in seven in each state, one in three with its
+ * message location; every other one with reminders: two pending, one sent,
+ * one failed and, every sixth, one claimed by a replica that died; plus the
+ * digest and a reminder of a rotation that no longer exists.
+ */
+async function seed(store: MigratableStore, count = COUNT): Promise<Seeded> {
+  const rotations: Rotation[] = [];
+  const unfinishedKeys: string[] = [];
+  const leftBehindKeys: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = idOf(i);
+    const state = STATES[i % STATES.length]!;
+    const overrides = { id, instanceUrl: `https://tenant${i}.wfi.pega.com` };
+    let rotation: Rotation = state === 'requested' ? aRotation(overrides) : aRotationIn(state, overrides);
+    await store.rotations.insert(rotation);
+    if (i % 3 === 0) {
+      const message = { channelId: 'C0ROTATIONS', ts: `1771581600.${String(i).padStart(6, '0')}` };
+      await store.rotations.setMessage(id, message);
+      rotation = { ...rotation, message };
+    }
+    rotations.push(rotation);
+
+    if (i % 2 === 0) {
+      const pending = [occurrence(id, 'submit_soon', '2026-03-04T09:00:00.000Z'), occurrence(id, 'deadline_near', '2026-03-13T09:00:00.000Z')];
+      const sent = occurrence(id, 'approval_pending', '2026-02-23T09:00:00.000Z');
+      const failed = occurrence(id, 'submit_due', '2026-02-24T09:00:00.000Z');
+      const claimed = occurrence(id, 'deadline_near', '2026-03-06T09:00:00.000Z');
+      await store.reminders.add([...pending, sent, failed, ...(i % 6 === 0 ? [claimed] : [])]);
+      await store.reminders.claim(sent.key, 'replica-a', new Date('2026-02-23T09:00:00Z'), 60_000);
+      await store.reminders.finish(sent.key, { state: 'sent' }, new Date('2026-02-23T09:00:01Z'));
+      await store.reminders.finish(failed.key, { state: 'failed', reason: 'is_archived' }, new Date('2026-02-24T09:00:01Z'));
+      if (i % 6 === 0) await store.reminders.claim(claimed.key, 'replica-that-died', new Date('2026-03-06T09:00:00Z'), 60_000);
+      unfinishedKeys.push(...pending.map((o) => o.key), ...(i % 6 === 0 ? [claimed.key] : []));
+      leftBehindKeys.push(sent.key, failed.key);
+    }
+  }
+  const digestDue = '2026-03-02T09:00:00.000Z';
+  const digest = { rotationId: DIGEST_ROTATION_ID, kind: 'weekly_digest' as const, dueAt: digestDue, key: reminderKey(DIGEST_ROTATION_ID, 'weekly_digest', digestDue) };
+  const orphan = occurrence('ROT-GONE00', 'submit_due', '2026-03-04T09:00:00.000Z');
+  await store.reminders.add([digest, orphan]);
+  unfinishedKeys.push(digest.key);
+  leftBehindKeys.push(orphan.key);
+  return { rotations, unfinishedKeys, leftBehindKeys };
+}
+
+const byId = (rotations: Rotation[]) => [...rotations].sort((a, b) => a.id.localeCompare(b.id));
+const keysOf = (occurrences: ScheduledReminder[]) => occurrences.map((o) => o.key).sort();
+
+/** The target holds exactly the seeded rotations, and the unfinished reminders as pending ones. */
+async function expectMigrated(target: MigratableStore, seeded: Seeded): Promise<void> {
+  expect(byId(await target.rotations.list())).toEqual(byId(seeded.rotations));
+  const unfinished = await target.reminders.due(FAR_FUTURE, 1_000_000);
+  expect(keysOf(unfinished)).toEqual([...seeded.unfinishedKeys].sort());
+  expect(unfinished.every((o) => o.state === 'pending')).toBe(true);
+  expect(await target.reminders.failures()).toEqual([]);
+  const sample = seeded.rotations[0]!;
+  expect(await target.rotations.get(sample.id)).toEqual(sample);
+  expect((await target.reminders.nextFor(sample.id))?.kind).toBe('submit_soon');
+}
+
+/** Opens stores and closes every one of them after the test. */
+function storeTracker() {
+  const opened: MigratableStore[] = [];
+  const cleanups: Array<() => unknown> = [];
+  return {
+    open(url: string, namespace?: string): MigratableStore {
+      const store = openStore(url, undefined, namespace);
+      opened.push(store);
+      return store;
+    },
+    sqlite(): string {
+      const location = tempStoreUrl();
+      cleanups.push(location.cleanup);
+      return location.url;
+    },
+    onCleanup(cleanup: () => unknown) {
+      cleanups.push(cleanup);
+    },
+    async closeAll() {
+      for (const store of opened.splice(0)) await store.rotations.close().catch(() => undefined);
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    },
+  };
+}
+
+describe('migrating a store', () => {
+  const stores = storeTracker();
+  afterEach(() => stores.closeAll());
+
+  it('copies a few hundred rotations and their pending reminders from memory to SQLite, verified', async () => {
+    const source = stores.open('memory://');
+    const seeded = await seed(source);
+    const target = stores.open(stores.sqlite());
+
+    const result = await migrateStore(source, target);
+
+    expect(result).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    await expectMigrated(target, seeded);
+  });
+
+  it('copies from one SQLite file to another; a second run copies nothing and changes nothing', async () => {
+    const sourceUrl = stores.sqlite();
+    const seeded = await seed(stores.open(sourceUrl));
+    const targetUrl = stores.sqlite();
+
+    expect(await migrateStore(stores.open(sourceUrl), stores.open(targetUrl))).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    expect(await migrateStore(stores.open(sourceUrl), stores.open(targetUrl))).toEqual({ rotations: 0, reminders: 0 });
+
+    // Read back through fresh connections: it is in the file, not in a cache.
+    await expectMigrated(stores.open(targetUrl), seeded);
+  });
+
+  it('completes what an interrupted run left out: missing rotations, message locations and reminders', async () => {
+    const source = stores.open('memory://');
+    const seeded = await seed(source, 30);
+    const target = stores.open(stores.sqlite());
+    // As if an earlier run stopped early: some rotations there without their message, no reminders at all.
+    for (const rotation of seeded.rotations.slice(0, 10)) await target.rotations.insert(rotation);
+
+    expect(await migrateStore(source, target)).toEqual({ rotations: 20, reminders: seeded.unfinishedKeys.length });
+    await expectMigrated(target, seeded);
+  });
+
+  it('refuses, copying nothing, when the target holds a rotation at another version, and names it', async () => {
+    const source = stores.open('memory://');
+    const seeded = await seed(source, 20);
+    const target = stores.open(stores.sqlite());
+    const submitted = seeded.rotations.find((r) => r.status === 'submitted')!;
+    await target.rotations.insert(aRotation({ id: submitted.id }));
+
+    const migration = migrateStore(source, target);
+    await expect(migration).rejects.toThrow(MigrationError);
+    await expect(migration).rejects.toThrow(new RegExp(`${submitted.id} \\(version ${submitted.version} in the source, 1 in the target\\)`));
+    expect((await target.rotations.list()).map((r) => r.id)).toEqual([submitted.id]);
+    expect(await target.reminders.due(FAR_FUTURE, 1000)).toEqual([]);
+  });
+
+  it('reports a target that does not hold what was written to it', async () => {
+    const source = stores.open('memory://');
+    await seed(source, 5);
+    const target = stores.open('memory://');
+    const real = target.rotations;
+    // A target that takes every write and then lists nothing.
+    const lossy: MigratableStore = {
+      reminders: target.reminders,
+      rotations: {
+        insert: (r) => real.insert(r),
+        get: (id) => real.get(id),
+        replace: (r, version) => real.replace(r, version),
+        setMessage: (id, message) => real.setMessage(id, message),
+        list: async () => [],
+        ping: () => real.ping(),
+        close: () => real.close(),
+      },
+    };
+
+    await expect(migrateStore(source, lossy)).rejects.toThrow(/does not match the source after copying \(5 of 5\): ROT-000000 is missing, ROT-000001 is missing/);
+  });
+
+  (POSTGRES_URL ? it : it.skip)('copies from SQLite to PostgreSQL and back, through openStore', async () => {
+    const url = POSTGRES_URL!;
+    const namespace = `mig_${randomBytes(5).toString('hex')}`;
+    stores.onCleanup(() => dropPostgresNamespace(url, namespace));
+    const sourceUrl = stores.sqlite();
+    const seeded = await seed(stores.open(sourceUrl));
+    const target = stores.open(url, namespace);
+
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    await expectMigrated(target, seeded);
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: 0, reminders: 0 });
+
+    const back = stores.open(stores.sqlite());
+    expect(await migrateStore(target, back)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    await expectMigrated(back, seeded);
+  });
+
+  (REDIS_URL ? it : it.skip)('copies from SQLite to Redis and back, through openStore', async () => {
+    const url = REDIS_URL!;
+    const namespace = `mig_${randomBytes(5).toString('hex')}`;
+    stores.onCleanup(() => dropRedisNamespace(url, namespace));
+    const sourceUrl = stores.sqlite();
+    const seeded = await seed(stores.open(sourceUrl));
+    const target = stores.open(url, namespace);
+
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    await expectMigrated(target, seeded);
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: 0, reminders: 0 });
+
+    const back = stores.open(stores.sqlite());
+    expect(await migrateStore(target, back)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    await expectMigrated(back, seeded);
+  });
+});
+
+describe('the store:migrate command', () => {
+  const stores = storeTracker();
+  afterEach(() => stores.closeAll());
+
+  function run(argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    return main(argv, { stdout: (line) => out.push(line), stderr: (line) => err.push(line) }).then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }));
+  }
+
+  it('copies, verifies, says so and exits 0, leaving both stores closed', async () => {
+    const from = stores.sqlite();
+    const source = stores.open(from);
+    const seeded = await seed(source, 40);
+    await source.rotations.close();
+    const to = stores.sqlite();
+
+    const result = await run(['--from', from, '--to', to]);
+
+    expect(result).toEqual({
+      code: 0,
+      out: `Copied 40 rotations and ${seeded.unfinishedKeys.length} pending reminders from ${from} to ${to}; verified.`,
+      err: '',
+    });
+    await expectMigrated(stores.open(to), seeded);
+    expect(await run(['--from', from, '--to', to])).toMatchObject({ code: 0, out: expect.stringMatching(/^Copied 0 rotations and 0 pending reminders/) });
+  });
+
+  it('exits 1 with the conflicting rotation named', async () => {
+    const from = stores.sqlite();
+    const source = stores.open(from);
+    await seed(source, 3);
+    await source.rotations.close();
+    const to = stores.sqlite();
+    const target = stores.open(to);
+    await target.rotations.insert(aRotationIn('approved', { id: idOf(0) }));
+    await target.rotations.close();
+
+    const result = await run(['--from', from, '--to', to]);
+
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(result.err).toMatch(/failed: .*ROT-000000 \(version 1 in the source, 2 in the target\)/);
+  });
+
+  it.each([
+    [[], /--from and --to are required/],
+    [['--from', 'sqlite://a.sqlite'], /--to is required/],
+    [['--to', 'sqlite://a.sqlite'], /--from is required/],
+    [['--from', 'sqlite://data/store.sqlite', '--to', 'sqlite://./data/../data/store.sqlite'], /name the same store/],
+    [['--from', 'postgres://u:secret@db/wfi', '--to', 'postgres://u:secret@db/wfi/'], /name the same store \(postgres:\/\/u:\*\*\*@db\/wfi\)/],
+    [['--from', 'sqlite://a.sqlite', '--to', 'sqlite://b.sqlite', '--force'], /Unknown option '--force'/],
+    [['--from', 'sqlite://a.sqlite', '--to', 'sqlite://b.sqlite', 'extra'], /positional argument/],
+  ])('refuses %j with a clear reason and exits 1', async (argv, reason) => {
+    const result = await run(argv);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(reason);
+    expect(result.out).toBe('');
+  });
+
+  it('refuses a source SQLite file that does not exist (instead of copying an empty store)', async () => {
+    const from = stores.sqlite();
+    const result = await run(['--from', from, '--to', stores.sqlite()]);
+    expect(result).toMatchObject({ code: 1, err: expect.stringMatching(/The source store .* does not exist/) });
+  });
+
+  it('reports a store URL it cannot open', async () => {
+    const from = stores.sqlite();
+    await seed(stores.open(from), 1);
+    const result = await run(['--from', from, '--to', 'mysql://db/wfi']);
+    expect(result).toMatchObject({ code: 1, err: expect.stringMatching(/^Migration from .* to mysql:\/\/db\/wfi failed: /) });
+  });
+
+  it('prints its usage with --help', async () => {
+    expect(await run(['--help'])).toMatchObject({ code: 0, out: expect.stringContaining('Usage: npm run store:migrate -- --from URL --to URL') });
+  });
+
+  it('never prints a password', () => {
+    expect(redact('postgres://wfi:s3cr%40t@db.internal:5432/wfi')).toBe('postgres://wfi:***@db.internal:5432/wfi');
+    expect(redact('redis://:s3cret@cache:6379')).toBe('redis://:***@cache:6379');
+    expect(redact('sqlite://data/store.sqlite')).toBe('sqlite://data/store.sqlite');
+  });
+});
+
+/** The part of pg's Pool used here; pg comes with @keyv/postgres and ships no types of its own. */
+interface PgPool {
+  query(sql: string, values?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  end(): Promise<void>;
+}
+
+/** Removes a test namespace from PostgreSQL: its keyv rows and its reminder table. */
+async function dropPostgresNamespace(url: string, namespace: string): Promise<void> {
+  const { Pool } = createRequire(require.resolve('@keyv/postgres'))('pg') as { Pool: new (config: { connectionString: string }) => PgPool };
+  const pool = new Pool({ connectionString: url });
+  try {
+    await pool.query('DELETE FROM keyv WHERE position($1 in key) > 0', [`${namespace}:`]);
+    await pool.query(`DROP TABLE IF EXISTS wfi_reminders_${namespace}`);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Removes a test namespace from Redis: every key that names it. */
+async function dropRedisNamespace(url: string, namespace: string): Promise<void> {
+  const client = createClient({ url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const keys: string[] = [];
+    for await (const batch of client.scanIterator({ MATCH: `*${namespace}*`, COUNT: 1000 })) keys.push(...batch);
+    if (keys.length > 0) await client.del(keys);
+  } finally {
+    await client.close();
+  }
+}

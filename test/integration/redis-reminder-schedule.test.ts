@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { createClient } from '@keyv/redis';
+import { RedisReminderSchedule } from '../../src/store/redis-reminder-schedule';
+import { LEASE, occurrence, scheduleContract, T } from '../support/schedule-contract';
+
+/**
+ * The schedule's contract on a real Redis server (TEST_REDIS_URL, set by
+ * .ci/run), plus what only a shared server can show: many claims from two
+ * clients at once, and the indexes left behind. Every case works under its own
+ * random key prefix and deletes its keys after.
+ */
+const url = process.env.TEST_REDIS_URL;
+
+async function connect(redisUrl: string) {
+  const client = createClient({ url: redisUrl });
+  client.on('error', () => undefined); // a failed command rejects; the test reports it
+  await client.connect();
+  return client;
+}
+
+type Client = Awaited<ReturnType<typeof connect>>;
+
+async function deleteKeys(client: Client, prefix: string): Promise<void> {
+  const keys: string[] = [];
+  for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch);
+  if (keys.length > 0) await client.del(keys);
+}
+
+if (url === undefined || url === '') {
+  console.log('TEST_REDIS_URL is not set: the reminder schedule suite on Redis is skipped');
+  describe.skip('the reminder schedule on redis (TEST_REDIS_URL not set)', () => {
+    it('needs a Redis server', () => undefined);
+  });
+} else {
+  /** A fresh schedule under its own prefix, on its own client; `close` deletes its keys. */
+  const open = async () => {
+    const prefix = `wfi-rotate-test:${randomUUID()}:`;
+    const client = await connect(url);
+    const clients = [client];
+    return {
+      prefix,
+      client,
+      schedule: new RedisReminderSchedule(async () => client, prefix),
+      close: async () => {
+        await deleteKeys(client, prefix);
+        await Promise.all(clients.map((c) => c.close()));
+      },
+      another: async () => {
+        const second = await connect(url);
+        clients.push(second);
+        return { schedule: new RedisReminderSchedule(async () => second, prefix), close: async () => undefined };
+      },
+    };
+  };
+
+  scheduleContract('redis', open, { sharedAs: 'server' });
+
+  describe('the reminder schedule on redis, across clients', () => {
+    let opened: Awaited<ReturnType<typeof open>>;
+
+    beforeEach(async () => {
+      opened = await open();
+    });
+    afterEach(async () => {
+      await opened.close();
+    });
+
+    it('gives an occurrence to exactly one of 20 concurrent claims from two clients', async () => {
+      const second = await opened.another();
+      const o = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      await opened.schedule.add([o]);
+      const now = T('2026-03-02T09:00:00Z');
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? opened.schedule : second.schedule).claim(o.key, `owner-${i}`, now, LEASE)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const winner = `owner-${claims.indexOf(true)}`;
+      expect(await opened.client.hGet(`${opened.prefix}o:${o.key}`, 'claimedBy')).toBe(winner);
+    });
+
+    it('hands an expired lease to exactly one of 20 concurrent claims from two clients', async () => {
+      const second = await opened.another();
+      const o = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      await opened.schedule.add([o]);
+      expect(await opened.schedule.claim(o.key, 'crashed', T('2026-03-02T09:00:00Z'), LEASE)).toBe(true);
+      const later = T('2026-03-02T09:05:00Z');
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? opened.schedule : second.schedule).claim(o.key, `owner-${i}`, later, LEASE)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('adds each key once when two clients add the same occurrences at once', async () => {
+      const second = await opened.another();
+      const os = Array.from({ length: 50 }, (_, i) => occurrence(`ROT-${String(i).padStart(6, '0')}`, 'submit_due', '2026-03-02T09:00:00.000Z'));
+      await Promise.all([opened.schedule.add(os), second.schedule.add(os), opened.schedule.add(os)]);
+      expect(await opened.client.zCard(`${opened.prefix}pending`)).toBe(50);
+      expect(await opened.schedule.due(T('2026-03-02T09:00:00Z'), 100)).toHaveLength(50);
+    });
+
+    it('keeps its indexes in step with the occurrences: claimed, finished and replanned ones leave the due index', async () => {
+      const { client, prefix, schedule } = opened;
+      const a = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      const b = occurrence('ROT-AAAAAA', 'submit_soon', '2026-03-03T09:00:00.000Z');
+      const c = occurrence('ROT-AAAAAA', 'deadline_near', '2026-03-04T09:00:00.000Z');
+      await schedule.add([a, b, c]);
+      expect(await client.zRangeWithScores(`${prefix}pending`, 0, -1)).toEqual([
+        { value: a.key, score: Date.parse(a.dueAt) },
+        { value: b.key, score: Date.parse(b.dueAt) },
+        { value: c.key, score: Date.parse(c.dueAt) },
+      ]);
+
+      await schedule.claim(a.key, 'x', T('2026-03-02T09:00:00Z'), LEASE);
+      expect(await client.zRange(`${prefix}pending`, 0, -1)).toEqual([b.key, c.key]);
+      expect(await client.zRangeWithScores(`${prefix}claimed`, 0, -1)).toEqual([{ value: a.key, score: Date.parse('2026-03-02T09:01:00Z') }]);
+
+      await schedule.finish(a.key, { state: 'failed', reason: 'is_archived' }, T('2026-03-02T09:00:05Z'));
+      expect(await client.zCard(`${prefix}claimed`)).toBe(0);
+      expect(await client.zRange(`${prefix}failed`, 0, -1)).toEqual([a.key]);
+
+      await schedule.reschedule('ROT-AAAAAA', [occurrence('ROT-AAAAAA', 'submit_due', '2026-03-09T09:00:00.000Z')]);
+      expect(await client.zCard(`${prefix}pending`)).toBe(1);
+      expect(await client.exists(`${prefix}o:${b.key}`)).toBe(0);
+      expect(await client.sCard(`${prefix}r:ROT-AAAAAA`)).toBe(2); // the failed one and the new one
+      expect(await schedule.failures('ROT-AAAAAA')).toEqual([
+        { key: a.key, rotationId: 'ROT-AAAAAA', kind: 'submit_due', dueAt: a.dueAt, state: 'failed', finishedAt: '2026-03-02T09:00:05.000Z', failure: 'is_archived' },
+      ]);
+    });
+
+    it('does not hand out a claim whose lease ran out before the occurrence is due', async () => {
+      const o = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      await opened.schedule.add([o]);
+      expect(await opened.schedule.claim(o.key, 'early', T('2026-03-01T09:00:00Z'), LEASE)).toBe(true);
+      expect(await opened.schedule.due(T('2026-03-01T10:00:00Z'), 10)).toEqual([]);
+      expect(await opened.schedule.due(T('2026-03-02T09:00:00Z'), 10)).toEqual([expect.objectContaining({ key: o.key, state: 'claimed' })]);
+    });
+
+    it('merges due pending and expired claimed occurrences by due time, then key, up to the limit', async () => {
+      const os = ['ROT-CCCCCC', 'ROT-AAAAAA', 'ROT-BBBBBB', 'ROT-DDDDDD'].map((r, i) =>
+        occurrence(r, 'submit_due', `2026-03-0${2 + (i % 2)}T09:00:00.000Z`),
+      );
+      await opened.schedule.add(os);
+      // Claim two (one of each due time) and let their leases run out.
+      await opened.schedule.claim(os[0]!.key, 'x', T('2026-03-03T09:00:00Z'), LEASE);
+      await opened.schedule.claim(os[3]!.key, 'x', T('2026-03-03T09:00:00Z'), LEASE);
+      const now = T('2026-03-04T00:00:00Z');
+      expect((await opened.schedule.due(now, 10)).map((d) => `${d.dueAt.slice(0, 10)} ${d.rotationId} ${d.state}`)).toEqual([
+        '2026-03-02 ROT-BBBBBB pending',
+        '2026-03-02 ROT-CCCCCC claimed',
+        '2026-03-03 ROT-AAAAAA pending',
+        '2026-03-03 ROT-DDDDDD claimed',
+      ]);
+      expect((await opened.schedule.due(now, 3)).map((d) => d.rotationId)).toEqual(['ROT-BBBBBB', 'ROT-CCCCCC', 'ROT-AAAAAA']);
+      expect(await opened.schedule.due(now, 0)).toEqual([]);
+    });
+
+    it('gives the earliest pending occurrence of a rotation, and nothing for an unknown one', async () => {
+      const later = occurrence('ROT-AAAAAA', 'deadline_near', '2026-03-09T09:00:00.000Z');
+      const earlier = occurrence('ROT-AAAAAA', 'submit_soon', '2026-03-05T09:00:00.000Z');
+      await opened.schedule.add([later, earlier]);
+      expect(await opened.schedule.nextFor('ROT-AAAAAA')).toEqual({ ...earlier, state: 'pending' });
+      expect(await opened.schedule.nextFor('ROT-ZZZZZZ')).toBeUndefined();
+    });
+  });
+}

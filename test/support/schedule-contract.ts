@@ -1,0 +1,141 @@
+import type { ReminderSchedule } from '../../src/domain/ports';
+import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-kinds';
+
+/** One open connection to a schedule, and how to let it go. */
+export interface ScheduleConnection {
+  schedule: ReminderSchedule;
+  close(): Promise<void>;
+}
+
+/** A fresh, empty schedule for one test; `cleanup` also removes what it stored. */
+export interface OpenedSchedule extends ScheduleConnection {
+  /**
+   * A second, independent connection to the same schedule (another file
+   * handle, another client), where the engine is shared between processes.
+   */
+  another?(): Promise<ScheduleConnection>;
+}
+
+export function occurrence(rotationId: string, kind: ReminderOccurrence['kind'], dueAt: string): ReminderOccurrence {
+  return { rotationId, kind, dueAt, key: reminderKey(rotationId, kind, dueAt) };
+}
+
+export const T = (iso: string) => new Date(iso);
+export const LEASE = 60_000;
+
+/**
+ * The schedule's contract: every engine runs these same cases. `open` is
+ * called before each case and must give an empty schedule; its `close` runs
+ * after the case. Engines shared between processes name what is shared
+ * (`sharedAs`: "file", "server") and give `another` connection to it, where a
+ * claim must still go to one of them only.
+ */
+export function scheduleContract(
+  engine: string,
+  open: () => Promise<OpenedSchedule> | OpenedSchedule,
+  options: { sharedAs?: string } = {},
+): void {
+  describe(`the reminder schedule on ${engine}`, () => {
+    let opened: OpenedSchedule;
+    let schedule: ReminderSchedule;
+
+    beforeEach(async () => {
+      opened = await open();
+      schedule = opened.schedule;
+    });
+    afterEach(async () => {
+      await opened.close();
+    });
+
+    it('returns what is due, oldest first, and nothing that is not', async () => {
+      await schedule.add([
+        occurrence('ROT-BBBBBB', 'submit_due', '2026-03-03T09:00:00.000Z'),
+        occurrence('ROT-AAAAAA', 'approval_pending', '2026-03-02T09:00:00.000Z'),
+        occurrence('ROT-CCCCCC', 'deadline_near', '2026-03-09T09:00:00.000Z'),
+      ]);
+      const due = await schedule.due(T('2026-03-03T09:00:00Z'), 10);
+      expect(due.map((d) => d.rotationId)).toEqual(['ROT-AAAAAA', 'ROT-BBBBBB']);
+      expect(due.every((d) => d.state === 'pending')).toBe(true);
+      expect(await schedule.due(T('2026-03-03T09:00:00Z'), 1)).toHaveLength(1);
+    });
+
+    it('lets one claimant have an occurrence; a finished one is never due again', async () => {
+      const o = occurrence('ROT-AAAAAA', 'approval_pending', '2026-03-02T09:00:00.000Z');
+      await schedule.add([o]);
+      const now = T('2026-03-02T10:00:00Z');
+      const claims = await Promise.all(['a', 'b', 'c'].map((owner) => schedule.claim(o.key, owner, now, LEASE)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await schedule.due(now, 10)).toEqual([]);
+
+      await schedule.finish(o.key, { state: 'sent' }, now);
+      expect(await schedule.claim(o.key, 'late', T('2026-03-05T00:00:00Z'), LEASE)).toBe(false);
+      expect(await schedule.due(T('2026-03-05T00:00:00Z'), 10)).toEqual([]);
+    });
+
+    it('hands a claim left by a crashed process to another once its lease runs out', async () => {
+      const o = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      await schedule.add([o]);
+      expect(await schedule.claim(o.key, 'crashed', T('2026-03-02T09:00:00Z'), LEASE)).toBe(true);
+
+      expect(await schedule.claim(o.key, 'other', T('2026-03-02T09:00:30Z'), LEASE)).toBe(false);
+      expect((await schedule.due(T('2026-03-02T09:01:01Z'), 10)).map((d) => d.key)).toEqual([o.key]);
+      expect(await schedule.claim(o.key, 'other', T('2026-03-02T09:01:01Z'), LEASE)).toBe(true);
+    });
+
+    it('does not add an occurrence whose key exists in any state', async () => {
+      const o = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      await schedule.add([o]);
+      await schedule.claim(o.key, 'x', T('2026-03-02T09:00:00Z'), LEASE);
+      await schedule.finish(o.key, { state: 'sent' }, T('2026-03-02T09:00:00Z'));
+      await schedule.add([o]);
+      expect(await schedule.due(T('2026-03-03T00:00:00Z'), 10)).toEqual([]);
+    });
+
+    it('replaces only the pending occurrences of one rotation when it is replanned', async () => {
+      const sent = occurrence('ROT-AAAAAA', 'approval_pending', '2026-03-03T09:00:00.000Z');
+      await schedule.add([
+        sent,
+        occurrence('ROT-AAAAAA', 'approval_pending', '2026-03-04T09:00:00.000Z'),
+        occurrence('ROT-BBBBBB', 'submit_due', '2026-03-05T09:00:00.000Z'),
+      ]);
+      await schedule.claim(sent.key, 'x', T('2026-03-03T09:00:00Z'), LEASE);
+      await schedule.finish(sent.key, { state: 'sent' }, T('2026-03-03T09:00:00Z'));
+
+      await schedule.reschedule('ROT-AAAAAA', [occurrence('ROT-AAAAAA', 'submit_soon', '2026-03-06T09:00:00.000Z'), sent]);
+
+      expect((await schedule.nextFor('ROT-AAAAAA'))?.kind).toBe('submit_soon');
+      const due = await schedule.due(T('2026-03-10T00:00:00Z'), 10);
+      expect(due.map((d) => `${d.rotationId} ${d.kind}`)).toEqual(['ROT-BBBBBB submit_due', 'ROT-AAAAAA submit_soon']);
+    });
+
+    it('keeps failures with their reason, newest first, per rotation or all', async () => {
+      const a = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      const b = occurrence('ROT-BBBBBB', 'submit_due', '2026-03-02T09:00:00.000Z');
+      await schedule.add([a, b]);
+      await schedule.finish(a.key, { state: 'failed', reason: 'is_archived' }, T('2026-03-02T09:00:00Z'));
+      await schedule.finish(b.key, { state: 'failed', reason: 'channel_not_found' }, T('2026-03-02T10:00:00Z'));
+
+      expect((await schedule.failures()).map((f) => f.failure)).toEqual(['channel_not_found', 'is_archived']);
+      expect(await schedule.failures('ROT-AAAAAA')).toEqual([
+        expect.objectContaining({ key: a.key, state: 'failed', failure: 'is_archived', finishedAt: '2026-03-02T09:00:00.000Z' }),
+      ]);
+    });
+
+    const { sharedAs } = options;
+    if (sharedAs !== undefined) {
+      it(`gives a claim to exactly one of two connections to the same ${sharedAs}`, async () => {
+        if (!opened.another) throw new Error(`${engine}: sharedAs needs another() connection`);
+        const second = await opened.another();
+        try {
+          const o = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+          await schedule.add([o]);
+          const now = T('2026-03-02T09:00:00Z');
+          const results = await Promise.all([schedule.claim(o.key, 'one', now, LEASE), second.schedule.claim(o.key, 'two', now, LEASE)]);
+          expect(results.filter(Boolean)).toHaveLength(1);
+        } finally {
+          await second.close();
+        }
+      });
+    }
+  });
+}
