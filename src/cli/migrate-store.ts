@@ -57,9 +57,9 @@ const listIds = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join('
  */
 export async function migrateStore(from: MigratableStore, to: MigratableStore, options: MigrateOptions = {}): Promise<MigrateResult> {
   const limit = options.reminderLimit ?? DEFAULT_REMINDER_LIMIT;
-  const rotations = await from.rotations.list();
+  const rotations = await step('reading the source', () => from.rotations.list());
+  const existing = await step('reading the target', async () => new Map((await to.rotations.list()).map((r) => [r.id, r])));
 
-  const existing = new Map((await to.rotations.list()).map((r) => [r.id, r]));
   const conflicts = rotations.filter((r) => existing.has(r.id) && existing.get(r.id)?.version !== r.version);
   if (conflicts.length > 0) {
     const described = conflicts.map((r) => `${r.id} (version ${r.version} in the source, ${existing.get(r.id)?.version} in the target)`);
@@ -69,27 +69,39 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
   }
 
   let copiedRotations = 0;
-  for (const rotation of rotations) {
-    const there = existing.get(rotation.id);
-    if (!there) {
-      await to.rotations.insert(rotation);
-      copiedRotations++;
+  await step('writing rotations to the target', async () => {
+    for (const rotation of rotations) {
+      const there = existing.get(rotation.id);
+      if (!there) {
+        await to.rotations.insert(rotation);
+        copiedRotations++;
+      }
+      // Also when the rotation was there already: an earlier run may have stopped between the two writes.
+      if (rotation.message && !isDeepStrictEqual(there?.message, rotation.message)) await to.rotations.setMessage(rotation.id, rotation.message);
     }
-    // Also when the rotation was there already: an earlier run may have stopped between the two writes.
-    if (rotation.message && !isDeepStrictEqual(there?.message, rotation.message)) await to.rotations.setMessage(rotation.id, rotation.message);
-  }
+  });
 
   const owners = new Set([...rotations.map((r) => r.id), DIGEST_ROTATION_ID]);
-  const inTarget = new Set((await unfinished(to.reminders, limit, 'target')).map((o) => o.key));
-  const toCopy = (await unfinished(from.reminders, limit, 'source'))
+  const inTarget = await step('reading the target\'s reminders', async () => new Set((await unfinished(to.reminders, limit, 'target')).map((o) => o.key)));
+  const toCopy = (await step('reading the source\'s reminders', () => unfinished(from.reminders, limit, 'source')))
     .filter((o) => owners.has(o.rotationId) && !inTarget.has(o.key))
     .map(({ key, rotationId, kind, dueAt }) => ({ key, rotationId, kind, dueAt }));
-  await to.reminders.add(toCopy);
+  await step('writing reminders to the target', () => to.reminders.add(toCopy));
 
-  await verify(rotations, to);
+  await step('verifying the target', () => verify(rotations, to));
   // An occurrence the target already had and finished is not added again (keys are unique in any state): not counted.
-  const added = new Set((await unfinished(to.reminders, limit, 'target')).map((o) => o.key));
+  const added = await step('verifying the target', async () => new Set((await unfinished(to.reminders, limit, 'target')).map((o) => o.key)));
   return { rotations: copiedRotations, reminders: toCopy.filter((o) => added.has(o.key)).length };
+}
+
+/** Runs one step; a store's failure says which step it broke ("writing rotations to the target: connect ECONNREFUSED …"). */
+async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof MigrationError) throw error;
+    throw new MigrationError(`${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
 }
 
 /** The target must now hold every source rotation at its version, with its message. */
@@ -139,7 +151,10 @@ export interface MigrateIo {
 
 const consoleIo: MigrateIo = { stdout: (line) => console.log(line), stderr: (line) => console.error(line) };
 
-export async function main(argv: string[], io: MigrateIo = consoleIo): Promise<number> {
+/** How the command opens a STORE_URL: `openStore`, or a stand-in in tests. */
+export type OpenStore = (storeUrl: string, onError: (error: Error) => void) => MigratableStore;
+
+export async function main(argv: string[], io: MigrateIo = consoleIo, open: OpenStore = openStore): Promise<number> {
   let values: { from?: string; to?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -171,12 +186,21 @@ export async function main(argv: string[], io: MigrateIo = consoleIo): Promise<n
   }
 
   const opened: MigratableStore[] = [];
+  // Some adapters report a failure only as an event and carry on (@keyv/postgres
+  // ends a listing early and quietly): any such report fails the migration.
+  const reported: string[] = [];
   try {
-    const source = openStore(from);
+    const source = open(from, (error) => reported.push(`the source: ${error.message}`));
     opened.push(source);
-    const target = openStore(to);
+    const target = open(to, (error) => reported.push(`the target: ${error.message}`));
     opened.push(target);
     const result = await migrateStore(source, target);
+    if (reported.length > 0) {
+      throw new MigrationError(
+        `a store reported ${reported.length === 1 ? 'an error' : `${reported.length} errors`} while copying, so the copy may be incomplete ` +
+          `(run it again once both stores answer): ${[...new Set(reported)].slice(0, 3).join('; ')}`,
+      );
+    }
     io.stdout(
       `Copied ${result.rotations} rotation${result.rotations === 1 ? '' : 's'} and ${result.reminders} pending reminder${result.reminders === 1 ? '' : 's'} ` +
         `from ${redact(from)} to ${redact(to)}; verified.`,
@@ -191,7 +215,8 @@ export async function main(argv: string[], io: MigrateIo = consoleIo): Promise<n
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  // Exit once done: @keyv/postgres keeps one pool per process, so with two
+  // PostgreSQL URLs the first store's pool outlives close() and would hold
+  // the process open until its idle timeout.
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -55,7 +55,16 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
     };
   } else if (/^rediss?:\/\//.test(storeUrl)) {
     // Don't throw on a failed connect: the health check and each request report the outage, and the client reconnects.
-    const adapter = new KeyvRedis(storeUrl, { throwOnConnectError: false, connectionTimeout: 2000 });
+    // While Redis is down, commands fail at once instead of queueing (a request
+    // must get its answer within Slack's 3 seconds); the client keeps reconnecting.
+    const adapter = new KeyvRedis(
+      {
+        url: storeUrl,
+        disableOfflineQueue: true,
+        socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000) },
+      },
+      { throwOnConnectError: false, connectionTimeout: 2000 },
+    );
     const client = () => adapter.getClient() as unknown as Promise<RedisLockClient & RedisScheduleClient>;
     engine = {
       keyv: new Keyv({ ...options, store: adapter }),

@@ -49,6 +49,27 @@ export class KeyvRotationStore implements RotationStore {
   ) {}
 
   /**
+   * Runs keyv calls so that a failure the adapter only reports as an 'error'
+   * event (the Redis adapter resolves a write while offline; the PostgreSQL
+   * iterator stops early) is thrown like any other: a missing rotation must
+   * never be confused with an unreachable store.
+   */
+  private async guarded<T>(operation: () => Promise<T>): Promise<T> {
+    let failure: Error | undefined;
+    const listener = (error: Error) => {
+      failure ??= error;
+    };
+    this.keyv.on('error', listener);
+    try {
+      const result = await operation();
+      if (failure) throw failure;
+      return result;
+    } finally {
+      this.keyv.off('error', listener);
+    }
+  }
+
+  /**
    * Read-compare-write on one rotation, exclusive in this process (a mutex)
    * and across processes (the engine's lease); keyv alone has no such thing.
    */
@@ -70,29 +91,35 @@ export class KeyvRotationStore implements RotationStore {
 
   insert(rotation: Rotation): Promise<void> {
     const key = rotationKey(rotation.id);
-    return this.exclusive(rotation.id, async () => {
-      if (await this.keyv.has(key)) throw new DomainError('ROTATION_EXISTS', `Rotation ${rotation.id} already exists`);
-      await this.keyv.set(key, withoutMessage(rotation));
-    });
+    return this.exclusive(rotation.id, () =>
+      this.guarded(async () => {
+        if (await this.keyv.has(key)) throw new DomainError('ROTATION_EXISTS', `Rotation ${rotation.id} already exists`);
+        await this.keyv.set(key, withoutMessage(rotation));
+      }),
+    );
   }
 
   async get(id: string): Promise<Rotation | undefined> {
-    const [raw, message] = await Promise.all([this.keyv.get(rotationKey(id)), this.keyv.get(messageKey(id))]);
+    const [raw, message] = await this.guarded(() => Promise.all([this.keyv.get(rotationKey(id)), this.keyv.get(messageKey(id))]));
     return raw === undefined ? undefined : revive(raw, id, message);
   }
 
   replace(rotation: Rotation, expectedVersion: number): Promise<boolean> {
-    return this.exclusive(rotation.id, async () => {
-      const current: unknown = await this.keyv.get(rotationKey(rotation.id));
-      if (!current || (current as Rotation).version !== expectedVersion) return false;
-      await this.keyv.set(rotationKey(rotation.id), withoutMessage(rotation));
-      return true;
-    });
+    return this.exclusive(rotation.id, () =>
+      this.guarded(async () => {
+        const current: unknown = await this.keyv.get(rotationKey(rotation.id));
+        if (!current || (current as Rotation).version !== expectedVersion) return false;
+        await this.keyv.set(rotationKey(rotation.id), withoutMessage(rotation));
+        return true;
+      }),
+    );
   }
 
   async setMessage(id: string, message: MessageRef): Promise<void> {
-    if (!(await this.keyv.has(rotationKey(id)))) throw new DomainError('ROTATION_NOT_FOUND', `Rotation ${id} does not exist`);
-    await this.keyv.set(messageKey(id), message);
+    await this.guarded(async () => {
+      if (!(await this.keyv.has(rotationKey(id)))) throw new DomainError('ROTATION_NOT_FOUND', `Rotation ${id} does not exist`);
+      await this.keyv.set(messageKey(id), message);
+    });
   }
 
   async list(): Promise<Rotation[]> {
@@ -101,15 +128,17 @@ export class KeyvRotationStore implements RotationStore {
     const messages = new Map<string, unknown>();
     const iterate = this.keyv.iterator;
     if (!iterate) throw new Error('This store cannot list its rotations');
-    for await (const [key, raw] of iterate.call(this.keyv, undefined) as AsyncIterable<[string, unknown]>) {
-      if (key.startsWith(ROTATION_PREFIX)) records.set(key.slice(ROTATION_PREFIX.length), raw);
-      else if (key.startsWith(MESSAGE_PREFIX)) messages.set(key.slice(MESSAGE_PREFIX.length), raw);
-    }
+    await this.guarded(async () => {
+      for await (const [key, raw] of iterate.call(this.keyv, undefined) as AsyncIterable<[string, unknown]>) {
+        if (key.startsWith(ROTATION_PREFIX)) records.set(key.slice(ROTATION_PREFIX.length), raw);
+        else if (key.startsWith(MESSAGE_PREFIX)) messages.set(key.slice(MESSAGE_PREFIX.length), raw);
+      }
+    });
     return [...records].map(([id, raw]) => revive(raw, id, messages.get(id)));
   }
 
   async ping(): Promise<void> {
-    await this.keyv.set(HEALTH_KEY, Date.now());
+    await this.guarded(() => this.keyv.set(HEALTH_KEY, Date.now()));
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createClient } from '@keyv/redis';
-import { main, migrateStore, MigrationError, redact, type MigratableStore } from '../../src/cli/migrate-store';
-import { DIGEST_ROTATION_ID, type ScheduledReminder } from '../../src/domain/ports';
+import { main, migrateStore, MigrationError, redact, type MigratableStore, type OpenStore } from '../../src/cli/migrate-store';
+import { DIGEST_ROTATION_ID, type RotationStore, type ScheduledReminder } from '../../src/domain/ports';
 import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-kinds';
 import type { Rotation } from '../../src/domain/rotation';
 import { openStore } from '../../src/store/keyv-factory';
@@ -22,6 +22,9 @@ const unset = [!POSTGRES_URL && 'TEST_POSTGRES_URL', !REDIS_URL && 'TEST_REDIS_U
 if (unset.length > 0) {
   console.log(`${unset.join(' and ')} ${unset.length === 1 ? 'is' : 'are'} not set: migration to ${unset.length === 1 ? 'that server' : 'those servers'} is skipped`);
 }
+
+// Each case writes a few hundred rotations, one transaction at a time, to SQLite and back.
+jest.setTimeout(60_000);
 
 const FAR_FUTURE = new Date(8.64e15);
 const COUNT = 300;
@@ -101,6 +104,19 @@ async function expectMigrated(target: MigratableStore, seeded: Seeded): Promise<
   const sample = seeded.rotations[0]!;
   expect(await target.rotations.get(sample.id)).toEqual(sample);
   expect((await target.reminders.nextFor(sample.id))?.kind).toBe('submit_soon');
+}
+
+/** A plain object delegating to a store, whose methods a test may replace. */
+function wrap(store: RotationStore): RotationStore {
+  return {
+    insert: (rotation) => store.insert(rotation),
+    get: (id) => store.get(id),
+    replace: (rotation, version) => store.replace(rotation, version),
+    setMessage: (id, message) => store.setMessage(id, message),
+    list: () => store.list(),
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
 }
 
 /** Opens stores and closes every one of them after the test. */
@@ -184,20 +200,8 @@ describe('migrating a store', () => {
     const source = stores.open('memory://');
     await seed(source, 5);
     const target = stores.open('memory://');
-    const real = target.rotations;
     // A target that takes every write and then lists nothing.
-    const lossy: MigratableStore = {
-      reminders: target.reminders,
-      rotations: {
-        insert: (r) => real.insert(r),
-        get: (id) => real.get(id),
-        replace: (r, version) => real.replace(r, version),
-        setMessage: (id, message) => real.setMessage(id, message),
-        list: async () => [],
-        ping: () => real.ping(),
-        close: () => real.close(),
-      },
-    };
+    const lossy: MigratableStore = { reminders: target.reminders, rotations: { ...wrap(target.rotations), list: async () => [] } };
 
     await expect(migrateStore(source, lossy)).rejects.toThrow(/does not match the source after copying \(5 of 5\): ROT-000000 is missing, ROT-000001 is missing/);
   });
@@ -308,6 +312,33 @@ describe('the store:migrate command', () => {
     await seed(stores.open(from), 1);
     const result = await run(['--from', from, '--to', 'mysql://db/wfi']);
     expect(result).toMatchObject({ code: 1, err: expect.stringMatching(/^Migration from .* to mysql:\/\/db\/wfi failed: /) });
+  });
+
+  it('fails when a store reported an error it did not throw (a listing cut short), so nothing is claimed as verified', async () => {
+    const source = openStore('memory://');
+    await seed(source, 3);
+    const quietlyFailing: OpenStore = (url, onError) => {
+      if (url !== 'memory://source') return openStore('memory://', onError);
+      // Lists nothing and says so only through the error listener, as @keyv/postgres's iterator does.
+      return {
+        reminders: source.reminders,
+        rotations: {
+          ...wrap(source.rotations),
+          list: async () => {
+            onError(new Error('Iterator failed at cursor start: Connection terminated'));
+            return [];
+          },
+        },
+      };
+    };
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['--from', 'memory://source', '--to', 'memory://target'], { stdout: (l) => out.push(l), stderr: (l) => err.push(l) }, quietlyFailing);
+
+    expect(code).toBe(1);
+    expect(out).toEqual([]);
+    expect(err.join('\n')).toMatch(/a store reported an error while copying, so the copy may be incomplete .*: the source: Iterator failed at cursor start: Connection terminated/);
+    await source.rotations.close();
   });
 
   it('prints its usage with --help', async () => {
