@@ -26,7 +26,8 @@ async function requestAndApprove(fake: FakeSlack, bot: TestBot): Promise<string>
   return id;
 }
 
-describe.each(servers)('the bot on %s', (_name, url) => {
+// describe.each refuses an empty table: with no server named, one skipped placeholder stands in.
+(servers.length > 0 ? describe.each(servers) : describe.skip.each([['no server', '']]))('the bot on %s', (_name, url) => {
   const fake = new FakeSlack();
   beforeAll(() => fake.start());
   afterAll(() => fake.stop());
