@@ -23,7 +23,29 @@ export function sqlitePath(storeUrl: string): string {
 
 type ErrorListener = (error: Error) => void;
 
+interface RedisConnection {
+  isReady: boolean;
+  once(event: 'ready', listener: () => void): unknown;
+  off(event: 'ready', listener: () => void): unknown;
+}
+
+function untilReady(connection: RedisConnection, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      connection.off('ready', onReady);
+      reject(new Error(`Redis did not answer within ${ms} ms`));
+    }, ms);
+    connection.once('ready', onReady);
+  });
+}
+
 interface Engine {
+  /** Resolves once the engine can take commands; rejects when it cannot in time. */
+  ready?: () => Promise<void>;
   keyv: Keyv;
   reminders: ReminderSchedule;
   locks: EngineLocks;
@@ -65,8 +87,15 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
       },
       { throwOnConnectError: false, connectionTimeout: 2000 },
     );
-    const client = () => adapter.getClient() as unknown as Promise<RedisLockClient & RedisScheduleClient>;
+    // Without the offline queue, a command sent while the client is still
+    // connecting fails too: every use waits for the connection first (2 s at most).
+    const client = async () => {
+      const connection = (await adapter.getClient()) as unknown as RedisConnection;
+      if (!connection.isReady) await untilReady(connection, 2000);
+      return connection as unknown as RedisLockClient & RedisScheduleClient;
+    };
     engine = {
+      ready: async () => void (await client()),
       keyv: new Keyv({ ...options, store: adapter }),
       reminders: new RedisReminderSchedule(client, `${namespace}:reminders:`),
       locks: new RedisLocks(client, `${namespace}:lock:`),
@@ -103,6 +132,6 @@ export function openStore(
   onError: ErrorListener = () => undefined,
   namespace: string = NAMESPACE,
 ): { rotations: RotationStore; reminders: ReminderSchedule } {
-  const { keyv, reminders, locks } = openEngine(storeUrl, onError, namespace);
-  return { rotations: new KeyvRotationStore(keyv, locks), reminders };
+  const { keyv, reminders, locks, ready } = openEngine(storeUrl, onError, namespace);
+  return { rotations: new KeyvRotationStore(keyv, locks, ready), reminders };
 }

@@ -46,6 +46,7 @@ export class KeyvRotationStore implements RotationStore {
   constructor(
     private readonly keyv: Keyv,
     private readonly engineLocks: EngineLocks = new MemoryLocks(),
+    private readonly ready: () => Promise<void> = async () => undefined,
   ) {}
 
   /**
@@ -61,6 +62,7 @@ export class KeyvRotationStore implements RotationStore {
     };
     this.keyv.on('error', listener);
     try {
+      await this.ready();
       const result = await operation();
       if (failure) throw failure;
       return result;

@@ -1,4 +1,3 @@
-import { openStore } from '../../src/store/keyv-factory';
 import type { ServiceDeps } from '../../src/services/lifecycle-deps';
 import { saveNewRotation } from '../../src/services/request-rotation';
 import { runDueReminders } from '../../src/services/reminders';
@@ -7,39 +6,7 @@ import { transitionRotation } from '../../src/services/transition-rotation';
 import { RecordingNotifier, type SentReminder } from '../support/recording-notifier';
 import { tempStoreUrl } from '../support/bot-harness';
 
-const HOUR = 60 * 60 * 1000;
-const APPROVER = 'U0APPROVE1';
-const REQUESTER = 'U0REQUEST1';
-const calendar = { timeZone: 'UTC', holidays: new Set<string>() };
-const policy = { calendar, leadBusinessDays: 10 };
-const reminderPolicy = { ...policy, reminderHour: 9, digestDay: 1 };
-
-/** A virtual clock the test moves by hand. */
-class VirtualClock {
-  constructor(public t: number) {}
-  now = () => new Date(this.t);
-  set(iso: string) {
-    this.t = Date.parse(iso);
-  }
-}
-
-function servicesOn(storeUrl: string, clock: VirtualClock, notifier: RecordingNotifier): ServiceDeps & { close(): Promise<void> } {
-  const { rotations, reminders } = openStore(storeUrl);
-  let n = 0;
-  return {
-    store: rotations,
-    reminders,
-    reminderPolicy,
-    notifier,
-    approvers: { isApprover: async (id) => id === APPROVER, listedUserIds: () => [APPROVER] },
-    clock,
-    policy,
-    allowSelfApproval: false,
-    randomIndex: (max) => (n++ * 7) % max,
-    logger: { warn: () => undefined, error: () => undefined },
-    close: () => rotations.close(),
-  };
-}
+import { HOUR, REQUESTER, APPROVER, VirtualClock, servicesOn } from '../support/simulation';
 
 const line = (s: SentReminder) => `${s.kind} ${s.dueAt || '-'} sent ${s.sentAt}`;
 
