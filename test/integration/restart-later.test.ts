@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeSlack } from '../support/fake-slack';
 import { tempStoreUrl } from '../support/bot-harness';
 import { freePort } from '../support/free-port';
+import { hasFaketime, healthy, ROOT, startBotAt, stop, type Running } from '../support/bot-process';
 import { requestSubmission } from '../support/payloads';
 import { postToBot, SIGNING_SECRET } from '../support/slack-request';
 
@@ -14,51 +14,8 @@ import { postToBot, SIGNING_SECRET } from '../support/slack-request';
  * while it was down arrives once. .ci/run installs faketime; without it this
  * suite says so and is skipped.
  */
-const ROOT = join(__dirname, '..', '..');
-const hasFaketime = spawnSync('sh', ['-c', 'command -v faketime'], { encoding: 'utf8' }).status === 0;
 const describeWithFaketime = hasFaketime ? describe : describe.skip;
 if (!hasFaketime) console.warn('restart-later.test.ts skipped: install Debian\'s faketime package to run it (.ci/run does)');
-
-interface Running {
-  child: ChildProcess;
-  output: string[];
-  /** The bot's own notion of now (shifted), to sign requests as Slack would at that moment. */
-  fakeNow(): number;
-}
-
-function startBotAt(fakeStart: string, env: Record<string, string>): Running {
-  const realStart = Date.now();
-  const child = spawn('faketime', ['-f', `@${fakeStart}`, 'npm', 'start', '--silent'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-  const base = Date.parse(`${fakeStart.replace(' ', 'T')}Z`);
-  return { child, output, fakeNow: () => base + (Date.now() - realStart) };
-}
-
-async function stop(bot: Running): Promise<number | null> {
-  if (bot.child.exitCode !== null || bot.child.signalCode !== null) return bot.child.exitCode;
-  // 'close', not 'exit': it waits for the bot under npm to let go of the output pipes, i.e. to have stopped.
-  const exited = new Promise<number | null>((resolve) => bot.child.once('close', (code) => resolve(code)));
-  process.kill(-(bot.child.pid as number), 'SIGTERM');
-  return exited;
-}
-
-async function healthy(port: number, bot: Running): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (bot.child.exitCode !== null) throw new Error(`the bot exited early:\n${bot.output.join('')}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the bot did not become healthy:\n${bot.output.join('')}`);
-}
 
 describeWithFaketime('the compiled bot restarted a day later', () => {
   const fake = new FakeSlack();

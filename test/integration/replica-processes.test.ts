@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { FakeSlack } from '../support/fake-slack';
+import { freePort } from '../support/free-port';
+import { hasFaketime, healthy, startBotAt, stop, type Running } from '../support/bot-process';
+import { requestSubmission } from '../support/payloads';
+import { postToBot, SIGNING_SECRET } from '../support/slack-request';
+
+/**
+ * Two compiled bots (`npm start`, clocks shifted with libfaketime) on one
+ * Redis and on one PostgreSQL, behind one fake Slack: a rotation made through
+ * one, both stopped, both started again each following morning; every day's
+ * reminder arrives once in total. Each run gets a store of its own: a Redis
+ * database number, a fresh PostgreSQL database.
+ */
+const redisUrl = process.env.TEST_REDIS_URL;
+const postgresUrl = process.env.TEST_POSTGRES_URL;
+
+function freshPostgresDatabase(url: string): { url: string; drop(): void } {
+  const name = `wfi_replicas_${randomUUID().slice(0, 8)}`;
+  const admin = (sql: string) => spawnSync('psql', [url, '-q', '-c', sql], { encoding: 'utf8' });
+  const created = admin(`CREATE DATABASE ${name}`);
+  if (created.status !== 0) throw new Error(`could not create ${name}: ${created.stderr}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return { url: target.toString(), drop: () => void admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+function freshRedisDatabase(url: string): { url: string; drop(): void } {
+  const target = new URL(url);
+  target.pathname = '/9';
+  const flush = () => void spawnSync('redis-cli', ['-u', target.toString(), 'flushdb'], { encoding: 'utf8' });
+  flush();
+  return { url: target.toString(), drop: flush };
+}
+
+const engines = [
+  ['Redis', redisUrl ? () => freshRedisDatabase(redisUrl) : undefined],
+  ['PostgreSQL', postgresUrl ? () => freshPostgresDatabase(postgresUrl) : undefined],
+].filter((e): e is [string, () => { url: string; drop(): void }] => e[1] !== undefined);
+const runnable = hasFaketime && engines.length > 0;
+if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime and TEST_REDIS_URL / TEST_POSTGRES_URL (.ci/run provides them)');
+
+(runnable ? describe.each(engines) : describe.skip.each([['none', () => ({ url: '', drop: () => undefined })]]))(
+  'two bot processes on one %s store',
+  (_engine, makeStore) => {
+    const fake = new FakeSlack();
+    let store: { url: string; drop(): void };
+    let bots: Running[] = [];
+
+    beforeAll(async () => {
+      await fake.start();
+      store = makeStore();
+    });
+    afterAll(async () => {
+      await Promise.all(bots.map(stop));
+      await fake.stop();
+      store.drop();
+    });
+
+    async function startBoth(at: string): Promise<number[]> {
+      const ports = [await freePort(), await freePort()];
+      bots = ports.map((port) =>
+        startBotAt(at, {
+          SLACK_BOT_TOKEN: 'xoxb-test-bot-token-0001',
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: fake.apiUrl,
+          WFI_APPROVERS: 'U0APPROVE1',
+          PORT: String(port),
+          STORE_URL: store.url,
+          WFI_SCHEDULER_INTERVAL_SECONDS: '1',
+          WFI_DIGEST_DAY: 'off',
+        }),
+      );
+      await Promise.all(bots.map((bot, i) => healthy(ports[i] as number, bot)));
+      return ports;
+    }
+
+    const reminders = () => fake.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes('Approval pending'));
+
+    it('send each day\'s reminder once between them, across restarts', async () => {
+      const ports = await startBoth('2026-03-02 10:00:00');
+      const response = await postToBot(ports[0] as number, requestSubmission({ deadline: '2026-03-31' }), {
+        timestamp: Math.floor((bots[0] as Running).fakeNow() / 1000),
+      });
+      expect(response.status).toBe(200);
+      await fake.waitFor('chat.postMessage', 1, 10_000);
+      await Promise.all(bots.map(stop));
+
+      // Each following morning, after 09:00, both come back at once and tick side by side.
+      for (const [day, expected] of [['2026-03-03 09:30:00', 1], ['2026-03-04 09:30:00', 2], ['2026-03-05 09:30:00', 3]] as const) {
+        await startBoth(day);
+        const deadline = Date.now() + 15_000;
+        while (reminders().length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        // A few more ticks of both: nothing more arrives.
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        await Promise.all(bots.map(stop));
+        expect(reminders()).toHaveLength(expected);
+      }
+    }, 120_000);
+  },
+);
