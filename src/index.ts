@@ -22,12 +22,22 @@ function explainStartupFailure(error: unknown): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const bot = await startBot(loadConfig());
-  let signalled = false;
-  const shutdown = (signal: NodeJS.Signals) => {
+  const config = loadConfig();
+  // Listening before the bot starts: a SIGTERM that arrives while it is still
+  // starting (a fast rolling deploy) stops it cleanly once it has started.
+  let signalled: NodeJS.Signals | undefined;
+  const started: { stop?: () => void } = {};
+  const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
-    signalled = true;
+    signalled = signal;
     console.log(`${signal} received: finishing the work in flight, then stopping`);
+    started.stop?.();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+
+  const bot = await startBot(config);
+  started.stop = () =>
     bot.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -35,9 +45,7 @@ async function main(): Promise<void> {
         process.exit(1);
       },
     );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  if (signalled) started.stop();
 }
 
 main().catch((error: unknown) => {

@@ -9,6 +9,7 @@ import { MemoryLocks, PostgresLocks, RedisLocks, SqliteLocks, type PgQuery, type
 import { KeyvRotationStore } from './keyv-rotation-store';
 import { MemoryReminderSchedule } from './memory-reminder-schedule';
 import { PostgresReminderSchedule } from './postgres-reminder-schedule';
+import { reportIdlePoolErrors } from './pg-pool-errors';
 import { RedisReminderSchedule, type RedisScheduleClient } from './redis-reminder-schedule';
 import { SqliteReminderSchedule } from './sqlite-reminder-schedule';
 
@@ -101,6 +102,7 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
       locks: new RedisLocks(client, `${namespace}:lock:`),
     };
   } else if (/^postgres(ql)?:\/\//.test(storeUrl)) {
+    reportIdlePoolErrors((error) => onError(error));
     const adapter = new KeyvPostgres({ uri: storeUrl, connectionTimeoutMillis: 2000 });
     const query: PgQuery = (sql, values) => adapter.query(sql, values);
     engine = {

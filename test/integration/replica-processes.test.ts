@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { FakeSlack } from '../support/fake-slack';
 import { freePort } from '../support/free-port';
+import { freshPostgresDatabase, freshRedisDatabase } from '../support/databases';
 import { hasFaketime, healthy, startBotAt, stop, type Running } from '../support/bot-process';
 import { requestSubmission } from '../support/payloads';
 import { postToBot, SIGNING_SECRET } from '../support/slack-request';
@@ -15,24 +14,6 @@ import { postToBot, SIGNING_SECRET } from '../support/slack-request';
  */
 const redisUrl = process.env.TEST_REDIS_URL;
 const postgresUrl = process.env.TEST_POSTGRES_URL;
-
-function freshPostgresDatabase(url: string): { url: string; drop(): void } {
-  const name = `wfi_replicas_${randomUUID().slice(0, 8)}`;
-  const admin = (sql: string) => spawnSync('psql', [url, '-q', '-c', sql], { encoding: 'utf8' });
-  const created = admin(`CREATE DATABASE ${name}`);
-  if (created.status !== 0) throw new Error(`could not create ${name}: ${created.stderr}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return { url: target.toString(), drop: () => void admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-function freshRedisDatabase(url: string): { url: string; drop(): void } {
-  const target = new URL(url);
-  target.pathname = '/9';
-  const flush = () => void spawnSync('redis-cli', ['-u', target.toString(), 'flushdb'], { encoding: 'utf8' });
-  flush();
-  return { url: target.toString(), drop: flush };
-}
 
 const engines = [
   ['Redis', redisUrl ? () => freshRedisDatabase(redisUrl) : undefined],

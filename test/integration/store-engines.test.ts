@@ -8,6 +8,7 @@ import { freePort } from '../support/free-port';
 import { buttonClick, requestSubmission, slashCommand } from '../support/payloads';
 import { postToBot } from '../support/slack-request';
 import { STORE_FAILURE_MESSAGE } from '../../src/slack/listeners/request-submission';
+import { freshPostgresDatabase, postgresOutage } from '../support/databases';
 
 const NOW = new Date('2026-03-02T10:00:00Z');
 const servers = [
@@ -48,6 +49,47 @@ async function requestAndApprove(fake: FakeSlack, bot: TestBot): Promise<string>
   });
 });
 
+async function health(bot: TestBot): Promise<number> {
+  return (await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status;
+}
+
+async function waitForHealth(bot: TestBot, status: number): Promise<void> {
+  for (let i = 0; i < 100 && (await health(bot)) !== status; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(await health(bot)).toBe(status);
+}
+
+/**
+ * The outage scenario for any engine: a rotation made, the store taken away,
+ * /healthz 503, a request refused within Slack's window with the reason, a
+ * scheduler tick failing and logged; the store back, /healthz 200 without a
+ * restart, and exactly the rotation from before the outage there.
+ */
+async function rideOutAnOutage(fake: FakeSlack, storeUrl: string, outage: { begin(): Promise<void> | void; end(): Promise<void> | void }) {
+  const bot = await startTestBot(fake, { storeUrl, now: NOW });
+  try {
+    const id = await requestAndApprove(fake, bot);
+    expect(await health(bot)).toBe(200);
+
+    await outage.begin();
+    await waitForHealth(bot, 503);
+    const started = Date.now();
+    const refused = await postToBot(bot.port, requestSubmission());
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(refused.json()).toMatchObject({ response_action: 'errors', errors: { instance_url: STORE_FAILURE_MESSAGE } });
+    await bot.runReminders();
+
+    await outage.end();
+    await waitForHealth(bot, 200);
+    fake.responses.length = 0;
+    await postToBot(bot.port, slashCommand({ text: 'list', response_url: fake.responseUrl('list') }));
+    const listed = JSON.stringify((await fake.waitForResponse()).body);
+    expect(listed.match(/ROT-[A-Z0-9]{6}/g)?.filter((x, i, all) => all.indexOf(x) === i)).toEqual([id]);
+    expect(bot.logger.lines.join('\n')).toMatch(/Could not save a rotation request/);
+  } finally {
+    await bot.stop();
+  }
+}
+
 /**
  * A Redis of the test's own (with an append-only file, so a restart keeps its
  * data), stopped during traffic and started again: the bot answers 503 then
@@ -78,15 +120,6 @@ const hasRedisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { enco
     await exited;
   }
 
-  async function health(bot: TestBot): Promise<number> {
-    return (await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status;
-  }
-
-  async function waitForHealth(bot: TestBot, status: number): Promise<void> {
-    for (let i = 0; i < 100 && (await health(bot)) !== status; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await health(bot)).toBe(status);
-  }
-
   beforeAll(async () => {
     await fake.start();
     port = await freePort();
@@ -99,30 +132,27 @@ const hasRedisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { enco
   });
 
   it('reports 503 while Redis is down and 200 once it is back, saving nothing half-way and losing nothing', async () => {
-    const bot = await startTestBot(fake, { storeUrl: `redis://127.0.0.1:${port}`, now: NOW });
-    try {
-      const id = await requestAndApprove(fake, bot);
-      expect(await health(bot)).toBe(200);
-
-      await stopRedis();
-      await waitForHealth(bot, 503);
-      const started = Date.now();
-      const refused = await postToBot(bot.port, requestSubmission());
-      // Answered within Slack's window, with the reason, and nothing saved.
-      expect(Date.now() - started).toBeLessThan(3000);
-      expect(refused.json()).toMatchObject({ response_action: 'errors', errors: { instance_url: STORE_FAILURE_MESSAGE } });
-      await bot.runReminders();
-
-      await startRedis();
-      await waitForHealth(bot, 200);
-      fake.responses.length = 0;
-      await postToBot(bot.port, slashCommand({ text: 'list', response_url: fake.responseUrl('list') }));
-      const listed = JSON.stringify((await fake.waitForResponse()).body);
-      expect(listed.match(/ROT-[A-Z0-9]{6}/g)?.filter((x, i, all) => all.indexOf(x) === i)).toEqual([id]);
-      expect(bot.logger.lines.join('\n')).toMatch(/Reminder tick failed|Could not save a rotation request/);
-    } finally {
-      await bot.stop();
-    }
+    await rideOutAnOutage(fake, `redis://127.0.0.1:${port}`, { begin: stopRedis, end: startRedis });
   });
 });
 
+/** A database of the test's own on the shared PostgreSQL, made to refuse and drop every connection, then let back. */
+(process.env.TEST_POSTGRES_URL ? describe : describe.skip)('a PostgreSQL outage', () => {
+  const fake = new FakeSlack();
+  const adminUrl = process.env.TEST_POSTGRES_URL ?? '';
+  let database: { url: string; drop(): void };
+
+  beforeAll(async () => {
+    await fake.start();
+    database = freshPostgresDatabase(adminUrl);
+  });
+  afterAll(async () => {
+    await fake.stop();
+    database.drop();
+  });
+
+  it('reports 503 while PostgreSQL is unreachable and 200 once it is back, saving nothing half-way and losing nothing', async () => {
+    const outage = postgresOutage(adminUrl, database.url);
+    await rideOutAnOutage(fake, database.url, outage);
+  });
+});
