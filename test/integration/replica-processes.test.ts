@@ -2,7 +2,7 @@ import { FakeSlack } from '../support/fake-slack';
 import { freePort } from '../support/free-port';
 import { freshPostgresDatabase, freshRedisDatabase } from '../support/databases';
 import { hasFaketime, healthy, startBotAt, stop, type Running } from '../support/bot-process';
-import { requestSubmission } from '../support/payloads';
+import { buttonClick, requestSubmission } from '../support/payloads';
 import { postToBot, SIGNING_SECRET } from '../support/slack-request';
 
 /**
@@ -23,7 +23,7 @@ const runnable = hasFaketime && engines.length > 0;
 if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime and TEST_REDIS_URL / TEST_POSTGRES_URL (.ci/run provides them)');
 
 (runnable ? describe.each(engines) : describe.skip.each([['none', () => ({ url: '', drop: () => undefined })]]))(
-  'two bot processes on one %s store',
+  'three bot processes on one %s store',
   (_engine, makeStore) => {
     const fake = new FakeSlack();
     let store: { url: string; drop(): void };
@@ -39,8 +39,8 @@ if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime a
       store.drop();
     });
 
-    async function startBoth(at: string): Promise<number[]> {
-      const ports = [await freePort(), await freePort()];
+    async function startAll(at: string): Promise<number[]> {
+      const ports = [await freePort(), await freePort(), await freePort()];
       bots = ports.map((port) =>
         startBotAt(at, {
           SLACK_BOT_TOKEN: 'xoxb-test-bot-token-0001',
@@ -57,20 +57,47 @@ if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime a
       return ports;
     }
 
-    const reminders = () => fake.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes('Approval pending'));
+    // The first rotation's approval reminders (the second one is approved).
+    const reminders = () =>
+      fake.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes('Approval pending') && c.args.thread_ts === firstTs());
+    const firstTs = () => String(fake.callsTo('chat.postMessage')[0]?.answer?.ts);
 
-    it('send each day\'s reminder once between them, across restarts', async () => {
-      const ports = await startBoth('2026-03-02 10:00:00');
+    it('send each day\'s reminder once between them across restarts, and turn approvals sent to each into one transition', async () => {
+      const ports = await startAll('2026-03-02 10:00:00');
       const response = await postToBot(ports[0] as number, requestSubmission({ deadline: '2026-03-31' }), {
         timestamp: Math.floor((bots[0] as Running).fakeNow() / 1000),
       });
       expect(response.status).toBe(200);
-      await fake.waitFor('chat.postMessage', 1, 10_000);
+      const [post] = await fake.waitFor('chat.postMessage', 1, 10_000);
+      expect(post?.args.text).toMatch(/ROT-[A-Z0-9]{6}/);
+
+      // A second rotation, approved by clicks that reach all three processes at once.
+      await postToBot(ports[1] as number, requestSubmission({ deadline: '2026-04-30' }), {
+        timestamp: Math.floor((bots[1] as Running).fakeNow() / 1000),
+      });
+      const [, second] = await fake.waitFor('chat.postMessage', 2, 10_000);
+      const secondId = /ROT-[A-Z0-9]{6}/.exec(String(second?.args.text))?.[0] as string;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await Promise.all(
+        ports.map((port, i) =>
+          postToBot(port, buttonClick('rotation_approve', `${secondId}:1`, { user: 'U0APPROVE1', responseUrl: fake.responseUrl(`a${i}`) }), {
+            timestamp: Math.floor((bots[i] as Running).fakeNow() / 1000),
+          }),
+        ),
+      );
+      await fake.waitFor('chat.update', 1, 10_000);
+      await fake.waitFor('chat.postEphemeral', 2, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(fake.callsTo('chat.update')).toHaveLength(1);
+      expect(fake.callsTo('chat.postEphemeral').map((c) => String(c.args.text))).toEqual([
+        expect.stringMatching(/already done by <@U0APPROVE1>/),
+        expect.stringMatching(/already done by <@U0APPROVE1>/),
+      ]);
       await Promise.all(bots.map(stop));
 
       // Each following morning, after 09:00, both come back at once and tick side by side.
       for (const [day, expected] of [['2026-03-03 09:30:00', 1], ['2026-03-04 09:30:00', 2], ['2026-03-05 09:30:00', 3]] as const) {
-        await startBoth(day);
+        await startAll(day);
         const deadline = Date.now() + 15_000;
         while (reminders().length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
         // A few more ticks of both: nothing more arrives.
