@@ -39,8 +39,8 @@ if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime a
       store.drop();
     });
 
-    async function startAll(at: string): Promise<number[]> {
-      const ports = [await freePort(), await freePort(), await freePort()];
+    async function startAll(at: string, count = 3, storeUrl = store.url): Promise<number[]> {
+      const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
       bots = ports.map((port) =>
         startBotAt(at, {
           SLACK_BOT_TOKEN: 'xoxb-test-bot-token-0001',
@@ -48,7 +48,7 @@ if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime a
           SLACK_API_URL: fake.apiUrl,
           WFI_APPROVERS: 'U0APPROVE1',
           PORT: String(port),
-          STORE_URL: store.url,
+          STORE_URL: storeUrl,
           WFI_SCHEDULER_INTERVAL_SECONDS: '1',
           WFI_DIGEST_DAY: 'off',
         }),
@@ -104,6 +104,51 @@ if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime a
         await new Promise((resolve) => setTimeout(resolve, 2500));
         await Promise.all(bots.map(stop));
         expect(reminders()).toHaveLength(expected);
+      }
+    }, 120_000);
+
+    it('hands a reminder claimed by a replica killed mid-send to another after the lease, once', async () => {
+      const own = makeStore();
+      fake.reset();
+      try {
+        let ports = await startAll('2026-03-02 10:00:00', 1, own.url);
+        await postToBot(ports[0] as number, requestSubmission({ deadline: '2026-03-31' }), {
+          timestamp: Math.floor((bots[0] as Running).fakeNow() / 1000),
+        });
+        await fake.waitFor('chat.postMessage', 1, 10_000);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await Promise.all(bots.map(stop));
+
+        // The first reminder post never gets an answer: the replica sending it is killed mid-send.
+        let hung = false;
+        fake.on('chat.postMessage', (args) =>
+          !hung && String(args.text).includes('Approval pending')
+            ? ((hung = true), new Promise<Record<string, unknown>>(() => undefined))
+            : { ok: true, channel: args.channel, ts: '5000.000100' },
+        );
+        await startAll('2026-03-03 09:30:00', 1, own.url);
+        const deadline = Date.now() + 15_000;
+        while (!hung && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(hung).toBe(true);
+        process.kill(-((bots[0] as Running).child.pid as number), 'SIGKILL');
+        await Promise.all(bots.map(stop));
+
+        // Within the 10-minute lease another replica leaves it alone…
+        await startAll('2026-03-03 09:35:00', 1, own.url);
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        await Promise.all(bots.map(stop));
+        expect(reminders()).toHaveLength(0);
+
+        // …after it, one sends it, once.
+        ports = await startAll('2026-03-03 09:41:00', 2, own.url);
+        const until = Date.now() + 15_000;
+        while (reminders().length < 1 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        await Promise.all(bots.map(stop));
+        expect(reminders()).toHaveLength(1);
+        expect(ports).toHaveLength(2);
+      } finally {
+        own.drop();
       }
     }, 120_000);
   },
