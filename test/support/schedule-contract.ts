@@ -108,6 +108,33 @@ export function scheduleContract(
       expect(due.map((d) => `${d.rotationId} ${d.kind}`)).toEqual(['ROT-BBBBBB submit_due', 'ROT-AAAAAA submit_soon']);
     });
 
+    it('does not hand out a claim whose lease ran out before the occurrence is due', async () => {
+      const o = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      await schedule.add([o]);
+      expect(await schedule.claim(o.key, 'early', T('2026-03-01T09:00:00Z'), LEASE)).toBe(true);
+      expect(await schedule.due(T('2026-03-01T10:00:00Z'), 10)).toEqual([]);
+      expect(await schedule.due(T('2026-03-02T09:00:00Z'), 10)).toEqual([expect.objectContaining({ key: o.key, state: 'claimed' })]);
+    });
+
+    it('merges due pending and expired claimed occurrences by due time, then key, up to the limit', async () => {
+      const os = ['ROT-CCCCCC', 'ROT-AAAAAA', 'ROT-BBBBBB', 'ROT-DDDDDD'].map((r, i) =>
+        occurrence(r, 'submit_due', `2026-03-0${2 + (i % 2)}T09:00:00.000Z`),
+      );
+      await schedule.add(os);
+      // Claim two (one of each due time) and let their leases run out.
+      await schedule.claim(os[0]!.key, 'x', T('2026-03-03T09:00:00Z'), LEASE);
+      await schedule.claim(os[3]!.key, 'x', T('2026-03-03T09:00:00Z'), LEASE);
+      const now = T('2026-03-04T00:00:00Z');
+      expect((await schedule.due(now, 10)).map((d) => `${d.dueAt.slice(0, 10)} ${d.rotationId} ${d.state}`)).toEqual([
+        '2026-03-02 ROT-BBBBBB pending',
+        '2026-03-02 ROT-CCCCCC claimed',
+        '2026-03-03 ROT-AAAAAA pending',
+        '2026-03-03 ROT-DDDDDD claimed',
+      ]);
+      expect((await schedule.due(now, 3)).map((d) => d.rotationId)).toEqual(['ROT-BBBBBB', 'ROT-CCCCCC', 'ROT-AAAAAA']);
+      expect(await schedule.due(now, 0)).toEqual([]);
+    });
+
     it('keeps failures with their reason, newest first, per rotation or all', async () => {
       const a = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
       const b = occurrence('ROT-BBBBBB', 'submit_due', '2026-03-02T09:00:00.000Z');
