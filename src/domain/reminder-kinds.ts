@@ -32,9 +32,6 @@ export const AUDIENCE: Record<ReminderKind, readonly Audience[]> = {
   next_cycle: ['requester'],
 };
 
-/** Kinds that come back until the rotation moves on; after an outage only their latest occurrence is sent. */
-export const REPEATING: ReadonlySet<ReminderKind> = new Set(['approval_pending', 'submit_overdue', 'no_meeting_yet', 'confirm_receipt']);
-
 /** Escalations are also broadcast to the channel, not only replied in the thread. */
 export const ESCALATIONS: ReadonlySet<ReminderKind> = new Set(['submit_overdue', 'deadline_near']);
 

@@ -1,6 +1,6 @@
 import { addCalendarDays, isCalendarDate, type CalendarDate } from './calendar';
 import { normaliseInstanceUrl } from './instance-url';
-import { ENVIRONMENT_TYPES, type EnvironmentType, type RotationRequest } from './rotation';
+import { ENVIRONMENT_TYPES, type EnvironmentType, type RotationRequest, isUserId } from './rotation';
 import { looksLikeSecret, SECRET_REFUSAL } from './secret-detector';
 
 /** What a person entered, before validation: every field may be missing or wrong. */
@@ -29,7 +29,6 @@ export const LIMITS = {
   rotationIntervalDays: 3650,
 } as const;
 
-const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 
 function isEnvironmentType(value: string): value is EnvironmentType {
@@ -76,7 +75,7 @@ export function validateRotationRequest(
   const attendeeIds = [...new Set(raw.attendeeIds ?? [])];
   if (attendeeIds.length === 0) errors.attendeeIds = 'Choose at least one person to attend the handoff meeting';
   else if (attendeeIds.length > LIMITS.attendees) errors.attendeeIds = `Choose at most ${LIMITS.attendees} people`;
-  else if (!attendeeIds.every((id) => USER_ID.test(id))) errors.attendeeIds = 'Choose people from the workspace';
+  else if (!attendeeIds.every(isUserId)) errors.attendeeIds = 'Choose people from the workspace';
 
   const notes = raw.notes?.trim() ?? '';
   if (notes.length > LIMITS.notes) errors.notes = `Notes may be at most ${LIMITS.notes} characters (${notes.length} now)`;

@@ -1,6 +1,11 @@
 import type { BusinessCalendar, CalendarDate } from './calendar';
 import { businessDayOnOrAfter, businessDaysBetween, submitByDate, todayIn } from './calendar';
 
+/** A Slack user id (U… or W…): the people a rotation names arrive in payloads and are checked with this. */
+export function isUserId(id: string): boolean {
+  return /^[UW][A-Z0-9]{2,}$/.test(id);
+}
+
 export const ENVIRONMENT_TYPES = ['Production', 'Staging', 'Test', 'Development'] as const;
 export type EnvironmentType = (typeof ENVIRONMENT_TYPES)[number];
 

@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { isCalendarDate, isTimeZone, type CalendarDate } from './calendar';
 import type { MeetingDetails } from './lifecycle';
-import { CONFIRMATIONS, MEETING_PLATFORMS, type Confirmation, type MeetingPlatform } from './rotation';
+import { CONFIRMATIONS, MEETING_PLATFORMS, type Confirmation, type MeetingPlatform, isUserId } from './rotation';
 import { looksLikeSecret, SECRET_REFUSAL } from './secret-detector';
 
 /** Checks of what people type in the step modals; each error is keyed by its field. */
@@ -9,7 +9,6 @@ export type Checked<T, F extends string> = { ok: true; value: T } | { ok: false;
 
 export const STEP_LIMITS = { reason: 500, caseNumber: 40, joinUrl: 500, attendees: 20 } as const;
 
-const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 // Portal case numbers vary (CS-123456, INC0012345, 12345678): letters, digits and a few separators.
 const CASE_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 ._/#-]*[A-Za-z0-9]$/;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -89,7 +88,7 @@ export function checkMeeting(input: MeetingInput, context: { now: Date }): Check
   const attendeeIds = [...new Set(input.attendeeIds ?? [])];
   if (attendeeIds.length === 0) errors.attendeeIds = 'Choose who attends the handoff';
   else if (attendeeIds.length > STEP_LIMITS.attendees) errors.attendeeIds = `Choose at most ${STEP_LIMITS.attendees} people`;
-  else if (!attendeeIds.every((id) => USER_ID.test(id))) errors.attendeeIds = 'Choose people from the workspace';
+  else if (!attendeeIds.every(isUserId)) errors.attendeeIds = 'Choose people from the workspace';
 
   let startsAt: Date | undefined;
   if (!errors.date && !errors.time && !errors.timeZone) {

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import { ReminderDeliveryError, type Notifier, type ReminderDisplay, type ScheduledReminder } from '../domain/ports';
 import { ESCALATIONS, type ReminderOccurrence } from '../domain/reminder-kinds';
-import type { AuditEntry, MessageRef, Rotation } from '../domain/rotation';
+import { isUserId, type AuditEntry, type MessageRef, type Rotation } from '../domain/rotation';
 import { buildAppHome } from './views/app-home';
 import { buildUndeliverableNotice } from './views/command-replies';
 import { buildExportMessage } from './views/export-message';
@@ -108,7 +108,7 @@ export class SlackNotifier implements Notifier {
   }
 
   async publishHomes(userIds: string[], rotations: Rotation[], now: Date, reminderFailures?: ScheduledReminder[]): Promise<void> {
-    const people = [...new Set(userIds)].filter((id) => /^[UW][A-Z0-9]{2,}$/.test(id));
+    const people = [...new Set(userIds)].filter(isUserId);
     const results = await Promise.allSettled(
       people.map((viewerId) =>
         this.client.views.publish({

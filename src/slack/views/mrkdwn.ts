@@ -1,3 +1,4 @@
+import { isUserId } from '../../domain/rotation';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import type { CalendarDate } from '../../domain/calendar';
@@ -43,11 +44,10 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /** A mention, only for a well-formed user id (ids arrive in payloads and are not trusted). */
 export function mention(userId: string): string {
-  return USER_ID.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+  return isUserId(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { isCalendarDate } from '../../domain/calendar';
 import { LIMITS } from '../../domain/rotation-request';
-import { ENVIRONMENT_TYPES, type EnvironmentType } from '../../domain/rotation';
+import { ENVIRONMENT_TYPES, type EnvironmentType, isUserId } from '../../domain/rotation';
 import { INPUT_ACTION, REQUEST_BLOCKS, REQUEST_MODAL } from '../ids';
 import { truncate } from './mrkdwn';
 
@@ -33,7 +33,6 @@ const PLACEHOLDER_MAX = 150;
 const PRIVATE_METADATA_MAX = 3000;
 /** "Rotate again every" offers these, plus the configured default when it is another number. */
 export const ROTATION_INTERVAL_CHOICES = [90, 180, 365] as const;
-const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -65,7 +64,7 @@ export function buildRequestModal(defaults: RequestModalDefaults): types.ModalVi
   const initialInterval = intervals.find((o) => o.value === String(interval)) ?? intervals[0];
 
   const channelId = prefill && CHANNEL_ID.test(prefill.channelId) ? prefill.channelId : defaults.channelId;
-  const prefilledAttendees = [...new Set(prefill?.attendeeIds.filter((id) => USER_ID.test(id)) ?? [])].slice(0, LIMITS.attendees);
+  const prefilledAttendees = [...new Set(prefill?.attendeeIds.filter(isUserId) ?? [])].slice(0, LIMITS.attendees);
   const attendees = prefilledAttendees.length > 0 ? prefilledAttendees : [defaults.requesterId];
   const notes = prefill?.notes?.trim() ? truncate(prefill.notes.trim(), LIMITS.notes) : undefined;
 

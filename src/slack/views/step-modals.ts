@@ -2,7 +2,7 @@ import { tz } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
 import { format } from 'date-fns';
 import { isCalendarDate } from '../../domain/calendar';
-import { CONFIRMATIONS, MEETING_PLATFORMS, type Meeting } from '../../domain/rotation';
+import { CONFIRMATIONS, MEETING_PLATFORMS, type Meeting, isUserId } from '../../domain/rotation';
 import { STEP_LIMITS } from '../../domain/step-inputs';
 import { INPUT_ACTION, MODALS, MY_TIME_ZONE, STEP_BLOCKS } from '../ids';
 import { escapeMrkdwn, SECTION_TEXT_MAX } from './mrkdwn';
@@ -21,7 +21,6 @@ export function encodeStepMeta(meta: StepMeta): string {
 const TITLE_MAX = 24;
 const OPTIONS_MAX = 100;
 const OPTION_VALUE_MAX = 75;
-const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 const plain = (text: string): types.PlainTextElement => ({ type: 'plain_text', text });
 const option = (text: string, value: string): types.PlainTextOption => ({ text: plain(text), value });
@@ -236,7 +235,7 @@ export function buildMeetingModal(
   const initialZone = (current ? zoneOptions.find((o) => o.value === current.timeZone) : undefined) ?? myZone;
 
   const when = current ? wallClock(current) : undefined;
-  const attendees = (current?.attendeeIds ?? defaults.attendeeIds).filter((id) => USER_ID.test(id));
+  const attendees = (current?.attendeeIds ?? defaults.attendeeIds).filter(isUserId);
   const joinUrl = current?.joinUrl && current.joinUrl.length <= STEP_LIMITS.joinUrl ? current.joinUrl : undefined;
 
   return {
