@@ -11,7 +11,11 @@ import { openStore } from './store/keyv-factory';
 import { Scheduler } from './scheduler/scheduler';
 import type { ListenerDeps } from './slack/deps';
 import { SlackApproverDirectory } from './slack/approver-directory';
+import { rateLimiters, registerRateLimits, type RateLimitRules } from './slack/rate-limits';
 import type { ServiceDeps } from './services/lifecycle-deps';
+// Not re-exported from the package's index; the type of app.error's argument with extendedErrorHandler.
+import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
+import { inRequest, newRequestId, RedactingLogger } from './logging';
 
 export interface BotOptions {
   clock?: Clock;
@@ -21,6 +25,8 @@ export interface BotOptions {
   store?: RotationStore;
   /** Tests shorten the Web client's retries (its default keeps trying for about 30 minutes). */
   retryConfig?: webApi.RetryOptions;
+  /** Replaces RATE_LIMITS (a test that drives one person through hundreds of steps). */
+  rateLimits?: RateLimitRules;
 }
 
 export class StoreUnavailableError extends Error {}
@@ -78,8 +84,34 @@ function drain(inFlight: Set<Promise<unknown>>, logger: Logger): Promise<void> {
 }
 
 /** Builds and starts the whole bot from a checked configuration. */
+/** What must never reach a log line: the tokens, the signing secret and the store's password. */
+export function configSecrets(config: Config): string[] {
+  let storePassword: string | undefined;
+  try {
+    const password = new URL(config.storeUrl).password;
+    storePassword = password ? decodeURIComponent(password) : undefined;
+  } catch {
+    storePassword = undefined;
+  }
+  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, storePassword].filter(
+    (secret): secret is string => secret !== undefined && secret !== '',
+  );
+}
+
+/** What kind of request a log line is about, by its ids only (never its content). */
+function describeRequest(body: unknown): string {
+  const fields = body as Record<string, unknown> & {
+    actions?: Array<{ action_id?: unknown }>;
+    view?: { callback_id?: unknown };
+    event?: { type?: unknown };
+  };
+  const kind = fields.command ?? fields.type ?? 'unknown';
+  const what = fields.actions?.[0]?.action_id ?? fields.view?.callback_id ?? fields.event?.type;
+  return [kind, what].filter((part) => typeof part === 'string').join(' ');
+}
+
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
-  const logger = options.logger ?? new ConsoleLogger();
+  const logger = new RedactingLogger(options.logger ?? new ConsoleLogger(), configSecrets(config));
   logger.setLevel(LOG_LEVELS[config.logLevel]);
   const clock = options.clock ?? { now: () => new Date() };
 
@@ -122,13 +154,21 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     receiver,
     logger,
     clientOptions,
+    // The error handler gets the request's context, to log its id (never its body).
+    extendedErrorHandler: true,
     ...identity,
   });
 
-  // Every request's listeners, tracked so shutdown can wait for them.
+  // Every request's listeners, tracked so shutdown can wait for them, and
+  // given an id that prefixes each line they log.
   const inFlight = new Set<Promise<unknown>>();
-  app.use(async ({ next }) => {
-    const running = next();
+  app.use(async ({ next, context, body }) => {
+    const requestId = newRequestId();
+    context.requestId = requestId;
+    const running = inRequest(requestId, async () => {
+      logger.debug(`Request: ${describeRequest(body)}`);
+      await next();
+    });
     inFlight.add(running);
     try {
       await running;
@@ -136,8 +176,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       inFlight.delete(running);
     }
   });
-  app.error(async (error) => {
-    logger.error(`Unhandled error in a listener: ${error.message}`);
+  app.error(async ({ error, context, body }: ExtendedErrorHandlerArgs) => {
+    const requestId = typeof context.requestId === 'string' ? context.requestId : 'none';
+    logger.error(`Unhandled error in a listener (request ${requestId}, ${describeRequest(body)}): ${error.message}`);
   });
 
   const policy = { calendar: config.calendar, leadBusinessDays: config.leadBusinessDays };
@@ -174,7 +215,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     clock,
     services,
     messageContext: () => ({ ...messageContext, now: clock.now() }),
+    limits: rateLimiters(clock, options.rateLimits),
   };
+  registerRateLimits(app, deps.limits);
   registerListeners(app, deps);
   const scheduler = new Scheduler(services, { intervalMs: config.schedulerIntervalSeconds * 1000 });
 

@@ -2,7 +2,11 @@
 import { ConfigError, loadConfig } from './config';
 import { slackErrorCode } from './slack/notifier';
 import { UnsupportedStoreError } from './store/keyv-factory';
-import { startBot, StoreUnavailableError } from './bot';
+import { configSecrets, startBot, StoreUnavailableError } from './bot';
+import { redactLine } from './logging';
+
+/** Known once the configuration is read: what a start-up error message must not print. */
+let secrets: string[] = [];
 
 /** Start-up failures a person can fix, as one readable message: never a stack trace. */
 function explainStartupFailure(error: unknown): string | undefined {
@@ -23,6 +27,7 @@ function explainStartupFailure(error: unknown): string | undefined {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  secrets = configSecrets(config);
   // Listening before the bot starts: a SIGTERM that arrives while it is still
   // starting (a fast rolling deploy) stops it cleanly once it has started.
   let signalled: NodeJS.Signals | undefined;
@@ -41,7 +46,7 @@ async function main(): Promise<void> {
     bot.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`Shutdown did not complete cleanly: ${(error as Error).message}`);
+        console.error(redactLine(`Shutdown did not complete cleanly: ${(error as Error).message}`, secrets));
         process.exit(1);
       },
     );
@@ -50,6 +55,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const explained = explainStartupFailure(error);
-  console.error(explained ?? `wfi-rotate could not start: ${(error as Error)?.message ?? String(error)}`);
+  console.error(redactLine(explained ?? `wfi-rotate could not start: ${(error as Error)?.message ?? String(error)}`, secrets));
   process.exitCode = 1;
 });

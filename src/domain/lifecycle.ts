@@ -1,6 +1,7 @@
 import { addCalendarDays, todayIn, type CalendarDate } from './calendar';
 import {
   CONFIRMATIONS,
+  isTransition,
   leadTime,
   requestedFields,
   type AuditEntry,
@@ -120,7 +121,7 @@ export function permissionError(
 function alreadyDone(rotation: Rotation, action: { type: ActionType }): TransitionError | undefined {
   if (action.type === 'schedule_meeting') return undefined;
   const target = TARGET[action.type];
-  const entry = [...rotation.history].reverse().find((e) => e.to === target);
+  const entry = [...rotation.history].reverse().find((e) => isTransition(e) && e.to === target);
   if (!entry) return undefined;
   return { code: 'ALREADY_DONE', status: rotation.status, by: entry.actorId, at: entry.at };
 }
@@ -312,4 +313,32 @@ export function startPlannedRotation(
     requesterId: actorId,
     history: [...planned.history, { at, actorId, from: 'planned', to: 'requested', details }],
   };
+}
+
+export const SECRET_EXPOSED_ADVICE =
+  'A message in the thread looked like a secret. If it was the WFI client secret, treat it as exposed: ' +
+  'complete this rotation with a new secret, or request a fresh one.';
+
+/**
+ * A message that looked like the secret was posted in the rotation's thread:
+ * an audit entry that records who and where (never the text) and advises a
+ * fresh rotation. The state and version stay as they are, so no button on the
+ * message goes stale; the same message reported twice (an event retried by
+ * Slack, two replicas) is recorded once.
+ */
+export function recordSecretExposure(
+  rotation: Rotation,
+  report: { posterId: string; channelId: string; messageTs: string; now: Date },
+): Rotation | undefined {
+  const seen = rotation.history.some((e) => e.event === 'secret_exposed' && e.details?.messageTs === report.messageTs);
+  if (seen) return undefined;
+  const entry: AuditEntry = {
+    at: report.now.toISOString(),
+    actorId: report.posterId,
+    from: rotation.status,
+    to: rotation.status,
+    event: 'secret_exposed',
+    details: { channel: report.channelId, messageTs: report.messageTs, advice: SECRET_EXPOSED_ADVICE },
+  };
+  return { ...rotation, history: [...rotation.history, entry] };
 }

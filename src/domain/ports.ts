@@ -13,6 +13,8 @@ export interface RotationStore {
   replace(rotation: Rotation, expectedVersion: number): Promise<boolean>;
   /** Records where the rotation's message was posted. */
   setMessage(id: string, message: MessageRef): Promise<void>;
+  /** The rotation whose message is at this place (a thread's parent), if any. */
+  findByMessage(message: MessageRef): Promise<string | undefined>;
   /** Every rotation, in no particular order. */
   list(): Promise<Rotation[]>;
   /** Resolves when the store answers; rejects with the reason otherwise. */

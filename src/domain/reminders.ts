@@ -8,7 +8,7 @@ import {
   type CalendarDate,
 } from './calendar';
 import { REMINDER_KINDS, reminderKey, type ReminderKind, type ReminderOccurrence, type ReminderPolicy } from './reminder-kinds';
-import type { Rotation, RotationStatus } from './rotation';
+import { isTransition, type Rotation, type RotationStatus } from './rotation';
 import { wallClockToInstant } from './step-inputs';
 
 /**
@@ -77,7 +77,7 @@ function applicableKinds(rotation: Rotation): ReminderKind[] {
 function requestedAt(rotation: Rotation): number {
   for (let i = rotation.history.length - 1; i >= 0; i -= 1) {
     const entry = rotation.history[i];
-    if (entry && (entry.to === 'requested' || entry.to === 'planned')) return parseInstant(entry.at);
+    if (entry && isTransition(entry) && (entry.to === 'requested' || entry.to === 'planned')) return parseInstant(entry.at);
   }
   return parseInstant(rotation.createdAt);
 }

@@ -61,7 +61,9 @@ export function validateRotationRequest(
   const errors: FieldErrors = {};
 
   const url = normaliseInstanceUrl(raw.instanceUrl ?? '', context.instanceDomain);
-  if (!url.ok) errors.instanceUrl = url.error;
+  // The secret pasted into the wrong field is told as such, not as a malformed URL.
+  if (looksLikeSecret(raw.instanceUrl ?? '')) errors.instanceUrl = SECRET_REFUSAL;
+  else if (!url.ok) errors.instanceUrl = url.error;
 
   const environmentType = raw.environmentType ?? 'Production';
   if (!isEnvironmentType(environmentType)) errors.environmentType = `Choose one of: ${ENVIRONMENT_TYPES.join(', ')}`;

@@ -27,6 +27,17 @@ export interface AuditEntry {
   from: RotationStatus | null;
   to: RotationStatus;
   details?: Record<string, string>;
+  /**
+   * Set on an entry that records something that happened to the rotation
+   * without changing its state (`from` and `to` are then both the current
+   * state): a message in its thread that looked like the secret.
+   */
+  event?: 'secret_exposed';
+}
+
+/** Whether an entry is a lifecycle change (not an event recorded alongside, like `secret_exposed`). */
+export function isTransition(entry: AuditEntry): boolean {
+  return entry.event === undefined;
 }
 
 /** Where the rotation's message lives in Slack, so later steps can update it in place. */

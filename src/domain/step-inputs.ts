@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { isCalendarDate, isTimeZone, type CalendarDate } from './calendar';
 import type { MeetingDetails } from './lifecycle';
 import { CONFIRMATIONS, MEETING_PLATFORMS, type Confirmation, type MeetingPlatform, isUserId } from './rotation';
-import { looksLikeSecret, SECRET_REFUSAL } from './secret-detector';
+import { linkLooksLikeSecret, looksLikeSecret, SECRET_REFUSAL } from './secret-detector';
 
 /** Checks of what people type in the step modals; each error is keyed by its field. */
 export type Checked<T, F extends string> = { ok: true; value: T } | { ok: false; errors: Partial<Record<F, string>> };
@@ -83,7 +83,7 @@ export function checkMeeting(input: MeetingInput, context: { now: Date }): Check
     }
     if (!url || url.protocol !== 'https:' || joinUrl.length > STEP_LIMITS.joinUrl) {
       errors.joinUrl = 'The join link must be an https:// link (or leave it empty)';
-    }
+    } else if (linkLooksLikeSecret(joinUrl)) errors.joinUrl = SECRET_REFUSAL;
   }
   const attendeeIds = [...new Set(input.attendeeIds ?? [])];
   if (attendeeIds.length === 0) errors.attendeeIds = 'Choose who attends the handoff';

@@ -30,8 +30,9 @@ function byInstant(a: string, b: string): number {
   return diff;
 }
 
-function detailsCell(details: AuditEntry['details']): string {
-  if (!details) return '';
+/** The details of an entry, led by its event when it records one (`event=secret_exposed; …`). */
+function detailsCell(entry: AuditEntry): string {
+  const details = { ...(entry.event ? { event: entry.event } : {}), ...entry.details };
   return Object.entries(details)
     .map(([key, value]) => `${key}=${value}`)
     .join('; ');
@@ -62,7 +63,7 @@ export function rotationsToCsv(rotations: Rotation[]): string {
           entry.actorId,
           entry.from ?? '',
           entry.to,
-          detailsCell(entry.details),
+          detailsCell(entry),
         ].map(guardFormula),
       ),
   );

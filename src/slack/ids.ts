@@ -56,5 +56,9 @@ export const ACTIONS = {
   startPlanned: 'home_start_planned',
 } as const;
 
-/** Events the app subscribes to; the manifest test keeps `manifest.yml` in step. */
-export const EVENTS = ['app_home_opened'] as const;
+/**
+ * Events the app subscribes to, by their manifest names; the manifest test
+ * keeps `manifest.yml` in step. `message.channels` and `message.groups` both
+ * arrive as the `message` event: replies in rotation threads, for the leak guard.
+ */
+export const EVENTS = ['app_home_opened', 'message.channels', 'message.groups'] as const;

@@ -13,6 +13,9 @@ const rotationKey = (id: string) => `${ROTATION_PREFIX}${id}`;
 // after posting, while someone may already be clicking its buttons: kept
 // apart so a transition written from an earlier read cannot erase it.
 const messageKey = (id: string) => `${MESSAGE_PREFIX}${id}`;
+// The way back, from a thread's parent message to its rotation: a message
+// event names only the channel and the parent's ts.
+const threadKey = (message: MessageRef) => `thread:${message.channelId}:${message.ts}`;
 const HEALTH_KEY = 'health';
 
 /**
@@ -121,7 +124,13 @@ export class KeyvRotationStore implements RotationStore {
     await this.guarded(async () => {
       if (!(await this.keyv.has(rotationKey(id)))) throw new DomainError('ROTATION_NOT_FOUND', `Rotation ${id} does not exist`);
       await this.keyv.set(messageKey(id), message);
+      await this.keyv.set(threadKey(message), id);
     });
+  }
+
+  async findByMessage(message: MessageRef): Promise<string | undefined> {
+    const id: unknown = await this.guarded(() => this.keyv.get(threadKey(message)));
+    return typeof id === 'string' ? id : undefined;
   }
 
   async list(): Promise<Rotation[]> {

@@ -113,6 +113,7 @@ function wrap(store: RotationStore): RotationStore {
     get: (id) => store.get(id),
     replace: (rotation, version) => store.replace(rotation, version),
     setMessage: (id, message) => store.setMessage(id, message),
+    findByMessage: (message) => store.findByMessage(message),
     list: () => store.list(),
     ping: () => store.ping(),
     close: () => store.close(),

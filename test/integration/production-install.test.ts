@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -65,12 +65,23 @@ function exited(child: ChildProcess, timeoutMs: number) {
   });
 }
 
+/** Every entry under `root` with its size and modification time: what a write anywhere in it would change. */
+function snapshot(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .map((path) => {
+      const stat = lstatSync(join(root, path));
+      return `${path} ${stat.isDirectory() ? 'dir' : `${stat.size} ${stat.mtimeMs}`}`;
+    })
+    .sort();
+}
+
 describe('the production install (what the Docker image runs)', () => {
   let dir: string;
   let slack: FakeSlack;
   let bot: ChildProcess | undefined;
   let prune: SpawnSyncReturns<string>;
   let output = '';
+  let dataDir: string | undefined;
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, ENTRY))) {
@@ -99,6 +110,7 @@ describe('the production install (what the Docker image runs)', () => {
     }
     if (slack) await new Promise((resolve) => slack.server.close(resolve));
     if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('keeps the runtime dependencies and drops the dev ones', () => {
@@ -111,12 +123,14 @@ describe('the production install (what the Docker image runs)', () => {
     expect(RUNTIME.filter((name) => !existsSync(join(dir, 'node_modules', name)))).toEqual([]);
   });
 
-  it('starts on production dependencies, answers /healthz, creates its store and stops cleanly on SIGTERM', async () => {
+  it('starts on production dependencies, answers /healthz, creates its store, writes nowhere else and stops cleanly on SIGTERM', async () => {
     // Without the prune this would prove nothing about dev dependencies.
     expect(prune.status).toBe(0);
     const port = await freePort();
-    const dataDir = join(dir, 'data');
-    expect(existsSync(dataDir)).toBe(false);
+    // Outside the app, like the image's /data volume: the rest of the image's filesystem may be read-only.
+    dataDir = mkdtempSync(join(tmpdir(), 'wfi-rotate-prod-data-'));
+    rmSync(dataDir, { recursive: true });
+    const appBefore = snapshot(dir);
 
     bot = spawn(process.execPath, [ENTRY], {
       cwd: dir,
@@ -162,5 +176,7 @@ describe('the production install (what the Docker image runs)', () => {
     });
     expect(exit).toEqual({ code: 0, signal: null });
     expect(output).not.toMatch(/^\s+at /m);
+    // Nothing in the app's own tree was created or changed: `docker run --read-only` with a /data volume works.
+    expect(snapshot(dir)).toEqual(appBefore);
   }, 60_000);
 });

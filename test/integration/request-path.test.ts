@@ -263,6 +263,7 @@ describe('the request path over real HTTP', () => {
       insert: (r) => outage().then(() => real.insert(r)),
       get: (id) => outage().then(() => real.get(id)),
       setMessage: (id, m) => outage().then(() => real.setMessage(id, m)),
+      findByMessage: (m) => outage().then(() => real.findByMessage(m)),
       replace: (r, v) => outage().then(() => real.replace(r, v)),
       list: () => outage().then(() => real.list()),
       ping: () => outage().then(() => real.ping()),

@@ -105,6 +105,18 @@ describe.each(engines)('the rotation store on %s', (engine, makeUrl) => {
     expect(isDomainError(error, 'ROTATION_NOT_FOUND')).toBe(true);
   });
 
+  it('finds the rotation whose message is a thread parent, and nothing for any other message', async () => {
+    await store.insert(aRotation({ id: 'ROT-AAAAAA' }));
+    await store.insert(aRotation({ id: 'ROT-BBBBBB' }));
+    await store.setMessage('ROT-AAAAAA', { channelId: 'C0CHANNEL1', ts: '1700000000.000100' });
+    await store.setMessage('ROT-BBBBBB', { channelId: 'C0CHANNEL2', ts: '1700000000.000100' });
+
+    expect(await store.findByMessage({ channelId: 'C0CHANNEL1', ts: '1700000000.000100' })).toBe('ROT-AAAAAA');
+    expect(await store.findByMessage({ channelId: 'C0CHANNEL2', ts: '1700000000.000100' })).toBe('ROT-BBBBBB');
+    expect(await store.findByMessage({ channelId: 'C0CHANNEL1', ts: '1700000000.000200' })).toBeUndefined();
+    expect((await store.list()).map((r) => r.id).sort()).toEqual(['ROT-AAAAAA', 'ROT-BBBBBB']);
+  });
+
   it('lists every rotation once, with its message location', async () => {
     for (const id of ['ROT-AAAAAA', 'ROT-BBBBBB', 'ROT-CCCCCC']) await store.insert(aRotation({ id }));
     await store.setMessage('ROT-BBBBBB', { channelId: 'C0CHANNEL1', ts: '9.9' });

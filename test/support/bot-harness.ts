@@ -6,6 +6,14 @@ import { startBot, type RunningBot } from '../../src/bot';
 import type { FakeSlack } from './fake-slack';
 import type { RotationStore } from '../../src/domain/ports';
 import { SIGNING_SECRET } from './slack-request';
+import { RATE_LIMITS, type RateLimitRules } from '../../src/slack/rate-limits';
+
+/** Limits no test reaches, for suites that drive one person through many steps (not for rate-limit tests). */
+export const UNLIMITED: RateLimitRules = {
+  requests: { ...RATE_LIMITS.requests, limit: 1_000_000 },
+  clicks: { ...RATE_LIMITS.clicks, limit: 1_000_000 },
+  commands: { ...RATE_LIMITS.commands, limit: 1_000_000 },
+};
 
 export const BOT_TOKEN = 'xoxb-test-bot-token-0001';
 
@@ -44,6 +52,8 @@ export async function startTestBot(
     env?: Record<string, string>;
     store?: RotationStore;
     retryConfig?: { retries: number; minTimeout?: number; maxTimeout?: number; factor?: number };
+    /** The production limits unless a test drives one person through more steps than they allow. */
+    rateLimits?: RateLimitRules;
   },
 ): Promise<TestBot> {
   const config = loadConfig({
@@ -60,6 +70,7 @@ export async function startTestBot(
   const bot = await startBot(config, {
     logger,
     retryConfig: options.retryConfig ?? { retries: 0 },
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.store ? { store: options.store } : {}),
     ...(options.clock ? { clock: options.clock } : now ? { clock: { now: () => new Date(now) } } : {}),
   });

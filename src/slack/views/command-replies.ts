@@ -47,7 +47,7 @@ function historyLine(entry: AuditEntry): string {
   const details = Object.entries(entry.details ?? {})
     .map(([key, value]) => `${escapeMrkdwn(truncate(key, 40))}: ${escapeMrkdwn(truncate(value, MAX_DETAIL_CHARS))}`)
     .join(', ');
-  const change = entry.from ? `${entry.from} → ${entry.to}` : entry.to;
+  const change = entry.event ? `${entry.event} (still ${entry.to})` : entry.from ? `${entry.from} → ${entry.to}` : entry.to;
   const line = `• ${entry.at.slice(0, 16).replace('T', ' ')} UTC · ${mention(entry.actorId)} · ${change}${details ? ` (${details})` : ''}`;
   return line;
 }

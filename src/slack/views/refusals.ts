@@ -30,3 +30,14 @@ export function explainRefusal(refusal: Refusal, rotationId: string): string {
     }
   }
 }
+
+/** The private reply to someone whose message in a rotation's thread looked like the secret. */
+export function explainSecretInThread(rotationId: string): string {
+  return (
+    `:warning: Your message in the thread of ${rotationId} looks like a secret. Please delete it now ` +
+    '(hover over it, then *More actions* → *Delete message*); the bot cannot delete it for you. ' +
+    'The WFI client secret is never shared in Slack: the vendor hands it over in the meeting and it goes straight into your vault. ' +
+    `If it was the real secret, treat it as exposed: it is recorded in the history of ${rotationId}, ` +
+    `and a fresh rotation (\`${COMMAND}\`) replaces it. The bot did not keep your text.`
+  );
+}

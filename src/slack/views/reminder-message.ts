@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
 import { AUDIENCE, ESCALATIONS, type ReminderKind } from '../../domain/reminder-kinds';
 import type { ReminderDisplay } from '../../domain/ports';
-import { isOpen, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
+import { isOpen, isTransition, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
 import { ACTIONS, COMMAND } from '../ids';
 import { datesLine, sortByUrgency } from './command-replies';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, slackDate, slackDateTime } from './mrkdwn';
@@ -166,7 +166,7 @@ function meetingLines(rotation: Rotation, opening: (when: string) => string, aft
 
 /** When the rotation became the request it is now: a started next cycle was created long before. */
 function requestedAt(rotation: Rotation): string {
-  return [...rotation.history].reverse().find((entry) => entry.to === 'requested')?.at ?? rotation.createdAt;
+  return [...rotation.history].reverse().find((entry) => isTransition(entry) && entry.to === 'requested')?.at ?? rotation.createdAt;
 }
 
 /** A planned cycle is requested first, then approved, then opened in the portal: all before its submit-by. */

@@ -414,7 +414,8 @@ function actionsBlocks(rotation: Rotation, context: RotationMessageContext): typ
 }
 
 /** What an audit entry changed, in words: "Approved", "Meeting rescheduled", … */
-export function describeChange(entry: Pick<AuditEntry, 'from' | 'to' | 'details'>): string {
+export function describeChange(entry: Pick<AuditEntry, 'from' | 'to' | 'details' | 'event'>): string {
+  if (entry.event === 'secret_exposed') return 'A message in the thread looked like the secret';
   switch (entry.to) {
     case 'planned':
       return 'Next cycle planned';

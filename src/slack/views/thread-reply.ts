@@ -83,8 +83,19 @@ function closureLines(rotation: Rotation, entry: AuditEntry, kind: 'rejected' | 
   ];
 }
 
+/** Said in the thread, without the text (which the poster is asked to delete). */
+function exposureLines(entry: AuditEntry): string[] {
+  return [
+    `:rotating_light: A message from ${mention(entry.actorId)} in this thread looked like a secret; they were asked to delete it. ` +
+      'The WFI client secret is handed over in the vendor meeting and goes straight into your vault, never into Slack.',
+    'If it was the WFI client secret, treat it as exposed: complete this rotation with a new secret, or request a fresh one ' +
+      `with \`${COMMAND}\`. The bot recorded the report in the rotation's history; it did not keep the text.`,
+  ];
+}
+
 function changeLines(rotation: Rotation, entry: AuditEntry, context: RotationMessageContext): string[] {
   const actor = mention(entry.actorId);
+  if (entry.event === 'secret_exposed') return exposureLines(entry);
   switch (entry.to) {
     case 'planned':
       return [`:repeat: Next cycle planned as ${inlineCode(rotation.id)}. Start it from the App Home when it is time.`];

@@ -1,0 +1,111 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import type { Logger, LogLevel } from '@slack/bolt';
+import { REDACTED, redactSecrets } from './domain/secret-detector';
+
+/** The request a log line belongs to: set around each request's listeners. */
+const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+/** A short id for one request from Slack, so its log lines can be found together. */
+export function newRequestId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** Runs `work` with `requestId` attached to every line it logs. */
+export function inRequest<T>(requestId: string, work: () => Promise<T>): Promise<T> {
+  return requestScope.run({ requestId }, work);
+}
+
+export function currentRequestId(): string | undefined {
+  return requestScope.getStore()?.requestId;
+}
+
+/**
+ * Debug lines of Bolt and the Socket Mode client that print a whole payload
+ * from Slack, which holds whatever people typed: the first words are kept,
+ * the payload is not.
+ */
+const PAYLOAD_DUMPS = [
+  /^(?=[{[])/, // Bolt's App logs JSON.stringify(body) of every event
+  /^Received a message on the WebSocket: /,
+  /^Unable to parse an incoming WebSocket message \(will ignore\): /,
+  /^Sending a WebSocket message: /,
+  /^Calling ack\(\) - type: \S+, envelope_id: \S+, data: /,
+];
+
+function asText(part: unknown): string {
+  if (typeof part === 'string') return part;
+  if (part instanceof Error) return part.message;
+  try {
+    return JSON.stringify(part) ?? String(part);
+  } catch {
+    return String(part);
+  }
+}
+
+/** `text` with each of `secrets` (longest first) and whatever the detector flags replaced by `[redacted]`. */
+export function redactLine(text: string, secrets: Array<string | undefined>): string {
+  let safe = text;
+  for (const secret of bySize(secrets)) safe = safe.split(secret).join(REDACTED);
+  return redactSecrets(safe);
+}
+
+/** The configured secrets worth redacting, longest first, so a secret that contains another is replaced whole. */
+function bySize(secrets: Array<string | undefined>): string[] {
+  return [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4))].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The only logger the bot uses (Bolt, the Web and Socket Mode clients, our
+ * code): every line is prefixed with its request's id, loses any payload
+ * dump, and has the configured secrets (tokens, signing secret, store
+ * password) and anything the secret detector flags replaced by `[redacted]`,
+ * at every level.
+ */
+export class RedactingLogger implements Logger {
+  private readonly secrets: string[];
+
+  constructor(
+    private readonly inner: Logger,
+    secrets: Array<string | undefined>,
+  ) {
+    this.secrets = bySize(secrets);
+  }
+
+  /** One log line made safe: what every level goes through. */
+  clean(parts: unknown[]): string {
+    let text = parts.map(asText).join(' ');
+    for (const dump of PAYLOAD_DUMPS) {
+      const match = dump.exec(text);
+      if (match) {
+        text = `${text.slice(0, match.index + match[0].length)}(payload omitted)`;
+        break;
+      }
+    }
+    text = redactLine(text, this.secrets);
+    const requestId = currentRequestId();
+    return requestId ? `[request ${requestId}] ${text}` : text;
+  }
+
+  debug(...msg: unknown[]): void {
+    this.inner.debug(this.clean(msg));
+  }
+  info(...msg: unknown[]): void {
+    this.inner.info(this.clean(msg));
+  }
+  warn(...msg: unknown[]): void {
+    this.inner.warn(this.clean(msg));
+  }
+  error(...msg: unknown[]): void {
+    this.inner.error(this.clean(msg));
+  }
+  setLevel(level: LogLevel): void {
+    this.inner.setLevel(level);
+  }
+  getLevel(): LogLevel {
+    return this.inner.getLevel();
+  }
+  setName(name: string): void {
+    this.inner.setName(name);
+  }
+}

@@ -1,0 +1,118 @@
+import type { App } from '@slack/bolt';
+import type { Clock } from '../domain/ports';
+import { isRecord, textOf } from './parse/request-form';
+
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Per person, per replica: enough for anyone working normally (a team filing
+ * a batch of rotations, clicking through steps), and a ceiling on what one
+ * account (or a script with a leaked token) can make the bot do. Each replica
+ * counts on its own, so N replicas allow up to N times as much.
+ */
+export const RATE_LIMITS = {
+  /** Rotations created (request forms that passed validation). */
+  requests: { limit: 10, windowMs: 10 * 60_000 },
+  /** Button clicks, on messages and on App Home. */
+  clicks: { limit: 30, windowMs: 60_000 },
+  /** `/wfi-rotate` invocations (the form, list, status, export). */
+  commands: { limit: 20, windowMs: 60_000 },
+} as const satisfies Record<string, RateLimit>;
+
+export type RateLimitVerdict = { ok: true } | { ok: false; retryAfterMs: number };
+
+/** Above this many people tracked, finished windows are swept so memory stays bounded. */
+const SWEEP_AT = 10_000;
+
+/** A sliding window per key: at most `limit` hits in any `windowMs`. */
+export class RateLimiter {
+  private readonly hits = new Map<string, number[]>();
+
+  constructor(
+    private readonly rule: RateLimit,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Counts a hit for `key` if the window has room; otherwise says when it will. */
+  take(key: string): RateLimitVerdict {
+    const now = this.clock.now().getTime();
+    const recent = (this.hits.get(key) ?? []).filter((at) => now - at < this.rule.windowMs);
+    if (recent.length >= this.rule.limit) {
+      this.hits.set(key, recent);
+      return { ok: false, retryAfterMs: (recent[0] as number) + this.rule.windowMs - now };
+    }
+    recent.push(now);
+    this.hits.set(key, recent);
+    if (this.hits.size > SWEEP_AT) this.sweep(now);
+    return { ok: true };
+  }
+
+  private sweep(now: number): void {
+    for (const [key, times] of this.hits) {
+      if (times.every((at) => now - at >= this.rule.windowMs)) this.hits.delete(key);
+    }
+  }
+}
+
+export interface RateLimiters {
+  requests: RateLimiter;
+  clicks: RateLimiter;
+  commands: RateLimiter;
+}
+
+export type RateLimitRules = Record<keyof RateLimiters, RateLimit>;
+
+export function rateLimiters(clock: Clock, rules: RateLimitRules = RATE_LIMITS): RateLimiters {
+  return {
+    requests: new RateLimiter(rules.requests, clock),
+    clicks: new RateLimiter(rules.clicks, clock),
+    commands: new RateLimiter(rules.commands, clock),
+  };
+}
+
+/** "1 minute", "3 minutes": a wait rounded up to whole minutes, or seconds under one. */
+export function waitText(ms: number): string {
+  if (ms < 60_000) {
+    const seconds = Math.max(1, Math.ceil(ms / 1000));
+    return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  }
+  const minutes = Math.ceil(ms / 60_000);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+export function tooFastText(retryAfterMs: number): string {
+  return `You are going faster than the bot accepts from one person. Nothing was changed; try again in ${waitText(retryAfterMs)}.`;
+}
+
+/**
+ * Clicks and slash commands over a person's limit are acknowledged and
+ * answered privately, before any listener (or store read) runs. Request
+ * forms are limited in their listener, after validation, so the refusal can
+ * be shown in the form with everything typed still there.
+ */
+export function registerRateLimits(app: App, limits: RateLimiters): void {
+  app.use(async (args) => {
+    const body: unknown = args.body;
+    const kind = isRecord(body) ? (body.type === 'block_actions' ? 'clicks' : typeof body.command === 'string' ? 'commands' : undefined) : undefined;
+    const userId = kind && isRecord(body) ? (textOf(body.user_id) ?? (isRecord(body.user) ? textOf(body.user.id) : undefined)) : undefined;
+    if (!kind || !userId) return args.next();
+    const verdict = limits[kind].take(userId);
+    if (verdict.ok) return args.next();
+    args.logger.warn(`Rate limit: refused ${kind === 'clicks' ? 'a click' : 'a command'} from ${userId}`);
+    const text = tooFastText(verdict.retryAfterMs);
+    if ('ack' in args && typeof args.ack === 'function') {
+      const ack = args.ack as (response?: { response_type: 'ephemeral'; text: string }) => Promise<void>;
+      // A slash command shows the ack's text privately; a click's ack carries none, so it is answered apart.
+      await (kind === 'commands' ? ack({ response_type: 'ephemeral', text }) : ack());
+    }
+    if (kind === 'clicks' && isRecord(body)) {
+      const channelId = isRecord(body.channel) ? textOf(body.channel.id) : undefined;
+      await (channelId
+        ? args.client.chat.postEphemeral({ channel: channelId, user: userId, text })
+        : args.client.chat.postMessage({ channel: userId, text }));
+    }
+  });
+}
