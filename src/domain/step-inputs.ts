@@ -30,9 +30,11 @@ export function checkSubmission(
   const errors: Partial<Record<'caseNumber' | 'submittedOn', string>> = {};
   const caseNumber = input.caseNumber?.trim() ?? '';
   if (caseNumber === '') errors.caseNumber = 'Enter the case number the portal gave you';
+  // The secret pasted here is told as such first, not as a malformed case number.
+  else if (looksLikeSecret(caseNumber)) errors.caseNumber = SECRET_REFUSAL;
   else if (caseNumber.length < 3 || caseNumber.length > STEP_LIMITS.caseNumber || !CASE_NUMBER.test(caseNumber)) {
     errors.caseNumber = 'That does not look like a case number (letters, digits, spaces and - _ . / # only, e.g. CS-0123456)';
-  } else if (looksLikeSecret(caseNumber)) errors.caseNumber = SECRET_REFUSAL;
+  }
   const submittedOn = input.submittedOn ?? '';
   if (!isCalendarDate(submittedOn)) errors.submittedOn = 'Pick the date the portal request was submitted';
   else if (submittedOn > context.today) errors.submittedOn = `The submission date cannot be in the future (today is ${context.today})`;
@@ -81,9 +83,10 @@ export function checkMeeting(input: MeetingInput, context: { now: Date }): Check
     } catch {
       url = undefined;
     }
-    if (!url || url.protocol !== 'https:' || joinUrl.length > STEP_LIMITS.joinUrl) {
+    if (linkLooksLikeSecret(joinUrl)) errors.joinUrl = SECRET_REFUSAL;
+    else if (!url || url.protocol !== 'https:' || joinUrl.length > STEP_LIMITS.joinUrl) {
       errors.joinUrl = 'The join link must be an https:// link (or leave it empty)';
-    } else if (linkLooksLikeSecret(joinUrl)) errors.joinUrl = SECRET_REFUSAL;
+    }
   }
   const attendeeIds = [...new Set(input.attendeeIds ?? [])];
   if (attendeeIds.length === 0) errors.attendeeIds = 'Choose who attends the handoff';

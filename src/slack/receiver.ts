@@ -23,6 +23,15 @@ export async function answerHealth(check: HealthCheck, res: ServerResponse): Pro
 }
 
 /**
+ * 413, closing the connection: the rest of the body is left unread, so the
+ * socket cannot carry another request (and the client stops sending it).
+ */
+function refuseTooLarge(res: ServerResponse): void {
+  res.writeHead(413, { connection: 'close' });
+  res.end();
+}
+
+/**
  * Bolt's HTTP receiver, rebuilt from Bolt's own request functions with two
  * defaults of 5.1 changed (see `shared/stack-notes.md`):
  * - a signed body that parses to `null` (or any non-object) is answered 400
@@ -81,6 +90,12 @@ export class SlackHttpReceiver implements Receiver {
 
   private async handleSlackRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { logger } = this.options;
+    // A declared length over the limit is refused before a byte of the body is read.
+    if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) {
+      logger.warn('Refused a request body over the size limit');
+      refuseTooLarge(res);
+      return;
+    }
     let buffered;
     try {
       buffered = await httpFunc.parseAndVerifyHTTPRequest(
@@ -90,7 +105,7 @@ export class SlackHttpReceiver implements Receiver {
     } catch (error) {
       if (httpFunc.isRawBodyError(error) && (error.type === 'entity.too.large' || error.statusCode === 413)) {
         logger.warn('Refused a request body over the size limit');
-        httpFunc.buildNoBodyResponse(res, 413);
+        refuseTooLarge(res);
         return;
       }
       logger.warn(`Refused a request that failed verification: ${(error as Error).message}`);

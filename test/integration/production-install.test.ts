@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port';
+import { recordLogOutput } from '../support/log-capture';
 
 /**
  * What the Dockerfile's final stage runs, without a Docker engine: the
@@ -146,8 +147,12 @@ describe('the production install (what the Docker image runs)', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    bot.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    bot.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const keep = (chunk: Buffer) => {
+      output += chunk.toString();
+      recordLogOutput(chunk.toString());
+    };
+    bot.stdout?.on('data', keep);
+    bot.stderr?.on('data', keep);
 
     let health: { status: number; body: unknown } | undefined;
     const deadline = Date.now() + 20_000;

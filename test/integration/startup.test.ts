@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordLogOutput } from '../support/log-capture';
 
 /**
  * Black-box: the compiled entry point, started the way `npm start` and the
@@ -28,6 +29,7 @@ function run(env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number) {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      recordLogOutput(output);
       resolve({ code, signal, output });
     });
   });

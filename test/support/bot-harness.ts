@@ -6,6 +6,7 @@ import { startBot, type RunningBot } from '../../src/bot';
 import type { FakeSlack } from './fake-slack';
 import type { RotationStore } from '../../src/domain/ports';
 import { SIGNING_SECRET } from './slack-request';
+import { recordLogOutput } from './log-capture';
 import { RATE_LIMITS, type RateLimitRules } from '../../src/slack/rate-limits';
 
 /** Limits no test reaches, for suites that drive one person through many steps (not for rate-limit tests). */
@@ -21,15 +22,20 @@ export const BOT_TOKEN = 'xoxb-test-bot-token-0001';
 export class CapturingLogger {
   readonly lines: string[] = [];
   private level = 'info';
-  debug = (...msg: unknown[]) => this.lines.push(`DEBUG ${msg.join(' ')}`);
-  info = (...msg: unknown[]) => this.lines.push(`INFO ${msg.join(' ')}`);
-  warn = (...msg: unknown[]) => this.lines.push(`WARN ${msg.join(' ')}`);
-  error = (...msg: unknown[]) => this.lines.push(`ERROR ${msg.join(' ')}`);
+  debug = (...msg: unknown[]) => this.keep(`DEBUG ${msg.join(' ')}`);
+  info = (...msg: unknown[]) => this.keep(`INFO ${msg.join(' ')}`);
+  warn = (...msg: unknown[]) => this.keep(`WARN ${msg.join(' ')}`);
+  error = (...msg: unknown[]) => this.keep(`ERROR ${msg.join(' ')}`);
   setLevel = (level: string) => {
     this.level = level;
   };
   getLevel = () => this.level as never;
   setName = () => undefined;
+  /** For the test to read, and for the log scan at the end of the run. */
+  private keep(line: string): void {
+    this.lines.push(line);
+    recordLogOutput(line);
+  }
 }
 
 export function tempStoreUrl(): { url: string; dir: string; cleanup(): void } {

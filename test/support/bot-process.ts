@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { recordLogOutput } from './log-capture';
 
 /** The compiled bot as a separate process, started with `npm start` under libfaketime. */
 export const ROOT = join(__dirname, '..', '..');
@@ -21,8 +22,13 @@ export function startBotAt(fakeStart: string, env: Record<string, string>): Runn
     detached: true,
   });
   const output: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  // Kept for the test, and for the log scan at the end of the run.
+  const keep = (d: Buffer) => {
+    output.push(d.toString());
+    recordLogOutput(d.toString());
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const base = Date.parse(`${fakeStart.replace(' ', 'T')}Z`);
   return { child, output, fakeNow: () => base + (Date.now() - realStart) };
 }

@@ -151,3 +151,30 @@ export const stepStates = {
     },
   }),
 };
+
+/** An Events API callback as Slack sends it: JSON (post it with content type application/json). */
+export function eventCallback(event: Record<string, unknown>, eventId = 'Ev0TEST0001'): string {
+  return JSON.stringify({
+    token: 'legacy-verification-token',
+    team_id: TEAM.id,
+    api_app_id: 'A0APP0001',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1700000000,
+    event,
+  });
+}
+
+/** A person's reply in a thread (`message.channels`), or one whose fields a test overrides. */
+export function threadReply(options: { channel: string; threadTs: string; ts: string; user: string; text: string }): Record<string, unknown> {
+  return {
+    type: 'message',
+    channel: options.channel,
+    user: options.user,
+    text: options.text,
+    ts: options.ts,
+    thread_ts: options.threadTs,
+    channel_type: 'channel',
+    event_ts: options.ts,
+  };
+}

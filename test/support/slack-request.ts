@@ -21,13 +21,14 @@ export interface SlackPost {
 export async function postToBot(
   port: number,
   body: string,
-  options: { secret?: string; timestamp?: number; contentType?: string; unsigned?: boolean } = {},
+  options: { secret?: string; timestamp?: number; contentType?: string; unsigned?: boolean; headers?: Record<string, string> } = {},
 ): Promise<SlackPost> {
   const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
     method: 'POST',
     headers: {
       'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
       ...(options.unsigned ? {} : signatureHeaders(body, options)),
+      ...options.headers,
     },
     body,
   });

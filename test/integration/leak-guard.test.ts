@@ -1,0 +1,280 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RotationStore } from '../../src/domain/ports';
+import type { Rotation } from '../../src/domain/rotation';
+import { SECRET_REFUSAL } from '../../src/domain/secret-detector';
+import { openStore } from '../../src/store/keyv-factory';
+import { startTestBot, type TestBot } from '../support/bot-harness';
+import { FakeSlack } from '../support/fake-slack';
+import { logCaptureDir } from '../support/log-capture';
+import { buttonClick, eventCallback, REQUESTER, requestSubmission, stepStates, threadReply, viewSubmission } from '../support/payloads';
+import { TEST_MEETING_PASSCODE, TEST_SECRET_ASSIGNMENT, TEST_WFI_SECRET } from '../support/secrets';
+import { postToBot } from '../support/slack-request';
+
+// Monday 2026-03-02, 10:00 UTC.
+const NOW = new Date('2026-03-02T10:00:00Z');
+const APPROVER = 'U0APPROVE1';
+const ATTENDEE = 'U0ATTEND01';
+
+/** Where a secret could be typed, as the step forms and the request form see it. */
+type SecretCarrier = 'notes' | 'instance URL' | 'reject reason' | 'cancel reason' | 'case number' | 'join link';
+
+describe('the leak guard: the secret never enters the bot through any input', () => {
+  const fake = new FakeSlack();
+  let store: RotationStore;
+  let bot: TestBot | undefined;
+  const port = () => (bot as TestBot).port;
+
+  /** Everything the bot sent to Slack, and everything it stored: where a leaked secret would show. */
+  async function everywhere(): Promise<string> {
+    return JSON.stringify({ calls: fake.calls, responses: fake.responses, stored: await store.list(), logs: bot?.logger.lines });
+  }
+
+  async function requestRotation(): Promise<{ id: string; ts: string; channel: string }> {
+    const before = fake.callsTo('chat.postMessage').length;
+    await postToBot(port(), requestSubmission({ attendeeIds: [REQUESTER, ATTENDEE] }));
+    const post = (await fake.waitFor('chat.postMessage', before + 1))[before];
+    const id = /ROT-[A-Z0-9]{6}/.exec(String(post?.args.text))?.[0] as string;
+    await waitForMessageLocation(id);
+    return { id, ts: String(post?.answer?.ts), channel: String(post?.answer?.channel) };
+  }
+
+  /** The message's location is stored right after posting; a thread reply is matched against it. */
+  async function waitForMessageLocation(id: string): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!(await store.get(id))?.message) {
+      if (Date.now() > deadline) throw new Error(`${id}'s message location was never stored`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  async function approve(id: string): Promise<void> {
+    const updates = fake.callsTo('chat.update').length;
+    await postToBot(port(), buttonClick('rotation_approve', `${id}:1`, { user: APPROVER, responseUrl: fake.responseUrl() }));
+    await fake.waitFor('chat.update', updates + 1);
+  }
+
+  function submitStep(callbackId: string, state: Parameters<typeof viewSubmission>[1], id: string, version: number) {
+    return postToBot(port(), viewSubmission(callbackId, state, { user: REQUESTER, privateMetadata: JSON.stringify({ rotationId: id, version }) }));
+  }
+
+  async function submitted(id: string): Promise<void> {
+    await approve(id);
+    const answer = await submitStep('wfi_submission', stepStates.submission('CS-0012345', '2026-03-02'), id, 2);
+    expect(answer.text).toBe('');
+  }
+
+  const meeting = (joinUrl: string) =>
+    stepStates.meeting({ platform: 'Webex', date: '2026-03-10', time: '15:00', timeZone: 'Europe/Berlin', joinUrl, attendeeIds: [ATTENDEE] });
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+  beforeEach(async () => {
+    fake.reset();
+    fake.on('usergroups.users.list', () => ({ ok: true, users: [] }));
+    store = openStore('memory://').rotations;
+    bot = await startTestBot(fake, { storeUrl: 'memory://', now: NOW, store, env: { WFI_APPROVERS: APPROVER } });
+  });
+  afterEach(async () => {
+    await bot?.stop();
+    bot = undefined;
+  });
+
+  describe('in the forms: refused on the field, nothing saved, the text echoed nowhere', () => {
+    const cases: Array<[SecretCarrier, (text: string) => Promise<{ answer: Record<string, unknown>; field: string; before?: Rotation }>]> = [
+      [
+        'notes',
+        async (text) => ({ answer: (await postToBot(port(), requestSubmission({ notes: `for the vault: ${text}` }))).json(), field: 'notes' }),
+      ],
+      [
+        'instance URL',
+        async (text) => ({ answer: (await postToBot(port(), requestSubmission({ instanceUrl: text }))).json(), field: 'instance_url' }),
+      ],
+      [
+        'reject reason',
+        async (text) => {
+          const { id } = await requestRotation();
+          const before = await store.get(id);
+          const answer = await postToBot(
+            port(),
+            viewSubmission('wfi_reject', stepStates.reason(`wrong one, use ${text}`), { user: APPROVER, privateMetadata: JSON.stringify({ rotationId: id, version: 1 }) }),
+          );
+          return { answer: answer.json(), field: 'reason', before };
+        },
+      ],
+      [
+        'cancel reason',
+        async (text) => {
+          const { id } = await requestRotation();
+          const before = await store.get(id);
+          return { answer: (await submitStep('wfi_cancel', stepStates.reason(text), id, 1)).json(), field: 'reason', before };
+        },
+      ],
+      [
+        'case number',
+        async (text) => {
+          const { id } = await requestRotation();
+          await approve(id);
+          const before = await store.get(id);
+          return { answer: (await submitStep('wfi_submission', stepStates.submission(text, '2026-03-02'), id, 2)).json(), field: 'case_number', before };
+        },
+      ],
+      [
+        'join link',
+        async (text) => {
+          const { id } = await requestRotation();
+          await submitted(id);
+          const before = await store.get(id);
+          const link = `https://acme.webex.com/acme/j.php?MTID=m0123456789abcdef0123456789abcdef&${text}`;
+          return { answer: (await submitStep('wfi_meeting', meeting(link), id, 3)).json(), field: 'join_url', before };
+        },
+      ],
+    ];
+
+    it.each(cases)('the %s: refused with the reason, and the rotation is as it was', async (_carrier, submit) => {
+      const { answer, field, before } = await submit(TEST_SECRET_ASSIGNMENT);
+
+      expect(answer).toEqual({ response_action: 'errors', errors: { [field]: SECRET_REFUSAL } });
+      if (before) expect(await store.get(before.id)).toEqual(before);
+      else expect(await store.list()).toEqual([]);
+      expect(await everywhere()).not.toContain(TEST_WFI_SECRET);
+    });
+
+    it.each([
+      ['notes', (text: string) => postToBot(port(), requestSubmission({ notes: text })), 'notes'],
+      ['instance URL', (text: string) => postToBot(port(), requestSubmission({ instanceUrl: text })), 'instance_url'],
+    ])('the %s: a bare secret-like token is refused too', async (_carrier, submit, field) => {
+      const answer = (await submit(TEST_WFI_SECRET)).json();
+
+      expect(answer).toEqual({ response_action: 'errors', errors: { [field]: SECRET_REFUSAL } });
+      expect(await store.list()).toEqual([]);
+      expect(await everywhere()).not.toContain(TEST_WFI_SECRET);
+    });
+
+    it('accepts a join link that carries a meeting passcode (pwd=), which is not the WFI secret', async () => {
+      const { id } = await requestRotation();
+      await submitted(id);
+      const link = `https://acme.webex.com/acme/j.php?MTID=m0123456789abcdef0123456789abcdef&pwd=${TEST_MEETING_PASSCODE}`;
+
+      expect((await submitStep('wfi_meeting', meeting(link), id, 3)).text).toBe('');
+      const rotation = await store.get(id);
+      expect(rotation?.status).toBe('meeting_scheduled');
+      expect(rotation && 'meeting' in rotation ? rotation.meeting?.joinUrl : undefined).toBe(link);
+    });
+  });
+
+  describe('in a rotation thread', () => {
+    const reply = (rotation: { ts: string; channel: string }, text: string, overrides: Record<string, unknown> = {}) =>
+      eventCallback({ ...threadReply({ channel: rotation.channel, threadTs: rotation.ts, ts: '1700000500.000100', user: ATTENDEE, text }), ...overrides });
+    const postEvent = (body: string, headers: Record<string, string> = {}) =>
+      postToBot(port(), body, { contentType: 'application/json', headers });
+
+    it('asks the poster privately to delete it, records secret_exposed without the text, and tells the thread', async () => {
+      const rotation = await requestRotation();
+      const versionBefore = (await store.get(rotation.id))?.version;
+      const updates = fake.callsTo('chat.update').length;
+
+      const answer = await postEvent(reply(rotation, `here you go: ${TEST_WFI_SECRET}`));
+      expect(answer.status).toBe(200);
+
+      const [ephemeral] = await fake.waitFor('chat.postEphemeral');
+      expect(ephemeral?.args).toMatchObject({ channel: rotation.channel, user: ATTENDEE, thread_ts: rotation.ts });
+      expect(String(ephemeral?.args.text)).toMatch(/looks like a secret\. Please delete it/);
+      expect(String(ephemeral?.args.text)).toContain(rotation.id);
+
+      const recorded = await store.get(rotation.id);
+      expect(recorded?.version).toBe(versionBefore);
+      expect(recorded?.status).toBe('requested');
+      expect(recorded?.history.at(-1)).toMatchObject({
+        event: 'secret_exposed',
+        actorId: ATTENDEE,
+        from: 'requested',
+        to: 'requested',
+        details: { channel: rotation.channel, messageTs: '1700000500.000100' },
+      });
+      expect(recorded?.history.at(-1)?.details?.advice).toMatch(/treat it as exposed/);
+
+      // The thread hears of it (the approvers need to know), and the message shows it as the last change.
+      await fake.waitFor('chat.update', updates + 1);
+      const notice = fake.callsTo('chat.postMessage').find((c) => c.args.thread_ts === rotation.ts && /looked like a secret/.test(String(c.args.text)));
+      expect(notice).toBeDefined();
+      expect(await everywhere()).not.toContain(TEST_WFI_SECRET);
+    });
+
+    it('records a message once, however often Slack delivers its event', async () => {
+      const rotation = await requestRotation();
+      const body = reply(rotation, TEST_SECRET_ASSIGNMENT);
+      await postEvent(body);
+      await fake.waitFor('chat.postEphemeral');
+      await postEvent(body, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+      await postEvent(body);
+      // An edit of the same message into another secret-like text is still the same message.
+      await postEvent(
+        eventCallback({
+          type: 'message',
+          subtype: 'message_changed',
+          channel: rotation.channel,
+          message: { type: 'message', user: ATTENDEE, text: `again ${TEST_WFI_SECRET}`, ts: '1700000500.000100', thread_ts: rotation.ts },
+          ts: '1700000600.000100',
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      const exposures = (await store.get(rotation.id))?.history.filter((e) => e.event === 'secret_exposed');
+      expect(exposures).toHaveLength(1);
+    });
+
+    it('catches a secret added by editing a harmless reply', async () => {
+      const rotation = await requestRotation();
+      await postEvent(reply(rotation, 'I will paste it after the meeting'));
+      await postEvent(
+        eventCallback({
+          type: 'message',
+          subtype: 'message_changed',
+          channel: rotation.channel,
+          message: { type: 'message', user: ATTENDEE, text: TEST_SECRET_ASSIGNMENT, ts: '1700000500.000100', thread_ts: rotation.ts },
+          ts: '1700000600.000100',
+        }),
+      );
+
+      await fake.waitFor('chat.postEphemeral');
+      expect((await store.get(rotation.id))?.history.filter((e) => e.event === 'secret_exposed')).toHaveLength(1);
+    });
+
+    it.each([
+      ['an ordinary reply', (r: { ts: string; channel: string }) => reply(r, 'Vendor confirmed the meeting for Tuesday, case CS-0012345')],
+      ['a secret in a thread that is not a rotation', (r: { ts: string; channel: string }) => reply({ ...r, ts: '1600000000.000100' }, TEST_WFI_SECRET)],
+      ['a secret posted by a bot', (r: { ts: string; channel: string }) => reply(r, TEST_WFI_SECRET, { bot_id: 'B0OTHERBOT', user: undefined })],
+      ['a secret in a top-level message', (r: { ts: string; channel: string }) => reply(r, TEST_WFI_SECRET, { thread_ts: undefined })],
+    ])('leaves %s alone', async (_case, body) => {
+      const rotation = await requestRotation();
+      const before = await store.get(rotation.id);
+      const calls = fake.calls.length;
+
+      expect((await postEvent(body(rotation))).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      expect(fake.calls.slice(calls)).toEqual([]);
+      expect(await store.get(rotation.id)).toEqual(before);
+    });
+
+    it('keeps the message buttons valid: an approval rendered before the report still goes through', async () => {
+      const rotation = await requestRotation();
+      await postEvent(reply(rotation, TEST_WFI_SECRET));
+      await fake.waitFor('chat.postEphemeral');
+
+      await approve(rotation.id);
+      expect((await store.get(rotation.id))?.status).toBe('approved');
+    });
+  });
+
+  it("captures the bot's log lines for the log scan at the end of the run", () => {
+    // The scan (test/support/global-teardown.ts) is only as good as the capture: this suite's lines must be in it.
+    const dir = logCaptureDir();
+    expect(dir).toBeDefined();
+    const captured = readdirSync(dir as string)
+      .map((file) => readFileSync(join(dir as string, file), 'utf8'))
+      .join('\n');
+    expect(captured).toMatch(/looked like a secret \(message ts 1700000500\.000100\); recorded as secret_exposed/);
+  });
+});

@@ -1,0 +1,41 @@
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { redactSecrets } from '../../src/domain/secret-detector';
+import { logCaptureDir } from './log-capture';
+import { BOT_TOKEN, SIGNING_SECRET, TEST_SECRET_ASSIGNMENT, TEST_WFI_SECRET } from './secrets';
+
+/** Credentials the child-process suites start the bot with. */
+const PROCESS_SECRETS = ['xoxb-test', 'test-secret'];
+const FORBIDDEN = [BOT_TOKEN, SIGNING_SECRET, TEST_WFI_SECRET, TEST_SECRET_ASSIGNMENT, ...PROCESS_SECRETS];
+
+/** What a log line leaks: a known secret, or anything the detector would still redact. */
+export function leaksIn(line: string): string | undefined {
+  const known = FORBIDDEN.find((secret) => line.includes(secret));
+  if (known) return `contains the test secret "${known.slice(0, 4)}…"`;
+  if (redactSecrets(line) !== line) return 'contains text the secret detector flags';
+  return undefined;
+}
+
+/**
+ * The log scan: every line every bot logged during the whole run (captured by
+ * test/support/bot-harness.ts and the child-process suites), checked for the
+ * tokens, the signing secret and the secrets the tests typed. A leak fails the run.
+ */
+export default function globalTeardown(): void {
+  const dir = logCaptureDir();
+  if (!dir || !existsSync(dir)) return;
+  const leaks: string[] = [];
+  let lines = 0;
+  for (const file of readdirSync(dir)) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      lines += 1;
+      const leak = leaksIn(line);
+      if (leak) leaks.push(`${file}: ${leak}: ${redactSecrets(line).slice(0, 200)}`);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  if (leaks.length > 0) {
+    throw new Error(`The log scan found ${leaks.length} leaking line(s) in ${lines} captured:\n${leaks.slice(0, 10).join('\n')}`);
+  }
+  console.log(`\nLog scan: ${lines} captured log lines, no token or test secret among them.`);
+}

@@ -1,0 +1,15 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Set by test/support/global-setup.ts: where every test worker appends what the bots it ran logged. */
+export const LOG_DIR_VARIABLE = 'WFI_ROTATE_TEST_LOG_DIR';
+
+export function logCaptureDir(): string | undefined {
+  return process.env[LOG_DIR_VARIABLE];
+}
+
+/** Keeps `text` (a bot's log output) for the log scan at the end of the run. */
+export function recordLogOutput(text: string): void {
+  const dir = logCaptureDir();
+  if (dir) appendFileSync(join(dir, `worker-${process.pid}.log`), text.endsWith('\n') ? text : `${text}\n`);
+}
