@@ -5,6 +5,7 @@ import { FakeSlack, type RecordedCall } from '../support/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
 import { buttonClick, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission, type RequestFormInput } from '../support/payloads';
 import { postToBot } from '../support/slack-request';
+import { EXPORT_REFUSAL } from '../../src/slack/listeners/command';
 
 // Monday 2026-03-02, 10:00 UTC.
 const NOW = new Date('2026-03-02T10:00:00Z');
@@ -339,6 +340,16 @@ describe('the rotation lifecycle through Slack', () => {
     expect(text).toContain('rotation_id');
     expect(text).toContain(`${rotation.id}`);
     expect(text.match(new RegExp(rotation.id, 'g'))?.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses the export to someone who is not an approver, privately, and sends nothing', async () => {
+    await requestRotation();
+    const posts = fake.callsTo('chat.postMessage').length;
+    await postToBot(port(), slashCommand({ text: 'export', user_id: STRANGER, response_url: fake.responseUrl() }));
+
+    expect((await fake.waitForResponse()).body).toEqual({ response_type: 'ephemeral', text: EXPORT_REFUSAL });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(posts);
+    expect(fake.callsTo('files.getUploadURLExternal')).toEqual([]);
   });
 
   it('uploads a large export as a file', async () => {

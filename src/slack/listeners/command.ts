@@ -10,6 +10,9 @@ import { buildRequestModal } from '../views/request-modal';
 
 export const STORE_READ_FAILURE = 'The bot cannot reach its store right now, so it cannot show rotations. Please try again in a minute.';
 
+export const EXPORT_REFUSAL =
+  'Only the approvers named in the bot\'s configuration can export the rotations and their history. `/wfi-rotate status ROT-XXXXXX` shows one rotation with its history.';
+
 /** A channel the conversation picker can preselect: public or private channels, not DMs. */
 function defaultChannel(deps: ListenerDeps, command: SlashCommand): string | undefined {
   if (deps.config.reminderChannelId) return deps.config.reminderChannelId;
@@ -67,8 +70,14 @@ export function register(app: App, deps: ListenerDeps): void {
         return;
       }
       case 'export': {
-        await ack({ response_type: 'ephemeral', text: 'Preparing the export: it arrives as a direct message from me.' });
+        // Acknowledged first: the approver check may read a user group from Slack.
+        await ack();
         try {
+          // The whole audit trail of every rotation is evidence for approvers and auditors, not for everyone.
+          if (!(await deps.services.approvers.isApprover(command.user_id))) {
+            await respond({ response_type: 'ephemeral', text: EXPORT_REFUSAL });
+            return;
+          }
           await sendRotationExport(deps.services, command.user_id);
         } catch (error) {
           logger.error(`export failed: ${(error as Error).message}`);

@@ -20,7 +20,7 @@ export function buildHelp(leadBusinessDays: number): SlackMessage {
     `• \`${COMMAND}\`: open the request form (instance, policy deadline, reminder channel, attendees)\n` +
     `• \`${COMMAND} list\`: the open rotations, most urgent first\n` +
     `• \`${COMMAND} status ROT-XXXXXX\`: one rotation with its history\n` +
-    `• \`${COMMAND} export\`: every rotation and its history as CSV, sent to you directly (evidence for audits)\n` +
+    `• \`${COMMAND} export\`: every rotation and its history as CSV, sent to you directly (evidence for audits; approvers only)\n` +
     `• \`${COMMAND} help\`: this message\n` +
     `The vendor needs the portal request at least ${leadBusinessDays} business days before your policy deadline; ` +
     'the bot works out that date and prepares every field. The secret itself is never shared in Slack.';
