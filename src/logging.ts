@@ -21,12 +21,12 @@ export function currentRequestId(): string | undefined {
 }
 
 /**
- * Debug lines of Bolt and the Socket Mode client that print a whole payload
- * from Slack, which holds whatever people typed: the first words are kept,
- * the payload is not.
+ * Debug lines of the Socket Mode client that print a whole payload from
+ * Slack, which holds whatever people typed: the first words are kept, the
+ * payload is not. (Bolt's own dump of each body is logged only in its
+ * developer mode, which the bot never turns on.)
  */
 const PAYLOAD_DUMPS = [
-  /^(?=[{[])/, // Bolt's App logs JSON.stringify(body) of every event
   /^Received a message on the WebSocket: /,
   /^Unable to parse an incoming WebSocket message \(will ignore\): /,
   /^Sending a WebSocket message: /,

@@ -321,6 +321,30 @@ describe('the request path over real HTTP', () => {
     expect(log).not.toContain(SIGNING_SECRET);
   });
 
+  it("logs a listener's failure with the request's id and kind, never its body", async () => {
+    // A refused click whose private answer Slack will not take: the error reaches app.error.
+    fake.on('chat.postEphemeral', () => ({ ok: false, error: 'channel_not_found' }));
+    fake.on('views.open', () => ({ ok: false, error: 'expired_trigger_id' }));
+    const marker = 'zzbodymarker';
+    await postToBot(port(), buttonClick('rotation_approve', 'ROT-ZZZZZZ:1', { user: 'U0STRANGER', responseUrl: fake.responseUrl(), channelId: 'C0MARKER01' }));
+    await postToBot(port(), slashCommand({ text: '', channel_name: marker, response_url: fake.responseUrl() }));
+    await fake.waitFor('chat.postEphemeral');
+    await fake.waitForResponse();
+
+    const errors = (bot as TestBot).logger.lines.filter((line) => line.startsWith('ERROR'));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        // app.error runs after the request's scope has closed, so it names the id itself.
+        expect.stringMatching(/^ERROR Unhandled error in a listener \(request [0-9a-f]{8}, block_actions rotation_approve\): .*channel_not_found/),
+        expect.stringMatching(/^ERROR \[request [0-9a-f]{8}\] views\.open failed: .*expired_trigger_id/),
+      ]),
+    );
+    const log = (bot as TestBot).logger.lines.join('\n');
+    // Fields of the incoming bodies that none of the bot's own calls repeat: Bolt's debug dump of each body is cut.
+    expect(log).toContain('Request: block_actions rotation_approve');
+    for (const bodyPart of [marker, 'legacy-verification-token']) expect(log).not.toContain(bodyPart);
+  });
+
   it('publishes the App Home tab when a person opens it', async () => {
     const event = JSON.stringify({
       type: 'event_callback',

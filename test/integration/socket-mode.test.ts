@@ -54,6 +54,27 @@ describe('Socket Mode, when SLACK_APP_TOKEN is set', () => {
     expect(open?.args.trigger_id).toBe('777.socket.trigger');
   });
 
+  it('keeps the payloads out of its log, even at debug level, and never logs the app token', async () => {
+    const marker = 'zzsocketmarker';
+    await fake.sendEnvelope('slash_commands', {
+      team_id: 'T0TEAM001',
+      channel_id: 'C0CHANNEL1',
+      channel_name: marker,
+      user_id: 'U0REQUEST1',
+      command: '/wfi-rotate',
+      text: 'help',
+      response_url: fake.responseUrl(),
+      trigger_id: '778.socket.trigger',
+      api_app_id: 'A0APP0001',
+    });
+
+    const lines = bot?.logger.lines ?? [];
+    // The Socket Mode client did log the message, without its payload.
+    expect(lines).toContainEqual(expect.stringMatching(/^DEBUG Received a message on the WebSocket: \(payload omitted\)$/));
+    expect(lines.join('\n')).not.toContain(marker);
+    expect(lines.join('\n')).not.toContain(APP_TOKEN);
+  });
+
   it('does not serve /slack/events: requests arrive over the socket only', async () => {
     const response = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: 'x' });
     expect(response.status).toBe(404);
