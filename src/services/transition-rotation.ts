@@ -51,10 +51,23 @@ async function planNextCycle(deps: ServiceDeps, completed: Extract<Rotation, { s
   if (!planned) return completed;
   await deps.store.insert(planned);
   await replanReminders(deps, planned);
-  const linked = { ...completed, nextRotationId: planned.id };
-  // Same version: the link is bookkeeping, not a lifecycle change, so no button goes stale.
-  await deps.store.replace(linked, completed.version);
-  return linked;
+  return (await linkNextCycle(deps, completed.id, planned.id)) ?? completed;
+}
+
+/**
+ * Same version: the link is bookkeeping, not a lifecycle change, so no button
+ * goes stale. Written onto a fresh read, so an entry recorded in the meantime
+ * (a secret_exposed report) is kept; undefined if the rotation moved on.
+ */
+async function linkNextCycle(deps: ServiceDeps, id: string, nextRotationId: string): Promise<Rotation | undefined> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+    const current = await deps.store.get(id);
+    if (!current || current.status !== 'completed') return undefined;
+    const linked = { ...current, nextRotationId };
+    if (await deps.store.replace(linked, current.version)) return linked;
+  }
+  deps.logger.warn(`${id}: its planned next cycle ${nextRotationId} could not be linked (the rotation kept changing)`);
+  return undefined;
 }
 
 async function messageOf(deps: ServiceDeps, id: string): Promise<Pick<Rotation, 'message'>> {

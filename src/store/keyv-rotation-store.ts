@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors';
 import { randomUUID } from 'node:crypto';
 import type { EngineLocks, RotationStore } from '../domain/ports';
 import { MemoryLocks } from './engine-locks';
-import { ROTATION_SCHEMA_VERSION, type MessageRef, type Rotation } from '../domain/rotation';
+import { ROTATION_SCHEMA_VERSION, type AuditEntry, type MessageRef, type Rotation } from '../domain/rotation';
 import { KeyedMutex } from './keyed-mutex';
 
 const ROTATION_PREFIX = 'rotation:';
@@ -34,6 +34,18 @@ function revive(raw: unknown, id: string, message: unknown): Rotation {
 function withoutMessage(rotation: Rotation): Omit<Rotation, 'message'> {
   const { message: _message, ...record } = rotation;
   return record;
+}
+
+/**
+ * Whether `next` keeps every entry of `stored`, in order. Entries are only
+ * ever appended, and some writes keep the version (a secret_exposed entry, the
+ * link to a planned next cycle, so that no button goes stale): a write made
+ * from a read older than such a write would otherwise erase its entry. It is
+ * refused like a version mismatch, and the writer reads again.
+ */
+function extendsHistory(stored: readonly AuditEntry[] | undefined, next: readonly AuditEntry[]): boolean {
+  const before = stored ?? [];
+  return before.length <= next.length && before.every((entry, i) => JSON.stringify(entry) === JSON.stringify(next[i]));
 }
 
 /** A lease long enough for one read-compare-write, short enough that a crashed holder blocks nobody for long. */
@@ -112,8 +124,8 @@ export class KeyvRotationStore implements RotationStore {
   replace(rotation: Rotation, expectedVersion: number): Promise<boolean> {
     return this.exclusive(rotation.id, () =>
       this.guarded(async () => {
-        const current: unknown = await this.keyv.get(rotationKey(rotation.id));
-        if (!current || (current as Rotation).version !== expectedVersion) return false;
+        const current = (await this.keyv.get(rotationKey(rotation.id))) as Rotation | undefined;
+        if (!current || current.version !== expectedVersion || !extendsHistory(current.history, rotation.history)) return false;
         await this.keyv.set(rotationKey(rotation.id), withoutMessage(rotation));
         return true;
       }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openStore } from '../../src/store/keyv-factory';
 import type { RotationStore } from '../../src/domain/ports';
+import type { AuditEntry, Rotation } from '../../src/domain/rotation';
 import { aRotation, aRotationIn } from '../support/rotations';
 import { tempStoreUrl } from '../support/bot-harness';
 import { isDomainError } from '../../src/domain/errors';
@@ -98,6 +99,23 @@ describe.each(engines)('the rotation store on %s', (engine, makeUrl) => {
 
     expect(await store.replace(approved, 1)).toBe(true);
     expect((await store.get('ROT-AAAAAA'))?.message).toEqual({ channelId: 'C0CHANNEL1', ts: '1.2' });
+  });
+
+  it('refuses a write that would drop an entry recorded at the same version since it was read', async () => {
+    await store.insert(aRotation({ id: 'ROT-AAAAAA' }));
+    const readByAClick = (await store.get('ROT-AAAAAA')) as Rotation;
+    // A same-version write (as a secret_exposed report makes) lands first…
+    const exposure: AuditEntry = { at: '2026-03-02T10:05:00.000Z', actorId: 'U0ATTEND01', from: 'requested', to: 'requested', event: 'secret_exposed' };
+    expect(await store.replace({ ...readByAClick, history: [...readByAClick.history, exposure] }, 1)).toBe(true);
+    // …so the click's write, made from the older read, would erase it: refused.
+    const approval: AuditEntry = { at: '2026-03-02T10:06:00.000Z', actorId: 'U0APPROVE1', from: 'requested', to: 'approved' };
+    const approved = { ...aRotationIn('approved', { id: 'ROT-AAAAAA' }), history: [...readByAClick.history, approval] };
+    expect(await store.replace(approved, 1)).toBe(false);
+
+    // Made again from a fresh read, it keeps both.
+    const fresh = (await store.get('ROT-AAAAAA')) as Rotation;
+    expect(await store.replace({ ...approved, history: [...fresh.history, approval] }, 1)).toBe(true);
+    expect((await store.get('ROT-AAAAAA'))?.history.map((e) => e.event ?? e.to)).toEqual(['requested', 'secret_exposed', 'approved']);
   });
 
   it('refuses a message location for a rotation that does not exist', async () => {
