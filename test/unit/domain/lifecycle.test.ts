@@ -4,6 +4,9 @@ import {
   decide,
   permissionError,
   planNextRotation,
+  precheck,
+  recordSecretExposure,
+  SECRET_EXPOSED_ADVICE,
   startPlannedRotation,
   type ActionType,
   type Actor,
@@ -828,5 +831,143 @@ describe('startPlannedRotation', () => {
 
     expect(result.rotation).toMatchObject({ status: 'approved', version: 3 });
     expect(result.rotation.history.map((e) => e.to)).toEqual(['planned', 'requested', 'approved']);
+  });
+});
+
+describe('recordSecretExposure', () => {
+  const POSTER_ID = 'U0POSTER';
+  const REPORTED_AT = new Date('2026-03-03T08:15:00Z');
+  const report = (messageTs = '1772525700.000200', overrides: Partial<{ posterId: string; channelId: string; now: Date }> = {}) => ({
+    posterId: POSTER_ID,
+    channelId: 'C0ROTATIONS',
+    messageTs,
+    now: REPORTED_AT,
+    ...overrides,
+  });
+  const recorded = (rotation: Rotation, ...args: Parameters<typeof report>): Rotation => {
+    const next = recordSecretExposure(rotation, report(...args));
+    if (!next) throw new Error('expected the exposure to be recorded');
+    return next;
+  };
+
+  it('given an approved rotation, when a message in its thread looked like the secret, then one entry records who and where, and nothing else changes', () => {
+    const before = aRotationIn('approved');
+
+    const after = recorded(before);
+
+    expect(after).toEqual({
+      ...before,
+      history: [
+        ...before.history,
+        {
+          at: '2026-03-03T08:15:00.000Z',
+          actorId: POSTER_ID,
+          from: 'approved',
+          to: 'approved',
+          event: 'secret_exposed',
+          details: { channel: 'C0ROTATIONS', messageTs: '1772525700.000200', advice: SECRET_EXPOSED_ADVICE },
+        },
+      ],
+    });
+    expect(after.version).toBe(2);
+    expect(after.status).toBe('approved');
+  });
+
+  it('given the advice recorded, when read, then it says to treat the secret as exposed and to rotate it again', () => {
+    const entry = recorded(aRotation()).history.at(-1);
+
+    expect(entry?.details?.advice).toMatch(/treat it as exposed/);
+    expect(entry?.details?.advice).toMatch(/request a fresh one/);
+  });
+
+  it('given the same message reported twice (a retried event, a second replica), when recorded again, then nothing is recorded', () => {
+    const once = recorded(aRotationIn('submitted'), '1772525700.000200');
+
+    expect(recordSecretExposure(once, report('1772525700.000200'))).toBeUndefined();
+  });
+
+  it('given the same message reported again after the rotation moved on, when recorded, then it is still recognised', () => {
+    const exposed = recorded(aRotationIn('approved'), '1772525700.000200');
+    const submitted = accepted(decide(exposed, ACTIONS.record_submission, context(requester))).rotation;
+
+    expect(recordSecretExposure(submitted, report('1772525700.000200', { posterId: 'U0SOMEONE', now: CLICK_AT }))).toBeUndefined();
+  });
+
+  it('given one exposure recorded, when a different message is reported, then a second entry is appended', () => {
+    const once = recorded(aRotationIn('approved'), '1772525700.000200');
+
+    const twice = recorded(once, '1772525800.000300', { posterId: ATTENDEE_ID });
+
+    const exposures = twice.history.filter((e) => e.event === 'secret_exposed');
+    expect(exposures.map((e) => [e.actorId, e.details?.messageTs])).toEqual([
+      [POSTER_ID, '1772525700.000200'],
+      [ATTENDEE_ID, '1772525800.000300'],
+    ]);
+    expect(twice.history).toHaveLength(once.history.length + 1);
+    expect(twice.version).toBe(once.version);
+  });
+
+  it.each(STATUSES)('given a rotation in %s, when an exposure is recorded, then it is recorded with from = to = %s and the version kept', (status) => {
+    const before = rotationIn(status);
+
+    const after = recorded(before);
+
+    expect(after.status).toBe(status);
+    expect(after.version).toBe(before.version);
+    expect(after.history.slice(0, -1)).toEqual(before.history);
+    expect(after.history.at(-1)).toMatchObject({ from: status, to: status, event: 'secret_exposed', actorId: POSTER_ID });
+  });
+
+  it('given any rotation, when an exposure is recorded, then the input is left as it was', () => {
+    const before = aRotationIn('meeting_scheduled');
+    const snapshot = structuredClone(before);
+
+    recorded(before);
+
+    expect(before).toEqual(snapshot);
+  });
+
+  describe('decide and precheck after an exposure', () => {
+    it('given an approved rotation with a later exposure by someone else, when an approver clicks a stale Approve, then it names the real approver', () => {
+      const exposed = recorded(aRotationIn('approved'));
+      const expected: TransitionError = { code: 'ALREADY_DONE', status: 'approved', by: APPROVER_ID, at: dayAfterRequest(1) };
+
+      expect(refused(decide(exposed, ACTIONS.approve, context(secondApprover, { expectedVersion: 1 })))).toEqual(expected);
+      expect(precheck(exposed, { type: 'approve' }, { actor: secondApprover, allowSelfApproval: false, expectedVersion: 1 })).toEqual(expected);
+    });
+
+    it('given an approved rotation with a later exposure, when Approve is applied without a version, then it still names the real approver', () => {
+      const exposed = recorded(aRotationIn('approved'));
+
+      expect(refused(decide(exposed, ACTIONS.approve, context(secondApprover)))).toMatchObject({ code: 'ALREADY_DONE', by: APPROVER_ID });
+    });
+
+    it('given a cancelled rotation with a later exposure, when Cancel is clicked again, then it names who cancelled, not the poster', () => {
+      const exposed = recorded(aRotationIn('cancelled'));
+
+      expect(refused(decide(exposed, ACTIONS.cancel, context(attendee, { expectedVersion: 1 })))).toEqual({
+        code: 'ALREADY_DONE',
+        status: 'cancelled',
+        by: REQUESTER_ID,
+        at: dayAfterRequest(1),
+      });
+    });
+
+    it('given a request with an exposure, when an approver clicks Approve on the version the message shows, then it is approved (no button went stale)', () => {
+      const exposed = recorded(aRotation());
+
+      const result = accepted(decide(exposed, ACTIONS.approve, context(approver, { expectedVersion: 1 })));
+
+      expect(result.rotation).toMatchObject({ status: 'approved', version: 2, approval: { by: APPROVER_ID } });
+      expect(result.rotation.history.map((e) => e.event ?? e.to)).toEqual(['requested', 'secret_exposed', 'approved']);
+      expect(result.entry).toEqual({ at: CLICK_ISO, actorId: APPROVER_ID, from: 'requested', to: 'approved' });
+    });
+
+    it('given a meeting with an exposure, when Secret received is clicked on version 4, then the rotation completes', () => {
+      const exposed = recorded(aRotationIn('meeting_scheduled'));
+
+      expect(precheck(exposed, ACTIONS.complete, { actor: attendee, allowSelfApproval: false, expectedVersion: 4 })).toBeUndefined();
+      expect(accepted(decide(exposed, ACTIONS.complete, context(attendee, { expectedVersion: 4 }))).rotation.status).toBe('completed');
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../../../src/domain/calendar';
-import { decide, startPlannedRotation, type MeetingDetails } from '../../../src/domain/lifecycle';
+import { decide, recordSecretExposure, startPlannedRotation, type MeetingDetails } from '../../../src/domain/lifecycle';
 import { REMINDER_KINDS, type ReminderKind, type ReminderOccurrence, type ReminderPolicy } from '../../../src/domain/reminder-kinds';
 import {
   appliesTo,
@@ -644,5 +644,45 @@ describe('weekly digest', () => {
   it('given Europe/Berlin, when the latest digest over the change is asked for, then it is Monday 03-30 at 07:00Z', () => {
     const berlin = policyFor(calendar('Europe/Berlin'), { digestDay: 1 });
     expect(latestDigest(berlin, window('2026-03-20T00:00:00Z', '2026-04-01T00:00:00Z'))?.toISOString()).toBe('2026-03-30T07:00:00.000Z');
+  });
+});
+
+describe('a secret_exposed entry does not move the reminders', () => {
+  /** A request (Fri 02-20 10:00Z) whose thread had a message that looked like the secret on Wed 02-25 at 12:00Z. */
+  function exposedOnWednesday(): Rotation {
+    const exposed = recordSecretExposure(aRotationIn('requested'), {
+      posterId: 'U0POSTER',
+      channelId: 'C0ROTATIONS',
+      messageTs: '1772020800.000100',
+      now: at('2026-02-25T12:00:00Z'),
+    });
+    if (!exposed) throw new Error('the exposure was not recorded');
+    return exposed;
+  }
+
+  it('given the exposure at 12:00Z, when planned at 13:00Z since the request, then approval pending of that morning is still due', () => {
+    // Approval pending counts from the request on Friday: Mon 23 … Wed 25 09:00Z fell due, the latest is Wed 25.
+    // Counted from the exposure instead, Wed 25 09:00Z would fall before it and nothing would be due.
+    const plan = planReminders(exposedOnWednesday(), POLICY, at('2026-02-25T13:00:00Z'), TEST_START);
+
+    expect(summary(plan.due)).toEqual(['approval_pending 2026-02-25T09:00:00.000Z']);
+    expect(summary(plan.next ? [plan.next] : [])).toEqual(['approval_pending 2026-02-26T09:00:00.000Z']);
+  });
+
+  it('given the exposure, when the plan is made, then it is the plan of the same request without it', () => {
+    const now = at('2026-02-25T13:00:00Z');
+
+    expect(planReminders(exposedOnWednesday(), POLICY, now, TEST_START)).toEqual(planReminders(aRotationIn('requested'), POLICY, now, TEST_START));
+  });
+
+  it('given the exposure, when approval pending is listed from the request on, then it starts on Monday 02-23 as before', () => {
+    const occurrences = occurrencesOf('approval_pending', exposedOnWednesday(), POLICY, window('2026-02-20T10:00:00Z', '2026-02-26T12:00:00Z'));
+
+    expect(dueTimes(occurrences)).toEqual([
+      '2026-02-23T09:00:00.000Z',
+      '2026-02-24T09:00:00.000Z',
+      '2026-02-25T09:00:00.000Z',
+      '2026-02-26T09:00:00.000Z',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { decide } from '../../../src/domain/lifecycle';
+import { decide, recordSecretExposure, SECRET_EXPOSED_ADVICE } from '../../../src/domain/lifecycle';
 import type { Rotation } from '../../../src/domain/rotation';
 import { rotationsToCsv } from '../../../src/services/export-rotations';
 import { APPROVER_ID, aRotation, aRotationIn, REQUESTER_ID } from '../../support/rotations';
@@ -162,6 +162,24 @@ describe('rotationsToCsv', () => {
 
       expect(row).toMatchObject({ deadline: '2026-03-20', instance_url: 'https://acme.wfi.pega.com', from: '' });
     });
+  });
+
+  it('given a secret_exposed entry, when exported, then its row keeps the state on both sides and its details cell starts with the event', () => {
+    const approved = aRotationIn('approved');
+    const exposed = recordSecretExposure(approved, {
+      posterId: 'U0POSTER',
+      channelId: 'C0ROTATIONS',
+      messageTs: '1771671600.000200',
+      now: new Date('2026-02-21T11:00:00Z'),
+    });
+    if (!exposed) throw new Error('not recorded');
+
+    const rows = records(rotationsToCsv([exposed]));
+
+    expect(rows).toHaveLength(3);
+    expect(rows.slice(0, 2)).toEqual(records(rotationsToCsv([approved])));
+    expect(rows[2]).toMatchObject({ entry_at: '2026-02-21T11:00:00.000Z', actor: 'U0POSTER', from: 'approved', to: 'approved', current_status: 'approved' });
+    expect(rows[2]?.details).toBe(`event=secret_exposed; channel=C0ROTATIONS; messageTs=1771671600.000200; advice=${SECRET_EXPOSED_ADVICE}`);
   });
 
   it('given a history stored out of time order, when exported, then the entries come in time order', () => {

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { allowedActions, decide, type ActionType } from '../../../../src/domain/lifecycle';
+import { allowedActions, decide, recordSecretExposure, type ActionType } from '../../../../src/domain/lifecycle';
 import { CONFIRMATIONS, type Rotation, type RotationStatus } from '../../../../src/domain/rotation';
 import { ACTIONS } from '../../../../src/slack/ids';
 import {
@@ -324,5 +324,33 @@ describe('actionButton, nextStepAction and describeChange', () => {
       'Meeting rescheduled',
     );
     expect(describeChange({ from: 'meeting_scheduled', to: 'completed' })).toBe('Secret received');
+  });
+
+  it('describeChange names a secret_exposed entry as such, whatever state it stayed in', () => {
+    for (const status of ALL_STATUSES) {
+      expect(describeChange({ from: status, to: status, event: 'secret_exposed' })).toBe('A message in the thread looked like the secret');
+    }
+  });
+
+  it('given an exposure recorded on an approved rotation, when its message is rebuilt, then the last change names it and the buttons keep their version', () => {
+    const exposed = recordSecretExposure(aRotationIn('approved'), {
+      posterId: 'U0POSTER',
+      channelId: 'C0ROTATIONS',
+      messageTs: '1771671600.000200',
+      now: new Date('2026-02-21T11:00:00Z'),
+    });
+    if (!exposed) throw new Error('not recorded');
+
+    const message = buildRotationMessage(exposed, context());
+
+    expect(contextTexts(message)).toContain(
+      `Last change: A message in the thread looked like the secret by <@U0POSTER> · ${dateTimeToken('2026-02-21T11:00:00.000Z')}`,
+    );
+    expect(allText(message)).toContain(`*Status*\n${STATUS_LABELS.approved}`);
+    // Recorded at the same version, so the buttons on the message people already see stay valid.
+    expect(buttons(message).map((b) => [b.action_id, b.value])).toEqual([
+      [ACTIONS.recordSubmission, 'ROT-4F7K2Q:2'],
+      [ACTIONS.cancel, 'ROT-4F7K2Q:2'],
+    ]);
   });
 });

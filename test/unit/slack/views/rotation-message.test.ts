@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { recordSecretExposure } from '../../../../src/domain/lifecycle';
 import type { AuditEntry } from '../../../../src/domain/rotation';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../../../../src/domain/service-request';
 import { ACTIONS, COMMAND } from '../../../../src/slack/ids';
@@ -299,6 +300,25 @@ describe('command replies', () => {
       expect(history).toBe('*History*\n• 2026-02-20 10:00 UTC · <@U0REQUESTER> · requested (deadline: 2026-03-20, submitBy: 2026-03-06)');
       expect(JSON.stringify(status.blocks.at(-1))).toContain('Message: <#C0ROTATIONS>');
       expect(JSON.stringify(buildRotationStatus(aRotation(), context()).blocks.at(-1))).toContain('not posted yet');
+    });
+
+    it('shows a secret_exposed entry as the event and the state it stayed in, not as a change of state', () => {
+      const exposed = recordSecretExposure(aRotation(), {
+        posterId: 'U0POSTER',
+        channelId: 'C0ROTATIONS',
+        messageTs: '1771671600.000200',
+        now: new Date('2026-02-21T11:00:00Z'),
+      });
+      if (!exposed) throw new Error('not recorded');
+
+      const history = sectionTexts(buildRotationStatus(exposed, context())).find((t) => t.startsWith('*History*')) ?? '';
+
+      const lines = history.split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[2]).toMatch(
+        /^• 2026-02-21 11:00 UTC · <@U0POSTER> · secret_exposed \(still requested\) \(channel: C0ROTATIONS, messageTs: 1771671600\.000200, advice: .*fresh one\.\)$/,
+      );
+      expect(history).not.toContain('requested → requested');
     });
 
     it('escapes audit details', () => {

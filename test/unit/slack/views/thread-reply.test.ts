@@ -1,4 +1,4 @@
-import { decide } from '../../../../src/domain/lifecycle';
+import { decide, recordSecretExposure } from '../../../../src/domain/lifecycle';
 import { CONFIRMATIONS, type AuditEntry, type Rotation } from '../../../../src/domain/rotation';
 import { buildChangeReply } from '../../../../src/slack/views/thread-reply';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
@@ -159,5 +159,46 @@ describe('buildChangeReply', () => {
     };
     reply(meeting, entry);
     reply(aRotationIn('rejected'), { ...lastEntry(aRotationIn('rejected')), details: { reason: '<&>'.repeat(1000) } });
+  });
+
+  describe('secret_exposed', () => {
+    const POSTER_ID = 'U0POSTER';
+    function exposed(rotation: Rotation): Rotation {
+      const next = recordSecretExposure(rotation, {
+        posterId: POSTER_ID,
+        channelId: 'C0ROTATIONS',
+        messageTs: '1771671600.000200',
+        now: new Date('2026-02-21T11:00:00Z'),
+      });
+      if (!next) throw new Error('not recorded');
+      return next;
+    }
+
+    it('mentions the poster, says they were asked to delete it, and advises a fresh rotation', () => {
+      const { text, message } = reply(exposed(aRotationIn('approved')));
+      expect(text).toContain(`:rotating_light: A message from <@${POSTER_ID}> in this thread looked like a secret; they were asked to delete it.`);
+      expect(text).toContain('treat it as exposed: complete this rotation with a new secret, or request a fresh one with `/wfi-rotate`');
+      expect(text).toContain('it did not keep the text');
+      expect(message.text.startsWith('ROT-4F7K2Q: ')).toBe(true);
+      expect(message.text).toContain(`<@${POSTER_ID}>`);
+    });
+
+    it('is not read as the change its state names: an exposure while approved is no approval, while cancelled no cancellation', () => {
+      const approved = reply(exposed(aRotationIn('approved'))).text;
+      expect(approved).not.toContain('*Approved*');
+      expect(approved).not.toContain('Mark submitted in portal');
+      const cancelled = reply(exposed(aRotationIn('cancelled'))).text;
+      expect(cancelled).not.toContain('*Cancelled*');
+      expect(cancelled).toContain(`A message from <@${POSTER_ID}>`);
+    });
+
+    it('contains no message text, even if an entry carried some', () => {
+      const rotation = exposed(aRotationIn('submitted'));
+      const entry = lastEntry(rotation);
+      const withText: AuditEntry = { ...entry, details: { ...entry.details, text: 'client_secret=s3cr3tV4lue', reason: 'pasted s3cr3tV4lue' } };
+      const json = JSON.stringify(reply(rotation, withText).message);
+      expect(json).not.toContain('s3cr3tV4lue');
+      expect(json).not.toContain('client_secret');
+    });
   });
 });
