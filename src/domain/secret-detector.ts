@@ -7,8 +7,8 @@
 // `WFI_CLIENT_SECRET=…` must match too; the optional quote covers JSON and YAML keys (`"client_secret": "…"`).
 const KEY = String.raw`(?<![A-Za-z0-9])(?:client[\s_-]?secret|secret|password|passwd|pwd)["']?\s*[:=]\s*`;
 const ASSIGNMENT = new RegExp(`${KEY}\\S`, 'i');
-/** The value of each assignment, for redaction: up to the next space, quote or separator. */
-const ASSIGNED_VALUE = new RegExp(`(${KEY})["']?[^\\s"',;&]+`, 'gi');
+/** The value of each assignment, for redaction: a quoted value whole (a passphrase has spaces), else up to the next space, quote or separator. */
+const ASSIGNED_VALUE = new RegExp(`(${KEY})(?:"[^"]*"|'[^']*'|[^\\s"',;&]+)`, 'gi');
 /** A run of token characters, bounded by anything else: the candidates `looksLikeToken` judges in a log line. */
 const TOKEN_RUN = /[A-Za-z0-9+/=_-]{24,}/g;
 /** Slack tokens (xoxb-, xoxp-, xapp-, …) of any length, so a short test token is caught too. */
@@ -21,14 +21,24 @@ const TOKEN_CHARS = /^[A-Za-z0-9+/=_-]{24,}$/;
 const SLACK_ID = /^[UWBCDGSTEF][A-Z0-9]{8,20}$/;
 const CASE_NUMBER = /^[A-Z]{1,6}-?\d{4,}$/;
 // Characters that commonly wrap a pasted value in prose: quotes, brackets, punctuation.
-const WRAPPING = /^[("'`[{<]+|[)"'`\]}>.,;:!?]+$/g;
+const LEADING_WRAP = '("\'`[{<';
+const TRAILING_WRAP = ')"\'`]}>.,;:!?';
+
+/** The word without the wrapping at either end; a loop, since a regex `[…]+$` is quadratic on a long run of them. */
+function unwrapped(word: string): string {
+  let start = 0;
+  let end = word.length;
+  while (start < end && LEADING_WRAP.includes(word.charAt(start))) start += 1;
+  while (end > start && TRAILING_WRAP.includes(word.charAt(end - 1))) end -= 1;
+  return word.slice(start, end);
+}
 
 export const SECRET_REFUSAL =
   'This looks like a secret. The WFI client secret is never shared in Slack: the vendor hands it over in the meeting, ' +
   'and it goes straight into your vault. Remove it from the text (and if it was a real secret, request a fresh rotation).';
 
 function looksLikeToken(word: string): boolean {
-  const token = word.replace(WRAPPING, '');
+  const token = unwrapped(word);
   return (
     TOKEN_CHARS.test(token) &&
     /[A-Za-z]/.test(token) &&

@@ -148,6 +148,14 @@ describe('linkLooksLikeSecret', () => {
 });
 
 describe('redactSecrets', () => {
+  it.each([
+    ['password: "correct horse battery staple" ok', 'password: [redacted] ok', 'a double-quoted passphrase'],
+    ["secret = 'two words' ok", 'secret = [redacted] ok', 'a single-quoted value'],
+    ['{"client_secret": "abc def", "x": 1}', '{"client_secret": [redacted], "x": 1}', 'a JSON value with a space'],
+  ])('given %j, when redacted, then the whole quoted value is gone (%s)', (line, expected) => {
+    expect(redactSecrets(line)).toBe(expected);
+  });
+
   describe('Slack tokens of any length', () => {
     it.each([
       ['xoxb-1', 'a short bot token'],
