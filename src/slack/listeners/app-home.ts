@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { refreshDashboards } from '../../services/dashboards';
+import { ROTATION_ID_PATTERN } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
 import { ACTIONS } from '../ids';
 import { encodeRequestMeta } from '../parse/request-meta';
@@ -29,10 +30,12 @@ export function register(app: App, deps: ListenerDeps): void {
   // A planned next cycle becomes a request in one click: the form opens prefilled.
   app.action<BlockAction<ButtonAction>>(ACTIONS.startPlanned, async ({ ack, body, action, client }) => {
     await ack();
-    const planned = await deps.store.get(action.value ?? '');
+    // The value round-trips through the client: only an id the bot could have made is looked up or repeated.
+    const id = typeof action.value === 'string' && ROTATION_ID_PATTERN.test(action.value) ? action.value : undefined;
+    const planned = id ? await deps.store.get(id) : undefined;
     if (!planned || planned.status !== 'planned') {
       const refusal = planned ? ({ code: 'PLANNED_ALREADY_STARTED' } as const) : ({ code: 'ROTATION_NOT_FOUND' } as const);
-      await tellPrivately(client, { userId: body.user.id }, explainRefusal(refusal, action.value ?? '?'));
+      await tellPrivately(client, { userId: body.user.id }, explainRefusal(refusal, id ?? 'That rotation'));
       return;
     }
     await client.views.open({

@@ -1,4 +1,5 @@
 import type { MeetingInput } from '../../domain/step-inputs';
+import { ROTATION_ID_PATTERN } from '../../domain/rotation';
 import { STEP_BLOCKS } from '../ids';
 import type { StepMeta } from '../views/step-modals';
 import { definedOnly, inputState, isRecord, selectedValueOf, stringsOf, textOf, type StateValues } from './request-form';
@@ -10,7 +11,6 @@ const input = (values: Values, field: StepField) => inputState(values, STEP_BLOC
 
 /** Far more than `{"rotationId":"ROT-XXXXXX","version":999999999}` needs; anything longer was not written by us. */
 const STEP_META_MAX = 200;
-const STEP_META_ID = /^ROT-[A-Z0-9]{6}$/;
 
 /**
  * A step modal's private_metadata, read back. The client echoes it, so it is
@@ -27,7 +27,7 @@ export function parseStepMeta(raw: unknown): StepMeta | undefined {
   if (!isRecord(parsed)) return undefined;
   const rotationId = Object.hasOwn(parsed, 'rotationId') ? parsed.rotationId : undefined;
   const version = Object.hasOwn(parsed, 'version') ? parsed.version : undefined;
-  if (typeof rotationId !== 'string' || !STEP_META_ID.test(rotationId)) return undefined;
+  if (typeof rotationId !== 'string' || !ROTATION_ID_PATTERN.test(rotationId)) return undefined;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version >= 1e9) return undefined;
   return { rotationId, version };
 }

@@ -3,6 +3,7 @@ import { businessDayOnOrAfter, businessDaysBetween, todayIn } from '../../domain
 import { allowedActions, type ActionType } from '../../domain/lifecycle';
 import {
   CONFIRMATIONS,
+  ROTATION_ID_PATTERN,
   type AuditEntry,
   type Closure,
   type Completion,
@@ -104,7 +105,8 @@ export function buttonValue(rotation: Pick<Rotation, 'id' | 'version'>): string 
 
 export function parseButtonValue(value: string | undefined): { id: string; version: number } | undefined {
   const match = /^(ROT-[A-Z0-9]{6}):(\d{1,9})$/.exec(value ?? '');
-  return match ? { id: match[1] as string, version: Number(match[2]) } : undefined;
+  // The value round-trips through the client: only an id the bot could have made is looked up.
+  return match && ROTATION_ID_PATTERN.test(match[1] as string) ? { id: match[1] as string, version: Number(match[2]) } : undefined;
 }
 
 interface ButtonSpec {
