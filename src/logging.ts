@@ -33,6 +33,9 @@ const PAYLOAD_DUMPS = [
   /^Calling ack\(\) - type: \S+, envelope_id: \S+, data: /,
 ];
 
+/** Longer lines are cut: an error message can quote a payload's field, which may be up to the 1 MiB body limit. */
+export const MAX_LINE_CHARS = 8000;
+
 function asText(part: unknown): string {
   if (typeof part === 'string') return part;
   if (part instanceof Error) return part.message;
@@ -83,6 +86,7 @@ export class RedactingLogger implements Logger {
       }
     }
     text = redactLine(text, this.secrets);
+    if (text.length > MAX_LINE_CHARS) text = `${text.slice(0, MAX_LINE_CHARS)}… (${text.length - MAX_LINE_CHARS} more characters cut)`;
     const requestId = currentRequestId();
     return requestId ? `[request ${requestId}] ${text}` : text;
   }

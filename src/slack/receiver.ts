@@ -22,6 +22,15 @@ export async function answerHealth(check: HealthCheck, res: ServerResponse): Pro
   res.end(JSON.stringify(health.ok ? { status: 'ok' } : { status: 'unavailable', reason: health.reason }));
 }
 
+/** The path of a request target, or undefined for one that is no URL (`//`, `//[`): answered 404, never thrown on. */
+function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * 413, closing the connection: the rest of the body is left unread, so the
  * socket cannot carry another request (and the client stops sending it).
@@ -78,9 +87,14 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = pathOf(req.url);
     if (path === EVENTS_PATH && req.method === 'POST') {
-      void this.handleSlackRequest(req, res);
+      // A failure no branch below expected is answered and logged, never left to crash the process.
+      this.handleSlackRequest(req, res).catch((error: unknown) => {
+        this.options.logger.error(`Could not answer a Slack request: ${(error as Error)?.message}`);
+        if (!res.headersSent) httpFunc.buildNoBodyResponse(res, 500);
+        else res.end();
+      });
     } else if (path === HEALTH_PATH && req.method === 'GET') {
       void answerHealth(this.options.health, res);
     } else {
@@ -128,7 +142,13 @@ export class SlackHttpReceiver implements Receiver {
     }
     const fields = body as Record<string, unknown>;
     if (fields.ssl_check === '1') return httpFunc.buildSSLCheckResponse(res);
-    if (fields.type === 'url_verification') return httpFunc.buildUrlVerificationResponse(res, fields);
+    if (fields.type === 'url_verification') {
+      // Slack's challenge is a string; anything else (a nested value JSON.stringify cannot take) is not echoed.
+      if (typeof fields.challenge === 'string') return httpFunc.buildUrlVerificationResponse(res, { challenge: fields.challenge });
+      logger.warn('Refused a url_verification without a string challenge');
+      httpFunc.buildNoBodyResponse(res, 400);
+      return;
+    }
 
     const responseAck = new HTTPResponseAck({
       logger,

@@ -32,12 +32,21 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A bot that passed an object where a string belongs sends `[object Object]`: kept as the text it is. */
+function jsonOr(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
 /** The Web client form-encodes arguments and JSON-encodes nested ones (blocks, view). */
 function parseArgs(body: string, contentType: string | undefined): Record<string, unknown> {
   if (contentType?.includes('application/json')) return body ? (JSON.parse(body) as Record<string, unknown>) : {};
   const args: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(body)) {
-    args[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+    args[key] = /^[[{]/.test(value) ? jsonOr(value) : value;
   }
   return args;
 }

@@ -1,5 +1,7 @@
 import type { App } from '@slack/bolt';
+import { isUserId } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
+import { isRecord } from '../parse/request-form';
 import * as appHome from './app-home';
 import * as command from './command';
 import * as requestSubmission from './request-submission';
@@ -7,6 +9,27 @@ import * as rotationActions from './rotation-actions';
 import * as stepSubmissions from './step-submissions';
 import * as threadMessages from './thread-messages';
 
+/**
+ * A command, click or form whose user is not a Slack user id goes no further:
+ * Slack always sends one, and a rotation must never record anything else as
+ * its requester or as who took a step. Events are left to their listeners
+ * (many carry no user); the receiver answers the dropped request at once.
+ */
+function requireSlackUser(app: App): void {
+  app.use(async ({ body, next, logger }) => {
+    const fields: unknown = body;
+    if (isRecord(fields) && fields.event === undefined) {
+      const userId: unknown = fields.command !== undefined ? fields.user_id : isRecord(fields.user) ? fields.user.id : undefined;
+      if (typeof userId !== 'string' || !isUserId(userId)) {
+        logger.warn('Ignored a request whose user is not a Slack user id');
+        return;
+      }
+    }
+    await next();
+  });
+}
+
 export function registerListeners(app: App, deps: ListenerDeps): void {
+  requireSlackUser(app);
   for (const listener of [command, requestSubmission, rotationActions, stepSubmissions, appHome, threadMessages]) listener.register(app, deps);
 }
