@@ -6,7 +6,7 @@ import type { Config } from './config';
 import type { Clock, RotationStore } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
-import { answerHealth, HEALTH_PATH, SlackHttpReceiver, type HealthCheck } from './slack/receiver';
+import { healthEndpoint, SlackHttpReceiver, type HealthCheck } from './slack/receiver';
 import { openStore } from './store/keyv-factory';
 import { Scheduler } from './scheduler/scheduler';
 import type { ListenerDeps } from './slack/deps';
@@ -144,8 +144,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ? new SocketModeReceiver({
         appToken: config.slack.appToken,
         logger,
-        customRoutes: [{ path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => void answerHealth(health, res) }],
-        installerOptions: { port: config.port, clientOptions },
+        installerOptions: { clientOptions },
       })
     : new SlackHttpReceiver({ signingSecret: config.slack.signingSecret as string, logger, health });
 
@@ -221,15 +220,14 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   registerListeners(app, deps);
   const scheduler = new Scheduler(services, { intervalMs: config.schedulerIntervalSeconds * 1000 });
 
-  let port = config.port;
+  // HTTP mode serves /slack/events and /healthz; Socket Mode serves /healthz alone, beside the socket.
+  const http = receiver instanceof SlackHttpReceiver ? receiver : healthEndpoint(health);
+  let port: number;
   try {
-    if (receiver instanceof SlackHttpReceiver) {
-      const server = await receiver.start(config.port);
-      port = (server.address() as AddressInfo).port;
-    } else {
-      await app.start();
-    }
+    port = ((await http.start(config.port)).address() as AddressInfo).port;
+    if (!(receiver instanceof SlackHttpReceiver)) await app.start();
   } catch (error) {
+    await http.stop().catch(() => undefined);
     await store.close();
     throw error;
   }
@@ -243,7 +241,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     runReminders: () => scheduler.tickNow(),
     stop() {
       stopping ??= (async () => {
-        await (receiver instanceof SlackHttpReceiver ? receiver.stop() : app.stop());
+        if (!(receiver instanceof SlackHttpReceiver)) await app.stop();
+        await http.stop();
         await scheduler.stop();
         await drain(inFlight, logger);
         await store.close();

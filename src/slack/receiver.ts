@@ -14,6 +14,8 @@ export const HEALTH_PATH = '/healthz';
 /** Slack's payloads are a few kB; a modal's state stays far below this. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 export type HealthCheck = () => Promise<{ ok: true } | { ok: false; reason: string }>;
 
 export async function answerHealth(check: HealthCheck, res: ServerResponse): Promise<void> {
@@ -40,30 +42,14 @@ function refuseTooLarge(res: ServerResponse): void {
   res.end();
 }
 
-/**
- * Bolt's HTTP receiver, rebuilt from Bolt's own request functions with two
- * defaults of 5.1 changed (see `shared/stack-notes.md`):
- * - a signed body that parses to `null` (or any non-object) is answered 400
- *   instead of reaching `body.ssl_check` and crashing the process;
- * - a request no listener acknowledges (an unknown action, `view_closed`) is
- *   answered as soon as the listeners are done, not after 3001 ms, which is
- *   past Slack's 3-second window.
- * Signature and timestamp checks, url_verification and ssl_check stay Bolt's.
- */
-export class SlackHttpReceiver implements Receiver {
-  private app?: App;
+/** A node HTTP server that starts on a port and, when stopped, lets the requests in flight finish. */
+export class HttpEndpoint {
   private server?: Server;
 
-  constructor(
-    private readonly options: { signingSecret: string; logger: Logger; health: HealthCheck },
-  ) {}
-
-  init(app: App): void {
-    this.app = app;
-  }
+  constructor(private readonly handle: (req: IncomingMessage, res: ServerResponse) => void) {}
 
   start(port: number): Promise<Server> {
-    const server = createServer((req, res) => this.route(req, res));
+    const server = createServer(this.handle);
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -85,19 +71,65 @@ export class SlackHttpReceiver implements Receiver {
       server.closeIdleConnections();
     });
   }
+}
+
+/** Answers `GET /healthz`; false for any other request. */
+function servedHealth(req: IncomingMessage, res: ServerResponse, health: HealthCheck): boolean {
+  if (pathOf(req.url) !== HEALTH_PATH || req.method !== 'GET') return false;
+  void answerHealth(health, res);
+  return true;
+}
+
+/**
+ * Socket Mode's one HTTP endpoint, `GET /healthz`, served here rather than
+ * through Bolt's `customRoutes`: their handler parses the request target
+ * unguarded, so a single `GET //` is an unhandled rejection that ends the process.
+ */
+export function healthEndpoint(health: HealthCheck): HttpEndpoint {
+  return new HttpEndpoint((req, res) => {
+    if (!servedHealth(req, res, health)) httpFunc.buildNoBodyResponse(res, 404);
+  });
+}
+
+/**
+ * Bolt's HTTP receiver, rebuilt from Bolt's own request functions with two
+ * defaults of 5.1 changed (see `shared/stack-notes.md`):
+ * - a signed body that parses to `null` (or any non-object) is answered 400
+ *   instead of reaching `body.ssl_check` and crashing the process;
+ * - a request no listener acknowledges (an unknown action, `view_closed`) is
+ *   answered as soon as the listeners are done, not after 3001 ms, which is
+ *   past Slack's 3-second window.
+ * Signature and timestamp checks, url_verification and ssl_check stay Bolt's.
+ */
+export class SlackHttpReceiver implements Receiver {
+  private app?: App;
+  private readonly endpoint = new HttpEndpoint((req, res) => this.route(req, res));
+
+  constructor(
+    private readonly options: { signingSecret: string; logger: Logger; health: HealthCheck },
+  ) {}
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  start(port: number): Promise<Server> {
+    return this.endpoint.start(port);
+  }
+
+  stop(): Promise<void> {
+    return this.endpoint.stop();
+  }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
-    const path = pathOf(req.url);
-    if (path === EVENTS_PATH && req.method === 'POST') {
+    if (pathOf(req.url) === EVENTS_PATH && req.method === 'POST') {
       // A failure no branch below expected is answered and logged, never left to crash the process.
       this.handleSlackRequest(req, res).catch((error: unknown) => {
         this.options.logger.error(`Could not answer a Slack request: ${(error as Error)?.message}`);
         if (!res.headersSent) httpFunc.buildNoBodyResponse(res, 500);
         else res.end();
       });
-    } else if (path === HEALTH_PATH && req.method === 'GET') {
-      void answerHealth(this.options.health, res);
-    } else {
+    } else if (!servedHealth(req, res, this.options.health)) {
       httpFunc.buildNoBodyResponse(res, 404);
     }
   }
@@ -108,6 +140,13 @@ export class SlackHttpReceiver implements Receiver {
     if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) {
       logger.warn('Refused a request body over the size limit');
       refuseTooLarge(res);
+      return;
+    }
+    // Bolt refuses a timestamp over five minutes old; Slack's rule is five minutes either way.
+    const signedAt = Number(req.headers['x-slack-request-timestamp']) * 1000;
+    if (signedAt > Date.now() + MAX_CLOCK_SKEW_MS) {
+      logger.warn('Refused a request signed more than five minutes in the future');
+      httpFunc.buildNoBodyResponse(res, 401);
       return;
     }
     let buffered;

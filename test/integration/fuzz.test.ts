@@ -23,6 +23,7 @@ import { openKeyv } from '../../src/store/keyv-factory';
 import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
 import { FakeSlack } from '../support/fake-slack';
+import { rawStatusLine } from '../support/raw-http';
 import { encodeJson, hugeString, inPool, mutate, oddString, oddValue, randomString, seededRng, type Json, type Path, type Rng } from '../support/fuzz';
 import { buttonClick, requestSubmission, slashCommand, stepStates, viewSubmission } from '../support/payloads';
 import { aPlannedRotation, aRotationIn, APPROVER_ID, REQUESTER_ID } from '../support/rotations';
@@ -1140,23 +1141,8 @@ describe(`fuzzing POST /slack/events of the real bot (FUZZ_SEED=${SEED})`, () =>
     const statuses = new Map<string, string>();
     for (const target of targets) {
       for (const method of methods) {
-        const reply = await new Promise<string>((resolve) => {
-          const socket = connect(port(), '127.0.0.1');
-          let received = '';
-          const done = () => {
-            clearTimeout(timer);
-            socket.destroy();
-            resolve(received);
-          };
-          const timer = setTimeout(done, ANSWER_WITHIN_MS);
-          socket.on('data', (chunk) => {
-            received += chunk.toString();
-            if (received.includes('\r\n\r\n')) done();
-          });
-          socket.on('error', done);
-          socket.write(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${FORM}\r\nContent-Length: 0\r\n\r\n`);
-        });
-        statuses.set(`${method} ${target}`, reply.split('\r\n')[0] ?? '');
+        const reply = await rawStatusLine(port(), method, target, ANSWER_WITHIN_MS, `Content-Type: ${FORM}\r\nContent-Length: 0\r\n`);
+        statuses.set(`${method} ${target}`, reply);
       }
     }
     // Each gets an answer (a signed-nothing POST to the events path is a 401), none a 5xx.

@@ -161,6 +161,7 @@ describe('the request path over real HTTP', () => {
   it.each([
     ['a wrong signature', { secret: 'not-the-signing-secret' }],
     ['a timestamp over five minutes old', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }],
+    ['a timestamp over five minutes ahead', { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 }],
     ['no signature at all', { unsigned: true }],
   ])('answers 401 to %s and does nothing', async (_what, options) => {
     const command = await postToBot(port(), slashCommand(), options);

@@ -1,6 +1,7 @@
 import { FakeSlack } from '../support/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
 import { freePort } from '../support/free-port';
+import { rawStatusLine } from '../support/raw-http';
 
 const APP_TOKEN = 'xapp-1-test-app-token';
 
@@ -73,6 +74,22 @@ describe('Socket Mode, when SLACK_APP_TOKEN is set', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^DEBUG Received a message on the WebSocket: \(payload omitted\)$/));
     expect(lines.join('\n')).not.toContain(marker);
     expect(lines.join('\n')).not.toContain(APP_TOKEN);
+  });
+
+  it('answers odd request targets on the health port with 404 and keeps running', async () => {
+    for (const target of ['//', '//[', '/%E0%A4%A', '*']) expect(await rawStatusLine(port, 'GET', target)).toBe('HTTP/1.1 404 Not Found');
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const ack = await fake.sendEnvelope('slash_commands', {
+      team_id: 'T0TEAM001',
+      channel_id: 'C0CHANNEL1',
+      user_id: 'U0REQUEST1',
+      command: '/wfi-rotate',
+      text: 'help',
+      response_url: fake.responseUrl(),
+      trigger_id: '779.socket.trigger',
+      api_app_id: 'A0APP0001',
+    });
+    expect(ack.envelope_id).toMatch(/^env-/);
   });
 
   it('does not serve /slack/events: requests arrive over the socket only', async () => {
