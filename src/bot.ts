@@ -152,6 +152,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     token: config.slack.botToken,
     receiver,
     logger,
+    // Bolt sets its logger to this level (INFO when not given), over the one set above.
+    logLevel: LOG_LEVELS[config.logLevel],
     clientOptions,
     // The error handler gets the request's context, to log its id (never its body).
     extendedErrorHandler: true,

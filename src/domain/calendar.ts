@@ -1,4 +1,4 @@
-import { addDays, format, isWeekend } from 'date-fns';
+import { format } from 'date-fns';
 import { TZDate, tz } from '@date-fns/tz';
 
 /**
@@ -35,19 +35,29 @@ export function isCalendarDate(value: string): value is CalendarDate {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-// Calendar arithmetic runs on midnight UTC so that no zone offset or DST change
-// can move a date; the configured zone only matters when reading "today".
-function toUtcDate(date: CalendarDate): TZDate {
+const DAY_MS = 86_400_000;
+
+// Calendar arithmetic runs on whole days since the epoch (midnight UTC), so
+// that no zone offset or DST change can move a date; the configured zone only
+// matters when reading "today". Plain integers rather than zoned Date objects:
+// business-day counts run for every rotation a dashboard shows.
+function toEpochDay(date: CalendarDate): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new TZDate(y, m - 1, d, 'UTC');
+  return Date.UTC(y, m - 1, d) / DAY_MS;
 }
 
-function fromUtcDate(date: Date): CalendarDate {
-  return format(date, 'yyyy-MM-dd', { in: tz('UTC') });
+function fromEpochDay(day: number): CalendarDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Saturday or Sunday (1970-01-01, epoch day 0, was a Thursday). */
+function isWeekendDay(epochDay: number): boolean {
+  const weekday = (((epochDay + 4) % 7) + 7) % 7; // 0 = Sunday
+  return weekday === 0 || weekday === 6;
 }
 
 export function addCalendarDays(date: CalendarDate, days: number): CalendarDate {
-  return fromUtcDate(addDays(toUtcDate(date), days));
+  return fromEpochDay(toEpochDay(date) + days);
 }
 
 /** The calendar date that `now` falls on in the calendar's zone. */
@@ -56,7 +66,7 @@ export function todayIn(calendar: Pick<BusinessCalendar, 'timeZone'>, now: Date)
 }
 
 export function isBusinessDay(date: CalendarDate, calendar: BusinessCalendar): boolean {
-  return !isWeekend(toUtcDate(date)) && !calendar.holidays.has(date);
+  return !isWeekendDay(toEpochDay(date)) && !calendar.holidays.has(date);
 }
 
 /** The date itself when it is a business day, else the closest business day before it. */
@@ -92,9 +102,14 @@ export function subtractBusinessDays(date: CalendarDate, count: number, calendar
 export function businessDaysBetween(from: CalendarDate, to: CalendarDate, calendar: BusinessCalendar): number {
   if (to === from) return 0;
   const [start, end, sign] = from < to ? [from, to, 1] : [to, from, -1];
-  let count = 0;
-  for (let day = addCalendarDays(start, 1); day <= end; day = addCalendarDays(day, 1)) {
-    if (isBusinessDay(day, calendar)) count += 1;
+  const first = toEpochDay(start) + 1;
+  const last = toEpochDay(end);
+  // Whole weeks hold five weekdays each; the few days left over are looked at one by one.
+  const days = last - first + 1;
+  let count = Math.floor(days / 7) * 5;
+  for (let day = first + Math.floor(days / 7) * 7; day <= last; day += 1) if (!isWeekendDay(day)) count += 1;
+  for (const holiday of calendar.holidays) {
+    if (holiday > start && holiday <= end && isCalendarDate(holiday) && !isWeekendDay(toEpochDay(holiday))) count -= 1;
   }
   // Never -0 (a reverse range without business days): Object.is and Jest's toBe tell it from 0.
   return count === 0 ? 0 : sign * count;

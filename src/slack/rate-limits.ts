@@ -30,6 +30,7 @@ const SWEEP_AT = 10_000;
 /** A sliding window per key: at most `limit` hits in any `windowMs`. */
 export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
+  private sweptAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly rule: RateLimit,
@@ -46,11 +47,13 @@ export class RateLimiter {
     }
     recent.push(now);
     this.hits.set(key, recent);
-    if (this.hits.size > SWEEP_AT) this.sweep(now);
+    if (this.hits.size > SWEEP_AT && now - this.sweptAt >= this.rule.windowMs) this.sweep(now);
     return { ok: true };
   }
 
+  /** At most once a window: sweeping on every hit would make each cost as much as the table is large. */
   private sweep(now: number): void {
+    this.sweptAt = now;
     for (const [key, times] of this.hits) {
       if (times.every((at) => now - at >= this.rule.windowMs)) this.hits.delete(key);
     }

@@ -2,33 +2,59 @@ import type { ReminderOutcome, ReminderSchedule, ScheduledReminder } from '../do
 import type { ReminderOccurrence } from '../domain/reminder-kinds';
 
 interface Entry extends ScheduledReminder {
+  dueMs: number;
   claimedBy?: string;
   leaseUntil?: number;
 }
 
+function byDue(a: Entry, b: Entry): number {
+  return a.dueMs - b.dueMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+function withoutBookkeeping({ dueMs: _d, claimedBy: _c, leaseUntil: _l, ...reminder }: Entry): ScheduledReminder {
+  return reminder;
+}
+
 /**
- * The schedule in memory, for `memory://` stores in tests: every call scans
- * every entry, which is fine for a test's few dozen and nothing else.
+ * The schedule in memory (`memory://`), indexed like the SQL ones: the
+ * unfinished occurrences in due order, each rotation's pending keys, and the
+ * failures apart, so what a tick costs follows what is due, not what is stored.
  */
 export class MemoryReminderSchedule implements ReminderSchedule {
   private readonly entries = new Map<string, Entry>();
+  /** Pending and claimed occurrences, in due order. */
+  private readonly unfinished: Entry[] = [];
+  private readonly pendingByRotation = new Map<string, Set<string>>();
+  private readonly failed: Entry[] = [];
 
   async add(occurrences: Array<Omit<ScheduledReminder, 'state'>>): Promise<void> {
-    for (const o of occurrences) if (!this.entries.has(o.key)) this.entries.set(o.key, { ...o, state: 'pending' });
+    for (const o of occurrences) {
+      if (this.entries.has(o.key)) continue;
+      const entry: Entry = { ...o, state: 'pending', dueMs: Date.parse(o.dueAt) };
+      this.entries.set(o.key, entry);
+      this.unfinished.splice(this.positionOf(entry), 0, entry);
+      this.pendingKeysOf(o.rotationId).add(o.key);
+    }
   }
 
   async reschedule(rotationId: string, occurrences: ReminderOccurrence[]): Promise<void> {
-    for (const [key, e] of this.entries) if (e.rotationId === rotationId && e.state === 'pending') this.entries.delete(key);
+    for (const key of this.pendingKeysOf(rotationId)) {
+      const entry = this.entries.get(key);
+      if (entry) this.removeUnfinished(entry);
+      this.entries.delete(key);
+    }
+    this.pendingByRotation.delete(rotationId);
     await this.add(occurrences);
   }
 
   async due(now: Date, limit: number): Promise<ScheduledReminder[]> {
     const t = now.getTime();
-    return [...this.entries.values()]
-      .filter((e) => Date.parse(e.dueAt) <= t && (e.state === 'pending' || (e.state === 'claimed' && (e.leaseUntil ?? 0) < t)))
-      .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.key.localeCompare(b.key))
-      .slice(0, limit)
-      .map(({ claimedBy: _c, leaseUntil: _l, ...reminder }) => reminder);
+    const found: ScheduledReminder[] = [];
+    for (const e of this.unfinished) {
+      if (e.dueMs > t || found.length >= limit) break;
+      if (e.state === 'pending' || (e.leaseUntil ?? 0) < t) found.push(withoutBookkeeping(e));
+    }
+    return found;
   }
 
   async claim(key: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
@@ -36,32 +62,64 @@ export class MemoryReminderSchedule implements ReminderSchedule {
     const t = now.getTime();
     if (!e || !(e.state === 'pending' || (e.state === 'claimed' && (e.leaseUntil ?? 0) < t))) return false;
     Object.assign(e, { state: 'claimed', claimedBy: owner, leaseUntil: t + leaseMs });
+    this.pendingByRotation.get(e.rotationId)?.delete(key);
     return true;
   }
 
   async finish(key: string, outcome: ReminderOutcome, now: Date): Promise<void> {
     const e = this.entries.get(key);
     if (!e) return;
+    if (e.state === 'pending' || e.state === 'claimed') this.removeUnfinished(e);
+    this.pendingByRotation.get(e.rotationId)?.delete(key);
     e.state = outcome.state;
     e.finishedAt = now.toISOString();
-    if (outcome.state === 'failed') e.failure = outcome.reason;
+    if (outcome.state === 'failed') {
+      e.failure = outcome.reason;
+      this.failed.push(e);
+    }
     delete e.leaseUntil;
   }
 
   async nextFor(rotationId: string): Promise<ScheduledReminder | undefined> {
-    return (await this.pendingOf(rotationId))[0];
+    let next: Entry | undefined;
+    for (const key of this.pendingByRotation.get(rotationId) ?? []) {
+      const e = this.entries.get(key);
+      if (e && (!next || byDue(e, next) < 0)) next = e;
+    }
+    return next && withoutBookkeeping(next);
   }
 
   async failures(rotationId?: string, limit = 20): Promise<ScheduledReminder[]> {
-    return [...this.entries.values()]
+    return this.failed
       .filter((e) => e.state === 'failed' && (rotationId === undefined || e.rotationId === rotationId))
       .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''))
-      .slice(0, limit);
+      .slice(0, limit)
+      .map(withoutBookkeeping);
   }
 
-  private async pendingOf(rotationId: string): Promise<ScheduledReminder[]> {
-    return [...this.entries.values()]
-      .filter((e) => e.rotationId === rotationId && e.state === 'pending')
-      .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+  private pendingKeysOf(rotationId: string): Set<string> {
+    let keys = this.pendingByRotation.get(rotationId);
+    if (!keys) {
+      keys = new Set();
+      this.pendingByRotation.set(rotationId, keys);
+    }
+    return keys;
+  }
+
+  /** Where `entry` belongs in `unfinished` (binary search). */
+  private positionOf(entry: Entry): number {
+    let low = 0;
+    let high = this.unfinished.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (byDue(this.unfinished[mid] as Entry, entry) < 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  private removeUnfinished(entry: Entry): void {
+    const at = this.positionOf(entry);
+    if (this.unfinished[at] === entry) this.unfinished.splice(at, 1);
   }
 }

@@ -53,7 +53,10 @@ export class SqliteReminderSchedule implements ReminderSchedule {
         failure TEXT
       )`);
       await this.query('CREATE INDEX IF NOT EXISTS wfi_reminders_due ON wfi_reminders (state, due_at)');
-      await this.query('CREATE INDEX IF NOT EXISTS wfi_reminders_rotation ON wfi_reminders (rotation_id, state)');
+      // With due_at, a rotation's next reminder is read straight from the index (nextFor); without it
+      // SQLite walked every pending reminder in due order, a cost that grew with the store.
+      await this.query('DROP INDEX IF EXISTS wfi_reminders_rotation');
+      await this.query('CREATE INDEX IF NOT EXISTS wfi_reminders_rotation_due ON wfi_reminders (rotation_id, state, due_at)');
     })();
     return this.ready;
   }

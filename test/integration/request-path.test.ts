@@ -322,6 +322,24 @@ describe('the request path over real HTTP', () => {
     expect(log).not.toContain(SIGNING_SECRET);
   });
 
+  it('logs only at LOG_LEVEL and above once running (Bolt would reset its logger to info)', async () => {
+    for (const [level, shown] of [
+      ['warn', ['WARN', 'ERROR']],
+      ['debug', ['DEBUG', 'INFO', 'WARN', 'ERROR']],
+    ] as const) {
+      await bot?.stop();
+      bot = await startTestBot(fake, { storeUrl: store.url, now: NOW, env: { LOG_LEVEL: level } });
+      const startedAt = bot.logger.lines.length;
+      await postToBot(port(), slashCommand({ text: 'status ROT-ZZZZZZ', response_url: fake.responseUrl() }));
+      await postToBot(port(), interactive({ type: 'block_actions', user: { id: 'U0REQUEST1' }, actions: [{ action_id: 'unknown_action' }] }));
+      await fake.waitForResponse();
+      const levels = new Set(bot.logger.lines.slice(startedAt).map((line) => line.split(' ')[0]));
+      expect([level, [...levels].every((l) => (shown as readonly string[]).includes(l ?? ''))]).toEqual([level, true]);
+      if (level === 'debug') expect(levels.has('DEBUG')).toBe(true);
+      fake.reset();
+    }
+  });
+
   it("logs a listener's failure with the request's id and kind, never its body", async () => {
     // A refused click whose private answer Slack will not take: the error reaches app.error.
     fake.on('chat.postEphemeral', () => ({ ok: false, error: 'channel_not_found' }));

@@ -69,6 +69,8 @@ export async function startTestBot(
     WFI_APPROVERS: 'U0APPROVE1,S0GROUP001',
     PORT: '0',
     STORE_URL: options.storeUrl,
+    // Everything the bot can log is logged and captured, so the log scan at the end of the run covers every level.
+    LOG_LEVEL: 'debug',
     ...options.env,
   });
   const logger = new CapturingLogger();

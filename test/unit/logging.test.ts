@@ -7,7 +7,7 @@ const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
 /** The logger underneath: keeps what it is given, level by level. */
 class CapturingLogger implements Logger {
   readonly lines: Array<{ level: Level; args: unknown[] }> = [];
-  level: LogLevel = LogLevel.INFO;
+  level: LogLevel = LogLevel.DEBUG;
   name = '';
 
   debug(...msg: unknown[]): void {
@@ -219,6 +219,31 @@ describe('RedactingLogger', () => {
   });
 
   describe('levels and name', () => {
+    it.each([
+      [LogLevel.DEBUG, ['debug', 'info', 'warn', 'error']],
+      [LogLevel.INFO, ['info', 'warn', 'error']],
+      [LogLevel.WARN, ['warn', 'error']],
+      [LogLevel.ERROR, ['error']],
+    ])('given the level %s, when a line is logged at each level, then only those at or above it reach the logger underneath', (level, shown) => {
+      const { inner, logger } = setup();
+      logger.setLevel(level);
+
+      for (const each of LEVELS) logger[each](`a ${each} line`);
+
+      expect(inner.lines.map((line) => line.level)).toEqual(shown);
+    });
+
+    it('given a level above debug, when a debug line is logged, then it is not even turned into text', () => {
+      const { inner, logger } = setup();
+      logger.setLevel(LogLevel.INFO);
+      const costly = { toJSON: jest.fn(() => 'payload') };
+
+      logger.debug('body:', costly);
+
+      expect(costly.toJSON).not.toHaveBeenCalled();
+      expect(inner.lines).toEqual([]);
+    });
+
     it('given a level set, when read back, then both go to the logger underneath', () => {
       const { inner, logger } = setup();
 

@@ -295,3 +295,33 @@ describe('todayIn', () => {
     expect(todayIn(calendar([], 'Pacific/Pago_Pago'), instant)).toBe('2026-03-05');
   });
 });
+
+describe('businessDaysBetween against a day-by-day count', () => {
+  /** The definition, one day at a time with the runtime's own calendar: slow, and obviously right. */
+  function countDayByDay(from: string, to: string, holidays: ReadonlySet<string>): number {
+    const [start, end, sign] = from < to ? [from, to, 1] : [to, from, -1];
+    let count = 0;
+    for (let t = Date.parse(`${start}T00:00:00Z`) + 86_400_000; t <= Date.parse(`${end}T00:00:00Z`); t += 86_400_000) {
+      const day = new Date(t);
+      const iso = day.toISOString().slice(0, 10);
+      if (day.getUTCDay() !== 0 && day.getUTCDay() !== 6 && !holidays.has(iso)) count += 1;
+    }
+    return count === 0 ? 0 : sign * count;
+  }
+
+  it('given 2,000 seeded random ranges of up to four years, with and without holidays, when counted, then it matches', () => {
+    let seed = 20261128;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const dayFrom = (base: string, offset: number) => new Date(Date.parse(`${base}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+    for (let i = 0; i < 2000; i += 1) {
+      const from = dayFrom('2024-01-01', Math.floor(random() * 1500));
+      const to = dayFrom(from, Math.floor(random() * 1500) - 100);
+      const holidays = new Set(Array.from({ length: Math.floor(random() * 12) }, () => dayFrom('2024-01-01', Math.floor(random() * 1600))));
+      const calendar = { timeZone: 'UTC', holidays };
+      expect([from, to, [...holidays].sort(), businessDaysBetween(from, to, calendar)]).toEqual([from, to, [...holidays].sort(), countDayByDay(from, to, holidays)]);
+    }
+  });
+});
