@@ -1,5 +1,5 @@
 import { format } from 'date-fns';
-import { TZDate, tz } from '@date-fns/tz';
+import { tz } from '@date-fns/tz';
 
 /**
  * Calendar dates are `YYYY-MM-DD` strings: a policy deadline is a day, not an
