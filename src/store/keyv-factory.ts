@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
-import KeyvRedis from '@keyv/redis';
-import KeyvPostgres from '@keyv/postgres';
+import type KeyvRedis from '@keyv/redis';
+import type KeyvPostgres from '@keyv/postgres';
 import type { EngineLocks, ReminderSchedule, RotationStore } from '../domain/ports';
 import { MemoryLocks, PostgresLocks, RedisLocks, SqliteLocks, type PgQuery, type RedisLockClient, type SqlQuery } from './engine-locks';
 import { KeyvRotationStore } from './keyv-rotation-store';
@@ -82,7 +82,7 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
     // Don't throw on a failed connect: the health check and each request report the outage, and the client reconnects.
     // While Redis is down, commands fail at once instead of queueing (a request
     // must get its answer within Slack's 3 seconds); the client keeps reconnecting.
-    const adapter = new KeyvRedis(
+    const adapter = new (loadRedisAdapter())(
       {
         url: storeUrl,
         disableOfflineQueue: true,
@@ -105,7 +105,7 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
     };
   } else if (/^postgres(ql)?:\/\//.test(storeUrl)) {
     reportIdlePoolErrors((error) => onError(error));
-    const adapter = new KeyvPostgres({ uri: storeUrl, connectionTimeoutMillis: 2000 });
+    const adapter = new (loadPostgresAdapter())({ uri: storeUrl, connectionTimeoutMillis: 2000 });
     const query: PgQuery = (sql, values) => adapter.query(sql, values);
     engine = {
       keyv: new Keyv({ ...options, store: adapter }),
@@ -119,6 +119,20 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
   // process with no listener; callers get the same error from the rejected call.
   engine.keyv.on('error', onError);
   return engine;
+}
+
+/**
+ * The Redis and PostgreSQL clients are loaded only when STORE_URL names them:
+ * together they add about 20 MB to a process that runs on SQLite.
+ */
+function loadRedisAdapter(): typeof KeyvRedis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return (require('@keyv/redis') as { default: typeof KeyvRedis }).default;
+}
+
+function loadPostgresAdapter(): typeof KeyvPostgres {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return (require('@keyv/postgres') as { default: typeof KeyvPostgres }).default;
 }
 
 /** The keyv store a STORE_URL names (rotations only); tests read it directly. */

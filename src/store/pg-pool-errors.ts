@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pgModule from 'pg';
 
 let installed = false;
 
@@ -13,9 +13,12 @@ let installed = false;
 export function reportIdlePoolErrors(onError: (error: Error) => void): void {
   if (installed) return;
   installed = true;
+  // Required here, not at the top: a bot on SQLite never loads the PostgreSQL client (see keyv-factory.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pg = require('pg') as typeof pgModule;
   const Pool = pg.Pool;
   pg.Pool = class ListeningPool extends Pool {
-    constructor(config?: pg.PoolConfig) {
+    constructor(config?: pgModule.PoolConfig) {
       super(config);
       this.on('error', onError);
     }
