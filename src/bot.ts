@@ -83,7 +83,6 @@ function drain(inFlight: Set<Promise<unknown>>, logger: Logger): Promise<void> {
   );
 }
 
-/** Builds and starts the whole bot from a checked configuration. */
 /** What must never reach a log line: the tokens, the signing secret and the store's password. */
 export function configSecrets(config: Config): string[] {
   let storePassword: string | undefined;
@@ -110,6 +109,7 @@ function describeRequest(body: unknown): string {
   return [kind, what].filter((part) => typeof part === 'string').join(' ');
 }
 
+/** Builds and starts the whole bot from a checked configuration. */
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
   const logger = new RedactingLogger(options.logger ?? new ConsoleLogger(), configSecrets(config));
   logger.setLevel(LOG_LEVELS[config.logLevel]);
@@ -218,8 +218,10 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     messageContext: () => ({ ...messageContext, now: clock.now() }),
     limits: rateLimiters(clock, options.rateLimits),
   };
-  registerRateLimits(app, deps.limits);
+  // Global middleware runs in this order, before any listener: the user-id check first, so that
+  // the rate limiter only ever counts well-formed user ids.
   registerListeners(app, deps);
+  registerRateLimits(app, deps.limits);
   const scheduler = new Scheduler(services, { intervalMs: config.schedulerIntervalSeconds * 1000 });
 
   // HTTP mode serves /slack/events and /healthz; Socket Mode serves /healthz alone, beside the socket.

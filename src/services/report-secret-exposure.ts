@@ -32,7 +32,8 @@ export async function reportSecretExposure(deps: ServiceDeps, report: ExposureRe
       messageTs: report.messageTs,
       now: deps.clock.now(),
     });
-    if (!recorded) return current;
+    // Already recorded: Slack delivered the event again, or another replica got there first.
+    if (!recorded) return undefined;
     // Same version: the entry is not a lifecycle change, so the message's buttons stay valid.
     if (await deps.store.replace(recorded, current.version)) {
       await announceExposure(deps, recorded);
