@@ -17,13 +17,16 @@ function withoutBookkeeping({ dueMs: _d, claimedBy: _c, leaseUntil: _l, ...remin
 
 /**
  * The schedule in memory (`memory://`), indexed like the SQL ones: the
- * unfinished occurrences in due order, each rotation's pending keys, and the
- * failures apart, so what a tick costs follows what is due, not what is stored.
+ * unfinished occurrences bucketed by due time (day-based reminders share a
+ * few instants), each rotation's pending keys, and the failures apart, so what
+ * a tick costs follows what is due, not what is stored.
  */
 export class MemoryReminderSchedule implements ReminderSchedule {
   private readonly entries = new Map<string, Entry>();
-  /** Pending and claimed occurrences, in due order. */
-  private readonly unfinished: Entry[] = [];
+  /** Keys of the pending and claimed occurrences, by due time. */
+  private readonly unfinished = new Map<number, Set<string>>();
+  /** The due times in `unfinished`, ascending. */
+  private readonly dueTimes: number[] = [];
   private readonly pendingByRotation = new Map<string, Set<string>>();
   private readonly failed: Entry[] = [];
 
@@ -32,7 +35,7 @@ export class MemoryReminderSchedule implements ReminderSchedule {
       if (this.entries.has(o.key)) continue;
       const entry: Entry = { ...o, state: 'pending', dueMs: Date.parse(o.dueAt) };
       this.entries.set(o.key, entry);
-      this.unfinished.splice(this.positionOf(entry), 0, entry);
+      this.addUnfinished(entry);
       this.pendingKeysOf(o.rotationId).add(o.key);
     }
   }
@@ -50,9 +53,12 @@ export class MemoryReminderSchedule implements ReminderSchedule {
   async due(now: Date, limit: number): Promise<ScheduledReminder[]> {
     const t = now.getTime();
     const found: ScheduledReminder[] = [];
-    for (const e of this.unfinished) {
-      if (e.dueMs > t || found.length >= limit) break;
-      if (e.state === 'pending' || (e.leaseUntil ?? 0) < t) found.push(withoutBookkeeping(e));
+    for (const dueMs of this.dueTimes) {
+      if (dueMs > t || found.length >= limit) break;
+      for (const key of [...(this.unfinished.get(dueMs) ?? [])].sort()) {
+        const e = this.entries.get(key);
+        if (e && found.length < limit && (e.state === 'pending' || (e.leaseUntil ?? 0) < t)) found.push(withoutBookkeeping(e));
+      }
     }
     return found;
   }
@@ -106,20 +112,32 @@ export class MemoryReminderSchedule implements ReminderSchedule {
     return keys;
   }
 
-  /** Where `entry` belongs in `unfinished` (binary search). */
-  private positionOf(entry: Entry): number {
-    let low = 0;
-    let high = this.unfinished.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (byDue(this.unfinished[mid] as Entry, entry) < 0) low = mid + 1;
-      else high = mid;
+  private addUnfinished(entry: Entry): void {
+    let bucket = this.unfinished.get(entry.dueMs);
+    if (!bucket) {
+      bucket = new Set();
+      this.unfinished.set(entry.dueMs, bucket);
+      this.dueTimes.splice(this.positionOf(entry.dueMs), 0, entry.dueMs);
     }
-    return low;
+    bucket.add(entry.key);
   }
 
   private removeUnfinished(entry: Entry): void {
-    const at = this.positionOf(entry);
-    if (this.unfinished[at] === entry) this.unfinished.splice(at, 1);
+    const bucket = this.unfinished.get(entry.dueMs);
+    if (!bucket?.delete(entry.key) || bucket.size > 0) return;
+    this.unfinished.delete(entry.dueMs);
+    this.dueTimes.splice(this.positionOf(entry.dueMs), 1);
+  }
+
+  /** Where `dueMs` is or belongs in `dueTimes` (binary search). */
+  private positionOf(dueMs: number): number {
+    let low = 0;
+    let high = this.dueTimes.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.dueTimes[mid] as number) < dueMs) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 }
