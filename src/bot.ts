@@ -6,7 +6,7 @@ import type { Config } from './config';
 import type { Clock, RotationStore } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
-import { healthEndpoint, SlackHttpReceiver, type HealthCheck } from './slack/receiver';
+import { describeRequest, healthEndpoint, SlackHttpReceiver, type HealthCheck } from './slack/receiver';
 import { openStore } from './store/keyv-factory';
 import { Scheduler } from './scheduler/scheduler';
 import type { ListenerDeps } from './slack/deps';
@@ -95,18 +95,6 @@ export function configSecrets(config: Config): string[] {
   return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, storePassword].filter(
     (secret): secret is string => secret !== undefined && secret !== '',
   );
-}
-
-/** What kind of request a log line is about, by its ids only (never its content). */
-function describeRequest(body: unknown): string {
-  const fields = body as Record<string, unknown> & {
-    actions?: Array<{ action_id?: unknown }>;
-    view?: { callback_id?: unknown };
-    event?: { type?: unknown };
-  };
-  const kind = fields.command ?? fields.type ?? 'unknown';
-  const what = fields.actions?.[0]?.action_id ?? fields.view?.callback_id ?? fields.event?.type;
-  return [kind, what].filter((part) => typeof part === 'string').join(' ');
 }
 
 /** Builds and starts the whole bot from a checked configuration. */

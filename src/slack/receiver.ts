@@ -24,6 +24,21 @@ export async function answerHealth(check: HealthCheck, res: ServerResponse): Pro
   res.end(JSON.stringify(health.ok ? { status: 'ok' } : { status: 'unavailable', reason: health.reason }));
 }
 
+/** What kind of request a log line is about, by its ids only (never its content): `block_actions rotation_approve`. */
+export function describeRequest(body: unknown): string {
+  const fields = body as Record<string, unknown> & {
+    actions?: Array<{ action_id?: unknown }>;
+    view?: { callback_id?: unknown };
+    event?: { type?: unknown };
+  };
+  const kind = fields.command ?? fields.type ?? 'unknown';
+  const what = Array.isArray(fields.actions) ? fields.actions[0]?.action_id : (fields.view?.callback_id ?? fields.event?.type);
+  return [kind, what]
+    .filter((part): part is string => typeof part === 'string')
+    .map((part) => part.slice(0, 100))
+    .join(' ');
+}
+
 /** The path of a request target, or undefined for one that is no URL (`//`, `//[`): answered 404, never thrown on. */
 function pathOf(target: string | undefined): string | undefined {
   try {
@@ -211,7 +226,7 @@ export class SlackHttpReceiver implements Receiver {
     try {
       await this.app?.processEvent(event);
       if (!acknowledged) {
-        logger.debug('No listener acknowledged the request; answering 200 at once');
+        logger.info(`No listener handles this request (${describeRequest(fields)}); answered 200 at once`);
         await ack(undefined);
       }
     } catch (error) {

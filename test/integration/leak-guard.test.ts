@@ -222,6 +222,8 @@ describe('the leak guard: the secret never enters the bot through any input', ()
 
       const exposures = (await store.get(rotation.id))?.history.filter((e) => e.event === 'secret_exposed');
       expect(exposures).toHaveLength(1);
+      // The poster is asked once, too.
+      expect(fake.callsTo('chat.postEphemeral')).toHaveLength(1);
     });
 
     it('catches a secret added by editing a harmless reply', async () => {

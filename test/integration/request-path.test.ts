@@ -244,6 +244,7 @@ describe('the request path over real HTTP', () => {
 
     expect(response.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2500);
+    expect((bot as TestBot).logger.lines).toContain('INFO No listener handles this request (block_actions no_such_action); answered 200 at once');
   });
 
   it('refuses a signed payload that parses to null with 400 and keeps serving', async () => {
