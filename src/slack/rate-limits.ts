@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { Clock } from '../domain/ports';
+import { tellPrivately } from './listeners/respond-privately';
 import { isRecord, textOf } from './parse/request-form';
+import { requestUserId } from './parse/request-user';
 
 export interface RateLimit {
   limit: number;
@@ -96,26 +98,31 @@ export function tooFastText(retryAfterMs: number): string {
  * forms are limited in their listener, after validation, so the refusal can
  * be shown in the form with everything typed still there.
  */
+/** Who a click or a command comes from, and where to answer; undefined for anything the middleware leaves alone. */
+function limitedRequest(body: unknown): { kind: 'clicks' | 'commands'; userId: string; channelId?: string } | undefined {
+  const userId = textOf(requestUserId(body));
+  if (!userId || !isRecord(body)) return undefined;
+  if (typeof body.command === 'string') return { kind: 'commands', userId };
+  if (body.type !== 'block_actions') return undefined;
+  const channelId = isRecord(body.channel) ? textOf(body.channel.id) : undefined;
+  return { kind: 'clicks', userId, ...(channelId ? { channelId } : {}) };
+}
+
 export function registerRateLimits(app: App, limits: RateLimiters): void {
   app.use(async (args) => {
-    const body: unknown = args.body;
-    const kind = isRecord(body) ? (body.type === 'block_actions' ? 'clicks' : typeof body.command === 'string' ? 'commands' : undefined) : undefined;
-    const userId = kind && isRecord(body) ? (textOf(body.user_id) ?? (isRecord(body.user) ? textOf(body.user.id) : undefined)) : undefined;
-    if (!kind || !userId) return args.next();
-    const verdict = limits[kind].take(userId);
-    if (verdict.ok) return args.next();
-    args.logger.warn(`Rate limit: refused ${kind === 'clicks' ? 'a click' : 'a command'} from ${userId}`);
+    const request = limitedRequest(args.body);
+    const verdict = request && limits[request.kind].take(request.userId);
+    if (!request || !verdict || verdict.ok) return args.next();
+    args.logger.warn(`Rate limit: refused ${request.kind === 'clicks' ? 'a click' : 'a command'} from ${request.userId}`);
     const text = tooFastText(verdict.retryAfterMs);
-    if ('ack' in args && typeof args.ack === 'function') {
-      const ack = args.ack as (response?: { response_type: 'ephemeral'; text: string }) => Promise<void>;
-      // A slash command shows the ack's text privately; a click's ack carries none, so it is answered apart.
-      await (kind === 'commands' ? ack({ response_type: 'ephemeral', text }) : ack());
-    }
-    if (kind === 'clicks' && isRecord(body)) {
-      const channelId = isRecord(body.channel) ? textOf(body.channel.id) : undefined;
-      await (channelId
-        ? args.client.chat.postEphemeral({ channel: channelId, user: userId, text })
-        : args.client.chat.postMessage({ channel: userId, text }));
+    const ack = 'ack' in args ? (args.ack as (response?: { response_type: 'ephemeral'; text: string }) => Promise<void>) : undefined;
+    if (request.kind === 'commands') {
+      // A slash command's acknowledgement is shown to the person, privately.
+      await ack?.({ response_type: 'ephemeral', text });
+    } else {
+      // A click's acknowledgement carries no text: the answer is a private message.
+      await ack?.();
+      await tellPrivately(args.client, request, text);
     }
   });
 }

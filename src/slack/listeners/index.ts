@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { isUserId } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
 import { isRecord } from '../parse/request-form';
+import { requestUserId } from '../parse/request-user';
 import * as appHome from './app-home';
 import * as command from './command';
 import * as requestSubmission from './request-submission';
@@ -17,13 +18,11 @@ import * as threadMessages from './thread-messages';
  */
 function requireSlackUser(app: App): void {
   app.use(async ({ body, next, logger }) => {
-    const fields: unknown = body;
-    if (isRecord(fields) && fields.event === undefined) {
-      const userId: unknown = fields.command !== undefined ? fields.user_id : isRecord(fields.user) ? fields.user.id : undefined;
-      if (typeof userId !== 'string' || !isUserId(userId)) {
-        logger.warn('Ignored a request whose user is not a Slack user id');
-        return;
-      }
+    const isEvent = isRecord(body) && body.event !== undefined;
+    const userId = requestUserId(body);
+    if (!isEvent && (typeof userId !== 'string' || !isUserId(userId))) {
+      logger.warn('Ignored a request whose user is not a Slack user id');
+      return;
     }
     await next();
   });
