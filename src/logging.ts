@@ -51,8 +51,12 @@ function asText(part: unknown): string {
 
 /** `text` with each of `secrets` (longest first) and whatever the detector flags replaced by `[redacted]`. */
 export function redactLine(text: string, secrets: Array<string | undefined>): string {
+  return redactSorted(text, bySize(secrets));
+}
+
+function redactSorted(text: string, sortedSecrets: readonly string[]): string {
   let safe = text;
-  for (const secret of bySize(secrets)) safe = safe.split(secret).join(REDACTED);
+  for (const secret of sortedSecrets) safe = safe.split(secret).join(REDACTED);
   return redactSecrets(safe);
 }
 
@@ -88,7 +92,7 @@ export class RedactingLogger implements Logger {
         break;
       }
     }
-    text = redactLine(text, this.secrets);
+    text = redactSorted(text, this.secrets);
     if (text.length > MAX_LINE_CHARS) text = `${text.slice(0, MAX_LINE_CHARS)}… (${text.length - MAX_LINE_CHARS} more characters cut)`;
     const requestId = currentRequestId();
     return requestId ? `[request ${requestId}] ${text}` : text;

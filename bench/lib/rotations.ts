@@ -1,7 +1,6 @@
 import { reminderKey, type ReminderOccurrence, type ReminderPolicy } from '../../src/domain/reminder-kinds';
 import { nextOccurrences } from '../../src/domain/reminders';
-import { createRotation, type LeadTimePolicy, type Rotation } from '../../src/domain/rotation';
-import type { MessageRef } from '../../src/domain/rotation';
+import { createRotation, ID_ALPHABET, type LeadTimePolicy, type MessageRef, type Rotation } from '../../src/domain/rotation';
 
 /**
  * Rotations as the bot makes them (through the domain's own `createRotation`
@@ -24,7 +23,6 @@ const NOT_DUE_REQUESTED_AT = new Date('2027-03-17T09:00:00.000Z');
 /** Requested on Monday: the approval reminder fell due on Tuesday at 09:00, so it is due at BENCH_NOW. */
 const DUE_REQUESTED_AT = new Date('2027-03-15T08:00:00.000Z');
 
-const ID_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export function benchRotationId(index: number): string {
   let id = '';

@@ -225,7 +225,8 @@ export function createRotation(
   };
 }
 
-const ID_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** The characters of a rotation id after `ROT-`. */
+export const ID_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const ROTATION_ID_PATTERN = /^ROT-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/;
 
 /**

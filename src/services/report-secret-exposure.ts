@@ -1,7 +1,7 @@
 import { recordSecretExposure } from '../domain/lifecycle';
 import type { MessageRef, Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
-import { reminderDisplay } from './reminders';
+import { announceInThread } from './transition-rotation';
 
 export interface ExposureReport {
   /** The thread's parent: the rotation's message, if this thread is one. */
@@ -36,20 +36,10 @@ export async function reportSecretExposure(deps: ServiceDeps, report: ExposureRe
     if (!recorded) return undefined;
     // Same version: the entry is not a lifecycle change, so the message's buttons stay valid.
     if (await deps.store.replace(recorded, current.version)) {
-      await announceExposure(deps, recorded);
+      const entry = recorded.history.at(-1);
+      if (entry) await announceInThread(deps, recorded, entry);
       return recorded;
     }
   }
   throw new Error(`${id} kept changing; the secret exposure in its thread could not be recorded`);
-}
-
-async function announceExposure(deps: ServiceDeps, rotation: Rotation): Promise<void> {
-  const entry = rotation.history.at(-1);
-  if (!entry) return;
-  try {
-    const display = await reminderDisplay(deps, rotation.id).catch(() => ({ failures: [] }));
-    await deps.notifier.announceChange(rotation, entry, deps.clock.now(), display);
-  } catch (error) {
-    deps.logger.error(`${rotation.id}: a secret exposure was recorded but could not be announced: ${(error as Error).message}`);
-  }
 }

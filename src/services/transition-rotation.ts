@@ -86,6 +86,15 @@ export function involvedPeople(rotation: Rotation, listedApprovers: string[], ac
  * and fresh dashboards. Slack failures are logged; the transition stands.
  */
 export async function announceTransition(deps: ServiceDeps, changed: Rotation, entry: AuditEntry): Promise<void> {
+  const rotation = await announceInThread(deps, changed, entry);
+  await refreshDashboards(deps, involvedPeople(rotation, deps.approvers.listedUserIds(), entry.actorId));
+}
+
+/**
+ * The message updated in place and a reply in its thread for `entry`; a Slack
+ * failure is logged, the change stands. Returns the rotation with its message location.
+ */
+export async function announceInThread(deps: ServiceDeps, changed: Rotation, entry: AuditEntry): Promise<Rotation> {
   // A click can come right after posting, before the message's location was
   // recorded on the copy read for the transition: the store has it by now.
   const rotation = changed.message ? changed : { ...changed, ...(await messageOf(deps, changed.id)) };
@@ -93,7 +102,11 @@ export async function announceTransition(deps: ServiceDeps, changed: Rotation, e
     const display = await reminderDisplay(deps, rotation.id).catch(() => ({ failures: [] }));
     await deps.notifier.announceChange(rotation, entry, deps.clock.now(), display);
   } catch (error) {
-    deps.logger.error(`${rotation.id} changed to ${rotation.status} but its message could not be updated: ${(error as Error).message}`);
+    deps.logger.error(`${rotation.id}: its message could not be updated after ${describeEntry(entry)}: ${(error as Error).message}`);
   }
-  await refreshDashboards(deps, involvedPeople(rotation, deps.approvers.listedUserIds(), entry.actorId));
+  return rotation;
+}
+
+function describeEntry(entry: AuditEntry): string {
+  return entry.event ?? `the change to ${entry.to}`;
 }
