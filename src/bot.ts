@@ -43,6 +43,8 @@ export interface RunningBot {
 
 const LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 const STORE_PING_TIMEOUT_MS = 2000;
+/** Timeout of the Web API calls someone may be waiting on (see quickClient). */
+const QUICK_CALL_TIMEOUT_MS = 2000;
 /** How long shutdown waits for listeners still running; a container manager kills us at about 10 s. */
 const DRAIN_TIMEOUT_MS = 8000;
 
@@ -181,6 +183,17 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     { ...messageContext, leadBusinessDays: config.leadBusinessDays, approverMentions },
     logger,
   );
+  // Calls a person or Slack may be waiting on (a user group's members, a time
+  // zone for a form): no retries and no waiting out a rate limit, a short
+  // timeout; whoever asks copes with no answer.
+  const quickClient = new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: QUICK_CALL_TIMEOUT_MS,
+  });
+  const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
   const services: ServiceDeps = {
     store,
     reminders,
@@ -191,7 +204,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       digestDay: config.digestDay,
     },
     notifier,
-    approvers: new SlackApproverDirectory(app.client, config.approvers, clock, logger),
+    approvers,
     clock,
     policy,
     allowSelfApproval: config.allowSelfApproval,
@@ -205,6 +218,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     services,
     messageContext: () => ({ ...messageContext, now: clock.now() }),
     limits: rateLimiters(clock, options.rateLimits),
+    userTimeZone: async (userId) => (await quickClient.users.info({ user: userId }).catch(() => undefined))?.user?.tz ?? undefined,
   };
   // Global middleware runs in this order, before any listener: the user-id check first, so that
   // the rate limiter only ever counts well-formed user ids.
@@ -223,6 +237,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     await store.close();
     throw error;
   }
+  approvers.start();
   await scheduler.start();
   logger.info(`wfi-rotate is running (${receiver instanceof SlackHttpReceiver ? 'HTTP' : 'Socket Mode'}, port ${port})`);
 
@@ -235,6 +250,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       stopping ??= (async () => {
         if (!(receiver instanceof SlackHttpReceiver)) await app.stop();
         await http.stop();
+        approvers.stop();
         await scheduler.stop();
         await drain(inFlight, logger);
         await store.close();

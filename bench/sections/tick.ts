@@ -61,9 +61,12 @@ export async function tickEngine(engine: EngineName, sizes: number[], ticks: num
     store: counting(store.rotations, 'rotations', counter),
     reminders: counting(store.reminders, 'reminders', counter),
     reminderPolicy: BENCH_POLICY,
+    policy: BENCH_POLICY,
     notifier: nullNotifier(),
+    approvers: { statusOf: async () => 'not_approver', knownApproverIds: () => [] },
     clock: { now: () => BENCH_NOW },
-    logger: { warn: () => undefined, error: (...msg: unknown[]) => void errors.push(msg.join(' ')) },
+    randomIndex: () => 0,
+    logger: { info: () => undefined, warn: () => undefined, error: (...msg: unknown[]) => void errors.push(msg.join(' ')) },
   };
   let nextIndex = 0;
   let stored = 0;

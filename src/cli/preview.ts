@@ -6,6 +6,7 @@ import { ConfigError, loadPolicyConfig } from '../config';
 import {
   addCalendarDays,
   businessDayOnOrBefore,
+  formatCalendarDate,
   isCalendarDate,
   subtractBusinessDays,
   todayIn,
@@ -62,14 +63,6 @@ WFI_REMINDER_HOUR and WFI_INSTANCE_DOMAIN, as for the bot (see README.md,
 Exit status: 0 preview printed, 2 bad option or configuration.
 `;
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-/** "Friday 2026-03-06": the weekday makes a wrong year or a weekend deadline obvious at a glance. */
-export function withWeekday(date: CalendarDate): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return `${WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]} ${date}`;
-}
-
 const businessDays = (count: number) => `${count} business day${count === 1 ? '' : 's'}`;
 
 /** The same three answers as the Slack message: days left, due today, or late. */
@@ -78,7 +71,7 @@ function standing(input: PreviewInput, submitBy: CalendarDate): string {
   if (lateByBusinessDays > 0) {
     return (
       `LATE by ${businessDays(lateByBusinessDays)}: a request made today is after its submit-by date ` +
-      `(${withWeekday(submitBy)}), ${businessDays(lateByBusinessDays)} short of the vendor's ` +
+      `(${formatCalendarDate(submitBy)}), ${businessDays(lateByBusinessDays)} short of the vendor's ` +
       `${input.policy.leadBusinessDays}-business-day lead time. ` +
       'Open the portal request today and mention the policy deadline to the vendor.'
     );
@@ -130,7 +123,7 @@ export function reminderScheduleLines(input: PreviewInput): string[] {
   const rows = occurrences.map((o) => {
     const local = new TZDate(Date.parse(o.dueAt), zone);
     return [
-      `${withWeekday(todayIn(calendar, local))} ${format(local, 'HH:mm')}`,
+      `${formatCalendarDate(todayIn(calendar, local))} ${format(local, 'HH:mm')}`,
       REMINDER_LABELS[o.kind],
       AUDIENCE[o.kind].map((a) => AUDIENCE_NAMES[a]).join(', '),
     ] as const;
@@ -158,8 +151,8 @@ export function renderPreview(input: PreviewInput): string {
   const countedFrom = businessDayOnOrBefore(input.deadline, calendar);
   const deadline =
     countedFrom === input.deadline
-      ? withWeekday(input.deadline)
-      : `${withWeekday(input.deadline)} (not a business day: counted from ${withWeekday(countedFrom)})`;
+      ? formatCalendarDate(input.deadline)
+      : `${formatCalendarDate(input.deadline)} (not a business day: counted from ${formatCalendarDate(countedFrom)})`;
   const holidays = calendar.holidays.size;
 
   const sections: string[][] = [
@@ -170,8 +163,8 @@ export function renderPreview(input: PreviewInput): string {
         ['Instance URL', input.instanceUrl],
         ['Environment type', input.environmentType],
         ['Policy deadline', deadline],
-        ['Submit by', `${withWeekday(submitBy)} (${businessDays(leadBusinessDays)} before the deadline)`],
-        ['Today', withWeekday(input.today)],
+        ['Submit by', `${formatCalendarDate(submitBy)} (${businessDays(leadBusinessDays)} before the deadline)`],
+        ['Today', formatCalendarDate(input.today)],
         ['Time left', standing(input, submitBy)],
       ]),
       `(Business days: Monday to Friday in ${calendar.timeZone}` +

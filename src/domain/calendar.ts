@@ -123,3 +123,21 @@ export function businessDaysBetween(from: CalendarDate, to: CalendarDate, calend
 export function submitByDate(deadline: CalendarDate, leadDays: number, calendar: BusinessCalendar): CalendarDate {
   return subtractBusinessDays(businessDayOnOrBefore(deadline, calendar), leadDays, calendar);
 }
+
+const WEEKDAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A calendar date as people read it, e.g. `Mon 4 Jan 2027`: the weekday makes a
+ * weekend or a wrong year obvious, and the month's name leaves no doubt about
+ * day-month order. Plain text on purpose, never a Slack date token: a token is
+ * rendered in each reader's own zone, which moves a date by a day for readers
+ * far east or west of the policy's zone. Anything that is not a date is
+ * returned as it is (a damaged record still shows what it holds).
+ */
+export function formatCalendarDate(date: CalendarDate): string {
+  if (!isCalendarDate(date)) return date;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const weekday = WEEKDAY_NAMES[(((toEpochDay(date) + 4) % 7) + 7) % 7];
+  return `${weekday} ${d} ${MONTH_NAMES[m - 1]} ${y}`;
+}

@@ -1,4 +1,5 @@
 import { addCalendarDays, todayIn, type CalendarDate } from './calendar';
+import type { RawRotationRequest } from './rotation-request';
 import {
   CONFIRMATIONS,
   isTransition,
@@ -29,14 +30,20 @@ export type ActionType = RotationAction['type'];
 
 export interface Actor {
   userId: string;
-  /** Listed in WFI_APPROVERS, directly or through a user group. */
-  isApprover: boolean;
+  /**
+   * Listed in WFI_APPROVERS, directly or through a user group; `'unknown'` when
+   * a user group could not be read in time (Slack slow or rate-limiting): a
+   * step that depends on it is refused with APPROVER_UNKNOWN, never guessed.
+   */
+  isApprover: boolean | 'unknown';
 }
 
 export type TransitionError =
   | { code: 'NOT_AN_APPROVER' }
   | { code: 'SELF_APPROVAL' }
   | { code: 'NOT_INVOLVED' }
+  /** The step depends on the actor's approver rights, which could not be checked in time: try again shortly. */
+  | { code: 'APPROVER_UNKNOWN' }
   /** The same change was already made (a double click, a second approver): by whom and when. */
   | { code: 'ALREADY_DONE'; status: RotationStatus; by: string; at: string }
   /** The button was rendered before another change; the rotation is now in `status`. */
@@ -90,9 +97,11 @@ const TARGET: Record<ActionType, RotationStatus> = {
 };
 
 /**
- * Who may do what (`shared/domain.md`, "Who may do what"). The attendees are
- * those of the request and, once a meeting is set, those invited to it: the
- * people in the handoff are the ones told to confirm receipt.
+ * Who may do what: approvers approve or reject (not their own request unless
+ * allowed); the requester, the request's attendees and the approvers record the
+ * later steps and cancel. Those invited to the meeting may also confirm receipt
+ * (they are the ones told to), but not cancel or move the meeting, so an
+ * invitee cannot invite others who then could.
  */
 export function permissionError(
   action: ActionType,
@@ -101,16 +110,17 @@ export function permissionError(
   allowSelfApproval: boolean,
 ): TransitionError | undefined {
   if (action === 'approve' || action === 'reject') {
+    if (actor.isApprover === 'unknown') return { code: 'APPROVER_UNKNOWN' };
     if (!actor.isApprover) return { code: 'NOT_AN_APPROVER' };
     if (action === 'approve' && actor.userId === rotation.requesterId && !allowSelfApproval) return { code: 'SELF_APPROVAL' };
     return undefined;
   }
   const involved =
-    actor.isApprover ||
     actor.userId === rotation.requesterId ||
     rotation.attendeeIds.includes(actor.userId) ||
-    (rotation.meeting?.attendeeIds.includes(actor.userId) ?? false);
-  return involved ? undefined : { code: 'NOT_INVOLVED' };
+    (action === 'complete' && (rotation.meeting?.attendeeIds.includes(actor.userId) ?? false));
+  if (involved || actor.isApprover === true) return undefined;
+  return actor.isApprover === 'unknown' ? { code: 'APPROVER_UNKNOWN' } : { code: 'NOT_INVOLVED' };
 }
 
 /**
@@ -295,23 +305,67 @@ export function planNextRotation(
   };
 }
 
-/** Starting a planned cycle: it becomes a normal request with what the form now says. */
+export type StartPlannedRefusal = { code: 'PLANNED_ALREADY_STARTED' } | { code: 'NOT_INVOLVED' } | { code: 'APPROVER_UNKNOWN' };
+
+/**
+ * Who may start a planned cycle: the people of the last cycle (its requester
+ * and attendees, which the plan carries) and the approvers. Anyone else could
+ * otherwise take the owning team's rotation over and cancel it.
+ */
+export function startPlannedRefusal(planned: Rotation, actor: Actor): StartPlannedRefusal | undefined {
+  if (planned.status !== 'planned') return { code: 'PLANNED_ALREADY_STARTED' };
+  if (actor.userId === planned.requesterId || planned.attendeeIds.includes(actor.userId) || actor.isApprover === true) return undefined;
+  return actor.isApprover === 'unknown' ? { code: 'APPROVER_UNKNOWN' } : { code: 'NOT_INVOLVED' };
+}
+
+/**
+ * The request a planned cycle becomes when `starterId` starts it with the
+ * form's deadline, extra attendees, notes and interval: the instance, the
+ * channel, the requester and the attendees stay the owning team's, and the
+ * starter joins the attendees. Still to be validated like any request.
+ */
+export function plannedStartRequest(
+  planned: Rotation,
+  form: { deadline?: string; attendeeIds?: string[]; notes?: string; rotationIntervalDays?: string },
+  starterId: string,
+): RawRotationRequest {
+  return {
+    ...form,
+    instanceUrl: planned.instanceUrl,
+    environmentType: planned.environmentType,
+    channelId: planned.channelId,
+    attendeeIds: [...new Set([...planned.attendeeIds, ...(form.attendeeIds ?? []), starterId])],
+  };
+}
+
+/**
+ * Starting a planned cycle: it becomes a normal request with the validated
+ * request's dates and notes, keeping its requester; the audit entry names who
+ * started it.
+ */
 export function startPlannedRotation(
-  planned: RotationIn<'planned'>,
+  planned: Rotation,
   request: RotationRequest,
-  context: { actorId: string; now: Date; policy: LeadTimePolicy },
-): RotationIn<'requested'> {
-  const { actorId, now, policy } = context;
-  const at = now.toISOString();
-  const { fields, details } = requestedFields(request, todayIn(policy.calendar, now), policy);
+  context: { actor: Actor; now: Date; policy: LeadTimePolicy },
+): { ok: true; rotation: RotationIn<'requested'> } | { ok: false; error: StartPlannedRefusal } {
+  const refused = startPlannedRefusal(planned, context.actor);
+  if (refused) return { ok: false, error: refused };
+  const { actor, now, policy } = context;
+  const { fields, details } = requestedFields(
+    { ...request, instanceUrl: planned.instanceUrl, environmentType: planned.environmentType, channelId: planned.channelId },
+    todayIn(policy.calendar, now),
+    policy,
+  );
   const { status: _status, notes: _notes, rotationIntervalDays: _interval, ...kept } = planned;
   return {
-    ...kept,
-    ...fields,
-    status: 'requested',
-    version: planned.version + 1,
-    requesterId: actorId,
-    history: [...planned.history, { at, actorId, from: 'planned', to: 'requested', details }],
+    ok: true,
+    rotation: {
+      ...kept,
+      ...fields,
+      status: 'requested',
+      version: planned.version + 1,
+      history: [...planned.history, { at: now.toISOString(), actorId: actor.userId, from: 'planned', to: 'requested', details }],
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ReminderKind, ReminderOccurrence } from './reminder-kinds';
-import type { AuditEntry, MessageRef, Rotation } from './rotation';
+import type { AuditEntry, MessageRef, Rotation, RotationIn } from './rotation';
 
 /** Durable storage of rotations. Implementations live in `store/`. */
 export interface RotationStore {
@@ -25,7 +25,13 @@ export interface RotationStore {
 /** The rotation id of the weekly digest's occurrences, which belong to no rotation. */
 export const DIGEST_ROTATION_ID = '*';
 
-export type ScheduledKind = ReminderKind | 'weekly_digest';
+/**
+ * What the durable schedule holds: the reminders, the weekly digest, and
+ * `follow_up`, the work that follows a stored change (planning its reminders
+ * and next cycle), recorded before the change so a failure half-way is
+ * completed by the next tick instead of being lost.
+ */
+export type ScheduledKind = ReminderKind | 'weekly_digest' | 'follow_up';
 
 /** An occurrence in the durable schedule, with where it stands. */
 export interface ScheduledReminder extends Omit<ReminderOccurrence, 'kind'> {
@@ -73,11 +79,24 @@ export interface EngineLocks {
   release(key: string, owner: string): Promise<void>;
 }
 
+/** Whether a person is an approver: `'unknown'` when a user group could not be read in time. */
+export type ApproverStatus = 'approver' | 'not_approver' | 'unknown';
+
 /** Whether a person may approve: listed in WFI_APPROVERS directly or through a user group. */
 export interface ApproverDirectory {
-  isApprover(userId: string): Promise<boolean>;
-  /** The approvers listed by user id (groups are not expanded): for dashboards and mentions. */
-  listedUserIds(): string[];
+  /**
+   * At once for a directly listed user; for anyone else from the user groups'
+   * last known members, or after a look-up bounded well under a second (a
+   * person is waiting on it), `'unknown'` when that did not answer.
+   */
+  statusOf(userId: string): Promise<ApproverStatus>;
+  /** Every approver known now: the listed users and the members of the listed groups as last read. */
+  knownApproverIds(): string[];
+}
+
+/** The actor of a step as the domain takes it: `'unknown'` approver rights stay unknown. */
+export function approverFlag(status: ApproverStatus): boolean | 'unknown' {
+  return status === 'unknown' ? 'unknown' : status === 'approver';
 }
 
 /** What a rotation's message shows of its reminders. */
@@ -108,13 +127,28 @@ export interface Notifier {
   /**
    * Posts a reminder in the rotation's thread (escalations also to the
    * channel); falls back to the requester directly when the channel refuses.
-   * Throws ReminderDeliveryError when it could not be delivered at all.
+   * A meeting reminder (DIRECT_REMINDERS) goes to each meeting attendee
+   * directly, with the join link, and the thread only hears that the meeting
+   * is near. Throws ReminderDeliveryError when it could not be delivered at all.
    */
   sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date): Promise<void>;
   /** Posts the weekly digest of these rotations to a channel. */
   sendDigest(channelId: string, rotations: Rotation[], now: Date): Promise<void>;
-  /** Publishes the App Home dashboard of each person. */
-  publishHomes(userIds: string[], rotations: Rotation[], now: Date, reminderFailures?: ScheduledReminder[]): Promise<void>;
+  /**
+   * Publishes one person's App Home dashboard: the rotations they may see
+   * (`scope` says which: every one, or their own) and the undelivered reminders among them.
+   */
+  publishHome(
+    viewerId: string,
+    view: { scope: 'all' | 'yours'; rotations: Rotation[]; reminderFailures: ScheduledReminder[] },
+    now: Date,
+  ): Promise<void>;
+  /**
+   * Sends the meeting, its join link included, to each person in a direct
+   * message from the app: the link is for the people in the handoff and the
+   * approvers, never for the channel. One person's failure does not stop the others.
+   */
+  sendMeetingDetails(rotation: RotationIn<'meeting_scheduled'>, recipientIds: string[], now: Date): Promise<void>;
   /** Sends a person the CSV export of every rotation, in a direct message. */
   sendExport(userId: string, csv: string, rotationCount: number): Promise<void>;
 }

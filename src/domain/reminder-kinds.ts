@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from './calendar';
 
-/** The reminder table of `shared/domain.md`, one kind per row (the weekly digest is not per rotation). */
+/** The reminder table, one kind per row (the weekly digest is not per rotation). */
 export const REMINDER_KINDS = [
   'approval_pending',
   'submit_soon',
@@ -32,6 +32,13 @@ export const AUDIENCE: Record<ReminderKind, readonly Audience[]> = {
   next_cycle: ['requester'],
 };
 
+/**
+ * Sent to each person directly (a direct message from the app) with the
+ * meeting's join link; the thread only hears that the meeting is near, since
+ * the link is for the people in the handoff, not for the channel.
+ */
+export const DIRECT_REMINDERS: ReadonlySet<ReminderKind> = new Set(['meeting_tomorrow', 'meeting_in_one_hour']);
+
 /** Escalations are also broadcast to the channel, not only replied in the thread. */
 export const ESCALATIONS: ReadonlySet<ReminderKind> = new Set(['submit_overdue', 'deadline_near']);
 
@@ -53,6 +60,6 @@ export interface ReminderOccurrence {
   key: string;
 }
 
-export function reminderKey(rotationId: string, kind: ReminderKind | 'weekly_digest', dueAt: string): string {
+export function reminderKey(rotationId: string, kind: string, dueAt: string): string {
   return `${rotationId}|${kind}|${dueAt}`;
 }

@@ -1,4 +1,4 @@
-import { addCalendarDays, isCalendarDate, type CalendarDate } from './calendar';
+import { addCalendarDays, formatCalendarDate, isCalendarDate, type CalendarDate } from './calendar';
 import { normaliseInstanceUrl } from './instance-url';
 import { ENVIRONMENT_TYPES, type EnvironmentType, type RotationRequest, isUserId } from './rotation';
 import { looksLikeSecret, SECRET_REFUSAL } from './secret-detector';
@@ -38,7 +38,7 @@ function isEnvironmentType(value: string): value is EnvironmentType {
 function deadlineError(deadline: string | undefined, today: CalendarDate): string | undefined {
   if (!deadline) return 'Pick the deadline from your security policy';
   if (!isCalendarDate(deadline)) return 'Enter the deadline as a date (YYYY-MM-DD)';
-  if (deadline <= today) return `The deadline must be a future date (today is ${today})`;
+  if (deadline <= today) return `The deadline must be a future date (today is ${formatCalendarDate(today)})`;
   const latest = addCalendarDays(today, Math.round(LIMITS.deadlineYearsAhead * 365.25));
   if (deadline > latest) return `The deadline is more than ${LIMITS.deadlineYearsAhead} years away; check the year`;
   return undefined;

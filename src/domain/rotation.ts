@@ -9,7 +9,7 @@ export function isUserId(id: string): boolean {
 export const ENVIRONMENT_TYPES = ['Production', 'Staging', 'Test', 'Development'] as const;
 export type EnvironmentType = (typeof ENVIRONMENT_TYPES)[number];
 
-/** Lifecycle states of `shared/domain.md`, plus `planned`: the next cycle, waiting to be started. */
+/** The lifecycle's states, plus `planned`: the next cycle, waiting to be started. */
 export type RotationStatus =
   | 'planned'
   | 'requested'
@@ -144,6 +144,22 @@ export function isOpen(rotation: Pick<Rotation, 'status'>): boolean {
   return OPEN_STATUSES.includes(rotation.status);
 }
 
+/**
+ * The people in the handoff: the requester, the request's attendees and those
+ * invited to the meeting. With the approvers, they see everything about the
+ * rotation, the meeting's join link included (the link often carries the
+ * passcode of the meeting in which the vendor reads the new secret out);
+ * anyone else sees what the channel sees.
+ */
+export function handoffPeople(rotation: Rotation): string[] {
+  const invitees = 'meeting' in rotation && rotation.meeting ? rotation.meeting.attendeeIds : [];
+  return [...new Set([rotation.requesterId, ...rotation.attendeeIds, ...invitees])];
+}
+
+export function isInHandoff(rotation: Rotation, userId: string): boolean {
+  return handoffPeople(rotation).includes(userId);
+}
+
 export interface RotationRequest {
   instanceUrl: string;
   environmentType: EnvironmentType;
@@ -237,6 +253,25 @@ export function rotationId(randomIndex: (exclusiveMax: number) => number): strin
   let id = 'ROT-';
   for (let i = 0; i < 6; i += 1) id += ID_ALPHABET[randomIndex(ID_ALPHABET.length)];
   return id;
+}
+
+/**
+ * The id of a completed rotation's next cycle, derived from its own id (FNV-1a),
+ * so planning it again (a retry after a failure, another replica) finds the
+ * same rotation instead of planning a second one.
+ */
+export function nextCycleId(completedId: string): string {
+  let digit = 0;
+  return rotationId((max) => fnv1a(`${completedId}:next:${(digit += 1)}`) % max);
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  // MurmurHash3's finaliser: FNV alone leaves the low bits (all `% 30` reads) of similar inputs alike.
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
 }
 
 /** Normalises what a person types after `status` (lower case, missing prefix). */

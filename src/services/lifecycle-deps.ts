@@ -13,5 +13,5 @@ export interface ServiceDeps {
   policy: LeadTimePolicy;
   allowSelfApproval: boolean;
   randomIndex: (exclusiveMax: number) => number;
-  logger: { warn(...msg: unknown[]): void; error(...msg: unknown[]): void };
+  logger: { info(...msg: unknown[]): void; warn(...msg: unknown[]): void; error(...msg: unknown[]): void };
 }

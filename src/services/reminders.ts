@@ -1,29 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { DIGEST_ROTATION_ID, ReminderDeliveryError, type ReminderDisplay, type ScheduledReminder } from '../domain/ports';
 import { reminderKey, type ReminderKind, type ReminderOccurrence } from '../domain/reminder-kinds';
-import { latestDue, nextDigest, nextOccurrence, nextOccurrences, stillApplies } from '../domain/reminders';
+import { latestDue, nextDigest, nextOccurrence, stillApplies } from '../domain/reminders';
 import { isOpen, type Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
+import { involvedPeople, refreshDashboards } from './dashboards';
+import { completeFollowUp, FOLLOW_UP, recordFollowUp } from './follow-up';
 
-export type ReminderDeps = Pick<ServiceDeps, 'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'clock' | 'logger'>;
+export type ReminderDeps = Pick<
+  ServiceDeps,
+  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'approvers' | 'clock' | 'policy' | 'randomIndex' | 'logger'
+>;
 
 /** How long a claim holds: a process that dies mid-send leaves it to another after this. */
 export const CLAIM_LEASE_MS = 10 * 60 * 1000;
 /** Occurrences handled per tick at most; the rest are due on the next tick. */
 const TICK_BATCH = 100;
-
-/**
- * After a rotation is created or changes state: its pending reminders are
- * replaced by the next occurrence of each kind that applies now. Kinds that
- * no longer apply disappear; what was already sent stays sent.
- */
-export async function replanReminders(deps: ReminderDeps, rotation: Rotation): Promise<void> {
-  try {
-    await deps.reminders.reschedule(rotation.id, nextOccurrences(rotation, deps.reminderPolicy, deps.clock.now()));
-  } catch (error) {
-    deps.logger.error(`Reminders of ${rotation.id} could not be planned: ${(error as Error).message}`);
-  }
-}
 
 export async function reminderDisplay(deps: Pick<ReminderDeps, 'reminders'>, rotationId: string): Promise<ReminderDisplay> {
   const [next, failures] = await Promise.all([deps.reminders.nextFor(rotationId), deps.reminders.failures(rotationId, 5)]);
@@ -55,7 +47,12 @@ export async function runDueReminders(deps: ReminderDeps, owner = `tick-${random
   const now = deps.clock.now();
   for (const due of await deps.reminders.due(now, TICK_BATCH)) {
     if (!(await deps.reminders.claim(due.key, owner, now, CLAIM_LEASE_MS))) continue;
-    const outcome = due.kind === 'weekly_digest' ? await sendDigest(deps, due, now) : await sendReminder(deps, due, now);
+    const outcome =
+      due.kind === 'weekly_digest'
+        ? await sendDigest(deps, due, now)
+        : due.kind === FOLLOW_UP
+          ? await completeRecordedFollowUp(deps, due, now)
+          : await sendReminder(deps, due, now);
     result[outcome].push(due.key);
   }
   return result;
@@ -77,6 +74,33 @@ async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date)
   await scheduleDigest(deps, now);
   if (byChannel.size === 0) return finish(deps, due, { state: 'dropped' }, now);
   return finish(deps, due, failures.length > 0 ? { state: 'failed', reason: failures.join('; ') } : { state: 'sent' }, now);
+}
+
+/**
+ * A change was stored but what follows it (its reminders, its next cycle) did
+ * not finish: done now. If it fails again it is recorded once more, for the
+ * next tick, and this occurrence is dropped.
+ */
+async function completeRecordedFollowUp(deps: ReminderDeps, due: ScheduledReminder, now: Date): Promise<keyof TickResult> {
+  const rotation = await deps.store.get(due.rotationId);
+  if (!rotation) return finish(deps, due, { state: 'dropped' }, now);
+  let done: Rotation;
+  try {
+    done = await completeFollowUp(deps, rotation);
+  } catch (error) {
+    deps.logger.error(`${rotation.id}: its follow-up failed again and is retried on a later tick: ${reasonOf(error)}`);
+    await recordFollowUp(deps, rotation.id);
+    return finish(deps, due, { state: 'dropped' }, now);
+  }
+  deps.logger.info(`${rotation.id}: the follow-up of its last change was completed by the scheduler`);
+  if (done.nextRotationId !== rotation.nextRotationId) {
+    // The next cycle appeared: the message says so, and the dashboards list it.
+    await deps.notifier.refreshMessage(done, now, await reminderDisplay(deps, done.id)).catch((error: unknown) => {
+      deps.logger.warn(`The message of ${done.id} could not show its next cycle: ${reasonOf(error)}`);
+    });
+    await refreshDashboards(deps, involvedPeople(done, deps.approvers.knownApproverIds(), done.requesterId));
+  }
+  return finish(deps, due, { state: 'sent' }, now);
 }
 
 async function sendReminder(deps: ReminderDeps, due: ScheduledReminder, now: Date): Promise<keyof TickResult> {

@@ -1,5 +1,6 @@
 import { recordSecretExposure } from '../domain/lifecycle';
-import type { MessageRef, Rotation } from '../domain/rotation';
+import type { AuditEntry, MessageRef, Rotation } from '../domain/rotation';
+import { KeyedMutex } from '../lib/keyed-mutex';
 import type { ServiceDeps } from './lifecycle-deps';
 import { announceInThread } from './transition-rotation';
 
@@ -11,35 +12,69 @@ export interface ExposureReport {
   posterId: string;
 }
 
-/** Rounds of read → append → compare-and-write before giving up on a rotation that keeps changing. */
-const ATTEMPTS = 3;
+export interface RecordedExposure {
+  rotation: Rotation;
+  entry: AuditEntry;
+}
 
 /**
- * A message in a rotation's thread looked like the secret: records it in the
- * rotation's audit trail and says so in the thread, so the approvers know the
- * secret may be exposed. Returns the rotation it was recorded on, or undefined
- * when the thread is not a rotation's (or the message was already recorded).
+ * How long a report keeps being retried (the rotation changing under it, the
+ * store down for a moment) before it is given up with an error in the log.
  */
-export async function reportSecretExposure(deps: ServiceDeps, report: ExposureReport): Promise<Rotation | undefined> {
+export const EXPOSURE_RETRY_MS = 5 * 60_000;
+const FIRST_BACKOFF_MS = 20;
+const MAX_BACKOFF_MS = 2000;
+
+/** Reports on one rotation are written one after another in this process; replicas settle by compare-and-set. */
+const writing = new KeyedMutex();
+
+/**
+ * A message in a rotation's thread looked like the secret: appends a
+ * `secret_exposed` entry to the rotation's audit trail (who, where, the
+ * message's ts; never the text). Every report is kept: many at once are
+ * written one after another here and retried on a conflict with another
+ * replica or a store error, with backoff, until stored. Returns what was
+ * recorded, or undefined when the thread is not a rotation's or the message
+ * was recorded already (Slack delivered the event again).
+ */
+export async function reportSecretExposure(deps: ServiceDeps, report: ExposureReport): Promise<RecordedExposure | undefined> {
   const id = await deps.store.findByMessage(report.thread);
   if (!id) return undefined;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-    const current = await deps.store.get(id);
-    if (!current) return undefined;
-    const recorded = recordSecretExposure(current, {
-      posterId: report.posterId,
-      channelId: report.thread.channelId,
-      messageTs: report.messageTs,
-      now: deps.clock.now(),
-    });
-    // Already recorded: Slack delivered the event again, or another replica got there first.
-    if (!recorded) return undefined;
-    // Same version: the entry is not a lifecycle change, so the message's buttons stay valid.
-    if (await deps.store.replace(recorded, current.version)) {
-      const entry = recorded.history.at(-1);
-      if (entry) await announceInThread(deps, recorded, entry);
-      return recorded;
+  return writing.run(id, () => appendUntilStored(deps, id, report));
+}
+
+async function appendUntilStored(deps: ServiceDeps, id: string, report: ExposureReport): Promise<RecordedExposure | undefined> {
+  const giveUpAt = Date.now() + EXPOSURE_RETRY_MS;
+  for (let backoff = FIRST_BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
+    let failure: unknown;
+    try {
+      const current = await deps.store.get(id);
+      if (!current) return undefined;
+      const recorded = recordSecretExposure(current, {
+        posterId: report.posterId,
+        channelId: report.thread.channelId,
+        messageTs: report.messageTs,
+        now: deps.clock.now(),
+      });
+      if (!recorded) return undefined;
+      // Same version: the entry is not a lifecycle change, so the message's buttons stay valid.
+      if (await deps.store.replace(recorded, current.version)) {
+        return { rotation: recorded, entry: recorded.history.at(-1) as AuditEntry };
+      }
+    } catch (error) {
+      failure = error;
     }
+    if (Date.now() >= giveUpAt) {
+      throw new Error(
+        `the secret exposure in the thread of ${id} (message ts ${report.messageTs}) could not be recorded: ${(failure as Error)?.message ?? 'the rotation kept changing'}`,
+      );
+    }
+    // Jittered, so replicas that collided do not collide again in step.
+    await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * backoff));
   }
-  throw new Error(`${id} kept changing; the secret exposure in its thread could not be recorded`);
+}
+
+/** The rotation's message refreshed and a notice in its thread, so the approvers know the secret may be exposed. */
+export async function announceExposure(deps: ServiceDeps, recorded: RecordedExposure): Promise<void> {
+  await announceInThread(deps, recorded.rotation, recorded.entry);
 }

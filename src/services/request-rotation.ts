@@ -1,30 +1,29 @@
 import { isDomainError } from '../domain/errors';
-import { startPlannedRotation } from '../domain/lifecycle';
+import { todayIn } from '../domain/calendar';
+import { plannedStartRequest, startPlannedRefusal, startPlannedRotation, type StartPlannedRefusal } from '../domain/lifecycle';
+import { validateRotationRequest, type FieldErrors, type RawRotationRequest } from '../domain/rotation-request';
+import { approverFlag } from '../domain/ports';
 import { createRotation, rotationId, type Rotation, type RotationRequest } from '../domain/rotation';
 import { refreshDashboards } from './dashboards';
+import { followUpNow, recordFollowUp } from './follow-up';
 import type { ServiceDeps } from './lifecycle-deps';
-import { reminderDisplay, replanReminders } from './reminders';
-
-export type RequestRotationDeps = Pick<
-  ServiceDeps,
-  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'clock' | 'policy' | 'randomIndex' | 'logger'
->;
+import { reminderDisplay } from './reminders';
 
 const ID_ATTEMPTS = 5;
 
-/** Creates the rotation record first, so a stored rotation never depends on Slack answering. */
-export async function saveNewRotation(
-  deps: RequestRotationDeps,
-  request: RotationRequest,
-  requesterId: string,
-): Promise<Rotation> {
+/**
+ * Creates the rotation record first, so a stored rotation never depends on
+ * Slack answering; its reminders are planned right after, or by the next tick
+ * if that fails.
+ */
+export async function saveNewRotation(deps: ServiceDeps, request: RotationRequest, requesterId: string): Promise<Rotation> {
   const now = deps.clock.now();
   for (let attempt = 1; ; attempt += 1) {
     const rotation = createRotation(request, { id: rotationId(deps.randomIndex), requesterId, now, policy: deps.policy });
     try {
+      await recordFollowUp(deps, rotation.id);
       await deps.store.insert(rotation);
-      await replanReminders(deps, rotation);
-      return rotation;
+      return await followUpNow(deps, rotation);
     } catch (error) {
       // One id in 30^6 collides; try a fresh one a few times before giving up.
       if (!isDomainError(error, 'ROTATION_EXISTS') || attempt >= ID_ATTEMPTS) throw error;
@@ -32,22 +31,40 @@ export async function saveNewRotation(
   }
 }
 
+export type StartPlannedOutcome =
+  | { ok: true; rotation: Rotation }
+  | { ok: false; error: StartPlannedRefusal | { code: 'ROTATION_NOT_FOUND' } }
+  | { ok: false; fieldErrors: FieldErrors };
+
 /**
- * Turns a planned next cycle into a request with what the form says. Returns
- * undefined when it is no longer planned (someone else started or cancelled it).
+ * Turns a planned next cycle into a request with the form's deadline, extra
+ * attendees, notes and interval. Only the people of the last cycle and the
+ * approvers may; the instance, channel, requester and attendees stay the
+ * owning team's, and the starter is added to the attendees.
  */
 export async function startPlanned(
-  deps: RequestRotationDeps,
+  deps: ServiceDeps,
   plannedId: string,
-  request: RotationRequest,
-  actorId: string,
-): Promise<Rotation | undefined> {
+  form: Pick<RawRotationRequest, 'deadline' | 'attendeeIds' | 'notes' | 'rotationIntervalDays'>,
+  starterId: string,
+  context: { instanceDomain: string },
+): Promise<StartPlannedOutcome> {
+  const actor = { userId: starterId, isApprover: approverFlag(await deps.approvers.statusOf(starterId)) };
   const planned = await deps.store.get(plannedId);
-  if (!planned || planned.status !== 'planned') return undefined;
-  const started = startPlannedRotation(planned, request, { actorId, now: deps.clock.now(), policy: deps.policy });
-  if (!(await deps.store.replace(started, planned.version))) return undefined;
-  await replanReminders(deps, started);
-  return started;
+  if (!planned) return { ok: false, error: { code: 'ROTATION_NOT_FOUND' } };
+  const refused = startPlannedRefusal(planned, actor);
+  if (refused) return { ok: false, error: refused };
+  const now = deps.clock.now();
+  const checked = validateRotationRequest(plannedStartRequest(planned, form, starterId), {
+    instanceDomain: context.instanceDomain,
+    today: todayIn(deps.policy.calendar, now),
+  });
+  if (!checked.ok) return { ok: false, fieldErrors: checked.errors };
+  const started = startPlannedRotation(planned, checked.request, { actor, now, policy: deps.policy });
+  if (!started.ok) return started;
+  await recordFollowUp(deps, planned.id);
+  if (!(await deps.store.replace(started.rotation, planned.version))) return { ok: false, error: { code: 'PLANNED_ALREADY_STARTED' } };
+  return { ok: true, rotation: await followUpNow(deps, started.rotation) };
 }
 
 /**
@@ -55,7 +72,7 @@ export async function startPlanned(
  * leaves the rotation stored (it shows in `status` and `list`) and is logged;
  * it never undoes the request.
  */
-export async function announceRotation(deps: RequestRotationDeps, rotation: Rotation): Promise<Rotation> {
+export async function announceRotation(deps: ServiceDeps, rotation: Rotation): Promise<Rotation> {
   const display = await reminderDisplay(deps, rotation.id).catch(() => ({ failures: [] }));
   const message = await deps.notifier.postRotation(rotation, deps.clock.now(), display);
   await deps.store.setMessage(rotation.id, message);

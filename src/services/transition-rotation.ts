@@ -1,8 +1,10 @@
-import { decide, planNextRotation, type RotationAction, type TransitionError } from '../domain/lifecycle';
-import { rotationId, type AuditEntry, type Rotation } from '../domain/rotation';
+import { decide, type RotationAction, type TransitionError } from '../domain/lifecycle';
+import { approverFlag } from '../domain/ports';
+import { handoffPeople, type AuditEntry, type Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
-import { refreshDashboards } from './dashboards';
-import { reminderDisplay, replanReminders } from './reminders';
+import { involvedPeople, refreshDashboards } from './dashboards';
+import { followUpNow, recordFollowUp } from './follow-up';
+import { reminderDisplay } from './reminders';
 
 export type TransitionOutcome =
   | { ok: true; rotation: Rotation; entry: AuditEntry }
@@ -22,10 +24,12 @@ const ATTEMPTS = 3;
 /**
  * Applies one action to a rotation, exactly once. The write succeeds only if
  * nobody changed the rotation since it was read; a loser re-reads and gets the
- * honest answer ("already approved by …", "out of date") from `decide`.
+ * honest answer ("already approved by …", "out of date") from `decide`. Once
+ * the change is written it stands: what follows it (reminders, the next cycle)
+ * is recorded beforehand and completed by the scheduler if it fails here.
  */
 export async function transitionRotation(deps: ServiceDeps, request: TransitionRequest): Promise<TransitionOutcome> {
-  const isApprover = await deps.approvers.isApprover(request.actorId);
+  const isApprover = approverFlag(await deps.approvers.statusOf(request.actorId));
   for (let attempt = 1; ; attempt += 1) {
     const current = await deps.store.get(request.rotationId);
     if (!current) return { ok: false, error: { code: 'ROTATION_NOT_FOUND' } };
@@ -36,38 +40,12 @@ export async function transitionRotation(deps: ServiceDeps, request: TransitionR
       ...(request.expectedVersion !== undefined ? { expectedVersion: request.expectedVersion } : {}),
     });
     if (!result.ok) return result;
+    await recordFollowUp(deps, current.id);
     if (await deps.store.replace(result.rotation, current.version)) {
-      const rotation = result.rotation.status === 'completed' ? await planNextCycle(deps, result.rotation) : result.rotation;
-      await replanReminders(deps, rotation);
-      return { ok: true, rotation, entry: result.entry };
+      return { ok: true, rotation: await followUpNow(deps, result.rotation), entry: result.entry };
     }
     if (attempt >= ATTEMPTS) return { ok: false, error: { code: 'STALE', status: current.status } };
   }
-}
-
-/** A completed rotation with an interval gets its next cycle, planned and linked both ways. */
-async function planNextCycle(deps: ServiceDeps, completed: Extract<Rotation, { status: 'completed' }>): Promise<Rotation> {
-  const planned = planNextRotation(completed, { id: rotationId(deps.randomIndex), now: deps.clock.now(), policy: deps.policy });
-  if (!planned) return completed;
-  await deps.store.insert(planned);
-  await replanReminders(deps, planned);
-  return (await linkNextCycle(deps, completed.id, planned.id)) ?? completed;
-}
-
-/**
- * Same version: the link is bookkeeping, not a lifecycle change, so no button
- * goes stale. Written onto a fresh read, so an entry recorded in the meantime
- * (a secret_exposed report) is kept; undefined if the rotation moved on.
- */
-async function linkNextCycle(deps: ServiceDeps, id: string, nextRotationId: string): Promise<Rotation | undefined> {
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-    const current = await deps.store.get(id);
-    if (!current || current.status !== 'completed') return undefined;
-    const linked = { ...current, nextRotationId };
-    if (await deps.store.replace(linked, current.version)) return linked;
-  }
-  deps.logger.warn(`${id}: its planned next cycle ${nextRotationId} could not be linked (the rotation kept changing)`);
-  return undefined;
 }
 
 async function messageOf(deps: ServiceDeps, id: string): Promise<Pick<Rotation, 'message'>> {
@@ -75,19 +53,28 @@ async function messageOf(deps: ServiceDeps, id: string): Promise<Pick<Rotation, 
   return message ? { message } : {};
 }
 
-/** Everyone whose view of the rotation changed: they see it on their App Home. */
-export function involvedPeople(rotation: Rotation, listedApprovers: string[], actorId: string): string[] {
-  const meeting = 'meeting' in rotation ? (rotation.meeting?.attendeeIds ?? []) : [];
-  return [...new Set([rotation.requesterId, ...rotation.attendeeIds, ...meeting, ...listedApprovers, actorId])];
-}
-
 /**
  * After the acknowledgement: the message updated in place, a thread reply,
- * and fresh dashboards. Slack failures are logged; the transition stands.
+ * the join link sent privately when a meeting was set or moved, and fresh
+ * dashboards. Slack failures are logged; the transition stands.
  */
 export async function announceTransition(deps: ServiceDeps, changed: Rotation, entry: AuditEntry): Promise<void> {
   const rotation = await announceInThread(deps, changed, entry);
-  await refreshDashboards(deps, involvedPeople(rotation, deps.approvers.listedUserIds(), entry.actorId));
+  if (entry.to === 'meeting_scheduled' && rotation.status === 'meeting_scheduled') await sendMeetingDetails(deps, rotation);
+  await refreshDashboards(deps, involvedPeople(rotation, deps.approvers.knownApproverIds(), entry.actorId));
+}
+
+/**
+ * The meeting, its join link included, to each person in the handoff and each
+ * approver, in a direct message: the channel is told only that a meeting is set.
+ */
+async function sendMeetingDetails(deps: ServiceDeps, rotation: Extract<Rotation, { status: 'meeting_scheduled' }>): Promise<void> {
+  const recipients = [...new Set([...handoffPeople(rotation), ...deps.approvers.knownApproverIds()])];
+  try {
+    await deps.notifier.sendMeetingDetails(rotation, recipients, deps.clock.now());
+  } catch (error) {
+    deps.logger.error(`${rotation.id}: the meeting details could not be sent: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -12,4 +12,10 @@ export interface ListenerDeps {
   services: ServiceDeps;
   messageContext: () => RotationMessageContext;
   limits: RateLimiters;
+  /**
+   * A person's time zone from their Slack profile, or undefined when Slack
+   * does not answer within a couple of seconds (no retries): asked only after
+   * a form is open, never while Slack waits for an answer.
+   */
+  userTimeZone(userId: string): Promise<string | undefined>;
 }

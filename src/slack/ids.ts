@@ -4,6 +4,8 @@ export const COMMAND = '/wfi-rotate';
 /** callback_id of each modal. */
 export const MODALS = {
   request: 'wfi_request',
+  /** Starting a planned next cycle: the deadline, extra attendees, interval and notes; the rest stays the owning team's. */
+  startPlanned: 'wfi_start_planned',
   reject: 'wfi_reject',
   cancel: 'wfi_cancel',
   submission: 'wfi_submission',

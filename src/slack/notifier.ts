@@ -1,10 +1,11 @@
 import type { webApi } from '@slack/bolt';
 import { ReminderDeliveryError, type Notifier, type ReminderDisplay, type ScheduledReminder } from '../domain/ports';
-import { ESCALATIONS, type ReminderOccurrence } from '../domain/reminder-kinds';
-import { isUserId, type AuditEntry, type MessageRef, type Rotation } from '../domain/rotation';
+import { DIRECT_REMINDERS, ESCALATIONS, type ReminderOccurrence } from '../domain/reminder-kinds';
+import { isUserId, type AuditEntry, type MessageRef, type Rotation, type RotationIn } from '../domain/rotation';
 import { buildAppHome } from './views/app-home';
 import { buildUndeliverableNotice } from './views/command-replies';
 import { buildExportMessage } from './views/export-message';
+import { buildMeetingDetails } from './views/meeting-details';
 import { escapeMrkdwn } from './views/mrkdwn';
 import { buildDigest, buildReminderMessage, toScheduleView } from './views/reminder-message';
 import { buildRotationMessage, type RotationMessageContext, type SlackMessage } from './views/rotation-message';
@@ -23,6 +24,11 @@ const CHANNEL_REFUSALS = new Set([
   'method_not_supported_for_channel_type',
   'restricted_action',
 ]);
+
+/** A meeting reminder goes to each person invited to the meeting (the request's attendees before one is set). */
+function reminderRecipients(rotation: Rotation): string[] {
+  return 'meeting' in rotation && rotation.meeting ? rotation.meeting.attendeeIds : rotation.attendeeIds;
+}
 
 /** The Slack error code of a failed Web API call, if it was one. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -76,26 +82,56 @@ export class SlackNotifier implements Notifier {
   }
 
   async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date): Promise<void> {
-    const reminder = buildReminderMessage(rotation, occurrence, { ...this.messageContext(now), approverMentions: this.context.approverMentions });
+    const context = { ...this.messageContext(now), approverMentions: this.context.approverMentions };
+    const reminder = buildReminderMessage(rotation, occurrence, context);
     // In the rotation's thread, where its history is; escalations are also broadcast to the channel.
     const where = rotation.message ?? { channelId: rotation.channelId, ts: undefined };
     const post: Post = {
       ...reminder,
       ...(where.ts ? { threadTs: where.ts, broadcast: ESCALATIONS.has(occurrence.kind) } : {}),
     };
-    try {
-      await this.deliver(rotation, where.channelId, post, (channelId, reason) => ({
-        text: `I could not post this reminder in <#${channelId}> (${reason}).`,
-        blocks: [
-          {
-            type: 'context',
-            elements: [{ type: 'mrkdwn', text: `:warning: I could not post this reminder in <#${channelId}> (Slack said \`${escapeMrkdwn(reason)}\`), so it comes to you.` }],
-          },
-        ],
-      }));
-    } catch (error) {
-      throw error instanceof ReminderDeliveryError ? error : new ReminderDeliveryError(describeFailure(error));
+    const direct = DIRECT_REMINDERS.has(occurrence.kind)
+      ? this.sendDirectly(rotation, reminderRecipients(rotation), buildReminderMessage(rotation, occurrence, context, 'direct'))
+      : Promise.resolve({ sent: 0, failed: [] });
+    const inThread = this.deliver(rotation, where.channelId, post, (channelId, reason) => ({
+      text: `I could not post this reminder in <#${channelId}> (${reason}).`,
+      blocks: [
+        {
+          type: 'context',
+          elements: [{ type: 'mrkdwn', text: `:warning: I could not post this reminder in <#${channelId}> (Slack said \`${escapeMrkdwn(reason)}\`), so it comes to you.` }],
+        },
+      ],
+    })).then(
+      () => undefined,
+      (error: unknown) => (error instanceof ReminderDeliveryError ? error : new ReminderDeliveryError(describeFailure(error))),
+    );
+    const [directly, threadError] = await Promise.all([direct, inThread]);
+    if (directly.failed.length > 0) {
+      this.logger.warn(`${occurrence.key}: the direct reminder did not reach ${directly.failed.join(', ')}`);
     }
+    // Delivered when someone who must act got it; a meeting reminder's thread note alone is not the reminder.
+    if (DIRECT_REMINDERS.has(occurrence.kind) ? directly.sent === 0 : threadError) {
+      const reasons = [...(threadError ? [threadError.reason] : []), ...directly.failed];
+      throw new ReminderDeliveryError(reasons.join('; ') || 'nobody to send it to');
+    }
+  }
+
+  async sendMeetingDetails(rotation: RotationIn<'meeting_scheduled'>, recipientIds: string[], _now: Date): Promise<void> {
+    const { failed } = await this.sendDirectly(rotation, recipientIds, buildMeetingDetails(rotation));
+    if (failed.length > 0) this.logger.warn(`${rotation.id}: the meeting details did not reach ${failed.join(', ')}`);
+  }
+
+  /**
+   * A direct message from the app to each person (posting to a user id lands
+   * in their conversation with the app); one person's failure does not stop
+   * the others. Says how many got it and who did not, with Slack's reason.
+   */
+  private async sendDirectly(rotation: Rotation, userIds: string[], message: SlackMessage): Promise<{ sent: number; failed: string[] }> {
+    const people = [...new Set(userIds)].filter(isUserId);
+    const results = await Promise.allSettled(people.map((userId) => this.post(userId, message)));
+    const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [`${people[i]} (${describeFailure(result.reason)})`] : []));
+    if (people.length === 0) this.logger.warn(`${rotation.id}: nobody to send a direct message to`);
+    return { sent: people.length - failed.length, failed };
   }
 
   async sendDigest(channelId: string, rotations: Rotation[], now: Date): Promise<void> {
@@ -107,23 +143,16 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  async publishHomes(userIds: string[], rotations: Rotation[], now: Date, reminderFailures?: ScheduledReminder[]): Promise<void> {
-    const people = [...new Set(userIds)].filter(isUserId);
-    const results = await Promise.allSettled(
-      people.map((viewerId) =>
-        this.client.views.publish({
-          user_id: viewerId,
-          view: buildAppHome(rotations, {
-            ...this.context,
-            now,
-            viewerId,
-            ...(reminderFailures ? { reminderFailures } : {}),
-          }),
-        }),
-      ),
-    );
-    const failed = results.filter((r) => r.status === 'rejected').length;
-    if (failed > 0) this.logger.warn(`App Home not refreshed for ${failed} of ${people.length} people`);
+  async publishHome(
+    viewerId: string,
+    view: { scope: 'all' | 'yours'; rotations: Rotation[]; reminderFailures: ScheduledReminder[] },
+    now: Date,
+  ): Promise<void> {
+    if (!isUserId(viewerId)) return;
+    await this.client.views.publish({
+      user_id: viewerId,
+      view: buildAppHome(view.rotations, { ...this.context, now, viewerId, scope: view.scope, reminderFailures: view.reminderFailures }),
+    });
   }
 
   async sendExport(userId: string, csv: string, rotationCount: number): Promise<void> {

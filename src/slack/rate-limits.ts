@@ -22,6 +22,12 @@ export const RATE_LIMITS = {
   clicks: { limit: 30, windowMs: 60_000 },
   /** `/wfi-rotate` invocations (the form, list, status, export). */
   commands: { limit: 20, windowMs: 60_000 },
+  /**
+   * Per person and rotation: the direct message asking to delete a
+   * secret-looking reply, and the notice in the thread. Every report is still
+   * recorded; a burst of such replies gets one of each.
+   */
+  exposureNotices: { limit: 1, windowMs: 60_000 },
 } as const satisfies Record<string, RateLimit>;
 
 export type RateLimitVerdict = { ok: true } | { ok: false; retryAfterMs: number };
@@ -66,6 +72,7 @@ export interface RateLimiters {
   requests: RateLimiter;
   clicks: RateLimiter;
   commands: RateLimiter;
+  exposureNotices: RateLimiter;
 }
 
 export type RateLimitRules = Record<keyof RateLimiters, RateLimit>;
@@ -75,6 +82,7 @@ export function rateLimiters(clock: Clock, rules: RateLimitRules = RATE_LIMITS):
     requests: new RateLimiter(rules.requests, clock),
     clicks: new RateLimiter(rules.clicks, clock),
     commands: new RateLimiter(rules.commands, clock),
+    exposureNotices: new RateLimiter(rules.exposureNotices, clock),
   };
 }
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EngineLocks, RotationStore } from '../domain/ports';
 import { MemoryLocks } from './engine-locks';
 import { ROTATION_SCHEMA_VERSION, type AuditEntry, type MessageRef, type Rotation } from '../domain/rotation';
-import { KeyedMutex } from './keyed-mutex';
+import { KeyedMutex } from '../lib/keyed-mutex';
 
 const ROTATION_PREFIX = 'rotation:';
 const MESSAGE_PREFIX = 'message:';

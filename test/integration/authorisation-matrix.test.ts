@@ -3,7 +3,7 @@ import type { MessageRef, Rotation, RotationStatus } from '../../src/domain/rota
 import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, type TestBot } from '../support/bot-harness';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';
-import { buttonClick, requestSubmission, stepStates, viewSubmission } from '../support/payloads';
+import { buttonClick, stepStates, viewSubmission } from '../support/payloads';
 import { aPlannedRotation, aRotationIn, APPROVER_ID, REQUESTER_ID } from '../support/rotations';
 import { postToBot, type SlackPost } from '../support/slack-request';
 
@@ -52,11 +52,12 @@ const FROM_STATES: Record<Action, readonly State[]> = {
 /**
  * Who may do it. domain.md, "Who may do what": only WFI_APPROVERS (user ids, or
  * members of the listed user groups) approve or reject; the requester, the
- * attendees and the approvers record the later steps and cancel; anyone in
- * the workspace may request a rotation (starting a planned cycle is requesting
- * it). A member removed from the group is no approver once the directory has
- * re-read the group. (The requester here is not an approver; self-approval has
- * its own cases below.)
+ * attendees and the approvers record the later steps and cancel. A planned
+ * next cycle belongs to the team of the last one: its requester, its attendees
+ * and the approvers may start it, nobody else (issue 11: a stranger could take
+ * it over and cancel it). A member removed from the group is no approver once
+ * the directory has re-read the group. (The requester here is not an
+ * approver; self-approval has its own cases below.)
  */
 const MAY: Record<Action, readonly Role[]> = {
   approve: ['approver', 'group_member'],
@@ -65,7 +66,7 @@ const MAY: Record<Action, readonly Role[]> = {
   schedule_meeting: ['requester', 'attendee', 'approver', 'group_member'],
   complete: ['requester', 'attendee', 'approver', 'group_member'],
   cancel: ['requester', 'attendee', 'approver', 'group_member'],
-  start_planned: ['requester', 'attendee', 'approver', 'group_member', 'removed_member', 'stranger'],
+  start_planned: ['requester', 'attendee', 'approver', 'group_member'],
 };
 
 /** The state an accepted action leads to. */
@@ -170,10 +171,10 @@ function decisiveRequest(action: Action, rotation: Rotation, user: string, versi
     case 'complete':
       return viaForm('wfi_completion', stepStates.completion(['vault']));
     case 'start_planned':
-      return requestSubmission(
-        { instanceUrl: 'https://acme.wfi.pega.com', deadline: '2026-06-30', channelId: CHANNEL, attendeeIds: [user] },
-        user,
-        JSON.stringify({ plannedRotationId: rotation.id }),
+      return viewSubmission(
+        'wfi_start_planned',
+        { deadline: { value: { type: 'datepicker', selected_date: '2026-06-30' } }, attendees: { value: { type: 'multi_users_select', selected_users: [] } } },
+        { user, privateMetadata: JSON.stringify({ plannedRotationId: rotation.id }) },
       );
     default: {
       const exhaustive: never = action;
@@ -237,13 +238,13 @@ function botFixture(env: Record<string, string>) {
     }
   }
 
-  /** Seeds `rotation` alone in a fresh store, sends the decisive request, and reports what happened. */
-  async function run(action: Action, rotation: Rotation, user: string, version?: number): Promise<Outcome> {
+  /** Seeds `rotation` alone in a fresh store, sends `request`, and reports what happened. */
+  async function runRequest(rotation: Rotation, request: string, action?: Action): Promise<Outcome> {
     const current = store.fresh();
     await current.insert(rotation);
     const before = (await current.get(rotation.id)) as Rotation;
     const mark = fake.calls.length;
-    const response = await postToBot((bot as TestBot).port, decisiveRequest(action, rotation, user, version));
+    const response = await postToBot((bot as TestBot).port, request);
     expect(response.status).toBe(200);
     if (action === 'approve') {
       // Acknowledged first, decided after: the decision ends in a private explanation or a change.
@@ -259,10 +260,15 @@ function botFixture(env: Record<string, string>) {
     return { response, calls: fake.calls.slice(mark).filter((c) => !NEUTRAL.has(c.method)), before, after: await current.get(rotation.id) };
   }
 
+  /** Seeds `rotation` alone in a fresh store, sends the decisive request of `action`, and reports what happened. */
+  const run = (action: Action, rotation: Rotation, user: string, version?: number): Promise<Outcome> =>
+    runRequest(rotation, decisiveRequest(action, rotation, user, version), action);
+
   return {
     fake,
     clock,
     run,
+    runRequest,
     setGroupMembers: (members: string[]) => {
       groupMembers = members;
     },
@@ -276,7 +282,9 @@ function expectAccepted(outcome: Outcome, action: Action, user: string): void {
   expect(after).toMatchObject({ status: LEADS_TO[action], version: before.version + 1 });
   expect(after?.history).toHaveLength(before.history.length + 1);
   expect(after?.history.at(-1)).toMatchObject({ actorId: user, from: before.status, to: LEADS_TO[action] });
-  if (action === 'start_planned') expect(after?.requesterId).toBe(user);
+  // A started cycle stays its team's: the requester is kept, the starter joins the attendees.
+  if (action === 'start_planned') expect(after).toMatchObject({ requesterId: before.requesterId, channelId: before.channelId });
+  if (action === 'start_planned') expect(after?.attendeeIds).toEqual(expect.arrayContaining([...before.attendeeIds, user]));
   expect(calls.filter((c) => c.method === 'chat.postEphemeral')).toEqual([]);
   // The change is announced: the rotation's message updated in place (a started plan posts its first one).
   if (before.message) expect(calls.filter((c) => c.method === 'chat.update').map((c) => c.args.ts)).toEqual([before.message.ts]);
@@ -332,7 +340,7 @@ describe('authorisation matrix over HTTP (WFI_ALLOW_SELF_APPROVAL unset)', () =>
   it('covers every action × state × role, with the allowed cells the domain names', () => {
     expect(CELLS).toHaveLength(ACTIONS.length * STATES.length * ROLES.length);
     expect(CELLS.filter((c) => c.allowed).map((c) => `${c.action}@${c.state}:${c.role}`)).toHaveLength(
-      2 * 2 + 4 * 1 + 4 * 2 + 4 * 1 + 4 * 5 + 6 * 1,
+      2 * 2 + 4 * 1 + 4 * 2 + 4 * 1 + 4 * 5 + 4 * 1,
     );
   });
 
@@ -375,6 +383,17 @@ describe('authorisation matrix over HTTP (WFI_ALLOW_SELF_APPROVAL unset)', () =>
     const seeded = aRotationIn('meeting_scheduled', { id: nextId() });
     const invited = { ...seeded, message: MESSAGE, meeting: { ...seeded.meeting, attendeeIds: [...seeded.meeting.attendeeIds, INVITEE] } };
     expectAccepted(await bot.run('complete', invited, INVITEE), 'complete', INVITEE);
+  });
+
+  it.each([
+    ['cancel', 'wfi_cancel', stepStates.reason(REASON)],
+    ['reschedule', 'wfi_meeting', stepStates.meeting({ ...MEETING, attendeeIds: [INVITEE, STRANGER] })],
+  ] as const)('refuses a person invited to the meeting (not a handoff attendee) who tries to %s', async (_what, callbackId, values) => {
+    const seeded = aRotationIn('meeting_scheduled', { id: nextId() });
+    const invited = { ...seeded, message: MESSAGE, meeting: { ...seeded.meeting, attendeeIds: [...seeded.meeting.attendeeIds, INVITEE] } };
+    const outcome = await bot.runRequest(invited, viewSubmission(callbackId, values, { user: INVITEE, privateMetadata: stepMeta(invited) }));
+    expect(outcome.after).toEqual(outcome.before);
+    expect(JSON.stringify(outcome.response.json())).toMatch(/Only the requester, the handoff attendees and the approvers/);
   });
 
   describe('self-approval is refused', () => {

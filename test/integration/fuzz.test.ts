@@ -87,6 +87,7 @@ const BUTTON_TARGETS: Record<string, string[]> = {
 /** The block ids each modal has: an `errors` answer may name only these. */
 const MODAL_BLOCKS: Record<string, readonly string[]> = {
   [MODALS.request]: Object.values(REQUEST_BLOCKS),
+  [MODALS.startPlanned]: [REQUEST_BLOCKS.deadline, REQUEST_BLOCKS.attendeeIds, REQUEST_BLOCKS.rotationIntervalDays, REQUEST_BLOCKS.notes],
   [MODALS.reject]: [STEP_BLOCKS.reason],
   [MODALS.cancel]: [STEP_BLOCKS.reason],
   [MODALS.submission]: [STEP_BLOCKS.caseNumber, STEP_BLOCKS.submittedOn],
@@ -183,6 +184,31 @@ function requestSubmissionTemplate(rng: Rng): Template {
       ['user', 'id'],
       ['user'],
       ['type'],
+    ],
+  };
+}
+
+/** Starting the planned cycle (its own form: the deadline, extra attendees, interval, notes). */
+function startPlannedTemplate(rng: Rng): Template {
+  const body = viewSubmission(
+    MODALS.startPlanned,
+    {
+      deadline: { value: { type: 'datepicker', selected_date: rng.pick(['2026-06-30', '2026-07-15']) } },
+      attendees: { value: { type: 'multi_users_select', selected_users: rng.pick([[], [ATTENDEE]]) } },
+      notes: { value: { type: 'plain_text_input', value: rng.pick([null, 'Next cycle']) } },
+    },
+    { user: rng.pick(PEOPLE), privateMetadata: encodeRequestMeta({ plannedRotationId: 'ROT-PN2222' }) },
+  );
+  return {
+    kind: `view_submission:${MODALS.startPlanned}`,
+    encoding: 'interactive',
+    value: decodeInteractive(body),
+    focus: [
+      ...STATE_FOCUS(MODAL_BLOCKS[MODALS.startPlanned] as string[], ['value', 'selected_date', 'selected_users']),
+      ['view', 'private_metadata'],
+      ['view', 'private_metadata'],
+      ['view', 'state', 'values'],
+      ['user', 'id'],
     ],
   };
 }
@@ -302,8 +328,9 @@ function templateMakers(responseUrl: string): Array<(rng: Rng) => Template> {
     (rng) => requestSubmissionTemplate(rng),
     (rng) => requestSubmissionTemplate(rng),
     (rng) => requestSubmissionTemplate(rng),
+    (rng) => startPlannedTemplate(rng),
     ...Object.values(MODALS)
-      .filter((callbackId) => callbackId !== MODALS.request)
+      .filter((callbackId) => callbackId !== MODALS.request && callbackId !== MODALS.startPlanned)
       .map((callbackId) => (rng: Rng) => stepSubmissionTemplate(rng, callbackId)),
     homeOpenedTemplate,
     messageTemplate,
@@ -603,7 +630,7 @@ function signedCase(rng: Rng, makers: Array<(rng: Rng) => Template>, index: numb
   // What routes a body elsewhere in Bolt (an event, a command, options, an action) or stops it before the listeners (no Slack user).
   const routed = isObject(value) && ['event', 'command', 'name', 'actions'].every((key) => !Object.hasOwn(value, key));
   const user = isObject(value) && isObject(value.user) ? value.user.id : undefined;
-  const savesWhenAccepted = callbackId === MODALS.request && routed && typeof user === 'string' && isUserId(user);
+  const savesWhenAccepted = (callbackId === MODALS.request || callbackId === MODALS.startPlanned) && routed && typeof user === 'string' && isUserId(user);
   return {
     category: untouched ? 'signed-untouched' : 'signed-mutated',
     kind: template.kind,
@@ -816,6 +843,7 @@ describe(`fuzzing POST /slack/events of the real bot (FUZZ_SEED=${SEED})`, () =>
         requests: RATE_LIMITS.requests,
         clicks: { limit: 1_000_000, windowMs: 60_000 },
         commands: { limit: 1_000_000, windowMs: 60_000 },
+        exposureNotices: RATE_LIMITS.exposureNotices,
       },
       // No scheduler tick during the run: every call the fake records comes from a request.
       env: { WFI_APPROVERS: `${APPROVER_ID},S0GROUP001`, WFI_SCHEDULER_INTERVAL_SECONDS: '3600' },

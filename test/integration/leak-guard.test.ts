@@ -169,7 +169,20 @@ describe('the leak guard: the secret never enters the bot through any input', ()
     const postEvent = (body: string, headers: Record<string, string> = {}) =>
       postToBot(port(), body, { contentType: 'application/json', headers });
 
-    it('asks the poster privately to delete it, records secret_exposed without the text, and tells the thread', async () => {
+    /** The direct messages asking a poster to delete what they posted (a direct message stays; an ephemeral one is gone on reload). */
+    const deleteRequests = () =>
+      fake.callsTo('chat.postMessage').filter((c) => /^[UW]/.test(String(c.args.channel)) && /looks like a secret/.test(String(c.args.text)));
+    async function waitForDeleteRequests(count = 1): Promise<ReturnType<typeof deleteRequests>> {
+      const deadline = Date.now() + 5000;
+      while (deleteRequests().length < count) {
+        if (Date.now() > deadline) throw new Error(`expected ${count} delete request(s), saw ${deleteRequests().length}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return deleteRequests();
+    }
+    const exposuresOf = async (id: string) => (await store.get(id))?.history.filter((e) => e.event === 'secret_exposed') ?? [];
+
+    it('asks the poster in a direct message to delete it, records secret_exposed without the text, and tells the thread', async () => {
       const rotation = await requestRotation();
       const versionBefore = (await store.get(rotation.id))?.version;
       const updates = fake.callsTo('chat.update').length;
@@ -177,10 +190,12 @@ describe('the leak guard: the secret never enters the bot through any input', ()
       const answer = await postEvent(reply(rotation, `here you go: ${TEST_WFI_SECRET}`));
       expect(answer.status).toBe(200);
 
-      const [ephemeral] = await fake.waitFor('chat.postEphemeral');
-      expect(ephemeral?.args).toMatchObject({ channel: rotation.channel, user: ATTENDEE, thread_ts: rotation.ts });
-      expect(String(ephemeral?.args.text)).toMatch(/looks like a secret\. Please delete it/);
-      expect(String(ephemeral?.args.text)).toContain(rotation.id);
+      const [request] = await waitForDeleteRequests();
+      expect(request?.args.channel).toBe(ATTENDEE);
+      expect(String(request?.args.text)).toMatch(/looks like a secret\. Please delete it/);
+      expect(String(request?.args.text)).toContain(rotation.id);
+      expect(String(request?.args.text)).toContain(`<#${rotation.channel}>`);
+      expect(fake.callsTo('chat.postEphemeral')).toEqual([]);
 
       const recorded = await store.get(rotation.id);
       expect(recorded?.version).toBe(versionBefore);
@@ -205,7 +220,7 @@ describe('the leak guard: the secret never enters the bot through any input', ()
       const rotation = await requestRotation();
       const body = reply(rotation, TEST_SECRET_ASSIGNMENT);
       await postEvent(body);
-      await fake.waitFor('chat.postEphemeral');
+      await waitForDeleteRequests();
       await postEvent(body, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
       await postEvent(body);
       // An edit of the same message into another secret-like text is still the same message.
@@ -223,7 +238,7 @@ describe('the leak guard: the secret never enters the bot through any input', ()
       const exposures = (await store.get(rotation.id))?.history.filter((e) => e.event === 'secret_exposed');
       expect(exposures).toHaveLength(1);
       // The poster is asked once, too.
-      expect(fake.callsTo('chat.postEphemeral')).toHaveLength(1);
+      expect(deleteRequests()).toHaveLength(1);
     });
 
     it('catches a secret added by editing a harmless reply', async () => {
@@ -239,8 +254,38 @@ describe('the leak guard: the secret never enters the bot through any input', ()
         }),
       );
 
-      await fake.waitFor('chat.postEphemeral');
-      expect((await store.get(rotation.id))?.history.filter((e) => e.event === 'secret_exposed')).toHaveLength(1);
+      await waitForDeleteRequests();
+      expect(await exposuresOf(rotation.id)).toHaveLength(1);
+    });
+
+    it.each([6, 60])('records every one of %i secret-looking replies posted at once, by several people, and asks each poster to delete', async (count) => {
+      const rotation = await requestRotation();
+      const posters = ['U0POSTER01', 'U0POSTER02', 'U0POSTER03'];
+      const replies = Array.from({ length: count }, (_, i) =>
+        eventCallback(
+          threadReply({ channel: rotation.channel, threadTs: rotation.ts, ts: `1700000600.${String(i).padStart(6, '0')}`, user: posters[i % 3] as string, text: TEST_WFI_SECRET }),
+          `Ev0BURST${String(i).padStart(4, '0')}`,
+        ),
+      );
+
+      const answers = await Promise.all(replies.map((body) => postEvent(body)));
+      expect(answers.map((a) => a.status)).toEqual(replies.map(() => 200));
+
+      const deadline = Date.now() + 20_000;
+      while ((await exposuresOf(rotation.id)).length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const exposures = await exposuresOf(rotation.id);
+      expect(exposures).toHaveLength(count);
+      expect(new Set(exposures.map((e) => e.details?.messageTs)).size).toBe(count);
+      // Every poster is asked to delete; a burst from one person costs one message to them, not one per reply.
+      const asked = await waitForDeleteRequests(posters.length);
+      expect(asked.map((c) => c.args.channel).sort()).toEqual(posters);
+      const notices = () => fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === rotation.ts && /looked like a secret/.test(String(c.args.text)));
+      while (notices().length < posters.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(notices()).toHaveLength(posters.length);
+      // The appended entries kept the rotation's version: its buttons stay valid.
+      expect((await store.get(rotation.id))?.version).toBe(1);
+      expect(await everywhere()).not.toContain(TEST_WFI_SECRET);
     });
 
     it.each([
@@ -256,15 +301,15 @@ describe('the leak guard: the secret never enters the bot through any input', ()
       expect((await postEvent(body(rotation))).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 200));
 
-      // App Home refreshes of the request itself may still be arriving; nothing else may.
-      expect(fake.calls.slice(calls).filter((c) => c.method !== 'views.publish')).toEqual([]);
+      // App Home refreshes of the request itself (and the background read of the approver groups) may still be arriving; nothing else may.
+      expect(fake.calls.slice(calls).filter((c) => c.method !== 'views.publish' && c.method !== 'usergroups.users.list')).toEqual([]);
       expect(await store.get(rotation.id)).toEqual(before);
     });
 
     it('keeps the message buttons valid: an approval rendered before the report still goes through', async () => {
       const rotation = await requestRotation();
       await postEvent(reply(rotation, TEST_WFI_SECRET));
-      await fake.waitFor('chat.postEphemeral');
+      await waitForDeleteRequests();
 
       await approve(rotation.id);
       expect((await store.get(rotation.id))?.status).toBe('approved');

@@ -70,11 +70,15 @@ describe('the rotation lifecycle through Slack', () => {
     );
   }
 
-  function submitStep(callbackId: string, state: Parameters<typeof viewSubmission>[1], rotation: Posted, version: number, user: string) {
-    return postToBot(
-      port(),
-      viewSubmission(callbackId, state, { user, privateMetadata: JSON.stringify({ rotationId: rotation.id, version }) }),
-    );
+  function submitStep(
+    callbackId: string,
+    state: Parameters<typeof viewSubmission>[1],
+    rotation: Posted,
+    version: number,
+    user: string,
+    privateMetadata = JSON.stringify({ rotationId: rotation.id, version }),
+  ) {
+    return postToBot(port(), viewSubmission(callbackId, state, { user, privateMetadata }));
   }
 
   async function approve(rotation: Posted, user = APPROVER) {
@@ -224,16 +228,24 @@ describe('the rotation lifecycle through Slack', () => {
     const afterSubmission = await fake.waitFor('chat.update', 2);
     expect(buttonsOf(afterSubmission[1])).toEqual(expect.arrayContaining(['rotation_schedule_meeting', 'rotation_cancel']));
 
-    // Meeting scheduled, in the clicker's own Slack time zone (users.info says Europe/Berlin).
+    // Meeting scheduled, in the clicker's own Slack time zone (users.info says Europe/Berlin): the form
+    // opens at once, then the zone is looked up and the form updated with it, before anyone submits.
     await click('rotation_schedule_meeting', rotation, 3, ATTENDEE);
     await fake.waitFor('views.open', 2);
+    const [zoneUpdate] = await fake.waitFor('views.update');
+    expect(fake.calls.findIndex((c) => c.method === 'users.info')).toBeGreaterThan(fake.calls.findIndex((c) => c.method === 'views.open' && c.args.view && JSON.stringify(c.args.view).includes('wfi_meeting')));
+    const zoneMeta = (zoneUpdate?.args.view as { private_metadata: string }).private_metadata;
+    expect(JSON.parse(zoneMeta)).toEqual({ rotationId: rotation.id, version: 3, myTimeZone: 'Europe/Berlin' });
+    expect(JSON.stringify(zoneUpdate?.args.view)).toContain('My Slack time zone (Europe/Berlin)');
     const meeting = { platform: 'Webex', date: '2026-03-20', time: '15:00', timeZone: 'slack-user-time-zone', joinUrl: 'https://acme.webex.com/meet/x', attendeeIds: [REQUESTER, ATTENDEE] };
-    const badLink = await submitStep('wfi_meeting', stepStates.meeting({ ...meeting, joinUrl: 'http://insecure.example' }), rotation, 3, ATTENDEE);
+    const badLink = await submitStep('wfi_meeting', stepStates.meeting({ ...meeting, joinUrl: 'http://insecure.example' }), rotation, 3, ATTENDEE, zoneMeta);
     expect(badLink.json()).toMatchObject({ response_action: 'errors', errors: { join_url: expect.any(String) } });
-    await submitStep('wfi_meeting', stepStates.meeting(meeting), rotation, 3, ATTENDEE);
+    const lookups = fake.callsTo('users.info').length;
+    await submitStep('wfi_meeting', stepStates.meeting(meeting), rotation, 3, ATTENDEE, zoneMeta);
     const afterMeeting = await fake.waitFor('chat.update', 3);
     expect(buttonsOf(afterMeeting[2])).toEqual(expect.arrayContaining(['rotation_complete', 'rotation_schedule_meeting', 'rotation_cancel']));
-    expect(fake.callsTo('users.info').map((c) => c.args.user)).toContain(ATTENDEE);
+    // Nothing was asked of Slack between the submission and its answer.
+    expect(fake.callsTo('users.info')).toHaveLength(lookups);
 
     // Reschedule while a meeting is set.
     await click('rotation_schedule_meeting', rotation, 4, REQUESTER);
@@ -265,7 +277,8 @@ describe('the rotation lifecycle through Slack', () => {
     expect(next).toMatchObject({ status: 'planned', instanceUrl: 'https://acme.wfi.pega.com', deadline: '2026-05-31', previousRotationId: rotation.id });
   });
 
-  it('starts a planned rotation from the App Home in one click, with the form prefilled', async () => {
+  /** A rotation carried to completed with "rotate again every 90 days", and the id of its planned next cycle. */
+  async function completedWithNextCycle(): Promise<{ rotation: Posted; plannedId: string }> {
     const rotation = await requestRotation({ rotationIntervalDays: '90' });
     await approve(rotation);
     await submitStep('wfi_submission', stepStates.submission('CS-0000001', '2026-03-02'), rotation, 2, REQUESTER);
@@ -274,17 +287,58 @@ describe('the rotation lifecycle through Slack', () => {
     await fake.waitFor('chat.update', 4);
     const plannedId = ((await stored(rotation.id)) as { nextRotationId?: string }).nextRotationId as string;
     await startBot();
+    return { rotation, plannedId };
+  }
+
+  it('starts a planned rotation from the App Home: the team keeps it, the starter joins it, and the channel hears who started it', async () => {
+    const { rotation, plannedId } = await completedWithNextCycle();
 
     await postToBot(port(), buttonClick('home_start_planned', plannedId, { user: ATTENDEE, responseUrl: fake.responseUrl(), fromHome: true }));
     const [open] = await fake.waitFor('views.open');
-    const view = open?.args.view as { private_metadata: string; blocks: Array<{ block_id?: string; element?: Record<string, unknown> }> };
+    const view = open?.args.view as { callback_id: string; private_metadata: string; blocks: Array<{ block_id?: string; element?: Record<string, unknown> }> };
+    expect(view.callback_id).toBe('wfi_start_planned');
     expect(JSON.parse(view.private_metadata)).toEqual({ plannedRotationId: plannedId });
-    expect(view.blocks.find((b) => b.block_id === 'instance_url')?.element?.initial_value).toBe('https://acme.wfi.pega.com');
+    // The instance and the channel are shown, not offered for change.
+    expect(view.blocks.find((b) => b.block_id === 'instance_url')).toBeUndefined();
+    expect(view.blocks.find((b) => b.block_id === 'reminder_channel')).toBeUndefined();
+    expect(JSON.stringify(view.blocks)).toContain('acme.wfi.pega.com');
     expect(view.blocks.find((b) => b.block_id === 'deadline')?.element?.initial_date).toBe('2026-05-31');
 
-    await postToBot(port(), requestSubmission({ deadline: '2026-05-29', attendeeIds: [ATTENDEE] }, ATTENDEE, view.private_metadata));
-    await fake.waitFor('chat.postMessage');
-    expect(await stored(plannedId)).toMatchObject({ status: 'requested', requesterId: ATTENDEE, deadline: '2026-05-29', version: 2 });
+    const starting = viewSubmission(
+      'wfi_start_planned',
+      { deadline: { value: { type: 'datepicker', selected_date: '2026-05-29' } }, attendees: { value: { type: 'multi_users_select', selected_users: [GROUP_MEMBER] } } },
+      { user: ATTENDEE, privateMetadata: view.private_metadata },
+    );
+    const posts = fake.callsTo('chat.postMessage').length;
+    expect((await postToBot(port(), starting)).status).toBe(200);
+    const post = (await fake.waitFor('chat.postMessage', posts + 1)).find((c) => String(c.args.text).startsWith(`WFI client secret rotation ${plannedId}`));
+    expect(post?.args.channel).toBe(rotation.channel);
+    expect(JSON.stringify(post?.args.blocks)).toContain(`started by <@${ATTENDEE}>`);
+    expect(await stored(plannedId)).toMatchObject({
+      status: 'requested',
+      requesterId: REQUESTER,
+      channelId: rotation.channel,
+      instanceUrl: 'https://acme.wfi.pega.com',
+      attendeeIds: [REQUESTER, ATTENDEE, GROUP_MEMBER],
+      deadline: '2026-05-29',
+      version: 2,
+    });
+  });
+
+  it('refuses a stranger who tries to take a planned rotation over, and tells them why in the form', async () => {
+    const { rotation, plannedId } = await completedWithNextCycle();
+
+    await postToBot(port(), buttonClick('home_start_planned', plannedId, { user: STRANGER, responseUrl: fake.responseUrl(), fromHome: true }));
+    const [notice] = await fake.waitFor('views.update');
+    expect(JSON.stringify(notice?.args.view)).toMatch(/Only the requester, the handoff attendees and the approvers/);
+
+    // Even a forged submission of the start form changes nothing.
+    const meta = JSON.stringify({ plannedRotationId: plannedId });
+    const forged = viewSubmission('wfi_start_planned', { deadline: { value: { type: 'datepicker', selected_date: '2026-05-29' } } }, { user: STRANGER, privateMetadata: meta });
+    const answer = await postToBot(port(), forged);
+    expect(answer.json()).toMatchObject({ response_action: 'update' });
+    expect(JSON.stringify(answer.json())).toMatch(/Only the requester, the handoff attendees and the approvers/);
+    expect(await stored(plannedId)).toMatchObject({ status: 'planned', requesterId: REQUESTER, version: 1 });
   });
 
   it('cancels from an open state with a reason, by an attendee', async () => {

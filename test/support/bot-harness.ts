@@ -14,6 +14,7 @@ export const UNLIMITED: RateLimitRules = {
   requests: { ...RATE_LIMITS.requests, limit: 1_000_000 },
   clicks: { ...RATE_LIMITS.clicks, limit: 1_000_000 },
   commands: { ...RATE_LIMITS.commands, limit: 1_000_000 },
+  exposureNotices: RATE_LIMITS.exposureNotices,
 };
 
 export const BOT_TOKEN = 'xoxb-test-bot-token-0001';

@@ -27,7 +27,8 @@ export class RecordingNotifier implements Notifier {
   }
   async announceChange(_rotation: Rotation, _entry: AuditEntry, _now: Date, _reminders?: ReminderDisplay): Promise<void> {}
   async refreshMessage(): Promise<void> {}
-  async publishHomes(_ids: string[], _rotations: Rotation[], _now: Date, _failures?: ScheduledReminder[]): Promise<void> {}
+  async publishHome(_viewerId: string, _view: { scope: 'all' | 'yours'; rotations: Rotation[]; reminderFailures: ScheduledReminder[] }): Promise<void> {}
+  async sendMeetingDetails(): Promise<void> {}
   async sendExport(): Promise<void> {}
 
   async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence): Promise<void> {

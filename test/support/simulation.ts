@@ -27,12 +27,12 @@ export function servicesOn(storeUrl: string, clock: VirtualClock, notifier: Reco
     reminders,
     reminderPolicy,
     notifier,
-    approvers: { isApprover: async (id) => id === APPROVER, listedUserIds: () => [APPROVER] },
+    approvers: { statusOf: async (id) => (id === APPROVER ? 'approver' : 'not_approver'), knownApproverIds: () => [APPROVER] },
     clock,
     policy,
     allowSelfApproval: false,
     randomIndex: (max) => (n++ * 7) % max,
-    logger: { warn: () => undefined, error: () => undefined },
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     close: () => rotations.close(),
   };
 }

@@ -71,12 +71,12 @@ function sourceFiles(dir: string): { path: string; text: string }[] {
 
 /**
  * Web API methods called as `client.family.method(` (or a helper such as
- * `client.filesUploadV2(`) anywhere in src/ (this covers `this.client.…` and `app.client.…`).
+ * `client.filesUploadV2(`) anywhere in src/ (this covers `this.client.…`, `app.client.…` and `quickClient.…`).
  */
 function calledWebApiMethods(): string[] {
   const methods = new Set<string>();
   for (const { text } of sourceFiles(join(ROOT, 'src'))) {
-    for (const match of text.matchAll(/\bclient\s*\.\s*((?:[a-zA-Z]+\s*\.\s*)*[a-zA-Z0-9]+)\s*\(/g)) {
+    for (const match of text.matchAll(/\b\w*[cC]lient\s*\.\s*((?:[a-zA-Z]+\s*\.\s*)*[a-zA-Z0-9]+)\s*\(/g)) {
       methods.add((match[1] ?? '').replace(/\s+/g, ''));
     }
   }

@@ -3,9 +3,11 @@ import { refreshDashboards } from '../../services/dashboards';
 import { ROTATION_ID_PATTERN } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
 import { ACTIONS } from '../ids';
-import { encodeRequestMeta } from '../parse/request-meta';
 import { explainRefusal } from '../views/refusals';
-import { buildRequestModal } from '../views/request-modal';
+import { buildRequestModal, buildStartPlannedModal } from '../views/request-modal';
+import { buildNoticeModal } from '../views/step-modals';
+import { startPlannedRefusal } from '../../domain/lifecycle';
+import { approverFlag } from '../../domain/ports';
 import { tellPrivately } from './respond-privately';
 
 export function register(app: App, deps: ListenerDeps): void {
@@ -30,31 +32,31 @@ export function register(app: App, deps: ListenerDeps): void {
   // A planned next cycle becomes a request in one click: the form opens prefilled.
   app.action<BlockAction<ButtonAction>>(ACTIONS.startPlanned, async ({ ack, body, action, client }) => {
     await ack();
+    const where = { userId: body.user.id, ...(body.channel?.id ? { channelId: body.channel.id } : {}) };
     // The value round-trips through the client: only an id the bot could have made is looked up or repeated.
     const id = typeof action.value === 'string' && ROTATION_ID_PATTERN.test(action.value) ? action.value : undefined;
     const planned = id ? await deps.store.get(id) : undefined;
     if (!planned || planned.status !== 'planned') {
       const refusal = planned ? ({ code: 'PLANNED_ALREADY_STARTED' } as const) : ({ code: 'ROTATION_NOT_FOUND' } as const);
-      await tellPrivately(client, { userId: body.user.id }, explainRefusal(refusal, id ?? 'That rotation'));
+      await tellPrivately(client, where, explainRefusal(refusal, id ?? 'That rotation'));
       return;
     }
-    await client.views.open({
+    // The trigger_id expires 3 s after the click: the form opens first, then
+    // the role is checked and a refused start replaces the form with why.
+    const opened = await client.views.open({
       trigger_id: body.trigger_id,
-      view: buildRequestModal({
-        requesterId: body.user.id,
-        channelId: planned.channelId,
-        instanceDomain: deps.config.instanceDomain,
-        ...(planned.rotationIntervalDays ? { intervalDays: planned.rotationIntervalDays } : {}),
-        prefill: {
-          instanceUrl: planned.instanceUrl,
-          environmentType: planned.environmentType,
-          deadline: planned.deadline,
-          channelId: planned.channelId,
-          attendeeIds: planned.attendeeIds,
-          ...(planned.rotationIntervalDays ? { rotationIntervalDays: planned.rotationIntervalDays } : {}),
-        },
-        privateMetadata: encodeRequestMeta({ plannedRotationId: planned.id }),
-      }),
+      view: buildStartPlannedModal(planned, deps.config.rotationIntervalDays ? { intervalDays: deps.config.rotationIntervalDays } : {}),
     });
+    const refused = startPlannedRefusal(planned, {
+      userId: body.user.id,
+      isApprover: approverFlag(await deps.services.approvers.statusOf(body.user.id)),
+    });
+    if (refused && opened.view?.id) {
+      await client.views.update({
+        view_id: opened.view.id,
+        ...(opened.view.hash ? { hash: opened.view.hash } : {}),
+        view: buildNoticeModal('Nothing was changed', explainRefusal(refused, planned.id)),
+      });
+    }
   });
 }

@@ -2,11 +2,12 @@ import type { App, SlashCommand } from '@slack/bolt';
 import { parseRotationId } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
 import { COMMAND } from '../ids';
-import { reminderDisplay } from '../../services/reminders';
+import { openRotationsFor, rotationStatus } from '../../services/rotation-queries';
 import { sendRotationExport } from '../../services/send-export';
 import { toScheduleView } from '../views/reminder-message';
 import { buildHelp, buildNotFound, buildRotationList, buildRotationStatus } from '../views/command-replies';
 import { buildRequestModal } from '../views/request-modal';
+import { explainRefusal } from '../views/refusals';
 
 export const STORE_READ_FAILURE = 'The bot cannot reach its store right now, so it cannot show rotations. Please try again in a minute.';
 
@@ -48,9 +49,13 @@ export function register(app: App, deps: ListenerDeps): void {
         const idText = args.join(' ');
         const id = parseRotationId(idText);
         try {
-          const rotation = id ? await deps.store.get(id) : undefined;
-          const reply = rotation
-            ? buildRotationStatus(rotation, { ...deps.messageContext(), ...toScheduleView(await reminderDisplay(deps.services, rotation.id)) })
+          const found = id ? await rotationStatus(deps.services, id, command.user_id) : undefined;
+          const reply = found
+            ? buildRotationStatus(found.rotation, {
+                ...deps.messageContext(),
+                ...toScheduleView(found.reminders),
+                showJoinLink: found.seesEverything,
+              })
             : buildNotFound(idText || '(none)');
           await respond({ response_type: 'ephemeral', ...reply });
         } catch (error) {
@@ -62,7 +67,8 @@ export function register(app: App, deps: ListenerDeps): void {
       case 'list': {
         await ack();
         try {
-          await respond({ response_type: 'ephemeral', ...buildRotationList(await deps.store.list(), deps.messageContext()) });
+          const view = await openRotationsFor(deps.services, command.user_id);
+          await respond({ response_type: 'ephemeral', ...buildRotationList(view.rotations, { ...deps.messageContext(), scope: view.scope }) });
         } catch (error) {
           logger.error(`list failed: ${(error as Error).message}`);
           await respond({ response_type: 'ephemeral', text: STORE_READ_FAILURE });
@@ -74,8 +80,9 @@ export function register(app: App, deps: ListenerDeps): void {
         await ack();
         try {
           // The whole audit trail of every rotation is evidence for approvers and auditors, not for everyone.
-          if (!(await deps.services.approvers.isApprover(command.user_id))) {
-            await respond({ response_type: 'ephemeral', text: EXPORT_REFUSAL });
+          const status = await deps.services.approvers.statusOf(command.user_id);
+          if (status !== 'approver') {
+            await respond({ response_type: 'ephemeral', text: status === 'unknown' ? explainRefusal({ code: 'APPROVER_UNKNOWN' }, '') : EXPORT_REFUSAL });
             return;
           }
           await sendRotationExport(deps.services, command.user_id);

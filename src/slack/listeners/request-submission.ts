@@ -1,9 +1,10 @@
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
-import { validateRotationRequest } from '../../domain/rotation-request';
+import type { Rotation } from '../../domain/rotation';
+import { validateRotationRequest, type FieldErrors } from '../../domain/rotation-request';
 import { announceRotation, saveNewRotation, startPlanned } from '../../services/request-rotation';
 import type { ListenerDeps } from '../deps';
-import { REQUEST_BLOCKS, REQUEST_MODAL } from '../ids';
+import { MODALS, REQUEST_BLOCKS, REQUEST_MODAL } from '../ids';
 import { RATE_LIMITS, waitText } from '../rate-limits';
 import { parseRequestForm, toBlockErrors } from '../parse/request-form';
 import { parseRequestMeta } from '../parse/request-meta';
@@ -13,54 +14,112 @@ import { buildNoticeModal } from '../views/step-modals';
 export const STORE_FAILURE_MESSAGE =
   'The request could not be saved (the bot cannot reach its store). Nothing was saved; please try again in a minute.';
 
+type SubmissionArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
 function tooManyRequestsText(retryAfterMs: number): string {
   const { limit, windowMs } = RATE_LIMITS.requests;
   return `You created ${limit} rotations in the last ${waitText(windowMs)}, the most the bot takes from one person. Nothing was saved; submit again in ${waitText(retryAfterMs)} (the form keeps what you typed).`;
 }
 
+/**
+ * The start form has no block for the fields that stay the owning team's
+ * (instance, environment, channel): a problem with one of them (the instance
+ * domain changed since it was planned) is shown on the deadline instead.
+ */
+function startFormErrors(errors: FieldErrors): Record<string, string> {
+  const onBlocks = toBlockErrors({ deadline: errors.deadline, attendeeIds: errors.attendeeIds, notes: errors.notes, rotationIntervalDays: errors.rotationIntervalDays });
+  const fixed = [errors.instanceUrl, errors.environmentType, errors.channelId].filter((e): e is string => e !== undefined);
+  if (fixed.length > 0) onBlocks[REQUEST_BLOCKS.deadline] = `This planned rotation cannot be started as it is: ${fixed.join('; ')}`;
+  return onBlocks;
+}
+
+/** Counted after validation, so a refusal can be shown in the form with everything typed still there. */
+async function withinRequestLimit({ ack, body, logger }: SubmissionArgs, deps: ListenerDeps, blockId: string): Promise<boolean> {
+  const allowed = deps.limits.requests.take(body.user.id);
+  if (allowed.ok) return true;
+  logger.warn(`Rate limit: refused a rotation request from ${body.user.id}`);
+  await ack({ response_action: 'errors', errors: { [blockId]: tooManyRequestsText(allowed.retryAfterMs) } });
+  return false;
+}
+
+/** After the form closed: the message, and a failure there never undoes the saved rotation. */
+async function announce(deps: ListenerDeps, rotation: Rotation, logger: SubmissionArgs['logger']): Promise<void> {
+  try {
+    await announceRotation(deps.services, rotation);
+  } catch (error) {
+    logger.error(`Rotation ${rotation.id} is saved but its message could not be posted: ${(error as Error).message}`);
+  }
+}
+
+async function submitNewRequest(args: SubmissionArgs, deps: ListenerDeps): Promise<void> {
+  const { ack, body, view, logger } = args;
+  const result = validateRotationRequest(parseRequestForm(view.state.values), {
+    instanceDomain: deps.config.instanceDomain,
+    today: todayIn(deps.config.calendar, deps.clock.now()),
+  });
+  if (!result.ok) {
+    await ack({ response_action: 'errors', errors: toBlockErrors(result.errors) });
+    return;
+  }
+  if (!(await withinRequestLimit(args, deps, REQUEST_BLOCKS.instanceUrl))) return;
+  // Saved before the modal closes, so a store failure is shown in the form
+  // (with everything the person typed still there) instead of being lost.
+  let rotation;
+  try {
+    rotation = await saveNewRotation(deps.services, result.request, body.user.id);
+  } catch (error) {
+    logger.error(`Could not save a rotation request: ${(error as Error).message}`);
+    await ack({ response_action: 'errors', errors: { [REQUEST_BLOCKS.instanceUrl]: STORE_FAILURE_MESSAGE } });
+    return;
+  }
+  await ack();
+  await announce(deps, rotation, logger);
+}
+
+async function submitPlannedStart(args: SubmissionArgs, deps: ListenerDeps, plannedId: string): Promise<void> {
+  const { ack, body, view, logger } = args;
+  const { deadline, attendeeIds, notes, rotationIntervalDays } = parseRequestForm(view.state.values);
+  if (!(await withinRequestLimit(args, deps, REQUEST_BLOCKS.deadline))) return;
+  let outcome;
+  try {
+    outcome = await startPlanned(
+      deps.services,
+      plannedId,
+      { deadline, attendeeIds, notes, rotationIntervalDays },
+      body.user.id,
+      { instanceDomain: deps.config.instanceDomain },
+    );
+  } catch (error) {
+    logger.error(`Could not start the planned rotation ${plannedId}: ${(error as Error).message}`);
+    await ack({ response_action: 'errors', errors: { [REQUEST_BLOCKS.deadline]: STORE_FAILURE_MESSAGE } });
+    return;
+  }
+  if (!outcome.ok) {
+    if ('fieldErrors' in outcome) await ack({ response_action: 'errors', errors: startFormErrors(outcome.fieldErrors) });
+    else await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', explainRefusal(outcome.error, plannedId)) });
+    return;
+  }
+  await ack();
+  await announce(deps, outcome.rotation, logger);
+}
+
 export function register(app: App, deps: ListenerDeps): void {
-  app.view(REQUEST_MODAL, async ({ ack, body, view, logger }) => {
-    const now = deps.clock.now();
-    const result = validateRotationRequest(parseRequestForm(view.state.values), {
-      instanceDomain: deps.config.instanceDomain,
-      today: todayIn(deps.config.calendar, now),
+  app.view<ViewSubmitAction>(REQUEST_MODAL, async (args) => {
+    // A request form that carries a planned rotation was opened by an earlier version to start it.
+    const { plannedRotationId } = parseRequestMeta(args.view.private_metadata);
+    if (plannedRotationId) await submitPlannedStart(args, deps, plannedRotationId);
+    else await submitNewRequest(args, deps);
+  });
+  app.view<ViewSubmitAction>(MODALS.startPlanned, async (args) => {
+    const { plannedRotationId } = parseRequestMeta(args.view.private_metadata);
+    if (plannedRotationId) {
+      await submitPlannedStart(args, deps, plannedRotationId);
+      return;
+    }
+    args.logger.warn('Refused a start of a planned rotation with unreadable private_metadata');
+    await args.ack({
+      response_action: 'update',
+      view: buildNoticeModal('Nothing was changed', 'This form could not be read. Please press *Start request* again.'),
     });
-    if (!result.ok) {
-      await ack({ response_action: 'errors', errors: toBlockErrors(result.errors) });
-      return;
-    }
-    const allowed = deps.limits.requests.take(body.user.id);
-    if (!allowed.ok) {
-      logger.warn(`Rate limit: refused a rotation request from ${body.user.id}`);
-      await ack({
-        response_action: 'errors',
-        errors: { [REQUEST_BLOCKS.instanceUrl]: tooManyRequestsText(allowed.retryAfterMs) },
-      });
-      return;
-    }
-    // Saved before the modal closes, so a store failure is shown in the form
-    // (with everything the person typed still there) instead of being lost.
-    const { plannedRotationId } = parseRequestMeta(view.private_metadata);
-    let rotation;
-    try {
-      rotation = plannedRotationId
-        ? await startPlanned(deps.services, plannedRotationId, result.request, body.user.id)
-        : await saveNewRotation(deps.services, result.request, body.user.id);
-    } catch (error) {
-      logger.error(`Could not save a rotation request: ${(error as Error).message}`);
-      await ack({ response_action: 'errors', errors: { [REQUEST_BLOCKS.instanceUrl]: STORE_FAILURE_MESSAGE } });
-      return;
-    }
-    if (!rotation) {
-      const refusal = explainRefusal({ code: 'PLANNED_ALREADY_STARTED' }, plannedRotationId ?? '?');
-      await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', refusal) });
-      return;
-    }
-    await ack();
-    try {
-      await announceRotation(deps.services, rotation);
-    } catch (error) {
-      logger.error(`Rotation ${rotation.id} is saved but its message could not be posted: ${(error as Error).message}`);
-    }
   });
 }

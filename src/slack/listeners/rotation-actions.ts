@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
 import { precheck, type ActionType } from '../../domain/lifecycle';
+import { approverFlag } from '../../domain/ports';
 import type { Rotation } from '../../domain/rotation';
 import { announceTransition, transitionRotation } from '../../services/transition-rotation';
 import type { ListenerDeps } from '../deps';
@@ -57,20 +58,26 @@ async function openStepModal(
   }
   const build = MODAL_STEPS[actionType] as NonNullable<(typeof MODAL_STEPS)[ActionType]>;
   // The trigger_id expires 3 s after the click: open the form first, then
-  // check the role (a user-group look-up may be slow) and replace the form
-  // with the explanation if the step is refused.
+  // check the role and replace the form with the explanation if the step is
+  // refused, or, for the meeting, with the person's own time zone filled in.
   const opened = await client.views.open({ trigger_id: body.trigger_id, view: build(rotation, stepMeta(target), deps) });
+  const viewId = opened.view?.id;
+  if (!viewId) return;
   const refused = precheck(rotation, { type: actionType }, {
-    actor: { userId: where.userId, isApprover: await deps.services.approvers.isApprover(where.userId) },
+    actor: { userId: where.userId, isApprover: approverFlag(await deps.services.approvers.statusOf(where.userId)) },
     allowSelfApproval: deps.config.allowSelfApproval,
     expectedVersion: target.version,
   });
-  if (refused && opened.view?.id) {
-    await client.views.update({
-      view_id: opened.view.id,
-      view: buildNoticeModal('Nothing was changed', explainRefusal(refused, rotation.id)),
-    });
+  const hash = opened.view?.hash ? { hash: opened.view.hash } : {};
+  if (refused) {
+    await client.views.update({ view_id: viewId, ...hash, view: buildNoticeModal('Nothing was changed', explainRefusal(refused, rotation.id)) });
+    return;
   }
+  if (actionType !== 'schedule_meeting') return;
+  const myTimeZone = await deps.userTimeZone(where.userId);
+  if (!myTimeZone) return;
+  // With the view's hash, so an update can never overwrite a newer state of the form.
+  await client.views.update({ view_id: viewId, ...hash, view: build(rotation, { ...stepMeta(target), myTimeZone }, deps) }).catch(() => undefined);
 }
 
 function stepMeta(target: { id: string; version: number }): StepMeta {

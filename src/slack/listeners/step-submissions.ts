@@ -1,4 +1,4 @@
-import type { App, webApi } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
 import type { RotationAction } from '../../domain/lifecycle';
 import { checkConfirmations, checkMeeting, checkReason, checkSubmission, type Checked } from '../../domain/step-inputs';
@@ -14,14 +14,13 @@ import {
   toStepBlockErrors,
 } from '../parse/step-forms';
 import { explainRefusal } from '../views/refusals';
-import { buildNoticeModal } from '../views/step-modals';
+import { buildNoticeModal, type StepMeta } from '../views/step-modals';
 
 type StateValues = Parameters<typeof parseReasonForm>[0];
 
 interface StepContext {
   deps: ListenerDeps;
-  client: webApi.WebClient;
-  userId: string;
+  meta: StepMeta;
 }
 
 /** Reads one step form into the action it asks for, or the field errors to show. */
@@ -29,15 +28,6 @@ type StepReader = (values: StateValues, context: StepContext) => Promise<Checked
 
 const asAction = <T, F extends string>(checked: Checked<T, F>, toAction: (value: T) => RotationAction): Checked<RotationAction, F> =>
   checked.ok ? { ok: true, value: toAction(checked.value) } : checked;
-
-/** The clicker's own time zone, from their Slack profile: the meeting form's default. */
-async function userTimeZone(client: webApi.WebClient, userId: string): Promise<string | undefined> {
-  try {
-    return (await client.users.info({ user: userId })).user?.tz ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const READERS: Record<string, StepReader> = {
   [MODALS.reject]: async (values) => asAction(checkReason(parseReasonForm(values).reason), (reason) => ({ type: 'reject', reason })),
@@ -47,14 +37,14 @@ const READERS: Record<string, StepReader> = {
       checkSubmission(parseSubmissionForm(values), { today: todayIn(deps.config.calendar, deps.clock.now()) }),
       (s) => ({ type: 'record_submission', caseNumber: s.caseNumber, submittedOn: s.submittedOn }),
     ),
-  [MODALS.meeting]: async (values, { deps, client, userId }) => {
+  [MODALS.meeting]: async (values, { deps, meta }) => {
     const input = parseMeetingForm(values);
     if (input.timeZone === MY_TIME_ZONE) {
-      const zone = await userTimeZone(client, userId);
-      if (!zone) {
+      // Looked up when the form opened: nothing here may wait on Slack before the submission is answered.
+      if (!meta.myTimeZone) {
         return { ok: false, errors: { timeZone: 'Your Slack time zone could not be read; choose a time zone from the list' } };
       }
-      input.timeZone = zone;
+      input.timeZone = meta.myTimeZone;
     }
     return asAction(checkMeeting(input, { now: deps.clock.now() }), (meeting) => ({ type: 'schedule_meeting', meeting }));
   },
@@ -66,14 +56,14 @@ const READERS: Record<string, StepReader> = {
 
 export function register(app: App, deps: ListenerDeps): void {
   for (const [callbackId, read] of Object.entries(READERS)) {
-    app.view(callbackId, async ({ ack, body, view, client, logger }) => {
+    app.view(callbackId, async ({ ack, body, view, logger }) => {
       const meta = parseStepMeta(view.private_metadata);
       if (!meta) {
         logger.warn(`Refused a ${callbackId} submission with unreadable private_metadata`);
         await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', 'This form could not be read. Please use the button on the rotation message again.') });
         return;
       }
-      const checked = await read(view.state.values, { deps, client, userId: body.user.id });
+      const checked = await read(view.state.values, { deps, meta });
       if (!checked.ok) {
         await ack({ response_action: 'errors', errors: toStepBlockErrors(checked.errors) });
         return;

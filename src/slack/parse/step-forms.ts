@@ -1,3 +1,4 @@
+import { isTimeZone } from '../../domain/calendar';
 import type { MeetingInput } from '../../domain/step-inputs';
 import { ROTATION_ID_PATTERN } from '../../domain/rotation';
 import { STEP_BLOCKS } from '../ids';
@@ -9,7 +10,7 @@ type Values = StateValues | null | undefined;
 
 const input = (values: Values, field: StepField) => inputState(values, STEP_BLOCKS[field]);
 
-/** Far more than `{"rotationId":"ROT-XXXXXX","version":999999999}` needs; anything longer was not written by us. */
+/** Far more than `{"rotationId":"ROT-XXXXXX","version":999999999,"myTimeZone":"…"}` needs; anything longer was not written by us. */
 const STEP_META_MAX = 200;
 
 /**
@@ -29,7 +30,10 @@ export function parseStepMeta(raw: unknown): StepMeta | undefined {
   const version = Object.hasOwn(parsed, 'version') ? parsed.version : undefined;
   if (typeof rotationId !== 'string' || !ROTATION_ID_PATTERN.test(rotationId)) return undefined;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version >= 1e9) return undefined;
-  return { rotationId, version };
+  const myTimeZone = Object.hasOwn(parsed, 'myTimeZone') ? parsed.myTimeZone : undefined;
+  // Only a zone the runtime knows; anything else reads as "not looked up", and the form asks for a zone.
+  const zone = typeof myTimeZone === 'string' && myTimeZone.length <= 64 && isTimeZone(myTimeZone) ? myTimeZone : undefined;
+  return { rotationId, version, ...(zone ? { myTimeZone: zone } : {}) };
 }
 
 /** Reject and cancel. */

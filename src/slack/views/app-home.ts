@@ -2,14 +2,30 @@ import type { types } from '@slack/bolt';
 import { DIGEST_ROTATION_ID } from '../../domain/ports';
 import { OPEN_STATUSES, type Rotation, type RotationIn, type RotationStatus } from '../../domain/rotation';
 import { ACTIONS, COMMAND } from '../ids';
-import { escapeMrkdwn, inlineCode, mention, packLines, plural, slackDate, slackDateTime, truncate } from './mrkdwn';
+import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime, truncate } from './mrkdwn';
 import { datesLine, sortByUrgency } from './command-replies';
-import { actionButton, instanceText, nextStepAction, reminderLabel, STATUS_LABELS, type ReminderFailure, type RotationMessageContext } from './rotation-message';
+import {
+  actionButton,
+  instanceText,
+  joinLink,
+  meetingTimeText,
+  nextStepAction,
+  reminderLabel,
+  STATUS_LABELS,
+  type ReminderFailure,
+  type RotationMessageContext,
+} from './rotation-message';
 
 export type AppHomeContext = RotationMessageContext & {
   leadBusinessDays: number;
   /** The person whose Home this is: their own rotations are marked. */
   viewerId: string;
+  /**
+   * What the rotations given are: every rotation (an approver's Home) or the
+   * ones the viewer is in the handoff of. Either way the viewer may see all of
+   * each, the meeting's join link included.
+   */
+  scope: 'all' | 'yours';
   /**
    * Reminders of every rotation that could not be delivered, newest first, as
    * `ReminderSchedule.failures()` returns them (a `ScheduledReminder[]` fits):
@@ -38,6 +54,13 @@ const section = (text: string): types.KnownBlock => ({ type: 'section', text: { 
 const context = (text: string): types.KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 const header = (text: string): types.KnownBlock => ({ type: 'header', text: { type: 'plain_text', text } });
 
+/** Says on the Home what it shows, so nobody reads "your rotations" as "all of them". */
+function scopeText(scope: 'all' | 'yours'): string {
+  return scope === 'all'
+    ? '*All rotations* (you are an approver).'
+    : '*Your rotations*: those you requested, attend or are invited to the meeting of; approvers see all.';
+}
+
 function moreLine(count: number): types.KnownBlock {
   return context(`…and ${count} more — \`${COMMAND} list\``);
 }
@@ -48,22 +71,33 @@ function involvement(rotation: Rotation, viewerId: string): string {
   return attendees.includes(viewerId) ? ' · _you attend_' : '';
 }
 
+/** The meeting with its join link: only people in the handoff and approvers have a Home that lists the rotation. */
+function meetingLine(rotation: Rotation): string {
+  if (rotation.status !== 'meeting_scheduled') return '';
+  const { meeting } = rotation;
+  const link = joinLink(meeting.joinUrl);
+  return `\n:calendar: ${meetingTimeText(meeting.startsAt, meeting.timeZone)} on ${escapeMrkdwn(meeting.platform)}${link ? ` · ${link}` : ''}`;
+}
+
 function openRotationBlock(rotation: Rotation, ctx: AppHomeContext): types.KnownBlock {
   const next = nextStepAction(rotation.status);
   return {
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: `*${inlineCode(rotation.id)}* ${instanceText(rotation.instanceUrl)}${involvement(rotation, ctx.viewerId)}\n${datesLine(rotation, ctx)}`,
+      text: `*${inlineCode(rotation.id)}* ${instanceText(rotation.instanceUrl)}${involvement(rotation, ctx.viewerId)}\n${datesLine(rotation, ctx)}${meetingLine(rotation)}`,
     },
     ...(next ? { accessory: actionButton(rotation, next) } : {}),
   };
 }
 
 function openBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownBlock[] {
-  const blocks: types.KnownBlock[] = [header('Open rotations')];
+  const blocks: types.KnownBlock[] = [header(ctx.scope === 'all' ? 'Open rotations' : 'Your open rotations')];
   const open = rotations.filter((r) => HOME_OPEN_STATUSES.includes(r.status));
-  if (open.length === 0) return [...blocks, section('No open rotations. Press *New rotation request* to start one.')];
+  if (open.length === 0) {
+    const none = ctx.scope === 'all' ? 'No open rotations.' : 'You are in no open rotation.';
+    return [...blocks, section(`${none} Press *New rotation request* to start one.`)];
+  }
   for (const status of HOME_OPEN_STATUSES) {
     const group = sortByUrgency(
       open.filter((r) => r.status === status),
@@ -78,7 +112,7 @@ function openBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownBloc
 }
 
 /** For each instance, the open or planned rotation with the earliest deadline: what comes due next there. */
-function nextDueBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownBlock[] {
+function nextDueBlocks(rotations: Rotation[]): types.KnownBlock[] {
   const byInstance = new Map<string, Rotation>();
   for (const rotation of rotations) {
     if (!OPEN_STATUSES.includes(rotation.status) && rotation.status !== 'planned') continue;
@@ -96,12 +130,11 @@ function nextDueBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownB
   );
   const blocks: types.KnownBlock[] = [header('Next due per instance')];
   if (due.length === 0) return [...blocks, section('Nothing is due: no open or planned rotations.')];
-  const zone = ctx.policy.calendar.timeZone;
   const lines = due
     .slice(0, HOME_INSTANCES_MAX)
     .map(
       (r) =>
-        `• ${instanceText(r.instanceUrl)}: ${inlineCode(r.id)} (${STATUS_LABELS[r.status]}), deadline ${slackDate(r.deadline, zone)}, submit by ${slackDate(r.submitBy, zone)}`,
+        `• ${instanceText(r.instanceUrl)}: ${inlineCode(r.id)} (${STATUS_LABELS[r.status]}), deadline ${calendarDate(r.deadline)}, submit by ${calendarDate(r.submitBy)}`,
     );
   // One section when the lines fit; the packing only matters for very long instance URLs.
   const [first = ''] = packLines(lines);
@@ -189,7 +222,7 @@ export function buildAppHome(rotations: Rotation[], ctx: AppHomeContext): types.
   return {
     type: 'home',
     blocks: [
-      header('WFI client secret rotation'),
+      header(ctx.scope === 'all' ? 'WFI client secret rotation: all rotations' : 'WFI client secret rotation: your rotations'),
       {
         type: 'actions',
         block_id: 'home_actions',
@@ -204,13 +237,13 @@ export function buildAppHome(rotations: Rotation[], ctx: AppHomeContext): types.
         ],
       },
       context(
-        `${plural(openCount, 'open rotation')}, most urgent first in each group. The vendor needs the portal request at least ` +
+        `${scopeText(ctx.scope)} ${plural(openCount, 'open rotation')}, most urgent first in each group. The vendor needs the portal request at least ` +
           `${plural(ctx.leadBusinessDays, 'business day')} before the policy deadline. The secret itself is never shared in Slack.`,
       ),
       ...failureBlocks(ctx.reminderFailures ?? []),
       ...openBlocks(rotations, ctx),
       { type: 'divider' },
-      ...nextDueBlocks(rotations, ctx),
+      ...nextDueBlocks(rotations),
       { type: 'divider' },
       ...plannedBlocks(rotations, ctx),
       { type: 'divider' },

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
 import { isOpen, type AuditEntry, type Rotation, type RotationStatus } from '../../domain/rotation';
 import { COMMAND } from '../ids';
-import { escapeMrkdwn, inlineCode, mention, packLines, plural, SECTION_TEXT_MAX, slackDate, truncate } from './mrkdwn';
+import { calendarDate, escapeMrkdwn, httpsLink, inlineCode, mention, packLines, plural, SECTION_TEXT_MAX, slackDateTime, truncate } from './mrkdwn';
 import {
   buildRotationSummary,
   businessDaysToDeadline,
@@ -43,13 +43,35 @@ const MAX_DETAIL_CHARS = 200;
 const HISTORY_HEADING = '*History*\n';
 const HISTORY_SECTION_MAX = SECTION_TEXT_MAX - HISTORY_HEADING.length;
 
-function historyLine(entry: AuditEntry): string {
+/** The UTC wall-clock time of an instant, the fallback of its token: `2026-02-20 10:00 UTC`. */
+function utcFallback(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Detail keys whose values are calendar dates, shown as plain dates; `startsAt` is an instant. */
+const DATE_DETAILS = new Set(['deadline', 'submitBy', 'submittedOn']);
+
+/** One recorded detail, shown the way every other surface shows it; the join link only to those who may see it. */
+function historyDetail(key: string, value: string, showJoinLink: boolean): string | undefined {
+  if (key === 'joinUrl') return showJoinLink ? `join link: ${httpsLink(value, 'Join the meeting') ?? escapeMrkdwn(truncate(value, MAX_DETAIL_CHARS))}` : undefined;
+  const shown = DATE_DETAILS.has(key)
+    ? calendarDate(value)
+    : key === 'startsAt'
+      ? slackDateTime(value, utcFallback(value))
+      : key === 'attendees'
+        ? value.split(' ').filter(Boolean).map(mention).join(' ')
+        : escapeMrkdwn(truncate(value, MAX_DETAIL_CHARS));
+  return `${escapeMrkdwn(truncate(key, 40))}: ${shown}`;
+}
+
+function historyLine(entry: AuditEntry, showJoinLink: boolean): string {
   const details = Object.entries(entry.details ?? {})
-    .map(([key, value]) => `${escapeMrkdwn(truncate(key, 40))}: ${escapeMrkdwn(truncate(value, MAX_DETAIL_CHARS))}`)
+    .map(([key, value]) => historyDetail(key, value, showJoinLink))
+    .filter((detail): detail is string => detail !== undefined)
     .join(', ');
   const change = entry.event ? `${entry.event} (still ${entry.to})` : entry.from ? `${entry.from} → ${entry.to}` : entry.to;
-  const line = `• ${entry.at.slice(0, 16).replace('T', ' ')} UTC · ${mention(entry.actorId)} · ${change}${details ? ` (${details})` : ''}`;
-  return line;
+  // The time as a token: an instant, which each reader sees in their own zone.
+  return `• ${slackDateTime(entry.at, utcFallback(entry.at))} · ${mention(entry.actorId)} · ${change}${details ? ` (${details})` : ''}`;
 }
 
 /** History lines packed into as few sections as fit Slack's 3000-character section text. */
@@ -60,14 +82,22 @@ function historySections(lines: string[]): types.KnownBlock[] {
   }));
 }
 
-export function buildRotationStatus(rotation: Rotation, context: RotationMessageContext): SlackMessage {
+export interface StatusContext extends RotationMessageContext {
+  /**
+   * Whether the person asking is in the handoff or an approver: they see the
+   * meeting's join link in the history; anyone else sees what the channel shows.
+   */
+  showJoinLink: boolean;
+}
+
+export function buildRotationStatus(rotation: Rotation, context: StatusContext): SlackMessage {
   const shown = rotation.history.slice(-MAX_HISTORY_LINES);
   const where = rotation.message ? `Message: <#${rotation.message.channelId}>` : 'The message was not posted yet.';
   const omitted = rotation.history.length - shown.length;
   const blocks: types.KnownBlock[] = [
     ...buildRotationSummary(rotation, context),
     ...reminderScheduleBlocks(context),
-    ...historySections(shown.map(historyLine)),
+    ...historySections(shown.map((entry) => historyLine(entry, context.showJoinLink))),
     {
       type: 'context',
       elements: [
@@ -130,22 +160,28 @@ export function timeLeftText(rotation: Rotation, context: UrgencyContext): strin
 
 /** Deadline and submit-by as date tokens, and the time left: the line every overview shows under a rotation. */
 export function datesLine(rotation: Rotation, context: UrgencyContext): string {
-  const zone = context.policy.calendar.timeZone;
-  return `Deadline ${slackDate(rotation.deadline, zone)} · submit by ${slackDate(rotation.submitBy, zone)} · ${timeLeftText(rotation, context)}`;
+  return `Deadline ${calendarDate(rotation.deadline)} · submit by ${calendarDate(rotation.submitBy)} · ${timeLeftText(rotation, context)}`;
 }
 
 /** Slack allows 50 blocks per message: the heading, this many rotations and the "more" line stay well inside. */
 export const LIST_MAX = 40;
 
-/** `/wfi-rotate list`: the open rotations, most urgent first, privately to the person who asked. */
-export function buildRotationList(rotations: Rotation[], context: RotationMessageContext): SlackMessage {
+/** `/wfi-rotate list`: the open rotations the person may see, most urgent first, privately to them. */
+export function buildRotationList(rotations: Rotation[], context: RotationMessageContext & { scope: 'all' | 'yours' }): SlackMessage {
   const open = sortByUrgency(rotations.filter(isOpen), context);
+  const whose = context.scope === 'all' ? 'open rotation' : 'open rotation of yours';
   if (open.length === 0) {
-    const text = `No open rotations. \`${COMMAND}\` opens the request form.`;
+    const text =
+      context.scope === 'all'
+        ? `No open rotations. \`${COMMAND}\` opens the request form.`
+        : `You are in no open rotation (approvers see all of them). \`${COMMAND}\` opens the request form.`;
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
   const shown = open.slice(0, LIST_MAX);
-  const heading = `*${plural(open.length, 'open rotation')}*, most urgent first`;
+  const heading =
+    context.scope === 'all'
+      ? `*All rotations: ${plural(open.length, 'open rotation')}*, most urgent first`
+      : `*Your rotations: ${plural(open.length, whose)}*, most urgent first (those you requested, attend or are invited to; approvers see all)`;
   const blocks: types.KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: heading } },
     ...shown.map(
@@ -169,5 +205,5 @@ export function buildRotationList(rotations: Rotation[], context: RotationMessag
       ],
     });
   }
-  return { text: `${plural(open.length, 'open rotation')}, most urgent first`, blocks };
+  return { text: `${plural(open.length, whose)}, most urgent first`, blocks };
 }

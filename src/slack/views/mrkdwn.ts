@@ -1,7 +1,7 @@
 import { isUserId } from '../../domain/rotation';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { CalendarDate } from '../../domain/calendar';
+import { formatCalendarDate, type CalendarDate } from '../../domain/calendar';
 
 /**
  * Slack's three control characters. Escaping them is all mrkdwn needs to show
@@ -51,14 +51,13 @@ export function mention(userId: string): string {
 }
 
 /**
- * A date token so each reader sees the date in their own locale, with the
- * plain date as the fallback. Noon in the policy's zone keeps the day the same
- * for readers anywhere from UTC-11 to UTC+11.
+ * A calendar date (a deadline, a submit-by date) as plain text, `Mon 4 Jan 2027`:
+ * the same day for every reader. Never a date token, which Slack renders in
+ * each reader's zone and so shows a day late in New Zealand or a day early in
+ * Hawaii; tokens are for instants only (`slackDateTime`).
  */
-export function slackDate(date: CalendarDate, timeZone: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const epoch = Math.floor(new TZDate(y, m - 1, d, 12, 0, 0, timeZone).getTime() / 1000);
-  return `<!date^${epoch}^{date_long_pretty}|${date}>`;
+export function calendarDate(date: CalendarDate): string {
+  return escapeMrkdwn(formatCalendarDate(date));
 }
 
 export function plural(count: number, word: string): string {

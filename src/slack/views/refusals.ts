@@ -1,9 +1,9 @@
-import type { TransitionError } from '../../domain/lifecycle';
+import type { StartPlannedRefusal, TransitionError } from '../../domain/lifecycle';
 import { COMMAND } from '../ids';
 import { mention } from './mrkdwn';
 import { STATUS_LABELS } from './rotation-message';
 
-export type Refusal = TransitionError | { code: 'ROTATION_NOT_FOUND' } | { code: 'PLANNED_ALREADY_STARTED' };
+export type Refusal = TransitionError | StartPlannedRefusal | { code: 'ROTATION_NOT_FOUND' };
 
 /** The private explanation for a click or a form that changed nothing. */
 export function explainRefusal(refusal: Refusal, rotationId: string): string {
@@ -16,6 +16,8 @@ export function explainRefusal(refusal: Refusal, rotationId: string): string {
       return `You requested ${rotationId}, so another approver has to approve it. Nothing was changed.`;
     case 'NOT_INVOLVED':
       return `Only the requester, the handoff attendees and the approvers can update ${rotationId}. Nothing was changed.`;
+    case 'APPROVER_UNKNOWN':
+      return `Your approver rights could not be checked yet (Slack did not answer in time). Nothing was changed; please try again in a minute.`;
     case 'ALREADY_DONE':
       return `That was already done by ${mention(refusal.by)} (<!date^${Math.floor(Date.parse(refusal.at) / 1000)}^{date_short_pretty} {time}|${refusal.at}>). ${rotationId} is now: ${STATUS_LABELS[refusal.status]}.`;
     case 'STALE':
@@ -31,11 +33,11 @@ export function explainRefusal(refusal: Refusal, rotationId: string): string {
   }
 }
 
-/** The private reply to someone whose message in a rotation's thread looked like the secret. */
-export function explainSecretInThread(rotationId: string): string {
+/** The direct message to someone whose reply in a rotation's thread looked like the secret. */
+export function explainSecretInThread(rotationId: string, channelId: string): string {
   return (
-    `:warning: Your message in the thread of ${rotationId} looks like a secret. Please delete it now ` +
-    '(hover over it, then *More actions* → *Delete message*); the bot cannot delete it for you. ' +
+    `:warning: Your message in the thread of ${rotationId} in <#${channelId}> looks like a secret. Please delete it now ` +
+    '(hover over it, then *More actions* → *Delete message*), and any other message like it; the bot cannot delete them for you. ' +
     'The WFI client secret is never shared in Slack: the vendor hands it over in the meeting and it goes straight into your vault. ' +
     `If it was the real secret, treat it as exposed: it is recorded in the history of ${rotationId}, ` +
     `and a fresh rotation (\`${COMMAND}\`) replaces it. The bot did not keep your text.`

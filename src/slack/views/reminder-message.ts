@@ -1,11 +1,11 @@
 import type { types } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
-import { AUDIENCE, ESCALATIONS, type ReminderKind } from '../../domain/reminder-kinds';
+import { AUDIENCE, DIRECT_REMINDERS, ESCALATIONS, type ReminderKind } from '../../domain/reminder-kinds';
 import type { ReminderDisplay } from '../../domain/ports';
 import { isOpen, isTransition, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
 import { ACTIONS, COMMAND } from '../ids';
 import { datesLine, sortByUrgency } from './command-replies';
-import { escapeMrkdwn, inlineCode, mention, packLines, plural, slackDate, slackDateTime } from './mrkdwn';
+import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime } from './mrkdwn';
 import {
   actionButton,
   businessDaysToDeadline,
@@ -87,8 +87,8 @@ type Context = Pick<RotationMessageContext, 'now' | 'policy'>;
 
 /** When the portal request is due, in the terms of today: days left, today, or overdue. */
 function submitSentence(rotation: Rotation, context: Context): string {
-  const submitBy = slackDate(rotation.submitBy, context.policy.calendar.timeZone);
-  const deadline = slackDate(rotation.deadline, context.policy.calendar.timeZone);
+  const submitBy = calendarDate(rotation.submitBy);
+  const deadline = calendarDate(rotation.deadline);
   const { businessDaysLeft } = submitByStanding(rotation, context);
   if (businessDaysLeft > 0) {
     return (
@@ -110,7 +110,7 @@ function submitSentence(rotation: Rotation, context: Context): string {
 
 /** The policy deadline and how far away it is. */
 function deadlineSentence(rotation: Rotation, context: Context): string {
-  const deadline = slackDate(rotation.deadline, context.policy.calendar.timeZone);
+  const deadline = calendarDate(rotation.deadline);
   const days = businessDaysToDeadline(rotation, context);
   if (days > 0) return `Policy deadline ${deadline}: ${plural(days, 'business day')} left.`;
   if (days === 0) return `Policy deadline ${deadline}: *today*.`;
@@ -171,8 +171,8 @@ function requestedAt(rotation: Rotation): string {
 
 /** A planned cycle is requested first, then approved, then opened in the portal: all before its submit-by. */
 function nextCycleSentence(rotation: Rotation, context: Context): string {
-  const submitBy = slackDate(rotation.submitBy, context.policy.calendar.timeZone);
-  const deadline = slackDate(rotation.deadline, context.policy.calendar.timeZone);
+  const submitBy = calendarDate(rotation.submitBy);
+  const deadline = calendarDate(rotation.deadline);
   const { businessDaysLeft } = submitByStanding(rotation, context);
   const left =
     businessDaysLeft > 0
@@ -202,7 +202,7 @@ function bodyLines(rotation: Rotation, kind: ReminderKind, context: Context): st
     case 'no_meeting_yet': {
       const caseNumber = caseNumberOf(rotation);
       if (rotation.status !== 'submitted' || !caseNumber) return [waitingFor(rotation), deadlineSentence(rotation, context)];
-      const submittedOn = slackDate(rotation.submission.submittedOn, context.policy.calendar.timeZone);
+      const submittedOn = calendarDate(rotation.submission.submittedOn);
       return [
         `The portal request was submitted on ${submittedOn} and the vendor has not set the handoff meeting yet.`,
         `Chase the vendor for a meeting date, quoting case ${caseNumberText(caseNumber)}, then press *Meeting scheduled*.`,
@@ -293,22 +293,43 @@ function reminderButtons(rotation: Rotation, kind: ReminderKind, context: Rotati
 }
 
 /**
- * A reminder, as a reply in the rotation message's thread: names the rotation,
- * says what to do next and by when, carries the button for it, and mentions
- * only the people `AUDIENCE` names for the kind. Rendered from the rotation's
- * current state, so a reminder sent late (after an outage) still tells the truth.
+ * Where a reminder goes: a reply in the rotation's thread, or a direct message
+ * to one person. A meeting reminder (DIRECT_REMINDERS) is both: each attendee
+ * gets it with the join link, and the thread gets a note without it.
+ */
+export type ReminderDelivery = 'thread' | 'direct';
+
+/** What a meeting reminder's thread note says: that the meeting is near, and that the link went out directly. */
+function meetingNearLines(rotation: Rotation, kind: ReminderKind): string[] {
+  const meeting = meetingOf(rotation);
+  if (!meeting) return [waitingFor(rotation)];
+  const when = meetingTimeText(meeting.startsAt, meeting.timeZone);
+  const opening = kind === 'meeting_in_one_hour' ? `The handoff meeting starts in one hour, ${when}` : `The handoff meeting is tomorrow, ${when}`;
+  return [`${opening}, on ${escapeMrkdwn(meeting.platform)}.`, 'Each attendee was sent the reminder and the join link in a direct message.'];
+}
+
+/**
+ * A reminder: names the rotation, says what to do next and by when, carries
+ * the button for it, and (in the thread) mentions only the people `AUDIENCE`
+ * names for the kind. Rendered from the rotation's current state, so a
+ * reminder sent late (after an outage) still tells the truth. A meeting
+ * reminder carries the join link only when `delivery` is `direct`.
  */
 export function buildReminderMessage(
   rotation: Rotation,
   occurrence: { kind: ReminderKind; dueAt: string },
   context: ReminderMessageContext,
+  delivery: ReminderDelivery = 'thread',
 ): SlackMessage {
   const { kind } = occurrence;
-  const people = mentionLine(reminderMentions(rotation, kind, context.approverMentions));
-  const lines = [titleLine(rotation, kind), ...(people ? [people] : []), ...bodyLines(rotation, kind, context)];
+  const note = delivery === 'thread' && DIRECT_REMINDERS.has(kind);
+  // In a direct message the person is addressed already; a note in the thread calls nobody (the attendees were told directly).
+  const people = delivery === 'thread' && !note ? mentionLine(reminderMentions(rotation, kind, context.approverMentions)) : '';
+  const body = note ? meetingNearLines(rotation, kind) : bodyLines(rotation, kind, context);
+  const lines = [titleLine(rotation, kind), ...(people ? [people] : []), ...body];
   const dueMs = Date.parse(occurrence.dueAt);
   const late = !Number.isNaN(dueMs) && context.now.getTime() - dueMs > LATE_AFTER_MS;
-  const buttons = reminderButtons(rotation, kind, context);
+  const buttons = note ? [] : reminderButtons(rotation, kind, context);
   const blocks: types.KnownBlock[] = [
     ...packLines(lines).map((text): types.KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } })),
     {
@@ -326,7 +347,7 @@ export function buildReminderMessage(
   ];
   const prefix = ESCALATIONS.has(kind) ? 'Escalation: ' : '';
   return {
-    text: `${prefix}${REMINDER_LABELS[kind]}: ${rotation.id} for ${instanceText(rotation.instanceUrl)}, submit by ${rotation.submitBy}, deadline ${rotation.deadline}`,
+    text: `${prefix}${REMINDER_LABELS[kind]}: ${rotation.id} for ${instanceText(rotation.instanceUrl)}, submit by ${calendarDate(rotation.submitBy)}, deadline ${calendarDate(rotation.deadline)}`,
     blocks,
   };
 }
@@ -357,7 +378,7 @@ export function buildDigest(rotations: Rotation[], context: RotationMessageConte
     const text = `No open or planned rotations this week. \`${COMMAND}\` opens the request form.`;
     return { text: `Weekly digest: ${text}`, blocks: [title, { type: 'section', text: { type: 'mrkdwn', text } }] };
   }
-  const today = slackDate(todayIn(context.policy.calendar, context.now), context.policy.calendar.timeZone);
+  const today = calendarDate(todayIn(context.policy.calendar, context.now));
   const lateCount = open.filter((r) => (r.status === 'requested' || r.status === 'approved') && submitByStanding(r, context).late).length;
   const counts = `${plural(open.length, 'open rotation')}${lateCount > 0 ? ` (${lateCount} late)` : ''}, ${plural(planned.length, 'planned next cycle')}`;
   const summary = `${counts} · as of ${today}`;

@@ -26,7 +26,7 @@ import {
   packLines,
   plural,
   SECTION_TEXT_MAX,
-  slackDate,
+  calendarDate,
   slackDateTime,
   truncate,
   wallClockTime,
@@ -87,6 +87,7 @@ export const REMINDER_LABELS: Record<ScheduledKind, string> = {
   deadline_near: 'Deadline near',
   next_cycle: 'Next cycle due',
   weekly_digest: 'Weekly digest',
+  follow_up: 'Completing the last change (reminders, next cycle)',
 };
 
 /** A reason is at most 500 characters when entered; a stored one is shown no longer than this. */
@@ -195,9 +196,9 @@ function awaitsSubmission(status: RotationStatus): boolean {
 }
 
 function submitByText(rotation: Rotation, context: RotationMessageContext): string {
-  const date = slackDate(rotation.submitBy, context.policy.calendar.timeZone);
+  const date = calendarDate(rotation.submitBy);
   const submission = submissionOf(rotation);
-  if (submission) return `${date}\nsubmitted on ${slackDate(submission.submittedOn, context.policy.calendar.timeZone)}`;
+  if (submission) return `${date}\nsubmitted on ${calendarDate(submission.submittedOn)}`;
   if (!awaitsSubmission(rotation.status)) return date;
   const { businessDaysLeft } = submitByStanding(rotation, context);
   if (businessDaysLeft > 0) return `${date}\n${plural(businessDaysLeft, 'business day')} left`;
@@ -214,7 +215,7 @@ function lateWarning(rotation: Rotation, context: RotationMessageContext): types
       text: {
         type: 'mrkdwn',
         text:
-          `:warning: *Late:* this request was made after its submit-by date (${slackDate(rotation.submitBy, context.policy.calendar.timeZone)}), ` +
+          `:warning: *Late:* this request was made after its submit-by date (${calendarDate(rotation.submitBy)}), ` +
           `${plural(rotation.lateByBusinessDays, 'business day')} short of the vendor's ${context.policy.leadBusinessDays}-business-day lead time. ` +
           'Open the portal request today and mention the policy deadline to the vendor.',
       },
@@ -265,6 +266,12 @@ function closureOf(rotation: Rotation): { kind: 'Rejected' | 'Cancelled'; closur
   return undefined;
 }
 
+/** Who turned a planned next cycle into this request, and when. */
+function startedBy(rotation: Rotation): AuditEntry | undefined {
+  if (!rotation.previousRotationId || rotation.status === 'planned') return undefined;
+  return rotation.history.find((entry) => entry.from === 'planned' && entry.to === 'requested');
+}
+
 /** "by <@U> <date token>": who did a step and when. */
 function byWhom(step: Step): string {
   return `by ${mention(step.by)} ${slackDateTime(step.at)}`;
@@ -297,9 +304,20 @@ export function meetingTimeText(startsAt: string, timeZone: string): string {
   return `${slackDateTime(startsAt, wallClock)} (${escapeMrkdwn(wallClock)})`;
 }
 
-/** "<https://…|Join the meeting>", only for an https link. */
+/** "<https://…|Join the meeting>", only for an https link: for direct messages and those who may see it, never the channel. */
 export function joinLink(joinUrl: string | undefined): string | undefined {
   return joinUrl ? httpsLink(joinUrl, 'Join the meeting') : undefined;
+}
+
+/**
+ * What the channel is told instead of the join link: the link often carries
+ * the passcode of the meeting in which the vendor reads the secret out, so it
+ * goes to the people in the handoff and the approvers only.
+ */
+export function joinLinkNotice(hasLink: boolean): string {
+  return hasLink
+    ? ':lock: The join link went to the attendees, the requester and the approvers in a direct message.'
+    : 'The meeting details went to the attendees, the requester and the approvers in a direct message.';
 }
 
 export function confirmationLabel(confirmation: string): string {
@@ -309,13 +327,18 @@ export function confirmationLabel(confirmation: string): string {
 }
 
 /** The steps taken so far, one section each, in the order they happened. */
-function stepBlocks(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
-  const zone = context.policy.calendar.timeZone;
+function stepBlocks(rotation: Rotation): types.KnownBlock[] {
   const steps: string[][] = [];
   if (rotation.status === 'planned' && rotation.previousRotationId) {
     steps.push([
       `:repeat: *Next cycle* of ${inlineCode(rotation.previousRotationId)}, not started yet. ` +
         'Start it from the App Home when it is time; the request form opens prefilled.',
+    ]);
+  }
+  const started = startedBy(rotation);
+  if (started) {
+    steps.push([
+      `:arrow_forward: *Next cycle* of ${inlineCode(rotation.previousRotationId ?? '')}, started by ${mention(started.actorId)} ${slackDateTime(started.at)}`,
     ]);
   }
   const approval = approvalOf(rotation);
@@ -324,17 +347,16 @@ function stepBlocks(rotation: Rotation, context: RotationMessageContext): types.
   if (submission) {
     steps.push([
       `:outbox_tray: *Portal request submitted*: case ${caseNumberText(submission.caseNumber)}, ` +
-        `submitted on ${slackDate(submission.submittedOn, zone)}; recorded ${byWhom(submission)}`,
+        `submitted on ${calendarDate(submission.submittedOn)}; recorded ${byWhom(submission)}`,
     ]);
   }
   const meeting = meetingOf(rotation);
   if (meeting) {
-    const link = joinLink(meeting.joinUrl);
     steps.push([
       `:calendar: *Handoff meeting* on ${escapeMrkdwn(meeting.platform)}, ${meetingTimeText(meeting.startsAt, meeting.timeZone)}`,
-      ...(link ? [link] : []),
       `Attendees: ${mentions(meeting.attendeeIds)}`,
       `Scheduled ${byWhom(meeting)}`,
+      ...(rotation.status === 'meeting_scheduled' ? [joinLinkNotice(meeting.joinUrl !== undefined)] : []),
     ]);
   }
   const completion = completionOf(rotation);
@@ -501,7 +523,6 @@ export function reminderScheduleBlocks(context: Pick<RotationMessageContext, 'ne
 
 /** Header, key facts and the late warning: the top of the rotation message and of `status`. */
 export function buildRotationSummary(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
-  const zone = context.policy.calendar.timeZone;
   return [
     { type: 'header', text: { type: 'plain_text', text: `WFI client secret rotation ${rotation.id}` } },
     {
@@ -511,7 +532,7 @@ export function buildRotationSummary(rotation: Rotation, context: RotationMessag
         { type: 'mrkdwn', text: `*Environment type*\n${escapeMrkdwn(rotation.environmentType)}` },
         { type: 'mrkdwn', text: `*Status*\n${STATUS_LABELS[rotation.status]}` },
         { type: 'mrkdwn', text: `*Requested by*\n${mention(rotation.requesterId)}` },
-        { type: 'mrkdwn', text: `*Policy deadline*\n${slackDate(rotation.deadline, zone)}` },
+        { type: 'mrkdwn', text: `*Policy deadline*\n${calendarDate(rotation.deadline)}` },
         { type: 'mrkdwn', text: `*Submit to the vendor by*\n${submitByText(rotation, context)}` },
       ],
     },
@@ -527,7 +548,7 @@ export function buildRotationSummary(rotation: Rotation, context: RotationMessag
  */
 export function buildRotationMessage(rotation: Rotation, context: RotationMessageContext): SlackMessage {
   const url = instanceText(rotation.instanceUrl);
-  const steps = stepBlocks(rotation, context);
+  const steps = stepBlocks(rotation);
   const blocks: types.KnownBlock[] = [
     ...buildRotationSummary(rotation, context),
     ...notesBlocks(rotation),
@@ -547,7 +568,7 @@ export function buildRotationMessage(rotation: Rotation, context: RotationMessag
     },
   ];
   return {
-    text: `WFI client secret rotation ${rotation.id} for ${url}: ${STATUS_LABELS[rotation.status]}, submit by ${rotation.submitBy}`,
+    text: `WFI client secret rotation ${rotation.id} for ${url}: ${STATUS_LABELS[rotation.status]}, submit by ${calendarDate(rotation.submitBy)}`,
     blocks,
   };
 }

@@ -11,16 +11,26 @@ import { escapeMrkdwn, SECTION_TEXT_MAX } from './mrkdwn';
 export interface StepMeta {
   rotationId: string;
   version: number;
+  /**
+   * The meeting form's "My Slack time zone", looked up once the form was open,
+   * so that its submission is answered without asking Slack anything.
+   */
+  myTimeZone?: string;
 }
 
-/** Only the two fields, whatever else the object holds: private_metadata is echoed back by the client. */
+/** Only these fields, whatever else the object holds: private_metadata is echoed back by the client. */
 export function encodeStepMeta(meta: StepMeta): string {
-  return JSON.stringify({ rotationId: meta.rotationId, version: meta.version });
+  return JSON.stringify({
+    rotationId: meta.rotationId,
+    version: meta.version,
+    ...(meta.myTimeZone ? { myTimeZone: meta.myTimeZone } : {}),
+  });
 }
 
 const TITLE_MAX = 24;
 const OPTIONS_MAX = 100;
 const OPTION_VALUE_MAX = 75;
+const OPTION_TEXT_MAX = 75;
 
 const plain = (text: string): types.PlainTextElement => ({ type: 'plain_text', text });
 const option = (text: string, value: string): types.PlainTextOption => ({ text: plain(text), value });
@@ -211,8 +221,9 @@ function wallClock(meeting: Meeting): { date: string; time: string } | undefined
 
 /**
  * "Meeting scheduled" and "Reschedule meeting". The time zone defaults to the
- * clicker's own Slack zone, which the listener looks up with users.info on
- * submit (a modal cannot know it when it opens).
+ * clicker's own Slack zone: the form opens at once (the click's trigger_id
+ * lives 3 s), and once the listener has looked the zone up it updates the
+ * form with the zone named and carried in `meta.myTimeZone`.
  */
 export function buildMeetingModal(
   meta: StepMeta,
@@ -223,7 +234,8 @@ export function buildMeetingModal(
   const platforms = MEETING_PLATFORMS.map((platform) => option(platform, platform));
   const initialPlatform = platforms.find((o) => o.value === current?.platform) ?? platforms[0];
 
-  const myZone = option('My Slack time zone', MY_TIME_ZONE);
+  const mine = meta.myTimeZone && isUsableZone(meta.myTimeZone) ? meta.myTimeZone : undefined;
+  const myZone = option(mine ? cut(`My Slack time zone (${mine.replace(/_/g, ' ')})`, OPTION_TEXT_MAX) : 'My Slack time zone', MY_TIME_ZONE);
   const zones: string[] = [];
   const addZone = (zone: string) => {
     if (isUsableZone(zone) && zone !== MY_TIME_ZONE && !zones.includes(zone)) zones.push(zone);

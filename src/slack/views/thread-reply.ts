@@ -1,11 +1,11 @@
 import type { types } from '@slack/bolt';
 import type { AuditEntry, Rotation } from '../../domain/rotation';
 import { COMMAND } from '../ids';
-import { escapeMrkdwn, inlineCode, mention, packLines, plural, slackDate, truncate } from './mrkdwn';
+import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, truncate } from './mrkdwn';
 import {
   caseNumberText,
   confirmationLabel,
-  joinLink,
+  joinLinkNotice,
   meetingTimeText,
   mentions,
   reasonText,
@@ -21,7 +21,7 @@ function detail(entry: AuditEntry, key: string): string | undefined {
 }
 
 function submitByPhrase(rotation: Rotation, context: RotationMessageContext): string {
-  const date = slackDate(rotation.submitBy, context.policy.calendar.timeZone);
+  const date = calendarDate(rotation.submitBy);
   const { businessDaysLeft } = submitByStanding(rotation, context);
   if (businessDaysLeft > 0) return `by ${date} (${plural(businessDaysLeft, 'business day')} left)`;
   if (businessDaysLeft === 0) return `today (${date} is the submit-by date)`;
@@ -39,19 +39,18 @@ function meetingLines(rotation: Rotation, entry: AuditEntry): string[] {
   const startsAt = detail(entry, 'startsAt') ?? current?.startsAt;
   const timeZone = detail(entry, 'timeZone') ?? current?.timeZone ?? 'UTC';
   const platform = detail(entry, 'platform') ?? current?.platform;
-  const joinUrl = detail(entry, 'joinUrl') ?? current?.joinUrl;
+  const hasLink = (detail(entry, 'joinUrl') ?? current?.joinUrl) !== undefined;
   const attendeeIds = detail(entry, 'attendees')?.split(' ').filter(Boolean) ?? current?.attendeeIds ?? [];
   const when = startsAt ? meetingTimeText(startsAt, timeZone) : 'a time not recorded';
   const on = platform ? ` on ${escapeMrkdwn(truncate(platform, 40))}` : '';
   const rescheduled = detail(entry, 'rescheduled') === 'true';
-  const link = joinLink(joinUrl);
   const requester = requesterPrefix(rotation, entry, attendeeIds);
   return [
     rescheduled
       ? `:calendar: *Meeting rescheduled* to ${when}${on}, by ${mention(entry.actorId)}.`
       : `:calendar: *Handoff meeting scheduled* by ${mention(entry.actorId)}${on}, ${when}.`,
-    ...(link ? [link] : []),
     `Attendees: ${mentions(attendeeIds)}${requester ? ` · requested by ${mention(rotation.requesterId)}` : ''}`,
+    joinLinkNotice(hasLink),
     'Next: after the meeting, press *Secret received* on the message above. The secret is handed over in the meeting, never in Slack.',
   ];
 }
@@ -121,7 +120,7 @@ function changeLines(rotation: Rotation, entry: AuditEntry, context: RotationMes
       const submittedOn = detail(entry, 'submittedOn') ?? submission?.submittedOn;
       const facts = [
         ...(caseNumber ? [`case ${caseNumberText(caseNumber)}`] : []),
-        ...(submittedOn ? [`submitted on ${slackDate(submittedOn, context.policy.calendar.timeZone)}`] : []),
+        ...(submittedOn ? [`submitted on ${calendarDate(submittedOn)}`] : []),
       ];
       return [
         `:outbox_tray: ${requesterPrefix(rotation, entry)}*Portal request submitted*${facts.length > 0 ? ` (${facts.join(', ')})` : ''}, recorded by ${actor}.`,

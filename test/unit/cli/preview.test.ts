@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { main, renderPreview, USAGE, withWeekday, type PreviewInput } from '../../../src/cli/preview';
+import { main, renderPreview, USAGE, type PreviewInput } from '../../../src/cli/preview';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../../../src/domain/service-request';
 import { TEST_POLICY } from '../../support/rotations';
 
@@ -50,17 +50,6 @@ const portalLines = (output: string) =>
     .filter((l) => /^ {2}(Create|Details) tab · /.test(l))
     .map((l) => l.trim());
 
-describe('withWeekday', () => {
-  it.each([
-    ['2026-03-06', 'Friday 2026-03-06'],
-    ['2026-03-21', 'Saturday 2026-03-21'],
-    ['2026-03-22', 'Sunday 2026-03-22'],
-    ['2030-03-15', 'Friday 2030-03-15'],
-  ])('%s is %s', (date, expected) => {
-    expect(withWeekday(date)).toBe(expected);
-  });
-});
-
 describe('renderPreview', () => {
   const output = renderPreview(input());
 
@@ -70,9 +59,9 @@ describe('renderPreview', () => {
       '',
       'Instance URL:     https://acme.wfi.pega.com',
       'Environment type: Production',
-      'Policy deadline:  Friday 2026-03-20',
-      'Submit by:        Friday 2026-03-06 (10 business days before the deadline)',
-      'Today:            Friday 2026-02-20',
+      'Policy deadline:  Fri 20 Mar 2026',
+      'Submit by:        Fri 6 Mar 2026 (10 business days before the deadline)',
+      'Today:            Fri 20 Feb 2026',
       'Time left:        10 business days left until submit-by',
       '(Business days: Monday to Friday in UTC.)',
     ]);
@@ -96,21 +85,21 @@ describe('renderPreview', () => {
     expect(schedule[0]).toBe(
       'Reminder schedule if the request is made today and nobody acts (day-based reminders at 09:00 UTC, up to 10 business days after the deadline):',
     );
-    // From Monday 2026-02-23 to Friday 2026-04-03 (10 business days after the deadline): 30 approval pending,
+    // From Mon 23 Feb 2026 to Fri 3 Apr 2026 (10 business days after the deadline): 30 approval pending,
     // submit soon, submit today, 20 submission overdue and 2 deadline near.
     const rows = schedule.slice(1, -2);
     expect(rows).toHaveLength(54);
     expect(rows.slice(0, 2)).toEqual([
-      '  Monday 2026-02-23 09:00     Approval pending    mentions approvers',
-      '  Tuesday 2026-02-24 09:00    Approval pending    mentions approvers',
+      '  Mon 23 Feb 2026 09:00  Approval pending    mentions approvers',
+      '  Tue 24 Feb 2026 09:00  Approval pending    mentions approvers',
     ]);
     expect(rows.filter((r) => !r.includes('Approval pending') && !r.includes('Submission overdue'))).toEqual([
-      '  Tuesday 2026-03-03 09:00    Submit soon         mentions requester, attendees',
-      '  Friday 2026-03-06 09:00     Submit today        mentions requester, attendees',
-      '  Wednesday 2026-03-18 09:00  Deadline near       mentions approvers',
-      '  Friday 2026-03-20 09:00     Deadline near       mentions approvers',
+      '  Tue 3 Mar 2026 09:00   Submit soon         mentions requester, attendees',
+      '  Fri 6 Mar 2026 09:00   Submit today        mentions requester, attendees',
+      '  Wed 18 Mar 2026 09:00  Deadline near       mentions approvers',
+      '  Fri 20 Mar 2026 09:00  Deadline near       mentions approvers',
     ]);
-    expect(rows.at(-1)).toBe('  Friday 2026-04-03 09:00     Submission overdue  mentions requester, attendees, approvers');
+    expect(rows.at(-1)).toBe('  Fri 3 Apr 2026 09:00   Submission overdue  mentions requester, attendees, approvers');
     expect(schedule.slice(-2)).toEqual(SCHEDULE_NOTES);
     // After the service request and the portal steps.
     expect(output.indexOf('Reminder schedule')).toBeGreaterThan(output.indexOf(PORTAL_NOTES));
@@ -126,9 +115,9 @@ describe('renderPreview', () => {
   it('leaves out the reminders that fell before today for a late request', () => {
     const rows = scheduleLines(renderPreview(input({ today: '2026-03-10' }))).slice(1, -2);
     expect(rows.slice(0, 3)).toEqual([
-      '  Tuesday 2026-03-10 09:00    Submission overdue  mentions requester, attendees, approvers',
-      '  Wednesday 2026-03-11 09:00  Approval pending    mentions approvers',
-      '  Wednesday 2026-03-11 09:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Tue 10 Mar 2026 09:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Wed 11 Mar 2026 09:00  Approval pending    mentions approvers',
+      '  Wed 11 Mar 2026 09:00  Submission overdue  mentions requester, attendees, approvers',
     ]);
     expect(rows.some((r) => r.includes('Submit soon') || r.includes('Submit today'))).toBe(false);
   });
@@ -145,7 +134,7 @@ describe('renderPreview', () => {
   it('says LATE, by how many business days, with the same advice as the Slack message', () => {
     const late = renderPreview(input({ today: '2026-03-10' }));
     expect(row(late, 'Time left')).toBe(
-      'LATE by 2 business days: a request made today is after its submit-by date (Friday 2026-03-06), ' +
+      'LATE by 2 business days: a request made today is after its submit-by date (Fri 6 Mar 2026), ' +
         "2 business days short of the vendor's 10-business-day lead time. " +
         'Open the portal request today and mention the policy deadline to the vendor.',
     );
@@ -155,17 +144,17 @@ describe('renderPreview', () => {
 
   it('explains a deadline on a non-business day, counted from the business day before', () => {
     const weekend = renderPreview(input({ deadline: '2026-03-21' }));
-    expect(row(weekend, 'Policy deadline')).toBe('Saturday 2026-03-21 (not a business day: counted from Friday 2026-03-20)');
-    expect(row(weekend, 'Submit by')).toMatch(/^Friday 2026-03-06 /);
+    expect(row(weekend, 'Policy deadline')).toBe('Sat 21 Mar 2026 (not a business day: counted from Fri 20 Mar 2026)');
+    expect(row(weekend, 'Submit by')).toMatch(/^Fri 6 Mar 2026 /);
   });
 
   it('counts holidays and the configured lead time', () => {
     const policy = { calendar: { timeZone: 'Europe/Paris', holidays: new Set(['2026-03-16']) }, leadBusinessDays: 10 };
     const withHoliday = renderPreview(input({ policy }));
-    expect(row(withHoliday, 'Submit by')).toBe('Thursday 2026-03-05 (10 business days before the deadline)');
+    expect(row(withHoliday, 'Submit by')).toBe('Thu 5 Mar 2026 (10 business days before the deadline)');
     expect(withHoliday).toContain('(Business days: Monday to Friday in Europe/Paris, minus 1 holiday from WFI_HOLIDAYS.)');
     const shortLead = renderPreview(input({ policy: { ...TEST_POLICY, leadBusinessDays: 1 } }));
-    expect(row(shortLead, 'Submit by')).toBe('Thursday 2026-03-19 (1 business day before the deadline)');
+    expect(row(shortLead, 'Submit by')).toBe('Thu 19 Mar 2026 (1 business day before the deadline)');
   });
 });
 
@@ -183,7 +172,7 @@ describe('main', () => {
     const { code, stdout, stderr } = run(valid);
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    expect(row(stdout, 'Submit by')).toBe('Friday 2026-03-06 (10 business days before the deadline)');
+    expect(row(stdout, 'Submit by')).toBe('Fri 6 Mar 2026 (10 business days before the deadline)');
     expect(row(stdout, 'Time left')).toBe('10 business days left until submit-by');
     expect(portalLines(stdout)).toEqual(PORTAL_VALUES);
   });
@@ -198,23 +187,23 @@ describe('main', () => {
 
   it('takes today from the clock in WFI_TIMEZONE when --today is not given', () => {
     const now = new Date('2026-02-20T12:00:00Z');
-    expect(row(run(valid.slice(0, 4), {}, now).stdout, 'Today')).toBe('Friday 2026-02-20');
+    expect(row(run(valid.slice(0, 4), {}, now).stdout, 'Today')).toBe('Fri 20 Feb 2026');
     // Already Saturday in Auckland (UTC+13).
-    expect(row(run(valid.slice(0, 4), { WFI_TIMEZONE: 'Pacific/Auckland' }, now).stdout, 'Today')).toBe('Saturday 2026-02-21');
+    expect(row(run(valid.slice(0, 4), { WFI_TIMEZONE: 'Pacific/Auckland' }, now).stdout, 'Today')).toBe('Sat 21 Feb 2026');
   });
 
   it('reads the policy from the environment it is given', () => {
     const env = { WFI_HOLIDAYS: '2026-03-16', WFI_LEAD_BUSINESS_DAYS: '10', WFI_INSTANCE_DOMAIN: 'wfi.example.net' };
     const { code, stdout } = run(['--url', 'https://acme.wfi.example.net', '--deadline', '2026-03-20', '--today', '2026-02-20'], env);
     expect(code).toBe(0);
-    expect(row(stdout, 'Submit by')).toMatch(/^Thursday 2026-03-05 /);
+    expect(row(stdout, 'Submit by')).toMatch(/^Thu 5 Mar 2026 /);
     const wrongDomain = run(valid, env);
     expect(wrongDomain.code).toBe(2);
     expect(wrongDomain.stderr).toContain('--url: The instance URL must be https://<name>.wfi.example.net');
   });
 
   it('prints the full reminder schedule for a fixed --today, in WFI_TIMEZONE at --reminder-hour, skipping WFI_HOLIDAYS', () => {
-    // Lead time 3: submit-by is Tuesday 2026-03-17; Monday 2026-03-16 is a holiday; Paris moves to summer time
+    // Lead time 3: submit-by is Tue 17 Mar 2026; Mon 16 Mar 2026 is a holiday; Paris moves to summer time
     // on 2026-03-29, and the reminders stay at 08:00 local time.
     const env = { WFI_TIMEZONE: 'Europe/Paris', WFI_HOLIDAYS: '2026-03-16', WFI_LEAD_BUSINESS_DAYS: '3', WFI_REMINDER_HOUR: '10' };
     const { code, stdout, stderr } = run(
@@ -225,39 +214,39 @@ describe('main', () => {
     expect(code).toBe(0);
     expect(scheduleLines(stdout)).toEqual([
       'Reminder schedule if the request is made today and nobody acts (day-based reminders at 08:00 Europe/Paris, up to 10 business days after the deadline):',
-      '  Wednesday 2026-03-11 08:00  Submit soon         mentions requester, attendees',
-      '  Thursday 2026-03-12 08:00   Approval pending    mentions approvers',
-      '  Friday 2026-03-13 08:00     Approval pending    mentions approvers',
-      '  Tuesday 2026-03-17 08:00    Approval pending    mentions approvers',
-      '  Tuesday 2026-03-17 08:00    Submit today        mentions requester, attendees',
-      '  Wednesday 2026-03-18 08:00  Approval pending    mentions approvers',
-      '  Wednesday 2026-03-18 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Wednesday 2026-03-18 08:00  Deadline near       mentions approvers',
-      '  Thursday 2026-03-19 08:00   Approval pending    mentions approvers',
-      '  Thursday 2026-03-19 08:00   Submission overdue  mentions requester, attendees, approvers',
-      '  Friday 2026-03-20 08:00     Approval pending    mentions approvers',
-      '  Friday 2026-03-20 08:00     Submission overdue  mentions requester, attendees, approvers',
-      '  Friday 2026-03-20 08:00     Deadline near       mentions approvers',
-      '  Monday 2026-03-23 08:00     Approval pending    mentions approvers',
-      '  Monday 2026-03-23 08:00     Submission overdue  mentions requester, attendees, approvers',
-      '  Tuesday 2026-03-24 08:00    Approval pending    mentions approvers',
-      '  Tuesday 2026-03-24 08:00    Submission overdue  mentions requester, attendees, approvers',
-      '  Wednesday 2026-03-25 08:00  Approval pending    mentions approvers',
-      '  Wednesday 2026-03-25 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Thursday 2026-03-26 08:00   Approval pending    mentions approvers',
-      '  Thursday 2026-03-26 08:00   Submission overdue  mentions requester, attendees, approvers',
-      '  Friday 2026-03-27 08:00     Approval pending    mentions approvers',
-      '  Friday 2026-03-27 08:00     Submission overdue  mentions requester, attendees, approvers',
-      '  Monday 2026-03-30 08:00     Approval pending    mentions approvers',
-      '  Monday 2026-03-30 08:00     Submission overdue  mentions requester, attendees, approvers',
-      '  Tuesday 2026-03-31 08:00    Approval pending    mentions approvers',
-      '  Tuesday 2026-03-31 08:00    Submission overdue  mentions requester, attendees, approvers',
-      '  Wednesday 2026-04-01 08:00  Approval pending    mentions approvers',
-      '  Wednesday 2026-04-01 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Thursday 2026-04-02 08:00   Approval pending    mentions approvers',
-      '  Thursday 2026-04-02 08:00   Submission overdue  mentions requester, attendees, approvers',
-      '  Friday 2026-04-03 08:00     Approval pending    mentions approvers',
-      '  Friday 2026-04-03 08:00     Submission overdue  mentions requester, attendees, approvers',
+      '  Wed 11 Mar 2026 08:00  Submit soon         mentions requester, attendees',
+      '  Thu 12 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Fri 13 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Tue 17 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Tue 17 Mar 2026 08:00  Submit today        mentions requester, attendees',
+      '  Wed 18 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Wed 18 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Wed 18 Mar 2026 08:00  Deadline near       mentions approvers',
+      '  Thu 19 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Thu 19 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Fri 20 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Fri 20 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Fri 20 Mar 2026 08:00  Deadline near       mentions approvers',
+      '  Mon 23 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Mon 23 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Tue 24 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Tue 24 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Wed 25 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Wed 25 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Thu 26 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Thu 26 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Fri 27 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Fri 27 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Mon 30 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Mon 30 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Tue 31 Mar 2026 08:00  Approval pending    mentions approvers',
+      '  Tue 31 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
+      '  Wed 1 Apr 2026 08:00   Approval pending    mentions approvers',
+      '  Wed 1 Apr 2026 08:00   Submission overdue  mentions requester, attendees, approvers',
+      '  Thu 2 Apr 2026 08:00   Approval pending    mentions approvers',
+      '  Thu 2 Apr 2026 08:00   Submission overdue  mentions requester, attendees, approvers',
+      '  Fri 3 Apr 2026 08:00   Approval pending    mentions approvers',
+      '  Fri 3 Apr 2026 08:00   Submission overdue  mentions requester, attendees, approvers',
       ...SCHEDULE_NOTES,
     ]);
   });
@@ -265,8 +254,8 @@ describe('main', () => {
   it('takes the reminder hour from WFI_REMINDER_HOUR when --reminder-hour is not given', () => {
     const schedule = scheduleLines(run(valid, { WFI_REMINDER_HOUR: '7' }).stdout);
     expect(schedule[0]).toContain('day-based reminders at 07:00 UTC');
-    expect(schedule[1]).toBe('  Monday 2026-02-23 07:00     Approval pending    mentions approvers');
-    expect(scheduleLines(run(valid).stdout)[1]).toBe('  Monday 2026-02-23 09:00     Approval pending    mentions approvers');
+    expect(schedule[1]).toBe('  Mon 23 Feb 2026 07:00  Approval pending    mentions approvers');
+    expect(scheduleLines(run(valid).stdout)[1]).toBe('  Mon 23 Feb 2026 09:00  Approval pending    mentions approvers');
   });
 
   it('refuses a --reminder-hour outside 0-23 and a bad WFI_REMINDER_HOUR', () => {
@@ -276,7 +265,7 @@ describe('main', () => {
       expect(stdout).toBe('');
       expect(stderr).toMatch(/^--reminder-hour: Enter an hour from 0 to 23/);
     }
-    expect(run([...valid, '--reminder-hour', '0']).stdout).toContain('  Monday 2026-02-23 00:00');
+    expect(run([...valid, '--reminder-hour', '0']).stdout).toContain('  Mon 23 Feb 2026 00:00');
     const badEnv = run(valid, { WFI_REMINDER_HOUR: '25' });
     expect(badEnv.code).toBe(2);
     expect(badEnv.stderr).toContain('WFI_REMINDER_HOUR');
@@ -301,7 +290,7 @@ describe('main', () => {
     const { code, stdout, stderr } = run(['--url', 'https://acme.wfi.pega.com', '--deadline', '2026-02-19', '--today', '2026-02-20']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr.split('\n')[0]).toBe('--deadline: The deadline must be a future date (today is 2026-02-20)');
+    expect(stderr.split('\n')[0]).toBe('--deadline: The deadline must be a future date (today is Fri 20 Feb 2026)');
   });
 
   it('names every bad option at once', () => {
@@ -402,8 +391,8 @@ describe('the compiled command', () => {
     const result = runCli(['--url', 'https://acme.wfi.pega.com', '--deadline', '2030-03-15', '--today', '2030-02-01']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(row(result.stdout, 'Policy deadline')).toBe('Friday 2030-03-15');
-    expect(row(result.stdout, 'Submit by')).toBe('Friday 2030-03-01 (10 business days before the deadline)');
+    expect(row(result.stdout, 'Policy deadline')).toBe('Fri 15 Mar 2030');
+    expect(row(result.stdout, 'Submit by')).toBe('Fri 1 Mar 2030 (10 business days before the deadline)');
     expect(row(result.stdout, 'Time left')).toBe('20 business days left until submit-by');
     expect(portalLines(result.stdout)).toEqual(PORTAL_VALUES);
     expect(result.stdout).toContain('  1. Open My Support Portal → New request → For something I need.');

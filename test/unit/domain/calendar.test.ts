@@ -3,6 +3,7 @@ import {
   businessDayOnOrAfter,
   businessDayOnOrBefore,
   businessDaysBetween,
+  formatCalendarDate,
   isBusinessDay,
   isCalendarDate,
   subtractBusinessDays,
@@ -323,5 +324,33 @@ describe('businessDaysBetween against a day-by-day count', () => {
       const calendar = { timeZone: 'UTC', holidays };
       expect([from, to, [...holidays].sort(), businessDaysBetween(from, to, calendar)]).toEqual([from, to, [...holidays].sort(), countDayByDay(from, to, holidays)]);
     }
+  });
+});
+
+describe('formatCalendarDate', () => {
+  it.each([
+    ['2026-03-06', 'Fri 6 Mar 2026'],
+    ['2026-03-21', 'Sat 21 Mar 2026'],
+    ['2026-03-22', 'Sun 22 Mar 2026'],
+    ['2027-01-04', 'Mon 4 Jan 2027'],
+    ['2030-03-15', 'Fri 15 Mar 2030'],
+    ['2028-02-29', 'Tue 29 Feb 2028'],
+    ['1999-12-31', 'Fri 31 Dec 1999'],
+  ])('%s reads %s: weekday, day, month name, year', (date, expected) => {
+    expect(formatCalendarDate(date)).toBe(expected);
+  });
+
+  it('agrees with Intl for every day of two years (the weekday and the month name)', () => {
+    const intl = new Intl.DateTimeFormat('en-US', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+    for (let day = Date.UTC(2026, 0, 1); day < Date.UTC(2028, 0, 1); day += 86_400_000) {
+      const part = (type: string) => intl.formatToParts(new Date(day)).find((p) => p.type === type)?.value;
+      const date = new Date(day).toISOString().slice(0, 10);
+      expect(formatCalendarDate(date)).toBe(`${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`);
+    }
+  });
+
+  it('returns anything that is not a date as it is', () => {
+    expect(formatCalendarDate('2026-02-30')).toBe('2026-02-30');
+    expect(formatCalendarDate('soon')).toBe('soon');
   });
 });

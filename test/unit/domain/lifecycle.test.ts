@@ -7,6 +7,8 @@ import {
   precheck,
   recordSecretExposure,
   SECRET_EXPOSED_ADVICE,
+  plannedStartRequest,
+  startPlannedRefusal,
   startPlannedRotation,
   type ActionType,
   type Actor,
@@ -436,6 +438,30 @@ describe('decide: roles', () => {
     expect(accepted(decide(scheduled, ACTIONS.complete, context(handoff))).rotation.status).toBe('completed');
   });
 
+  it('given a meeting whose invitees include someone not on the request, when that invitee cancels or reschedules, then it is refused', () => {
+    const handoff: Actor = { userId: HANDOFF_ID, isApprover: false };
+    const scheduled = accepted(
+      decide(aRotationIn('submitted'), ACTIONS.schedule_meeting, context(requester)),
+    ).rotation;
+    expect(scheduled.status === 'meeting_scheduled' && scheduled.meeting.attendeeIds).toContain(HANDOFF_ID);
+
+    expect(refused(decide(scheduled, ACTIONS.cancel, context(handoff)))).toEqual({ code: 'NOT_INVOLVED' });
+    // Rescheduling sets the invitees: an invitee who could reschedule could invite others who then could.
+    expect(refused(decide(scheduled, ACTIONS.schedule_meeting, context(handoff)))).toEqual({ code: 'NOT_INVOLVED' });
+  });
+
+  it.each<[string, ActionType, Actor, TransitionError | undefined]>([
+    ['approve, by someone whose groups could not be read', 'approve', { userId: 'U0MAYBE', isApprover: 'unknown' }, { code: 'APPROVER_UNKNOWN' }],
+    ['reject, by someone whose groups could not be read', 'reject', { userId: 'U0MAYBE', isApprover: 'unknown' }, { code: 'APPROVER_UNKNOWN' }],
+    ['cancel, by a stranger whose groups could not be read', 'cancel', { userId: 'U0MAYBE', isApprover: 'unknown' }, { code: 'APPROVER_UNKNOWN' }],
+    // The requester and the attendees need no approver rights for the later steps: nothing to wait for.
+    ['cancel, by the requester whose groups could not be read', 'cancel', { userId: REQUESTER_ID, isApprover: 'unknown' }, undefined],
+    ['complete, by an attendee whose groups could not be read', 'complete', { userId: ATTENDEE_ID, isApprover: 'unknown' }, undefined],
+  ])('permissionError when approver rights are unknown: %s', (_case, action, actor, expected) => {
+    const who = { requesterId: REQUESTER_ID, attendeeIds: [ATTENDEE_ID] };
+    expect(permissionError(action, who, actor, false)).toEqual(expected);
+  });
+
   it('given a planned cycle, when the last cycle’s requester or an attendee cancels it, then it is accepted; a stranger is not', () => {
     const planned = aPlannedRotation();
 
@@ -747,38 +773,65 @@ describe('planNextRotation', () => {
   });
 });
 
-describe('startPlannedRotation', () => {
-  const NEXT_REQUESTER = 'U0NEXTREQ';
-  const form = (overrides: Partial<RotationRequest> = {}): RotationRequest => ({
-    instanceUrl: 'https://acme-new.wfi.pega.com',
-    environmentType: 'Staging',
+describe('starting a planned cycle', () => {
+  const STARTER = 'U0STARTER';
+  /** What the start form sends: the deadline, extra attendees, notes and interval. */
+  const form = (overrides: Partial<{ deadline: string; attendeeIds: string[]; notes: string; rotationIntervalDays: string }> = {}) => ({
     deadline: '2026-05-25',
-    channelId: 'C0NEWCHANNEL',
-    attendeeIds: [NEXT_REQUESTER, ATTENDEE_ID],
+    attendeeIds: ['U0EXTRA'],
     notes: 'Second cycle',
-    rotationIntervalDays: 180,
+    rotationIntervalDays: '180',
     ...overrides,
   });
+  /** The form as a request, the way the service validates it (the instance, channel and team come from the plan). */
+  const request = (planned: Rotation, starterId: string, overrides: Parameters<typeof form>[0] = {}): RotationRequest => {
+    const raw = plannedStartRequest(planned, form(overrides), starterId);
+    return {
+      instanceUrl: raw.instanceUrl as string,
+      environmentType: 'Production',
+      deadline: raw.deadline as string,
+      channelId: raw.channelId as string,
+      attendeeIds: raw.attendeeIds as string[],
+      ...(raw.notes ? { notes: raw.notes } : {}),
+      ...(raw.rotationIntervalDays && raw.rotationIntervalDays !== '0' ? { rotationIntervalDays: Number(raw.rotationIntervalDays) } : {}),
+    };
+  };
+  const start = (planned: Rotation, actor: Actor, now = new Date('2026-04-20T09:00:00Z'), overrides: Parameters<typeof form>[0] = {}) =>
+    startPlannedRotation(planned, request(planned, actor.userId, overrides), { actor, now, policy: TEST_POLICY });
+  const started = (result: ReturnType<typeof startPlannedRotation>): RotationIn<'requested'> => {
+    if (!result.ok) throw new Error(`refused: ${result.error.code}`);
+    return result.rotation;
+  };
 
-  it('given a planned cycle, when started in time, then it is a request by whoever started it, with the form’s values', () => {
+  it('plannedStartRequest keeps the instance, environment and channel of the plan, and adds the extra people and the starter to its attendees', () => {
+    const planned = aPlannedRotation();
+
+    const raw = plannedStartRequest(planned, { ...form(), instanceUrl: 'https://evil.wfi.pega.com', channelId: 'C0ELSEWHERE' } as never, STARTER);
+
+    expect(raw).toMatchObject({ instanceUrl: planned.instanceUrl, environmentType: planned.environmentType, channelId: planned.channelId });
+    expect(raw.attendeeIds).toEqual([...planned.attendeeIds, 'U0EXTRA', STARTER]);
+    expect(plannedStartRequest(planned, { attendeeIds: [ATTENDEE_ID] }, ATTENDEE_ID).attendeeIds).toEqual(planned.attendeeIds);
+  });
+
+  it('given a planned cycle, when an attendee of the last cycle starts it, then it stays the team’s request: same requester, channel and instance; the new dates and notes', () => {
     const planned = aPlannedRotation();
     const now = new Date('2026-04-20T09:00:00Z');
 
-    const started = startPlannedRotation(planned, form(), { actorId: NEXT_REQUESTER, now, policy: TEST_POLICY });
+    const rotation = started(start(planned, attendee, now));
 
-    expect(started).toEqual({
+    expect(rotation).toEqual({
       schemaVersion: 1,
       id: 'ROT-NEXT23',
       version: 2,
       status: 'requested',
-      requesterId: NEXT_REQUESTER,
-      instanceUrl: 'https://acme-new.wfi.pega.com',
-      environmentType: 'Staging',
+      requesterId: REQUESTER_ID,
+      instanceUrl: planned.instanceUrl,
+      environmentType: planned.environmentType,
       deadline: '2026-05-25',
       submitBy: '2026-05-11',
       lateByBusinessDays: 0,
-      attendeeIds: [NEXT_REQUESTER, ATTENDEE_ID],
-      channelId: 'C0NEWCHANNEL',
+      attendeeIds: [...planned.attendeeIds, 'U0EXTRA'],
+      channelId: planned.channelId,
       notes: 'Second cycle',
       rotationIntervalDays: 180,
       createdAt: planned.createdAt,
@@ -787,7 +840,7 @@ describe('startPlannedRotation', () => {
         ...planned.history,
         {
           at: '2026-04-20T09:00:00.000Z',
-          actorId: NEXT_REQUESTER,
+          actorId: ATTENDEE_ID,
           from: 'planned',
           to: 'requested',
           details: { deadline: '2026-05-25', submitBy: '2026-05-11' },
@@ -796,43 +849,62 @@ describe('startPlannedRotation', () => {
     });
   });
 
-  it('given a planned cycle started on Wednesday 2026-05-13, after its Monday submit-by, then it is late by 2 business days and says so', () => {
-    const started = startPlannedRotation(aPlannedRotation(), form(), {
-      actorId: NEXT_REQUESTER,
-      now: new Date('2026-05-13T09:00:00Z'),
-      policy: TEST_POLICY,
-    });
+  it.each<[string, Actor, string | undefined]>([
+    ['the last cycle’s requester', requester, undefined],
+    ['an attendee of the last cycle', attendee, undefined],
+    ['an approver who was not in it', approver, undefined],
+    ['a stranger', stranger, 'NOT_INVOLVED'],
+    ['someone whose approver rights cannot be checked now', { userId: 'U0MAYBE', isApprover: 'unknown' }, 'APPROVER_UNKNOWN'],
+  ])('who may start it: %s', (_who, actor, refusal) => {
+    const planned = aPlannedRotation();
+    const result = start(planned, actor);
 
-    expect(started.lateByBusinessDays).toBe(2);
-    expect(started.history.at(-1)?.details).toEqual({ deadline: '2026-05-25', submitBy: '2026-05-11', lateByBusinessDays: '2' });
+    if (refusal) {
+      expect(result).toEqual({ ok: false, error: { code: refusal } });
+      expect(startPlannedRefusal(planned, actor)).toEqual({ code: refusal });
+    } else {
+      expect(started(result).requesterId).toBe(REQUESTER_ID);
+      expect(started(result).history.at(-1)?.actorId).toBe(actor.userId);
+    }
+  });
+
+  it('given an approver who was not in the last cycle starts it, then they join its attendees', () => {
+    expect(started(start(aPlannedRotation(), approver)).attendeeIds).toContain(APPROVER_ID);
+  });
+
+  it('given a cycle already started, when it is started again, then it is refused as already started', () => {
+    const once = started(start(aPlannedRotation(), attendee));
+    expect(start(once, requester)).toEqual({ ok: false, error: { code: 'PLANNED_ALREADY_STARTED' } });
+  });
+
+  it('given a planned cycle started on Wednesday 2026-05-13, after its Monday submit-by, then it is late by 2 business days and says so', () => {
+    const rotation = started(start(aPlannedRotation(), requester, new Date('2026-05-13T09:00:00Z')));
+
+    expect(rotation.lateByBusinessDays).toBe(2);
+    expect(rotation.history.at(-1)?.details).toEqual({ deadline: '2026-05-25', submitBy: '2026-05-11', lateByBusinessDays: '2' });
   });
 
   it('given the form changes the deadline and drops the notes and interval, when started, then the new values win', () => {
-    const started = startPlannedRotation(
-      aPlannedRotation(),
-      form({ deadline: '2026-06-30', notes: undefined, rotationIntervalDays: undefined }),
-      { actorId: NEXT_REQUESTER, now: new Date('2026-04-20T09:00:00Z'), policy: TEST_POLICY },
+    const rotation = started(
+      start(aPlannedRotation(), requester, new Date('2026-04-20T09:00:00Z'), { deadline: '2026-06-30', notes: '', rotationIntervalDays: '0' }),
     );
 
     // Tuesday 2026-06-30 - 10 business days = Tuesday 2026-06-16.
-    expect(started).toMatchObject({ deadline: '2026-06-30', submitBy: '2026-06-16' });
-    expect(started).not.toHaveProperty('notes');
-    expect(started).not.toHaveProperty('rotationIntervalDays');
+    expect(rotation).toMatchObject({ deadline: '2026-06-30', submitBy: '2026-06-16' });
+    expect(rotation).not.toHaveProperty('notes');
+    expect(rotation).not.toHaveProperty('rotationIntervalDays');
   });
 
   it('given a started cycle, when an approver approves it on its rendered version 2, then the lifecycle goes on', () => {
-    const started = startPlannedRotation(aPlannedRotation(), form(), {
-      actorId: NEXT_REQUESTER,
-      now: new Date('2026-04-20T09:00:00Z'),
-      policy: TEST_POLICY,
-    });
+    const rotation = started(start(aPlannedRotation(), attendee));
 
-    const result = accepted(decide(started, ACTIONS.approve, context(approver, { expectedVersion: 2 })));
+    const result = accepted(decide(rotation, ACTIONS.approve, context(approver, { expectedVersion: 2 })));
 
     expect(result.rotation).toMatchObject({ status: 'approved', version: 3 });
     expect(result.rotation.history.map((e) => e.to)).toEqual(['planned', 'requested', 'approved']);
   });
 });
+
 
 describe('recordSecretExposure', () => {
   const POSTER_ID = 'U0POSTER';

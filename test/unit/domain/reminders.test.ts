@@ -274,11 +274,13 @@ describe('occurrencesOf: windows', () => {
 
   it('given a planned cycle started on Thursday 04-30, when approval is pending, then it counts from the start, not from when it was planned', () => {
     const { planned } = aPlannedRotation();
-    const started = startPlannedRotation(planned, aRequest({ deadline: '2026-05-25' }), {
-      actorId: REQUESTER_ID,
+    const result = startPlannedRotation(planned, aRequest({ deadline: '2026-05-25' }), {
+      actor: { userId: REQUESTER_ID, isApprover: false },
       now: at('2026-04-30T10:00:00Z'),
       policy: { calendar: calendar(), leadBusinessDays: 10 },
     });
+    if (!result.ok) throw new Error(result.error.code);
+    const started = result.rotation;
     expect(started.createdAt).toBe('2026-02-24T10:00:00.000Z');
     expect(dueTimes(occurrencesOf('approval_pending', started, POLICY, window('2026-02-24T00:00:00Z', '2026-05-01T12:00:00Z')))).toEqual([
       '2026-05-01T09:00:00.000Z',

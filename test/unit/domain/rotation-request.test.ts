@@ -118,7 +118,7 @@ describe('validateRotationRequest', () => {
       ['2026-03-05', 'yesterday'],
       ['2025-12-31', 'last year'],
     ])('given deadline %s (%s), when validated, then it must be in the future', (deadline) => {
-      expect(errorsOf({ ...VALID, deadline })).toEqual({ deadline: 'The deadline must be a future date (today is 2026-03-06)' });
+      expect(errorsOf({ ...VALID, deadline })).toEqual({ deadline: 'The deadline must be a future date (today is Fri 6 Mar 2026)' });
     });
 
     it('given deadline tomorrow, when validated, then it is accepted (late, but valid)', () => {

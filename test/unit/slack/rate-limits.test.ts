@@ -155,7 +155,7 @@ describe('rateLimiters', () => {
   it('given rules per kind, when one kind is used up, then the others are not', () => {
     const clock = new TestClock();
     const one = { limit: 1, windowMs: MINUTE };
-    const limits = rateLimiters(clock, { requests: one, clicks: { limit: 2, windowMs: MINUTE }, commands: one });
+    const limits = rateLimiters(clock, { requests: one, clicks: { limit: 2, windowMs: MINUTE }, commands: one, exposureNotices: one });
 
     expect([limits.clicks.take('U0A'), limits.clicks.take('U0A'), limits.clicks.take('U0A').ok]).toEqual([{ ok: true }, { ok: true }, false]);
     expect(limits.commands.take('U0A')).toEqual({ ok: true });

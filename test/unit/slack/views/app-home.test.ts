@@ -5,13 +5,14 @@ import { buildAppHome, HOME_GROUP_MAX, HOME_PLANNED_MAX, HOME_RECENT_MAX, type A
 import { STATUS_LABELS } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn, REQUESTER_ID } from '../../../support/rotations';
-import { accessories, allText, buttons, context, contextTexts, dateToken, idFor, sectionTexts } from './view-helpers';
+import { accessories, allText, buttons, context, contextTexts, plainDate, idFor, sectionTexts } from './view-helpers';
 
 const NOW = new Date('2026-03-10T09:00:00Z');
 const homeContext = (overrides: Partial<AppHomeContext> = {}): AppHomeContext => ({
   ...context({ now: NOW }),
   leadBusinessDays: 10,
   viewerId: 'U0VIEWER',
+  scope: 'all',
   ...overrides,
 });
 
@@ -40,7 +41,7 @@ describe('buildAppHome', () => {
   it('always has the header, the New rotation request button and every part, each saying when it is empty', () => {
     const view = home([]);
     expect(view.type).toBe('home');
-    expect(headers(view)).toEqual(['WFI client secret rotation', 'Open rotations', 'Next due per instance', 'Planned next cycles', 'Recently completed']);
+    expect(headers(view)).toEqual(['WFI client secret rotation: all rotations', 'Open rotations', 'Next due per instance', 'Planned next cycles', 'Recently completed']);
     expect(buttons(view)).toEqual([
       { type: 'button', action_id: ACTIONS.newRequest, style: 'primary', text: { type: 'plain_text', text: 'New rotation request' }, value: 'new' },
     ]);
@@ -85,9 +86,9 @@ describe('buildAppHome', () => {
     const [late, fine] = sectionTexts(view).filter((t) => t.startsWith('*`ROT-'));
     expect(late).toBe(
       '*`ROT-LATE22`* https://acme.wfi.pega.com' +
-        `\nDeadline ${dateToken('2026-03-20')} · submit by ${dateToken('2026-03-06')} · :warning: *late by 2 business days*`,
+        `\nDeadline ${plainDate('2026-03-20')} · submit by ${plainDate('2026-03-06')} · :warning: *late by 2 business days*`,
     );
-    expect(fine).toContain(`Deadline ${dateToken('2026-04-17')} · submit by ${dateToken('2026-04-03')} · 18 business days left`);
+    expect(fine).toContain(`Deadline ${plainDate('2026-04-17')} · submit by ${plainDate('2026-04-03')} · 18 business days left`);
   });
 
   it('sorts inside a group: late first, then by submit-by', () => {
@@ -98,6 +99,22 @@ describe('buildAppHome', () => {
       aRotation({ id: 'ROT-LATEST', deadline: '2026-03-13' }),
     ]);
     expect(shownIds(view)).toEqual(['ROT-LATEST', 'ROT-LATE22', 'ROT-SOON22', 'ROT-LATER2']);
+  });
+
+  it('says what it shows: all rotations for an approver, the viewer’s own for anyone else', () => {
+    const all = home([aRotation()], { scope: 'all' });
+    const yours = home([aRotation()], { scope: 'yours' });
+    expect(headers(all)[0]).toBe('WFI client secret rotation: all rotations');
+    expect(headers(yours)[0]).toBe('WFI client secret rotation: your rotations');
+    expect(headers(yours)).toContain('Your open rotations');
+    expect(contextTexts(all)[0]).toContain('*All rotations* (you are an approver).');
+    expect(contextTexts(yours)[0]).toContain('*Your rotations*: those you requested, attend or are invited to the meeting of; approvers see all.');
+    expect(allText(home([], { scope: 'yours' }))).toContain('You are in no open rotation.');
+  });
+
+  it('shows a scheduled meeting with its time and join link (only those in the handoff and approvers have it on their Home)', () => {
+    const text = allText(home([aRotationIn('meeting_scheduled')]));
+    expect(text).toContain('on Webex · <https://acme.webex.com/meet/handoff|Join the meeting>');
   });
 
   it('marks the viewer’s own rotations', () => {
@@ -122,9 +139,9 @@ describe('buildAppHome', () => {
     ]);
     const lines = sectionAfter(view, 'Next due per instance').split('\n');
     expect(lines).toEqual([
-      `• https://acme.wfi.pega.com: \`ROT-ACME01\` (${STATUS_LABELS.submitted}), deadline ${dateToken('2026-03-27')}, submit by ${dateToken('2026-03-13')}`,
-      `• ${globex}: \`ROT-GLOBEX\` (${STATUS_LABELS.requested}), deadline ${dateToken('2026-05-15')}, submit by ${dateToken('2026-05-01')}`,
-      `• https://initech.wfi.pega.com: \`${planned.id}\` (${STATUS_LABELS.planned}), deadline ${dateToken(planned.deadline)}, submit by ${dateToken(planned.submitBy)}`,
+      `• https://acme.wfi.pega.com: \`ROT-ACME01\` (${STATUS_LABELS.submitted}), deadline ${plainDate('2026-03-27')}, submit by ${plainDate('2026-03-13')}`,
+      `• ${globex}: \`ROT-GLOBEX\` (${STATUS_LABELS.requested}), deadline ${plainDate('2026-05-15')}, submit by ${plainDate('2026-05-01')}`,
+      `• https://initech.wfi.pega.com: \`${planned.id}\` (${STATUS_LABELS.planned}), deadline ${plainDate(planned.deadline)}, submit by ${plainDate(planned.submitBy)}`,
     ]);
   });
 

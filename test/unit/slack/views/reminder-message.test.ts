@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { AUDIENCE, ESCALATIONS, REMINDER_KINDS, type ReminderKind } from '../../../../src/domain/reminder-kinds';
+import { AUDIENCE, DIRECT_REMINDERS, ESCALATIONS, REMINDER_KINDS, type ReminderKind } from '../../../../src/domain/reminder-kinds';
 import type { Rotation } from '../../../../src/domain/rotation';
 import { ACTIONS, COMMAND } from '../../../../src/slack/ids';
 import {
@@ -9,12 +9,13 @@ import {
   DIGEST_PLANNED_MAX,
   REMINDER_LABELS,
   reminderMentions,
+  type ReminderDelivery,
   type ReminderMessageContext,
 } from '../../../../src/slack/views/reminder-message';
 import { STATUS_LABELS } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn, MEETING_START, REQUESTER_ID } from '../../../support/rotations';
-import { allText, buttons, context, contextTexts, dateTimeToken, dateToken, HOSTILE, idFor, sectionTexts, type SlackMessage } from './view-helpers';
+import { allText, buttons, context, contextTexts, dateTimeToken, plainDate, HOSTILE, idFor, sectionTexts, type SlackMessage } from './view-helpers';
 
 const APPROVERS = ['<@U0APPROVER>', '<!subteam^S0APPROVERS>'];
 /** The day before submit-by (Friday 2026-03-06) at the reminder hour. */
@@ -26,8 +27,14 @@ const reminderContext = (overrides: Partial<ReminderMessageContext> = {}): Remin
   ...overrides,
 });
 
-function reminder(rotation: Rotation, kind: ReminderKind, overrides: Partial<ReminderMessageContext> = {}, dueAt = NOW.toISOString()): SlackMessage {
-  const message = buildReminderMessage(rotation, { kind, dueAt }, reminderContext(overrides));
+function reminder(
+  rotation: Rotation,
+  kind: ReminderKind,
+  overrides: Partial<ReminderMessageContext> = {},
+  dueAt = NOW.toISOString(),
+  delivery: ReminderDelivery = 'thread',
+): SlackMessage {
+  const message = buildReminderMessage(rotation, { kind, dueAt }, reminderContext(overrides), delivery);
   expectWithinBlockKitLimits('message', message);
   return message;
 }
@@ -64,8 +71,9 @@ const EXPECTED_MENTIONS: Record<ReminderKind, string[]> = {
   submit_due: ['<@U0REQ>', '<@U0ATT1>', '<@U0ATT2>'],
   submit_overdue: ['<@U0REQ>', '<@U0ATT1>', '<@U0ATT2>', ...APPROVERS],
   no_meeting_yet: ['<@U0REQ>'],
-  meeting_tomorrow: ['<@U0MEET1>', '<@U0MEET2>'],
-  meeting_in_one_hour: ['<@U0MEET1>', '<@U0MEET2>'],
+  // Each meeting attendee gets these directly (the notifier sends each a direct message); the thread note calls nobody.
+  meeting_tomorrow: [],
+  meeting_in_one_hour: [],
   confirm_receipt: ['<@U0MEET1>', '<@U0MEET2>'],
   deadline_near: APPROVERS,
   next_cycle: ['<@U0REQ>'],
@@ -73,7 +81,7 @@ const EXPECTED_MENTIONS: Record<ReminderKind, string[]> = {
 
 describe('REMINDER_LABELS', () => {
   it('names every kind and the weekly digest', () => {
-    expect(Object.keys(REMINDER_LABELS).sort()).toEqual([...REMINDER_KINDS, 'weekly_digest'].sort());
+    expect(Object.keys(REMINDER_LABELS).sort()).toEqual([...REMINDER_KINDS, 'weekly_digest', 'follow_up'].sort());
     expect(REMINDER_LABELS.submit_due).toBe('Submit today');
     expect(REMINDER_LABELS.next_cycle).toBe('Next cycle due');
   });
@@ -84,7 +92,7 @@ describe('buildReminderMessage', () => {
     const message = reminder(withDistinctPeople(ROTATION_FOR[kind]()), kind);
     expect(mentionsIn(message)).toEqual(EXPECTED_MENTIONS[kind]);
     // The expectations follow the domain's table.
-    const roles = new Set(AUDIENCE[kind]);
+    const roles = new Set(DIRECT_REMINDERS.has(kind) ? [] : AUDIENCE[kind]);
     expect(EXPECTED_MENTIONS[kind].some((m) => APPROVERS.includes(m))).toBe(roles.has('approvers'));
     expect(EXPECTED_MENTIONS[kind].includes('<@U0REQ>')).toBe(roles.has('requester'));
   });
@@ -95,7 +103,7 @@ describe('buildReminderMessage', () => {
     const [first] = sectionTexts(message);
     expect(first?.split('\n')[0]).toContain(`*${ESCALATIONS.has(kind) ? `Escalation: ${REMINDER_LABELS[kind]}` : REMINDER_LABELS[kind]}* · \`${rotation.id}\` for https://acme.wfi.pega.com (Production)`);
     expect(message.text).toContain(`${REMINDER_LABELS[kind]}: ${rotation.id} for https://acme.wfi.pega.com`);
-    expect(contextTexts(message)[0]).toContain(`Deadline ${dateToken(rotation.deadline)} · submit by ${dateToken(rotation.submitBy)}`);
+    expect(contextTexts(message)[0]).toContain(`Deadline ${plainDate(rotation.deadline)} · submit by ${plainDate(rotation.submitBy)}`);
   });
 
   it('mentions a requester who also attends once', () => {
@@ -113,7 +121,7 @@ describe('buildReminderMessage', () => {
     const rotation = aRotation({ version: 7 });
     const message = reminder(rotation, 'approval_pending');
     expect(allText(message)).toContain(`waiting for approval since ${dateTimeToken('2026-02-20T10:00:00.000Z')}`);
-    expect(allText(message)).toContain(`by ${dateToken('2026-03-06')}: 1 business day left`);
+    expect(allText(message)).toContain(`by ${plainDate('2026-03-06')}: 1 business day left`);
     expect(buttons(message)).toEqual([
       { type: 'button', action_id: ACTIONS.approve, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: 'ROT-4F7K2Q:7' },
     ]);
@@ -134,15 +142,15 @@ describe('buildReminderMessage', () => {
   it('tells the requester to open the portal request by submit-by, with the business days left and the next button', () => {
     const message = reminder(aRotationIn('approved'), 'submit_soon', { now: new Date('2026-03-03T09:00:00Z') });
     const text = allText(message);
-    expect(text).toContain(`Open the service request in the vendor's portal by ${dateToken('2026-03-06')}: 3 business days left.`);
-    expect(text).toContain(`before the policy deadline (${dateToken('2026-03-20')})`);
+    expect(text).toContain(`Open the service request in the vendor's portal by ${plainDate('2026-03-06')}: 3 business days left.`);
+    expect(text).toContain(`before the policy deadline (${plainDate('2026-03-20')})`);
     expect(text).toContain('Then press *Mark submitted in portal* with the case number.');
     expect(buttons(message).map((b) => [b.action_id, b.value])).toEqual([[ACTIONS.recordSubmission, 'ROT-4F7K2Q:2']]);
   });
 
   it('says "today" on the submit-by day', () => {
     const message = reminder(aRotationIn('approved'), 'submit_due', { now: new Date('2026-03-06T09:00:00Z') });
-    expect(allText(message)).toContain(`Open the service request in the vendor's portal *today*: ${dateToken('2026-03-06')} is the submit-by date`);
+    expect(allText(message)).toContain(`Open the service request in the vendor's portal *today*: ${plainDate('2026-03-06')} is the submit-by date`);
     expect(message.text).toMatch(/^Submit today: ROT-4F7K2Q/);
   });
 
@@ -151,19 +159,19 @@ describe('buildReminderMessage', () => {
     const [first] = sectionTexts(message);
     expect(first).toMatch(/^:rotating_light: \*Escalation: Submission overdue\* · /);
     expect(message.text).toMatch(/^Escalation: Submission overdue: ROT-4F7K2Q/);
-    expect(first).toContain(`it was due by ${dateToken('2026-03-06')} and is *overdue by 2 business days*`);
-    expect(first).toContain(`Mention the policy deadline (${dateToken('2026-03-20')}) to the vendor.`);
+    expect(first).toContain(`it was due by ${plainDate('2026-03-06')} and is *overdue by 2 business days*`);
+    expect(first).toContain(`Mention the policy deadline (${plainDate('2026-03-20')}) to the vendor.`);
   });
 
   it('reads as an escalation when the deadline is near, saying where the rotation stands', () => {
     const message = reminder(aRotationIn('submitted'), 'deadline_near', { now: new Date('2026-03-18T09:00:00Z') });
     const [first] = sectionTexts(message);
     expect(first).toMatch(/^:rotating_light: \*Escalation: Deadline near\* · /);
-    expect(first).toContain(`Policy deadline ${dateToken('2026-03-20')}: 2 business days left.`);
+    expect(first).toContain(`Policy deadline ${plainDate('2026-03-20')}: 2 business days left.`);
     expect(first).toContain(`This rotation is at *${STATUS_LABELS.submitted}*.`);
     expect(first).toContain('chase them about case `CS-0123456`');
     expect(allText(reminder(aRotationIn('submitted'), 'deadline_near', { now: new Date('2026-03-20T09:00:00Z') }))).toContain(
-      `Policy deadline ${dateToken('2026-03-20')}: *today*.`,
+      `Policy deadline ${plainDate('2026-03-20')}: *today*.`,
     );
   });
 
@@ -178,27 +186,40 @@ describe('buildReminderMessage', () => {
   it('suggests chasing the vendor with the case number when no meeting is set', () => {
     const message = reminder(aRotationIn('submitted'), 'no_meeting_yet');
     const text = allText(message);
-    expect(text).toContain(`The portal request was submitted on ${dateToken('2026-02-23')}`);
+    expect(text).toContain(`The portal request was submitted on ${plainDate('2026-02-23')}`);
     expect(text).toContain('Chase the vendor for a meeting date, quoting case `CS-0123456`, then press *Meeting scheduled*.');
     expect(buttons(message).map((b) => [b.action_id, b.value])).toEqual([[ACTIONS.scheduleMeeting, 'ROT-4F7K2Q:3']]);
   });
 
-  it.each(['meeting_tomorrow', 'meeting_in_one_hour'] as const)('%s gives the meeting time, platform and join link', (kind) => {
-    const message = reminder(aRotationIn('meeting_scheduled'), kind, { now: new Date('2026-03-23T14:00:00Z') });
+  it.each(['meeting_tomorrow', 'meeting_in_one_hour'] as const)('%s, sent directly, gives the meeting time, platform and join link', (kind) => {
+    const message = reminder(aRotationIn('meeting_scheduled'), kind, { now: new Date('2026-03-23T14:00:00Z') }, undefined, 'direct');
     const text = allText(message);
     expect(text).toContain(dateTimeToken(MEETING_START, '2026-03-24 15:00 Europe/Berlin'));
     expect(text).toContain('on Webex.');
     expect(text).toContain('<https://acme.webex.com/meet/handoff|Join the meeting>');
     expect(text).toContain(kind === 'meeting_tomorrow' ? 'The handoff meeting is tomorrow' : 'The handoff meeting starts in one hour');
     expect(buttons(message).map((b) => [b.action_id, b.value])).toEqual([[ACTIONS.complete, 'ROT-4F7K2Q:4']]);
+    // A direct message addresses its reader: nobody else is mentioned in it.
+    expect(mentionsIn(message)).toEqual([]);
+  });
+
+  it.each(['meeting_tomorrow', 'meeting_in_one_hour'] as const)('%s, in the thread, says the meeting is near and when, never the link', (kind) => {
+    const message = reminder(aRotationIn('meeting_scheduled'), kind, { now: new Date('2026-03-23T14:00:00Z') });
+    const text = JSON.stringify(message);
+    expect(allText(message)).toContain(dateTimeToken(MEETING_START, '2026-03-24 15:00 Europe/Berlin'));
+    expect(allText(message)).toContain('on Webex.');
+    expect(allText(message)).toContain('Each attendee was sent the reminder and the join link in a direct message.');
+    expect(text).not.toContain('webex.com/meet');
+    expect(text).not.toContain('Join the meeting');
+    expect(buttons(message)).toEqual([]);
   });
 
   it('shows a join link only when it is https', () => {
     const rotation = aRotationIn('meeting_scheduled');
     const unsafe = { ...rotation, meeting: { ...rotation.meeting, joinUrl: 'javascript:alert(1)' } };
-    expect(allText(reminder(unsafe, 'meeting_tomorrow'))).not.toContain('Join the meeting');
+    expect(allText(reminder(unsafe, 'meeting_tomorrow', {}, undefined, 'direct'))).not.toContain('Join the meeting');
     const none = { ...rotation, meeting: { ...rotation.meeting, joinUrl: undefined } };
-    expect(allText(reminder(none, 'meeting_in_one_hour'))).not.toContain('Join the meeting');
+    expect(allText(reminder(none, 'meeting_in_one_hour', {}, undefined, 'direct'))).not.toContain('Join the meeting');
   });
 
   it('asks to confirm receipt after the meeting, without the join link', () => {
@@ -216,7 +237,7 @@ describe('buildReminderMessage', () => {
     expect(buttons(message)).toEqual([
       { type: 'button', action_id: ACTIONS.startPlanned, text: { type: 'plain_text', text: 'Start request' }, style: 'primary', value: planned.id },
     ]);
-    expect(allText(message)).toContain(`so it can be approved and opened in the vendor's portal by ${dateToken(planned.submitBy)} (5 business days left)`);
+    expect(allText(message)).toContain(`so it can be approved and opened in the vendor's portal by ${plainDate(planned.submitBy)} (5 business days left)`);
   });
 
   it('adds the portal button to the submit reminders when a portal URL is configured', () => {
@@ -312,10 +333,10 @@ describe('buildDigest', () => {
     const text = allText(message);
     expect(text).toContain('*Open rotations*, most urgent first');
     expect(text).toContain('*Planned next cycles*');
-    expect(text).toContain(`• \`ROT-LATE22\` *${STATUS_LABELS.requested}* · https://acme.wfi.pega.com · Deadline ${dateToken('2026-03-10')}`);
+    expect(text).toContain(`• \`ROT-LATE22\` *${STATUS_LABELS.requested}* · https://acme.wfi.pega.com · Deadline ${plainDate('2026-03-10')}`);
     expect(text).toMatch(/ROT-LATE22.*:warning: \*late by/);
     for (const line of text.split('\n').filter((l) => l.startsWith('• '))) expect(line).toMatch(/^• `ROT-\w+` .* · Deadline /);
-    expect(contextTexts(message)[0]).toBe(`3 open rotations (1 late), 1 planned next cycle · as of ${dateToken('2026-03-05')}`);
+    expect(contextTexts(message)[0]).toBe(`3 open rotations (1 late), 1 planned next cycle · as of ${plainDate('2026-03-05')}`);
     expect(message.text).toBe('Weekly digest: 3 open rotations (1 late), 1 planned next cycle');
     expect(buttons(message)).toEqual([]);
   });

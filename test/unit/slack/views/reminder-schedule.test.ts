@@ -38,7 +38,7 @@ const scheduled = (rotationId: string, kind: ReminderKind | 'weekly_digest', due
 type Builder = (rotation: Rotation, ctx: RotationMessageContext) => SlackMessage;
 const SURFACES: Array<[string, Builder]> = [
   ['the rotation message', buildRotationMessage],
-  ['the status reply', buildRotationStatus],
+  ['the status reply', (rotation, ctx) => buildRotationStatus(rotation, { ...ctx, showJoinLink: true })],
 ];
 
 function render(builder: Builder, rotation: Rotation, overrides: Partial<RotationMessageContext>): SlackMessage {
@@ -103,6 +103,7 @@ describe('undelivered reminders on the App Home', () => {
     ...context({ now: NOW }),
     leadBusinessDays: 10,
     viewerId: 'U0VIEWER',
+    scope: 'all',
     ...overrides,
   });
   const home = (rotations: Rotation[], overrides: Partial<AppHomeContext> = {}): types.HomeView => {
@@ -125,7 +126,7 @@ describe('undelivered reminders on the App Home', () => {
       scheduled('ROT-4F7K2Q', 'approval_pending', '2026-03-06T09:00:00.000Z'),
     ];
     const view = home([aRotation()], { reminderFailures: failures });
-    expect(headers(view).slice(0, 2)).toEqual(['WFI client secret rotation', TITLE]);
+    expect(headers(view).slice(0, 2)).toEqual(['WFI client secret rotation: all rotations', TITLE]);
     const i = view.blocks.findIndex((b) => b.type === 'header' && (b as types.HeaderBlock).text.text === TITLE);
     const due = dateTimeToken('2026-03-09T09:00:00.000Z');
     expect(((view.blocks[i + 1] as types.SectionBlock).text?.text ?? '').split('\n')).toEqual([

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
-import { INPUT_ACTION, REQUEST_BLOCKS, REQUEST_MODAL } from '../../../../src/slack/ids';
-import { buildRequestModal } from '../../../../src/slack/views/request-modal';
+import { INPUT_ACTION, MODALS, REQUEST_BLOCKS, REQUEST_MODAL } from '../../../../src/slack/ids';
+import { parseRequestMeta } from '../../../../src/slack/parse/request-meta';
+import { buildRequestModal, buildStartPlannedModal, type PlannedCycle } from '../../../../src/slack/views/request-modal';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 
 const defaults = { requesterId: 'U0REQUESTER', channelId: 'C0ROTATIONS', instanceDomain: 'wfi.pega.com' };
@@ -122,83 +123,72 @@ describe('buildRequestModal', () => {
     expect(select.initial_option?.value).toBe('0');
   });
 
-  it('passes private_metadata through, and has none unless given', () => {
+  it('has no private_metadata: a new request starts nothing else', () => {
     expect(view).not.toHaveProperty('private_metadata');
-    const meta = JSON.stringify({ plannedRotationId: 'ROT-4F7K2Q' });
-    expect(buildRequestModal({ ...defaults, privateMetadata: meta }).private_metadata).toBe(meta);
   });
 
-  it('refuses private_metadata over Slack\'s 3000 characters rather than cut it', () => {
-    expect(() => buildRequestModal({ ...defaults, privateMetadata: 'x'.repeat(3001) })).toThrow(RangeError);
-    expectWithinBlockKitLimits('modal', buildRequestModal({ ...defaults, privateMetadata: 'x'.repeat(3000) }));
+  it('stays within Slack limits', () => {
+    expectWithinBlockKitLimits('modal', view);
+  });
+});
+
+describe('buildStartPlannedModal', () => {
+  const planned: PlannedCycle = {
+    id: 'ROT-NEXT22',
+    instanceUrl: 'https://acme.wfi.pega.com',
+    environmentType: 'Staging',
+    deadline: '2026-09-16',
+    channelId: 'G0PRIVATE',
+    requesterId: 'U0LASTREQUESTER',
+    attendeeIds: ['U0LASTREQUESTER', 'U0ATTENDEE'],
+    previousRotationId: 'ROT-4F7K2Q',
+    rotationIntervalDays: 180,
+  };
+  const start = buildStartPlannedModal(planned, { intervalDays: 90 });
+
+  it('is the start form of that planned rotation: its own callback and the rotation in private_metadata', () => {
+    expect(start.callback_id).toBe(MODALS.startPlanned);
+    expect(parseRequestMeta(start.private_metadata)).toEqual({ plannedRotationId: 'ROT-NEXT22' });
   });
 
-  describe('prefilled to start a planned rotation', () => {
-    const prefill = {
-      instanceUrl: 'https://acme.wfi.pega.com',
-      environmentType: 'Staging' as const,
-      deadline: '2026-09-16',
-      channelId: 'G0PRIVATE',
-      attendeeIds: ['U0LASTREQUESTER', 'U0ATTENDEE'],
-      rotationIntervalDays: 180,
-      notes: 'Yearly policy SEC-7',
-    };
-    const prefilled = buildRequestModal({ ...defaults, intervalDays: 90, prefill });
-
-    it('fills every field from the planned rotation', () => {
-      expect(element(prefilled, REQUEST_BLOCKS.instanceUrl).initial_value).toBe('https://acme.wfi.pega.com');
-      expect((element(prefilled, REQUEST_BLOCKS.environmentType) as unknown as types.StaticSelect).initial_option).toEqual({
-        text: { type: 'plain_text', text: 'Staging' },
-        value: 'Staging',
-      });
-      expect(element(prefilled, REQUEST_BLOCKS.deadline).initial_date).toBe('2026-09-16');
-      expect(element(prefilled, REQUEST_BLOCKS.channelId).initial_conversation).toBe('G0PRIVATE');
-      expect(element(prefilled, REQUEST_BLOCKS.attendeeIds).initial_users).toEqual(['U0LASTREQUESTER', 'U0ATTENDEE']);
-      expect((element(prefilled, REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect).initial_option?.value).toBe('180');
-      expect(element(prefilled, REQUEST_BLOCKS.notes).initial_value).toBe('Yearly policy SEC-7');
-    });
-
-    it('says the fields come from the last rotation', () => {
-      expect(JSON.stringify(prefilled.blocks)).toMatch(/planned next cycle/);
-      expect(JSON.stringify(view.blocks)).not.toMatch(/planned next cycle/);
-    });
-
-    it('offers a planned interval that is not a standard choice', () => {
-      const odd = buildRequestModal({ ...defaults, prefill: { ...prefill, rotationIntervalDays: 400 } });
-      const select = element(odd, REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect;
-      expect(select.options?.map((o) => o.value)).toEqual(['0', '90', '180', '365', '400']);
-      expect(select.initial_option?.value).toBe('400');
-    });
-
-    it('falls back to the configured interval when the planned rotation has none', () => {
-      const { rotationIntervalDays: _interval, ...withoutInterval } = prefill;
-      const select = element(buildRequestModal({ ...defaults, intervalDays: 365, prefill: withoutInterval }), REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect;
-      expect(select.initial_option?.value).toBe('365');
-    });
-
-    it('leaves out prefill values Slack would refuse: bad ids, a non-date, empty notes', () => {
-      const bad = buildRequestModal({
-        ...defaults,
-        prefill: { ...prefill, deadline: '16/09/2026', channelId: '#general', attendeeIds: ['<!channel>'], notes: '   ' },
-      });
-      expect(element(bad, REQUEST_BLOCKS.deadline)).not.toHaveProperty('initial_date');
-      expect(element(bad, REQUEST_BLOCKS.channelId).initial_conversation).toBe('C0ROTATIONS');
-      expect(element(bad, REQUEST_BLOCKS.attendeeIds).initial_users).toEqual(['U0REQUESTER']);
-      expect(element(bad, REQUEST_BLOCKS.notes)).not.toHaveProperty('initial_value');
-    });
-
-    it('caps prefilled attendees at 20 and notes at 2000 characters', () => {
-      const many = Array.from({ length: 25 }, (_, i) => `U${String(i).padStart(8, '0')}`);
-      const big = buildRequestModal({ ...defaults, prefill: { ...prefill, attendeeIds: many, notes: 'n'.repeat(2500) } });
-      expect(element(big, REQUEST_BLOCKS.attendeeIds).initial_users).toHaveLength(20);
-      expect((element(big, REQUEST_BLOCKS.notes).initial_value as string).length).toBeLessThanOrEqual(2000);
-      expectWithinBlockKitLimits('modal', big);
-    });
-
-    it('stays within Slack limits', () => {
-      expectWithinBlockKitLimits('modal', prefilled);
-    });
+  it('shows what stays the owning team’s (instance, environment, channel, requester, attendees) as text, not as inputs', () => {
+    const inputs = start.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
+    expect(inputs).toEqual([REQUEST_BLOCKS.deadline, REQUEST_BLOCKS.attendeeIds, REQUEST_BLOCKS.rotationIntervalDays, REQUEST_BLOCKS.notes]);
+    const text = JSON.stringify(start.blocks);
+    for (const shown of ['acme.wfi.pega.com', 'Staging', '<#G0PRIVATE>', '<@U0LASTREQUESTER>', '<@U0ATTENDEE>', 'ROT-4F7K2Q']) expect(text).toContain(shown);
   });
+
+  it('prefills the deadline and the planned interval; extra attendees are optional and start empty', () => {
+    expect(element(start, REQUEST_BLOCKS.deadline).initial_date).toBe('2026-09-16');
+    expect((element(start, REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect).initial_option?.value).toBe('180');
+    expect(inputBlock(start, REQUEST_BLOCKS.attendeeIds).optional).toBe(true);
+    expect(element(start, REQUEST_BLOCKS.attendeeIds)).not.toHaveProperty('initial_users');
+  });
+
+  it('offers a planned interval that is not a standard choice, and falls back to the configured one when there is none', () => {
+    const odd = element(buildStartPlannedModal({ ...planned, rotationIntervalDays: 400 }), REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect;
+    expect(odd.options?.map((o) => o.value)).toEqual(['0', '90', '180', '365', '400']);
+    expect(odd.initial_option?.value).toBe('400');
+    const { rotationIntervalDays: _interval, ...withoutInterval } = planned;
+    const fallback = element(buildStartPlannedModal(withoutInterval, { intervalDays: 365 }), REQUEST_BLOCKS.rotationIntervalDays) as unknown as types.StaticSelect;
+    expect(fallback.initial_option?.value).toBe('365');
+  });
+
+  it('leaves out a stored deadline Slack would refuse, and escapes what it shows', () => {
+    const bad = buildStartPlannedModal({ ...planned, deadline: '16/09/2026', attendeeIds: ['<!channel>'], instanceUrl: 'https://<!here>.wfi.pega.com' });
+    expect(element(bad, REQUEST_BLOCKS.deadline)).not.toHaveProperty('initial_date');
+    expect(JSON.stringify(bad.blocks)).not.toMatch(/<!channel>|<!here>/);
+  });
+
+  it('stays within Slack limits with 20 attendees and a long instance name', () => {
+    const many = Array.from({ length: 20 }, (_, i) => `U${String(i).padStart(8, '0')}`);
+    expectWithinBlockKitLimits('modal', start);
+    expectWithinBlockKitLimits('modal', buildStartPlannedModal({ ...planned, attendeeIds: many, instanceUrl: `https://${'a'.repeat(63)}.wfi.pega.com` }));
+  });
+});
+
+describe('buildRequestModal, continued', () => {
+  const view = buildRequestModal(defaults);
 
   it('warns never to enter the secret', () => {
     expect(JSON.stringify(view.blocks[0])).toMatch(/Never enter the secret/);

@@ -4,11 +4,11 @@ import { buildRotationList, LIST_MAX, sortByUrgency } from '../../../../src/slac
 import { STATUS_LABELS } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn } from '../../../support/rotations';
-import { context, contextTexts, dateToken, idFor, sectionTexts } from './view-helpers';
+import { context, contextTexts, plainDate, idFor, sectionTexts } from './view-helpers';
 
 /** Tuesday 2026-03-10: a rotation with a 2026-03-20 deadline (submit-by Friday 03-06) is 2 business days late. */
 const NOW = new Date('2026-03-10T09:00:00Z');
-const ctx = context({ now: NOW });
+const ctx = { ...context({ now: NOW }), scope: 'all' as const };
 
 // Deadlines and their submit-by dates (10 business days earlier, UTC, no holidays):
 // 03-20 → 03-06 (late on 03-10), 03-27 → 03-13, 04-17 → 04-03, 03-13 → 02-27 (late).
@@ -53,6 +53,7 @@ describe('buildRotationList', () => {
   it('lists only open rotations, most urgent first', () => {
     const list = buildRotationList([later, aRotationIn('completed'), soon, lateA, aPlannedRotation().planned, lateB], ctx);
     expect(list.text).toBe('4 open rotations, most urgent first');
+    expect(sectionTexts(list)[0]).toMatch(/^\*All rotations: 4 open rotations\*/);
     const lines = sectionTexts(list).slice(1);
     expect(lines.map((l) => /^`(ROT-\w+)`/.exec(l)?.[1])).toEqual(['ROT-BBBBBB', 'ROT-AAAAAA', 'ROT-CCCCCC', 'ROT-DDDDDD']);
     expectWithinBlockKitLimits('message', list);
@@ -62,11 +63,11 @@ describe('buildRotationList', () => {
     const lines = sectionTexts(buildRotationList([lateA, soon, aRotation({ id: 'ROT-FFFFFF', deadline: '2026-04-17' })], ctx)).slice(1);
     expect(lines[0]).toBe(
       `\`ROT-AAAAAA\` · *${STATUS_LABELS.requested}* · https://acme.wfi.pega.com\n` +
-        `Deadline ${dateToken('2026-03-20')} · submit by ${dateToken('2026-03-06')} · :warning: *late by 2 business days*`,
+        `Deadline ${plainDate('2026-03-20')} · submit by ${plainDate('2026-03-06')} · :warning: *late by 2 business days*`,
     );
     expect(lines[2]).toBe(
       `\`ROT-FFFFFF\` · *${STATUS_LABELS.requested}* · https://acme.wfi.pega.com\n` +
-        `Deadline ${dateToken('2026-04-17')} · submit by ${dateToken('2026-04-03')} · 18 business days left`,
+        `Deadline ${plainDate('2026-04-17')} · submit by ${plainDate('2026-04-03')} · 18 business days left`,
     );
     // Once the portal request is made, what is left is counted to the deadline instead.
     expect(lines[1]).toContain(`\`ROT-CCCCCC\` · *${STATUS_LABELS.submitted}*`);
@@ -74,8 +75,16 @@ describe('buildRotationList', () => {
   });
 
   it('says "due today" on the submit-by day', () => {
-    const lines = sectionTexts(buildRotationList([lateA], context({ now: new Date('2026-03-06T09:00:00Z') })));
+    const lines = sectionTexts(buildRotationList([lateA], { ...context({ now: new Date('2026-03-06T09:00:00Z') }), scope: 'all' }));
     expect(lines[1]).toContain('*due today*');
+  });
+
+  it('says when it shows only the person’s own rotations, and what to do when there are none', () => {
+    const yours = buildRotationList([soon], { ...ctx, scope: 'yours' });
+    expect(sectionTexts(yours)[0]).toMatch(/^\*Your rotations: 1 open rotation of yours\*/);
+    expect(sectionTexts(yours)[0]).toContain('approvers see all');
+    const none = buildRotationList([], { ...ctx, scope: 'yours' });
+    expect(none.text).toContain('You are in no open rotation (approvers see all of them)');
   });
 
   it('escapes the instance URL', () => {

@@ -10,7 +10,7 @@ import {
   buildRotationStatus,
   buildUndeliverableNotice,
 } from '../../../../src/slack/views/command-replies';
-import { escapedChunks, escapeMrkdwn, mention, plural, slackDate, truncate } from '../../../../src/slack/views/mrkdwn';
+import { calendarDate, escapedChunks, escapeMrkdwn, mention, plural, truncate } from '../../../../src/slack/views/mrkdwn';
 import {
   buildRotationMessage,
   buttonValue,
@@ -20,16 +20,14 @@ import {
   type SlackMessage,
 } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
-import { aRotation, TEST_NOW, TEST_POLICY } from '../../../support/rotations';
+import { aRotation, aRotationIn, MEETING_START, TEST_NOW, TEST_POLICY } from '../../../support/rotations';
+import { dateTimeToken } from './view-helpers';
 
 const context = (overrides: Partial<RotationMessageContext> = {}): RotationMessageContext => ({
   now: TEST_NOW,
   policy: TEST_POLICY,
   ...overrides,
 });
-
-/** Noon UTC on a date, in epoch seconds: what the date token carries for a UTC policy. */
-const noonUtc = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), 12) / 1000;
 
 const HOSTILE_NOTES = 'Please hurry <!channel> <https://evil|click> & <@U123>';
 
@@ -65,7 +63,7 @@ describe('buildRotationMessage', () => {
 
   it('has a fallback text naming the rotation, the instance, the status and submit-by', () => {
     expect(message.text).toBe(
-      'WFI client secret rotation ROT-4F7K2Q for https://acme.wfi.pega.com: Awaiting approval, submit by 2026-03-06',
+      'WFI client secret rotation ROT-4F7K2Q for https://acme.wfi.pega.com: Awaiting approval, submit by Fri 6 Mar 2026',
     );
   });
 
@@ -75,12 +73,12 @@ describe('buildRotationMessage', () => {
     expect(fieldText(message, 'Environment type')).toBe('Production');
     expect(fieldText(message, 'Status')).toBe(STATUS_LABELS.requested);
     expect(fieldText(message, 'Requested by')).toBe('<@U0REQUESTER>');
-    expect(fieldText(message, 'Policy deadline')).toBe(`<!date^${noonUtc('2026-03-20')}^{date_long_pretty}|2026-03-20>`);
+    expect(fieldText(message, 'Policy deadline')).toBe(`Fri 20 Mar 2026`);
   });
 
   it('shows submit-by as a Slack date token with the plain date as fallback, and the business days left', () => {
     expect(fieldText(message, 'Submit to the vendor by')).toBe(
-      `<!date^${noonUtc('2026-03-06')}^{date_long_pretty}|2026-03-06>\n10 business days left`,
+      `Fri 6 Mar 2026\n10 business days left`,
     );
   });
 
@@ -147,7 +145,7 @@ describe('buildRotationMessage', () => {
     expect(late.lateByBusinessDays).toBe(2);
     const texts = sectionTexts(buildRotationMessage(late, context({ now: new Date('2026-03-10T09:00:00Z') })));
     const warning = texts.find((t) => t.includes('*Late:*'));
-    expect(warning).toContain(`after its submit-by date (<!date^${noonUtc('2026-03-06')}^{date_long_pretty}|2026-03-06>)`);
+    expect(warning).toContain(`after its submit-by date (Fri 6 Mar 2026)`);
     expect(warning).toContain("2 business days short of the vendor's 10-business-day lead time");
   });
 
@@ -226,12 +224,11 @@ describe('mrkdwn helpers', () => {
     expect(mention('<!channel>')).toBe('&lt;!channel&gt;');
   });
 
-  it('slackDate gives a date token at noon in the policy zone, with the plain date as fallback', () => {
-    expect(slackDate('2026-03-06', 'UTC')).toBe(`<!date^${noonUtc('2026-03-06')}^{date_long_pretty}|2026-03-06>`);
-    // Noon in Paris (UTC+1 in March before DST) is 11:00 UTC.
-    expect(slackDate('2026-03-06', 'Europe/Paris')).toBe(`<!date^${noonUtc('2026-03-06') - 3600}^{date_long_pretty}|2026-03-06>`);
-    // and in summer time (UTC+2).
-    expect(slackDate('2026-07-06', 'Europe/Paris')).toBe(`<!date^${noonUtc('2026-07-06') - 7200}^{date_long_pretty}|2026-07-06>`);
+  it('calendarDate shows a calendar date as plain text, the same for every reader, never as a date token', () => {
+    expect(calendarDate('2026-03-06')).toBe('Fri 6 Mar 2026');
+    expect(calendarDate('2027-01-04')).toBe('Mon 4 Jan 2027');
+    // A damaged record shows what it holds, escaped.
+    expect(calendarDate('<!channel>')).toBe('&lt;!channel&gt;');
   });
 
   it('plural', () => {
@@ -293,13 +290,16 @@ describe('command replies', () => {
   describe('buildRotationStatus', () => {
     it('shows the summary, the history with who and what, and where the message is', () => {
       const rotation = aRotation({ message: { channelId: 'C0ROTATIONS', ts: '1771581600.000100' } });
-      const status = buildRotationStatus(rotation, context());
+      const status = buildRotationStatus(rotation, { ...context(), showJoinLink: true });
       expect(status.text).toBe('ROT-4F7K2Q: Awaiting approval');
       expect(status.blocks[0]).toMatchObject({ type: 'header' });
       const history = sectionTexts(status).find((t) => t.startsWith('*History*'));
-      expect(history).toBe('*History*\n• 2026-02-20 10:00 UTC · <@U0REQUESTER> · requested (deadline: 2026-03-20, submitBy: 2026-03-06)');
+      // The time is an instant (a token each reader sees in their zone); the dates are calendar dates, plain.
+      expect(history).toBe(
+        `*History*\n• ${dateTimeToken('2026-02-20T10:00:00.000Z', '2026-02-20 10:00 UTC')} · <@U0REQUESTER> · requested (deadline: Fri 20 Mar 2026, submitBy: Fri 6 Mar 2026)`,
+      );
       expect(JSON.stringify(status.blocks.at(-1))).toContain('Message: <#C0ROTATIONS>');
-      expect(JSON.stringify(buildRotationStatus(aRotation(), context()).blocks.at(-1))).toContain('not posted yet');
+      expect(JSON.stringify(buildRotationStatus(aRotation(), { ...context(), showJoinLink: true }).blocks.at(-1))).toContain('not posted yet');
     });
 
     it('shows a secret_exposed entry as the event and the state it stayed in, not as a change of state', () => {
@@ -311,20 +311,33 @@ describe('command replies', () => {
       });
       if (!exposed) throw new Error('not recorded');
 
-      const history = sectionTexts(buildRotationStatus(exposed, context())).find((t) => t.startsWith('*History*')) ?? '';
+      const history = sectionTexts(buildRotationStatus(exposed, { ...context(), showJoinLink: true })).find((t) => t.startsWith('*History*')) ?? '';
 
       const lines = history.split('\n');
       expect(lines).toHaveLength(3);
       expect(lines[2]).toMatch(
-        /^• 2026-02-21 11:00 UTC · <@U0POSTER> · secret_exposed \(still requested\) \(channel: C0ROTATIONS, messageTs: 1771671600\.000200, advice: .*fresh one\.\)$/,
+        /^• <!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-02-21 11:00 UTC> · <@U0POSTER> · secret_exposed \(still requested\) \(channel: C0ROTATIONS, messageTs: 1771671600\.000200, advice: .*fresh one\.\)$/,
       );
       expect(history).not.toContain('requested → requested');
+    });
+
+    it('shows the join link in the history only to those who may see it (the handoff and the approvers)', () => {
+      const scheduled = aRotationIn('meeting_scheduled');
+      const forThem = sectionTexts(buildRotationStatus(scheduled, { ...context(), showJoinLink: true })).join('\n');
+      const forOthers = JSON.stringify(buildRotationStatus(scheduled, { ...context(), showJoinLink: false }));
+
+      expect(forThem).toContain('join link: <https://acme.webex.com/meet/handoff|Join the meeting>');
+      expect(forOthers).not.toContain('webex.com');
+      // Everything the channel shows is still there: the meeting's time as a token, the platform, the attendees.
+      expect(forOthers).toContain(`startsAt: ${dateTimeToken(MEETING_START, '2026-03-24 14:00 UTC')}`);
+      expect(forOthers).toContain('platform: Webex');
+      expect(forOthers).toContain('attendees: <@U0REQUESTER> <@U0ATTENDEE>');
     });
 
     it('escapes audit details', () => {
       const entry: AuditEntry = { at: '2026-02-21T08:00:00.000Z', actorId: 'U0APPROVER', from: 'requested', to: 'requested', details: { reason: HOSTILE_NOTES } };
       const rotation = aRotation();
-      const status = buildRotationStatus({ ...rotation, history: [...rotation.history, entry] }, context());
+      const status = buildRotationStatus({ ...rotation, history: [...rotation.history, entry] }, { ...context(), showJoinLink: true });
       expect(JSON.stringify(status)).not.toContain('<!channel>');
       expect(JSON.stringify(status)).toContain('reason: Please hurry &lt;!channel&gt;');
     });
@@ -338,7 +351,7 @@ describe('command replies', () => {
         to: 'requested',
         details: { reason: `<${i}> ${'&'.repeat(400)}`, caseNumber: `CASE-${1000 + i}`, extra: '>'.repeat(300) },
       }));
-      const status = buildRotationStatus({ ...base, history }, context());
+      const status = buildRotationStatus({ ...base, history }, { ...context(), showJoinLink: true });
       expectWithinBlockKitLimits('message', status);
       const text = sectionTexts(status).join('\n');
       expect(text).toContain('CASE-1074');
@@ -350,7 +363,7 @@ describe('command replies', () => {
     it('stays within limits with many ordinary entries', () => {
       const base = aRotation();
       const entry = base.history[0] as AuditEntry;
-      const status = buildRotationStatus({ ...base, history: Array.from({ length: 40 }, () => entry) }, context());
+      const status = buildRotationStatus({ ...base, history: Array.from({ length: 40 }, () => entry) }, { ...context(), showJoinLink: true });
       expectWithinBlockKitLimits('message', status);
       expect(sectionTexts(status).join('\n').match(/^• /gm)).toHaveLength(30);
     });
@@ -375,7 +388,7 @@ describe('every builder stays within Slack limits', () => {
     ['an ordinary rotation with plain 2000-character notes', aRotation({ notes: 'word '.repeat(400).trim() }), context(portal)],
   ])('the rotation message and status: %s', (_name, rotation, ctx) => {
     expectWithinBlockKitLimits('message', buildRotationMessage(rotation, ctx));
-    expectWithinBlockKitLimits('message', buildRotationStatus(rotation, ctx));
+    expectWithinBlockKitLimits('message', buildRotationStatus(rotation, { ...ctx, showJoinLink: true }));
   });
 
   it('the late, long rotation message names all 20 attendees', () => {
@@ -387,6 +400,6 @@ describe('every builder stays within Slack limits', () => {
     expectWithinBlockKitLimits('message', buildHelp(10));
     expectWithinBlockKitLimits('message', buildNotFound('ROT-XXXXXX'));
     expectWithinBlockKitLimits('message', buildUndeliverableNotice('C0ROTATIONS', 'channel_not_found'));
-    expectWithinBlockKitLimits('home', buildAppHome([], { ...context(), leadBusinessDays: 10, viewerId: 'U0VIEWER' }));
+    expectWithinBlockKitLimits('home', buildAppHome([], { ...context(), leadBusinessDays: 10, viewerId: 'U0VIEWER', scope: 'all' }));
   });
 });

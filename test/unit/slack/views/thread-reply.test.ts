@@ -3,7 +3,7 @@ import { CONFIRMATIONS, type AuditEntry, type Rotation } from '../../../../src/d
 import { buildChangeReply } from '../../../../src/slack/views/thread-reply';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { APPROVER_ID, aPlannedRotation, aRotation, aRotationIn, MEETING_START, REQUESTER_ID } from '../../../support/rotations';
-import { allText, context, dateTimeToken, dateToken, HOSTILE } from './view-helpers';
+import { allText, context, dateTimeToken, plainDate, HOSTILE } from './view-helpers';
 
 const lastEntry = (rotation: Rotation): AuditEntry => rotation.history.at(-1) as AuditEntry;
 
@@ -23,7 +23,7 @@ describe('buildChangeReply', () => {
   it('approved: names the approver, tells the requester the next step is the portal request by submit-by', () => {
     const { text, message } = reply(aRotationIn('approved'));
     expect(text).toContain(`*Approved* by <@${APPROVER_ID}>.`);
-    expect(text).toContain(`<@${REQUESTER_ID}>: next, open the service request in the vendor's portal by ${dateToken('2026-03-06')} (10 business days left)`);
+    expect(text).toContain(`<@${REQUESTER_ID}>: next, open the service request in the vendor's portal by ${plainDate('2026-03-06')} (10 business days left)`);
     expect(text).toContain('*Mark submitted in portal*');
     // The notification text carries the mention too, so the requester is notified.
     expect(message.text).toContain(`<@${REQUESTER_ID}>`);
@@ -32,7 +32,7 @@ describe('buildChangeReply', () => {
 
   it('approved after submit-by: says to submit today, and how late', () => {
     const { text } = reply(aRotationIn('approved'), undefined, new Date('2026-03-10T09:00:00Z'));
-    expect(text).toContain(`portal today: submit-by was ${dateToken('2026-03-06')}, 2 business days ago`);
+    expect(text).toContain(`portal today: submit-by was ${plainDate('2026-03-06')}, 2 business days ago`);
   });
 
   it('rejected: the reason, and the requester is told', () => {
@@ -43,7 +43,7 @@ describe('buildChangeReply', () => {
 
   it('submitted: the case number and date; the requester who recorded it is not mentioned at themselves', () => {
     const { text } = reply(aRotationIn('submitted'));
-    expect(text).toContain(`*Portal request submitted* (case \`CS-0123456\`, submitted on ${dateToken('2026-02-23')}), recorded by <@${REQUESTER_ID}>.`);
+    expect(text).toContain(`*Portal request submitted* (case \`CS-0123456\`, submitted on ${plainDate('2026-02-23')}), recorded by <@${REQUESTER_ID}>.`);
     expect(text).not.toContain(`<@${REQUESTER_ID}>: `);
     expect(text).toContain('*Meeting scheduled*');
   });
@@ -60,12 +60,14 @@ describe('buildChangeReply', () => {
     expect(text).toContain(`<@${REQUESTER_ID}>: *Portal request submitted* (case \`INC0012345\``);
   });
 
-  it('meeting scheduled: the time as a token with the zone time, the join link, the attendees mentioned', () => {
-    const { text } = reply(aRotationIn('meeting_scheduled'));
+  it('meeting scheduled: the time as a token with the zone time and the attendees mentioned; the join link only said to be sent', () => {
+    const { text, message } = reply(aRotationIn('meeting_scheduled'));
     expect(text).toContain(
       `*Handoff meeting scheduled* by <@${REQUESTER_ID}> on Webex, ${dateTimeToken(MEETING_START, '2026-03-24 15:00 Europe/Berlin')} (2026-03-24 15:00 Europe/Berlin).`,
     );
-    expect(text).toContain('<https://acme.webex.com/meet/handoff|Join the meeting>');
+    expect(JSON.stringify(message)).not.toContain('webex.com/meet');
+    expect(text).not.toContain('webex.com/meet');
+    expect(text).toContain('The join link went to the attendees, the requester and the approvers in a direct message.');
     expect(text).toContain(`Attendees: <@${REQUESTER_ID}>, <@U0ATTENDEE>`);
     expect(text).toContain('*Secret received*');
   });

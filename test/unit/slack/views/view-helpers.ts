@@ -14,10 +14,17 @@ export const HOSTILE = 'Please hurry <!channel> <https://evil|click> & <@U123>';
 /** An instant in epoch seconds, as a Slack date token carries it. */
 export const epoch = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
-/** Noon UTC on a date, in epoch seconds: what `slackDate` carries for a UTC policy. */
-export const noonUtc = (date: string): number => epoch(`${date}T12:00:00Z`);
-
-export const dateToken = (date: string): string => `<!date^${noonUtc(date)}^{date_long_pretty}|${date}>`;
+/**
+ * A calendar date as every surface shows it, `Fri 20 Mar 2026`: worked out
+ * here with Intl, independently of the code under test.
+ */
+export function plainDate(date: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).formatToParts(
+    new Date(`${date}T00:00:00Z`),
+  );
+  const part = (type: string) => parts.find((p) => p.type === type)?.value;
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
+}
 export const dateTimeToken = (iso: string, fallback = iso): string => `<!date^${epoch(iso)}^{date_short_pretty} {time}|${fallback}>`;
 
 type Blocks = { blocks: types.KnownBlock[] | types.AnyBlock[] };

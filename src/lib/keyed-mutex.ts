@@ -1,7 +1,8 @@
 /**
  * Serialises work per key inside one process: a read-compare-write on a
  * rotation cannot interleave with another on the same rotation. Across
- * processes the store's own primitive is needed (the scale-out issue).
+ * processes the store's own primitive (engine locks, compare-and-set) is
+ * what holds; this only spares a process from racing itself.
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();

@@ -1,0 +1,105 @@
+import { isDomainError } from '../domain/errors';
+import { planNextRotation } from '../domain/lifecycle';
+import { reminderKey } from '../domain/reminder-kinds';
+import { nextOccurrences } from '../domain/reminders';
+import { nextCycleId, rotationId, type Rotation, type RotationIn } from '../domain/rotation';
+import type { ServiceDeps } from './lifecycle-deps';
+
+export type FollowUpDeps = Pick<ServiceDeps, 'store' | 'reminders' | 'reminderPolicy' | 'clock' | 'policy' | 'randomIndex' | 'logger'>;
+
+/**
+ * How long the work after a change has to finish on its own before the
+ * scheduler's tick takes it over: far more than it takes (milliseconds), far
+ * less than anyone would miss a reminder by.
+ */
+export const FOLLOW_UP_GRACE_MS = 60_000;
+
+export const FOLLOW_UP = 'follow_up';
+
+/**
+ * Recorded in the durable schedule *before* a change is written: if the change
+ * is stored and what follows it (planning its reminders and next cycle) then
+ * fails, or the process dies, the next tick finds this and completes it. If it
+ * cannot be recorded, the change is not written either ("nothing was saved" is
+ * then the truth).
+ */
+export async function recordFollowUp(deps: FollowUpDeps, id: string): Promise<void> {
+  const dueAt = new Date(deps.clock.now().getTime() + FOLLOW_UP_GRACE_MS).toISOString();
+  await deps.reminders.add([{ rotationId: id, kind: FOLLOW_UP, dueAt, key: reminderKey(id, FOLLOW_UP, dueAt) }]);
+}
+
+/**
+ * Brings what derives from a rotation in line with it as it is now: a
+ * completed rotation that rotates again gets its next cycle (planned once,
+ * under an id derived from its own), and its pending reminders are replaced by
+ * a fresh plan, which also removes the recorded follow-up. Idempotent, so the
+ * tick can run it again after a partial failure. Throws when a part failed.
+ */
+export async function completeFollowUp(deps: FollowUpDeps, rotation: Rotation): Promise<Rotation> {
+  const current = rotation.status === 'completed' && rotation.rotationIntervalDays && !rotation.nextRotationId
+    ? await planNextCycle(deps, rotation)
+    : rotation;
+  await replan(deps, current);
+  return current;
+}
+
+/**
+ * The follow-up right after a stored change; a failure is logged and left to
+ * the tick, never reported as "nothing was saved" (the change was).
+ */
+export async function followUpNow(deps: FollowUpDeps, rotation: Rotation): Promise<Rotation> {
+  try {
+    return await completeFollowUp(deps, rotation);
+  } catch (error) {
+    deps.logger.error(
+      `${rotation.id} is saved, but planning its reminders or next cycle failed; the scheduler completes it within a few minutes: ${(error as Error).message}`,
+    );
+    return rotation;
+  }
+}
+
+async function replan(deps: FollowUpDeps, rotation: Rotation): Promise<void> {
+  await deps.reminders.reschedule(rotation.id, nextOccurrences(rotation, deps.reminderPolicy, deps.clock.now()));
+}
+
+/** The next cycle, inserted once (found again on a retry), with its reminders, then linked from the completed one. */
+async function planNextCycle(deps: FollowUpDeps, completed: RotationIn<'completed'>): Promise<Rotation> {
+  const now = deps.clock.now();
+  const planned = planNextRotation(completed, { id: nextCycleId(completed.id), now, policy: deps.policy });
+  if (!planned) return completed;
+  let next: Rotation = planned;
+  try {
+    await deps.store.insert(planned);
+  } catch (error) {
+    if (!isDomainError(error, 'ROTATION_EXISTS')) throw error;
+    const existing = await deps.store.get(planned.id);
+    if (existing?.previousRotationId === completed.id) {
+      next = existing;
+    } else {
+      // One derived id in 30^6 is taken by an unrelated rotation: a fresh one then (a retry may plan it again).
+      next = { ...planned, id: rotationId(deps.randomIndex) };
+      await deps.store.insert(next);
+    }
+  }
+  await replan(deps, next);
+  return (await linkNextCycle(deps, completed.id, next.id)) ?? completed;
+}
+
+/** Rounds of read → change → compare-and-write before giving up on a rotation that keeps changing. */
+const ATTEMPTS = 3;
+
+/**
+ * Same version: the link is bookkeeping, not a lifecycle change, so no button
+ * goes stale. Written onto a fresh read, so an entry recorded in the meantime
+ * (a secret_exposed report) is kept; undefined if the rotation moved on.
+ */
+async function linkNextCycle(deps: FollowUpDeps, id: string, nextRotationId: string): Promise<Rotation | undefined> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+    const current = await deps.store.get(id);
+    if (!current || current.status !== 'completed') return undefined;
+    if (current.nextRotationId) return current;
+    const linked = { ...current, nextRotationId };
+    if (await deps.store.replace(linked, current.version)) return linked;
+  }
+  throw new Error(`${id} kept changing; its next cycle ${nextRotationId} could not be linked yet`);
+}
