@@ -125,12 +125,19 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     await store.close().catch(() => undefined);
     throw new StoreUnavailableError(`STORE_URL could not be opened: ${(error as Error).message}`);
   }
+  // /healthz is on the public port and the store's error names its host, database or user: that is
+  // logged, when the store stops or starts answering again (not once per probe of an outage).
+  let storeDown = false;
   const health: HealthCheck = async () => {
     try {
       await withTimeout(store.ping(), STORE_PING_TIMEOUT_MS, 'The store');
+      if (storeDown) logger.info('Health check: the store answers again');
+      storeDown = false;
       return { ok: true };
     } catch (error) {
-      return { ok: false, reason: `store unavailable: ${(error as Error).message}` };
+      if (!storeDown) logger.warn(`Health check: the store is unavailable: ${(error as Error).message}`);
+      storeDown = true;
+      return { ok: false, reason: 'store unavailable' };
     }
   };
 

@@ -30,7 +30,8 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 export type HealthCheck = () => Promise<{ ok: true } | { ok: false; reason: string }>;
 
 export async function answerHealth(check: HealthCheck, res: ServerResponse): Promise<void> {
-  const health = await check().catch((error: unknown) => ({ ok: false as const, reason: String(error) }));
+  // The port is public: a failure's own message (a host, a user) is for the log, not for whoever asks.
+  const health = await check().catch(() => ({ ok: false as const, reason: 'health check failed' }));
   res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
   res.end(JSON.stringify(health.ok ? { status: 'ok' } : { status: 'unavailable', reason: health.reason }));
 }
