@@ -230,8 +230,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     messageContext: () => ({ ...messageContext, now: clock.now() }),
     limits: rateLimiters(clock, options.rateLimits),
   };
-  // Global middleware runs in this order, before any listener: the user-id check first, so that
-  // the rate limiter only ever counts well-formed user ids.
+  // Global middleware runs in this order, before any listener: the user-id and trigger_id checks
+  // first, so that the rate limiter only ever counts well-formed requests.
   registerListeners(app, deps);
   registerRateLimits(app, deps.limits);
   const scheduler = new Scheduler(services, { intervalMs: config.schedulerIntervalSeconds * 1000 });

@@ -8,6 +8,7 @@ import { SECRET_REFUSAL } from '../../src/domain/secret-detector';
 import { STORE_FAILURE_MESSAGE } from '../../src/slack/listeners/request-submission';
 import type { RotationStore } from '../../src/domain/ports';
 import { STORE_READ_FAILURE } from '../../src/slack/listeners/command';
+import { ACTIONS } from '../../src/slack/ids';
 
 // Monday 2026-03-02, 10:00 UTC: a deadline of Tuesday 2026-03-31 gives submit-by Tuesday 2026-03-17.
 const NOW = new Date('2026-03-02T10:00:00Z');
@@ -245,6 +246,38 @@ describe('the request path over real HTTP', () => {
     expect(response.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2500);
     expect((bot as TestBot).logger.lines).toContain('INFO No listener handles this request (block_actions no_such_action); answered 200 at once');
+  });
+
+  const withoutTriggerId = (form: string, triggerId?: unknown) => {
+    const params = new URLSearchParams(form);
+    const payload = params.get('payload');
+    if (payload === null) {
+      params.delete('trigger_id');
+    } else {
+      const { trigger_id: _dropped, ...rest } = JSON.parse(payload) as Record<string, unknown>;
+      params.set('payload', JSON.stringify(triggerId === undefined ? rest : { ...rest, trigger_id: triggerId }));
+    }
+    return params.toString();
+  };
+
+  it.each([
+    ['a slash command with no trigger_id', 'slash command', () => withoutTriggerId(slashCommand({ response_url: fake.responseUrl() }))],
+    ['a click with no trigger_id', 'click', () => withoutTriggerId(buttonClick(ACTIONS.newRequest, 'new', { responseUrl: fake.responseUrl(), fromHome: true }))],
+    [
+      'a click whose trigger_id is not a string',
+      'click',
+      () => withoutTriggerId(buttonClick(ACTIONS.newRequest, 'new', { responseUrl: fake.responseUrl(), fromHome: true }), { id: 'x' }),
+    ],
+  ])('refuses %s before any call to Slack, answering 200 at once', async (_what, kind, body) => {
+    const response = await postToBot(port(), body());
+
+    expect(response).toMatchObject({ status: 200, text: '' });
+    const lines = (bot as TestBot).logger.lines;
+    await bot?.stop();
+    expect(fake.calls.map((call) => call.method)).toEqual(['auth.test']);
+    expect(fake.responses).toEqual([]);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^WARN \\[request [0-9a-f]{8}\\] Ignored a ${kind} without a trigger_id$`)));
+    expect(lines.join('\n')).not.toContain('legacy-verification-token');
   });
 
   it('refuses a signed payload that parses to null with 400 and keeps serving', async () => {
