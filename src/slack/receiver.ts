@@ -142,12 +142,12 @@ export function healthEndpoint(health: HealthCheck): HttpEndpoint {
 
 /**
  * Bolt's HTTP receiver, rebuilt from Bolt's own request functions with two
- * defaults of 5.1 changed (see `shared/stack-notes.md`):
- * - a signed body that parses to `null` (or any non-object) is answered 400
- *   instead of reaching `body.ssl_check` and crashing the process;
+ * defaults of Bolt 5.1 changed:
+ * - a signed body that parses to `null` (or any non-object) is answered 400:
+ *   Bolt's receiver reads `body.ssl_check` from it and the process crashes;
  * - a request no listener acknowledges (an unknown action, `view_closed`) is
- *   answered as soon as the listeners are done, not after 3001 ms, which is
- *   past Slack's 3-second window.
+ *   answered as soon as the listeners are done: Bolt's receiver answers it
+ *   after 3001 ms, which is past Slack's 3-second window.
  * Signature and timestamp checks, url_verification and ssl_check stay Bolt's.
  */
 export class SlackHttpReceiver implements Receiver {
