@@ -37,7 +37,10 @@ export interface RunningBot {
   mode: 'http' | 'socket';
   /** Runs a scheduler tick now (the loop also runs one every WFI_SCHEDULER_INTERVAL_SECONDS). */
   runReminders(): Promise<void>;
-  /** Stops taking work, lets what is in flight finish, then closes the store. */
+  /**
+   * Stops taking work, lets what is in flight finish (for DRAIN_TIMEOUT_MS at
+   * most), ends the connections left, then closes the store.
+   */
   stop(): Promise<void>;
 }
 
@@ -45,7 +48,11 @@ const LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.
 const STORE_PING_TIMEOUT_MS = 2000;
 /** Timeout of the Web API calls someone may be waiting on (see quickClient). */
 const QUICK_CALL_TIMEOUT_MS = 2000;
-/** How long shutdown waits for listeners still running; a container manager kills us at about 10 s. */
+/**
+ * How long shutdown waits for the work in flight (the scheduler's tick, each
+ * request's answer and listeners) before it ends every connection and closes
+ * the store: a container manager kills the process about 10 s after SIGTERM.
+ */
 const DRAIN_TIMEOUT_MS = 8000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -72,17 +79,22 @@ async function verifyBotToken(config: Config, logger: Logger): Promise<{ botId: 
   return { botId: result.bot_id ?? '', botUserId: result.user_id ?? '' };
 }
 
-function drain(inFlight: Set<Promise<unknown>>, logger: Logger): Promise<void> {
+/** Waits until nothing is in flight, work that starts meanwhile included, or until DRAIN_TIMEOUT_MS has passed. */
+async function drain(inFlight: Set<Promise<unknown>>, logger: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      logger.warn(`Stopping with ${inFlight.size} request(s) still running after ${DRAIN_TIMEOUT_MS} ms`);
-      resolve();
-    }, DRAIN_TIMEOUT_MS);
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), DRAIN_TIMEOUT_MS);
   });
-  return Promise.race([Promise.allSettled([...inFlight]).then(() => undefined), timeout]).finally(() =>
-    clearTimeout(timer),
-  );
+  try {
+    while (inFlight.size > 0) {
+      if ((await Promise.race([Promise.allSettled([...inFlight]), timeout])) === 'timeout') {
+        logger.warn(`Stopping with ${inFlight.size} task(s) still running after ${DRAIN_TIMEOUT_MS} ms`);
+        return;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What must never reach a log line: the tokens, the signing secret and the store's password. */
@@ -115,13 +127,30 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     await store.close().catch(() => undefined);
     throw new StoreUnavailableError(`STORE_URL could not be opened: ${(error as Error).message}`);
   }
+  // /healthz is on the public port and the store's error names its host, database or user: that is
+  // logged, when the store stops or starts answering again (not once per probe of an outage).
+  let storeDown = false;
   const health: HealthCheck = async () => {
     try {
       await withTimeout(store.ping(), STORE_PING_TIMEOUT_MS, 'The store');
+      if (storeDown) logger.info('Health check: the store answers again');
+      storeDown = false;
       return { ok: true };
     } catch (error) {
-      return { ok: false, reason: `store unavailable: ${(error as Error).message}` };
+      if (!storeDown) logger.warn(`Health check: the store is unavailable: ${(error as Error).message}`);
+      storeDown = true;
+      return { ok: false, reason: 'store unavailable' };
     }
+  };
+
+  // The work shutdown waits for: the scheduler's tick, each request from Slack
+  // (its answer, then its listeners, which run on after the acknowledgement).
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    const forget = () => inFlight.delete(work);
+    void work.then(forget, forget);
+    return work;
   };
 
   const clientOptions: webApi.WebClientOptions = {
@@ -136,7 +165,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         logger,
         installerOptions: { clientOptions },
       })
-    : new SlackHttpReceiver({ signingSecret: config.slack.signingSecret as string, logger, health });
+    : new SlackHttpReceiver({ signingSecret: config.slack.signingSecret as string, logger, health, track });
 
   const app = new App({
     token: config.slack.botToken,
@@ -150,22 +179,17 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ...identity,
   });
 
-  // Every request's listeners, tracked so shutdown can wait for them, and
-  // given an id that prefixes each line they log.
-  const inFlight = new Set<Promise<unknown>>();
+  // Every request's listeners, tracked so shutdown can wait for them (in Socket Mode, where no
+  // receiver of ours sees the request), and given an id that prefixes each line they log.
   app.use(async ({ next, context, body }) => {
     const requestId = newRequestId();
     context.requestId = requestId;
-    const running = inRequest(requestId, async () => {
-      logger.debug(`Request: ${describeRequest(body)}`);
-      await next();
-    });
-    inFlight.add(running);
-    try {
-      await running;
-    } finally {
-      inFlight.delete(running);
-    }
+    await track(
+      inRequest(requestId, async () => {
+        logger.debug(`Request: ${describeRequest(body)}`);
+        await next();
+      }),
+    );
   });
   app.error(async ({ error, context, body }: ExtendedErrorHandlerArgs) => {
     const requestId = typeof context.requestId === 'string' ? context.requestId : 'none';
@@ -220,8 +244,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     limits: rateLimiters(clock, options.rateLimits),
     userTimeZone: async (userId) => (await quickClient.users.info({ user: userId }).catch(() => undefined))?.user?.tz ?? undefined,
   };
-  // Global middleware runs in this order, before any listener: the user-id check first, so that
-  // the rate limiter only ever counts well-formed user ids.
+  // Global middleware runs in this order, before any listener: the user-id and trigger_id checks
+  // first, so that the rate limiter only ever counts well-formed requests.
   registerListeners(app, deps);
   registerRateLimits(app, deps.limits);
   const scheduler = new Scheduler(services, { intervalMs: config.schedulerIntervalSeconds * 1000 });
@@ -248,12 +272,21 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     runReminders: () => scheduler.tickNow(),
     stop() {
       stopping ??= (async () => {
-        if (!(receiver instanceof SlackHttpReceiver)) await app.stop();
-        await http.stop();
-        approvers.stop();
-        await scheduler.stop();
-        await drain(inFlight, logger);
-        await store.close();
+        try {
+          // No new request: the socket (Socket Mode) and the port close first.
+          if (!(receiver instanceof SlackHttpReceiver)) await app.stop();
+          http.stopListening();
+          approvers.stop();
+          // No new tick, and the running one finishes: cut short, it could leave a reminder sent
+          // but not marked sent, to go out again once its lease ends.
+          void track(scheduler.stop());
+          await drain(inFlight, logger);
+        } finally {
+          // No connection left open (a request still arriving, or one past the deadline) keeps
+          // the store open until the process is killed.
+          await http.stop();
+          await store.close();
+        }
       })();
       return stopping;
     },

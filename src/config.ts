@@ -77,14 +77,24 @@ function integer(name: string, fallback: number, min: number, max: number) {
   );
 }
 
-
-function isHttpsUrl(value: string): boolean {
+function parseUrl(value: string): URL | undefined {
   try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
+    return new URL(value);
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** Host names (as the URL parser writes them) that never leave this machine. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * The tokens travel with every Web API call, so never in clear: https,
+ * or http to this machine only (a fake Slack under test).
+ */
+function isSafeApiUrl(value: string): boolean {
+  const url = parseUrl(value);
+  return url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
 }
 
 // memory:// names nothing further; the others need a path or a host after the scheme.
@@ -137,7 +147,9 @@ const slackSchema = z.object({
     z
       .string()
       .default('https://slack.com/api/')
-      .refine(isHttpsUrl, { message: 'SLACK_API_URL must be an http(s) URL such as https://slack.com/api/' })
+      .refine(isSafeApiUrl, {
+        message: 'SLACK_API_URL must be an https:// URL such as https://slack.com/api/ (http:// only to 127.0.0.1, [::1] or localhost)',
+      })
       .transform((u) => (u.endsWith('/') ? u : `${u}/`)),
   ),
   PORT: integer('PORT', 3000, 0, 65535),
@@ -192,7 +204,7 @@ const slackSchema = z.object({
     blankToUndefined,
     integer('WFI_ROTATION_INTERVAL_DAYS', 0, 1, 3650).optional(),
   ),
-  WFI_PORTAL_URL: optionalText.refine((u) => u === undefined || (isHttpsUrl(u) && u.startsWith('https:')), {
+  WFI_PORTAL_URL: optionalText.refine((u) => u === undefined || (parseUrl(u)?.protocol === 'https:' && u.startsWith('https:')), {
     message: 'WFI_PORTAL_URL must be an https:// URL',
   }),
   LOG_LEVEL: z.preprocess(

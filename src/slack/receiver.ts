@@ -3,6 +3,7 @@ import {
   HTTPModuleFunctions as httpFunc,
   HTTPResponseAck,
   type App,
+  type BufferedIncomingMessage,
   type Logger,
   type Receiver,
   type ReceiverEvent,
@@ -16,10 +17,21 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
+/**
+ * Slack sends its headers and its few kB of body at once. A request still
+ * arriving after these is a slow or stalled client holding a connection (and
+ * a socket) open: it is answered 408 and closed, and cannot outlast shutdown.
+ */
+const HEADERS_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+/** How often node enforces the two above: its default, 30 s, would let a stalled request run three times over. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
 export type HealthCheck = () => Promise<{ ok: true } | { ok: false; reason: string }>;
 
 export async function answerHealth(check: HealthCheck, res: ServerResponse): Promise<void> {
-  const health = await check().catch((error: unknown) => ({ ok: false as const, reason: String(error) }));
+  // The port is public: a failure's own message (a host, a user) is for the log, not for whoever asks.
+  const health = await check().catch(() => ({ ok: false as const, reason: 'health check failed' }));
   res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
   res.end(JSON.stringify(health.ok ? { status: 'ok' } : { status: 'unavailable', reason: health.reason }));
 }
@@ -57,15 +69,28 @@ function refuseTooLarge(res: ServerResponse): void {
   res.end();
 }
 
-/** A node HTTP server that starts on a port and, when stopped, lets the requests in flight finish. */
+/**
+ * A node HTTP server with short read timeouts, stopped in two steps so that
+ * shutdown can wait for the work in flight in between: `stopListening()`,
+ * then `stop()`, which ends whatever connection is still open.
+ */
 export class HttpEndpoint {
   private server?: Server;
+  private closed?: Promise<void>;
 
   constructor(private readonly handle: (req: IncomingMessage, res: ServerResponse) => void) {}
 
   start(port: number): Promise<Server> {
-    const server = createServer(this.handle);
+    const server = createServer(
+      {
+        headersTimeout: HEADERS_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      },
+      this.handle,
+    );
     this.server = server;
+    this.closed = undefined;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, () => {
@@ -75,16 +100,25 @@ export class HttpEndpoint {
     });
   }
 
-  /** Stops taking connections and waits for the open ones to finish. */
-  stop(): Promise<void> {
+  /** Takes no new connection, and closes the keep-alive ones that have no request in flight. */
+  stopListening(): void {
     const server = this.server;
-    if (!server) return Promise.resolve();
+    if (!server || this.closed) return;
+    // Its only error is "not running": closed already, which is what was asked.
+    this.closed = new Promise((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+  }
+
+  /**
+   * Ends every connection still open, and with it any request still arriving
+   * (Slack retries a request it got no answer to): called once the work in
+   * flight is done, or its time is up, so no client can hold shutdown open.
+   */
+  async stop(): Promise<void> {
+    this.stopListening();
+    this.server?.closeAllConnections();
     this.server = undefined;
-    return new Promise((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      // Keep-alive sockets with no request in flight would hold close() open.
-      server.closeIdleConnections();
-    });
+    await this.closed;
   }
 }
 
@@ -108,12 +142,12 @@ export function healthEndpoint(health: HealthCheck): HttpEndpoint {
 
 /**
  * Bolt's HTTP receiver, rebuilt from Bolt's own request functions with two
- * defaults of 5.1 changed (see `shared/stack-notes.md`):
- * - a signed body that parses to `null` (or any non-object) is answered 400
- *   instead of reaching `body.ssl_check` and crashing the process;
+ * defaults of Bolt 5.1 changed:
+ * - a signed body that parses to `null` (or any non-object) is answered 400:
+ *   Bolt's receiver reads `body.ssl_check` from it and the process crashes;
  * - a request no listener acknowledges (an unknown action, `view_closed`) is
- *   answered as soon as the listeners are done, not after 3001 ms, which is
- *   past Slack's 3-second window.
+ *   answered as soon as the listeners are done: Bolt's receiver answers it
+ *   after 3001 ms, which is past Slack's 3-second window.
  * Signature and timestamp checks, url_verification and ssl_check stay Bolt's.
  */
 export class SlackHttpReceiver implements Receiver {
@@ -121,7 +155,13 @@ export class SlackHttpReceiver implements Receiver {
   private readonly endpoint = new HttpEndpoint((req, res) => this.route(req, res));
 
   constructor(
-    private readonly options: { signingSecret: string; logger: Logger; health: HealthCheck },
+    private readonly options: {
+      signingSecret: string;
+      logger: Logger;
+      health: HealthCheck;
+      /** Registers work that shutdown waits for: each request, from when its whole body has arrived until it is answered. */
+      track: (work: Promise<void>) => Promise<void>;
+    },
   ) {}
 
   init(app: App): void {
@@ -130,6 +170,10 @@ export class SlackHttpReceiver implements Receiver {
 
   start(port: number): Promise<Server> {
     return this.endpoint.start(port);
+  }
+
+  stopListening(): void {
+    this.endpoint.stopListening();
   }
 
   stop(): Promise<void> {
@@ -150,6 +194,13 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private async handleSlackRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const buffered = await this.readVerified(req, res);
+    // A request still arriving is not waited for at shutdown (Slack retries it); a whole one is answered.
+    if (buffered) await this.options.track(this.answer(req, res, buffered));
+  }
+
+  /** The request's body once it has all arrived and its signature holds; undefined once refused. */
+  private async readVerified(req: IncomingMessage, res: ServerResponse): Promise<BufferedIncomingMessage | undefined> {
     const { logger } = this.options;
     // A declared length over the limit is refused before a byte of the body is read.
     if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) {
@@ -164,9 +215,8 @@ export class SlackHttpReceiver implements Receiver {
       httpFunc.buildNoBodyResponse(res, 401);
       return;
     }
-    let buffered;
     try {
-      buffered = await httpFunc.parseAndVerifyHTTPRequest(
+      return await httpFunc.parseAndVerifyHTTPRequest(
         { enabled: true, signingSecret: this.options.signingSecret, bodyLimit: BODY_LIMIT_BYTES },
         req,
       );
@@ -176,11 +226,19 @@ export class SlackHttpReceiver implements Receiver {
         refuseTooLarge(res);
         return;
       }
+      if (httpFunc.isRawBodyError(error) && error.type === 'request.aborted') {
+        // Cut off by the read timeout or by shutdown, or the client left: there is no one to answer.
+        logger.warn('Dropped a request whose connection ended before its whole body arrived');
+        return;
+      }
       logger.warn(`Refused a request that failed verification: ${(error as Error).message}`);
       httpFunc.buildNoBodyResponse(res, 401);
       return;
     }
+  }
 
+  private async answer(req: IncomingMessage, res: ServerResponse, buffered: BufferedIncomingMessage): Promise<void> {
+    const { logger } = this.options;
     let body: unknown;
     try {
       body = httpFunc.parseHTTPRequestBody(buffered);

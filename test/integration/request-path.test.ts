@@ -8,6 +8,7 @@ import { SECRET_REFUSAL } from '../../src/domain/secret-detector';
 import { STORE_FAILURE_MESSAGE } from '../../src/slack/listeners/request-submission';
 import type { RotationStore } from '../../src/domain/ports';
 import { STORE_READ_FAILURE } from '../../src/slack/listeners/command';
+import { ACTIONS } from '../../src/slack/ids';
 
 // Monday 2026-03-02, 10:00 UTC: a deadline of Tuesday 2026-03-31 gives submit-by Tuesday 2026-03-17.
 const NOW = new Date('2026-03-02T10:00:00Z');
@@ -248,6 +249,38 @@ describe('the request path over real HTTP', () => {
     expect((bot as TestBot).logger.lines).toContain('INFO No listener handles this request (block_actions no_such_action); answered 200 at once');
   });
 
+  const withoutTriggerId = (form: string, triggerId?: unknown) => {
+    const params = new URLSearchParams(form);
+    const payload = params.get('payload');
+    if (payload === null) {
+      params.delete('trigger_id');
+    } else {
+      const { trigger_id: _dropped, ...rest } = JSON.parse(payload) as Record<string, unknown>;
+      params.set('payload', JSON.stringify(triggerId === undefined ? rest : { ...rest, trigger_id: triggerId }));
+    }
+    return params.toString();
+  };
+
+  it.each([
+    ['a slash command with no trigger_id', 'slash command', () => withoutTriggerId(slashCommand({ response_url: fake.responseUrl() }))],
+    ['a click with no trigger_id', 'click', () => withoutTriggerId(buttonClick(ACTIONS.newRequest, 'new', { responseUrl: fake.responseUrl(), fromHome: true }))],
+    [
+      'a click whose trigger_id is not a string',
+      'click',
+      () => withoutTriggerId(buttonClick(ACTIONS.newRequest, 'new', { responseUrl: fake.responseUrl(), fromHome: true }), { id: 'x' }),
+    ],
+  ])('refuses %s before any call to Slack, answering 200 at once', async (_what, kind, body) => {
+    const response = await postToBot(port(), body());
+
+    expect(response).toMatchObject({ status: 200, text: '' });
+    const lines = (bot as TestBot).logger.lines;
+    await bot?.stop();
+    expect(fake.calls.map((call) => call.method)).toEqual(['auth.test']);
+    expect(fake.responses).toEqual([]);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^WARN \\[request [0-9a-f]{8}\\] Ignored a ${kind} without a trigger_id$`)));
+    expect(lines.join('\n')).not.toContain('legacy-verification-token');
+  });
+
   it('refuses a signed payload that parses to null with 400 and keeps serving', async () => {
     const response = await postToBot(port(), 'payload=null');
     expect(response.status).toBe(400);
@@ -257,22 +290,33 @@ describe('the request path over real HTTP', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
   });
 
-  it('reports an unreachable store in the form and saves nothing', async () => {
-    await bot?.stop();
+  /** The test's SQLite store, failing every call with `outage()`'s error while it returns one. */
+  function flakyStore(outage: () => Error | undefined): RotationStore {
     const real = new KeyvRotationStore(openKeyv(store.url));
-    let reachable = true;
-    const outage = () => (reachable ? Promise.resolve() : Promise.reject(new Error('connection refused')));
-    const flaky: RotationStore = {
-      insert: (r) => outage().then(() => real.insert(r)),
-      get: (id) => outage().then(() => real.get(id)),
-      setMessage: (id, m) => outage().then(() => real.setMessage(id, m)),
-      findByMessage: (m) => outage().then(() => real.findByMessage(m)),
-      replace: (r, v) => outage().then(() => real.replace(r, v)),
-      list: () => outage().then(() => real.list()),
-      ping: () => outage().then(() => real.ping()),
+    const check = () => {
+      const error = outage();
+      return error ? Promise.reject(error) : Promise.resolve();
+    };
+    return {
+      insert: (r) => check().then(() => real.insert(r)),
+      get: (id) => check().then(() => real.get(id)),
+      setMessage: (id, m) => check().then(() => real.setMessage(id, m)),
+      findByMessage: (m) => check().then(() => real.findByMessage(m)),
+      replace: (r, v) => check().then(() => real.replace(r, v)),
+      list: () => check().then(() => real.list()),
+      ping: () => check().then(() => real.ping()),
       close: () => real.close(),
     };
-    bot = await startTestBot(fake, { storeUrl: store.url, now: NOW, store: flaky });
+  }
+
+  it('reports an unreachable store in the form and saves nothing', async () => {
+    await bot?.stop();
+    let reachable = true;
+    bot = await startTestBot(fake, {
+      storeUrl: store.url,
+      now: NOW,
+      store: flakyStore(() => (reachable ? undefined : new Error('connection refused'))),
+    });
     reachable = false;
 
     const response = await postToBot(port(), requestSubmission());
@@ -283,7 +327,7 @@ describe('the request path over real HTTP', () => {
 
     const health = await fetch(`http://127.0.0.1:${port()}/healthz`);
     expect(health.status).toBe(503);
-    expect(((await health.json()) as { reason: string }).reason).toMatch(/store unavailable: connection refused/);
+    expect(await health.json()).toEqual({ status: 'unavailable', reason: 'store unavailable' });
 
     await postToBot(port(), slashCommand({ text: 'status ROT-222222', response_url: fake.responseUrl() }));
     expect((await fake.waitForResponse()).body.text).toBe(STORE_READ_FAILURE);
@@ -292,6 +336,37 @@ describe('the request path over real HTTP', () => {
     expect((await fetch(`http://127.0.0.1:${port()}/healthz`)).status).toBe(200);
     await bot?.stop();
     expect(await rotationsIn(store.url)).toEqual([]);
+  });
+
+  it("answers /healthz with a short reason while the store is down, and logs the store's own error once per outage", async () => {
+    await bot?.stop();
+    // What node-postgres says when it cannot log in: the host, the database and the user.
+    const failure = 'password authentication failed for user "wfi_admin" on db-primary.corp.internal:5432 (database "wfi_prod")';
+    let down = false;
+    bot = await startTestBot(fake, { storeUrl: store.url, now: NOW, store: flakyStore(() => (down ? new Error(failure) : undefined)) });
+    const probe = async () => {
+      const response = await fetch(`http://127.0.0.1:${port()}/healthz`);
+      return { status: response.status, text: await response.text() };
+    };
+    const storeLines = () => (bot as TestBot).logger.lines.filter((line) => line.includes('Health check'));
+
+    down = true;
+    const probes = [await probe(), await probe(), await probe()];
+    down = false;
+    const recovered = await probe();
+    down = true;
+    await probe();
+
+    for (const answer of probes) {
+      expect(answer).toEqual({ status: 503, text: '{"status":"unavailable","reason":"store unavailable"}' });
+      for (const detail of ['wfi_admin', 'db-primary', 'wfi_prod', '5432']) expect(answer.text).not.toContain(detail);
+    }
+    expect(recovered).toEqual({ status: 200, text: '{"status":"ok"}' });
+    expect(storeLines()).toEqual([
+      `WARN Health check: the store is unavailable: ${failure}`,
+      'INFO Health check: the store answers again',
+      `WARN Health check: the store is unavailable: ${failure}`,
+    ]);
   });
 
   it('refuses to start, with the reason, when STORE_URL cannot be opened', async () => {

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { recordLogOutput } from './log-capture';
 
-/** The compiled bot as a separate process, started with `npm start` under libfaketime. */
+/** The compiled bot as a separate process: with `npm start` under libfaketime, or with node on the real clock. */
 export const ROOT = join(__dirname, '..', '..');
 export const hasFaketime = spawnSync('sh', ['-c', 'command -v faketime'], { encoding: 'utf8' }).status === 0;
 
@@ -15,22 +15,39 @@ export interface Running {
 
 export function startBotAt(fakeStart: string, env: Record<string, string>): Running {
   const realStart = Date.now();
-  const child = spawn('faketime', ['-f', `@${fakeStart}`, 'npm', 'start', '--silent'], {
+  const child = spawnBot('faketime', ['-f', `@${fakeStart}`, 'npm', 'start', '--silent'], env);
+  const base = Date.parse(`${fakeStart.replace(' ', 'T')}Z`);
+  return { child, output: keepOutput(child), fakeNow: () => base + (Date.now() - realStart) };
+}
+
+/**
+ * The compiled bot on the real clock, started as the Docker image starts it:
+ * `node dist/src/index.js`, node itself receiving the signals (no npm between).
+ */
+export function startBotProcess(env: Record<string, string>): Running {
+  const child = spawnBot(process.execPath, [join(ROOT, 'dist', 'src', 'index.js')], env);
+  return { child, output: keepOutput(child), fakeNow: () => Date.now() };
+}
+
+function spawnBot(command: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+}
+
+/** What the bot prints, kept for the test and for the log scan at the end of the run. */
+function keepOutput(child: ChildProcess): string[] {
   const output: string[] = [];
-  // Kept for the test, and for the log scan at the end of the run.
   const keep = (d: Buffer) => {
     output.push(d.toString());
     recordLogOutput(d.toString());
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const base = Date.parse(`${fakeStart.replace(' ', 'T')}Z`);
-  return { child, output, fakeNow: () => base + (Date.now() - realStart) };
+  return output;
 }
 
 export async function stop(bot: Running): Promise<number | null> {

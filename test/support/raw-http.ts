@@ -23,3 +23,40 @@ export function rawStatusLine(port: number, method: string, target: string, time
     socket.write(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`);
   });
 }
+
+export interface SlowRequest {
+  /** Resolves when the server ends the connection: what it answered, and after how long. */
+  ended: Promise<{ afterMs: number; received: string }>;
+  /** Ends the connection from this side (cleanup). */
+  destroy(): void;
+}
+
+/**
+ * A client too slow for any server: writes `atOnce`, then `dribbled` one byte
+ * every `intervalMs`, and never more (the slow-loris pattern).
+ */
+export function slowRequest(port: number, atOnce: string, dribbled = '', intervalMs = 1000): SlowRequest {
+  const socket = connect(port, '127.0.0.1');
+  const opened = Date.now();
+  let received = '';
+  let next = 0;
+  const timer = setInterval(() => {
+    if (next < dribbled.length) socket.write(dribbled.charAt(next++));
+  }, intervalMs);
+  socket.on('data', (chunk) => (received += chunk.toString()));
+  const ended = new Promise<{ afterMs: number; received: string }>((resolve) => {
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve({ afterMs: Date.now() - opened, received });
+    });
+  });
+  socket.on('error', () => undefined);
+  if (atOnce) socket.write(atOnce);
+  return {
+    ended,
+    destroy: () => {
+      clearInterval(timer);
+      socket.destroy();
+    },
+  };
+}

@@ -321,6 +321,28 @@ describe('loadConfig', () => {
       expect(problemsNaming(error, 'STORE_URL')).toHaveLength(1);
     });
 
+    it.each(['https://slack.example.com/api/', 'http://127.0.0.1:9999/api/', 'http://localhost:3000/api/', 'http://[::1]:8080/api/'])(
+      'given SLACK_API_URL=%s (https, or http to this machine), when loaded, then it is accepted',
+      (value) => {
+        expect(loadConfig({ ...HTTP_MODE, SLACK_API_URL: value }).slack.apiUrl).toBe(value);
+      },
+    );
+
+    it.each([
+      'http://slack.com/api/',
+      'http://10.0.0.5:8080/api/',
+      'http://localhost.attacker.example/api/',
+      'http://127.0.0.1.nip.io/api/',
+      'ws://127.0.0.1/api/',
+      'slack.com/api/',
+    ])('given SLACK_API_URL=%s (the token would travel in clear, or it is no URL), when loaded, then it is refused', (value) => {
+      const error = configError({ ...HTTP_MODE, SLACK_API_URL: value });
+
+      expect(error.problems).toEqual([
+        'SLACK_API_URL must be an https:// URL such as https://slack.com/api/ (http:// only to 127.0.0.1, [::1] or localhost)',
+      ]);
+    });
+
     it('given an API URL with a trailing slash, when loaded, then it is kept as is', () => {
       expect(loadConfig({ ...HTTP_MODE, SLACK_API_URL: 'https://slack.example.com/api/' }).slack.apiUrl).toBe(
         'https://slack.example.com/api/',

@@ -28,7 +28,26 @@ function requireSlackUser(app: App): void {
   });
 }
 
+/**
+ * A slash command or a click without a string `trigger_id` goes no further:
+ * Slack sends one with each, and the listeners pass it to views.open as is,
+ * so the call would go out with whatever the payload held instead (nothing,
+ * or an object) and could only fail. The receiver answers the request at once.
+ */
+function requireTriggerId(app: App): void {
+  app.use(async ({ body, next, logger }) => {
+    const fields: Record<string, unknown> = isRecord(body) ? body : {};
+    const kind = fields.command !== undefined ? 'slash command' : fields.type === 'block_actions' ? 'click' : undefined;
+    if (kind && typeof fields.trigger_id !== 'string') {
+      logger.warn(`Ignored a ${kind} without a trigger_id`);
+      return;
+    }
+    await next();
+  });
+}
+
 export function registerListeners(app: App, deps: ListenerDeps): void {
   requireSlackUser(app);
+  requireTriggerId(app);
   for (const listener of [command, requestSubmission, rotationActions, stepSubmissions, appHome, threadMessages]) listener.register(app, deps);
 }
