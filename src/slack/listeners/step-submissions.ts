@@ -56,7 +56,7 @@ const READERS: Record<string, StepReader> = {
       }
       input.timeZone = zone;
     }
-    return asAction(checkMeeting(input, { now: deps.clock.now() }), (meeting) => ({ type: 'schedule_meeting', meeting }));
+    return asAction(checkMeeting(input, { now: deps.clock.now(), meetingHosts: deps.config.meetingHosts }), (meeting) => ({ type: 'schedule_meeting', meeting }));
   },
   [MODALS.completion]: async (values) => ({
     ok: true,
