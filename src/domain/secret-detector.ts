@@ -19,8 +19,9 @@ const MEETING_PASSCODES = new Set(['pwd', 'passcode']);
 const CREDENTIAL_PARAM = /(?:token|apikey|secret|passw(?:or)?d)$/;
 
 // Invisible format characters (zero-width space and joiner, soft hyphen, BOM, bidi marks) change nothing a
-// reader sees, so a value with one inside is still the value.
-const FORMAT_CHARS = /\p{Cf}/gu;
+// reader sees, so a value with one inside is still the value. Combining marks go too: text generators strike
+// through or underline with them (S̶), and NFKC's reordering of a long run of them takes quadratic time.
+const IGNORED_CHARS = /[\p{Cf}\p{M}]/gu;
 // Slack's wrappers in message text: <https://…|label>, <@U…>, <#C…|name>, <!here>. Each one ends at the next
 // `<` or `>`, so a long run of brackets is scanned once.
 const SLACK_WRAPPER = /<([^<>]*)>/g;
@@ -55,9 +56,9 @@ export const SECRET_REFUSAL =
   'This looks like a secret. The WFI client secret is never shared in Slack: the vendor hands it over in the meeting, ' +
   'and it goes straight into your vault. Remove it from the text (and if it was a real secret, request a fresh rotation).';
 
-/** The text as it reads: full-width and other compatibility forms folded (NFKC), invisible characters dropped. */
+/** The text as it reads: full-width and other compatibility forms folded (NFKC), invisible characters and combining marks dropped. */
 export function normaliseText(text: string): string {
-  return text.replace(FORMAT_CHARS, '').normalize('NFKC');
+  return text.replace(IGNORED_CHARS, '').normalize('NFKC');
 }
 
 /** A token without the mrkdwn italics around it (`_value_`); a loop, since a regex on a long run of `_` is quadratic. */

@@ -106,6 +106,8 @@ describe('looksLikeSecret after normalising what people type', () => {
       [inside('\u200e'), 'with a left-to-right mark inside'],
       [`\ufeff${S}`, 'after a byte-order mark'],
       [S.replace(/(....)/g, '$1\u200b'), 'with a zero-width space after every fourth character'],
+      [S.replace(/./g, '$&\u0336'), 'struck through with combining marks, as text generators do'],
+      [`${S.slice(0, 10)}\u0301${S.slice(10)}`, 'with an accent stacked on one character'],
       [`${HEAD} ${TAIL}`, 'split in two by a space'],
       [`${HEAD}.${TAIL}`, 'split in two by a full stop'],
       [`${HEAD}\u00a0${TAIL}`, 'split in two by a no-break space'],
@@ -200,6 +202,8 @@ describe('looksLikeSecret after normalising what people type', () => {
       `${'1'.repeat(100_000)}aB`,
       'https://'.repeat(20_000),
       '\u200b'.repeat(100_000),
+      `a${'\u0301\u0316'.repeat(50_000)}`,
+      `a${'\uff9e\u0301'.repeat(50_000)}`,
       'aB3dE5g '.repeat(20_000),
       `client_secret${'\t'.repeat(100_000)}:${' '.repeat(100_000)}`,
     ];
