@@ -33,6 +33,8 @@ export interface Config extends PolicyConfig {
   digestDay: number | 'off';
   rotationIntervalDays?: number;
   portalUrl?: string;
+  /** Host suffixes a meeting join link may point at, besides Webex, Teams, Zoom and Skype. */
+  meetingHosts: string[];
   logLevel: LogLevelName;
 }
 
@@ -75,6 +77,14 @@ function integer(name: string, fallback: number, min: number, max: number) {
         return n;
       }),
   );
+}
+
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+// Two labels at least: a bare `com` would let a join link point anywhere under it.
+function isHostName(host: string): boolean {
+  const labels = host.split('.');
+  return host.length <= 253 && labels.length >= 2 && labels.every((label) => HOST_LABEL.test(label));
 }
 
 function parseUrl(value: string): URL | undefined {
@@ -207,6 +217,22 @@ const slackSchema = z.object({
   WFI_PORTAL_URL: optionalText.refine((u) => u === undefined || (parseUrl(u)?.protocol === 'https:' && u.startsWith('https:')), {
     message: 'WFI_PORTAL_URL must be an https:// URL',
   }),
+  WFI_MEETING_HOSTS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      // A leading dot reads as "any subdomain of", which a suffix already means.
+      const hosts = list(value).map((host) => host.toLowerCase().replace(/^\.+/, ''));
+      const bad = hosts.filter((host) => !isHostName(host));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `WFI_MEETING_HOSTS must be comma-separated host names such as meet.acme.com (bad: ${bad.join(', ')})`,
+        });
+        return z.NEVER;
+      }
+      return hosts;
+    }),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).default('info'),
@@ -266,6 +292,7 @@ export function loadConfig(env: Env = process.env): Config {
     digestDay: s.WFI_DIGEST_DAY,
     ...(s.WFI_ROTATION_INTERVAL_DAYS ? { rotationIntervalDays: s.WFI_ROTATION_INTERVAL_DAYS } : {}),
     ...(s.WFI_PORTAL_URL ? { portalUrl: s.WFI_PORTAL_URL } : {}),
+    meetingHosts: s.WFI_MEETING_HOSTS,
     logLevel: s.LOG_LEVEL,
   };
 }

@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { isCalendarDate, isTimeZone, type CalendarDate } from './calendar';
 import type { MeetingDetails } from './lifecycle';
 import { CONFIRMATIONS, MEETING_PLATFORMS, type Confirmation, type MeetingPlatform, isUserId } from './rotation';
-import { linkLooksLikeSecret, looksLikeSecret, SECRET_REFUSAL } from './secret-detector';
+import { linkLooksLikeSecret, looksLikeSecret, normaliseText, SECRET_REFUSAL } from './secret-detector';
 
 /** Checks of what people type in the step modals; each error is keyed by its field. */
 export type Checked<T, F extends string> = { ok: true; value: T } | { ok: false; errors: Partial<Record<F, string>> };
@@ -11,6 +11,8 @@ export const STEP_LIMITS = { reason: 500, caseNumber: 40, joinUrl: 500, attendee
 
 // Portal case numbers vary (CS-123456, INC0012345, 12345678): letters, digits and a few separators.
 const CASE_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 ._/#-]*[A-Za-z0-9]$/;
+// Every portal case number has a number in it; a word there is a mistake, or something that is no case number.
+const CASE_NUMBER_DIGITS = 3;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export function checkReason(text: string | undefined): Checked<string, 'reason'> {
@@ -34,6 +36,8 @@ export function checkSubmission(
   else if (looksLikeSecret(caseNumber)) errors.caseNumber = SECRET_REFUSAL;
   else if (caseNumber.length < 3 || caseNumber.length > STEP_LIMITS.caseNumber || !CASE_NUMBER.test(caseNumber)) {
     errors.caseNumber = 'That does not look like a case number (letters, digits, spaces and - _ . / # only, e.g. CS-0123456)';
+  } else if ((caseNumber.match(/\d/g) ?? []).length < CASE_NUMBER_DIGITS) {
+    errors.caseNumber = `A case number has at least ${CASE_NUMBER_DIGITS} digits, e.g. CS-0123456`;
   }
   const submittedOn = input.submittedOn ?? '';
   if (!isCalendarDate(submittedOn)) errors.submittedOn = 'Pick the date the portal request was submitted';
@@ -65,7 +69,22 @@ export function wallClockToInstant(date: CalendarDate, time: string, timeZone: s
   return new Date(new TZDate(y, m - 1, d, hh, mm, 0, timeZone).getTime());
 }
 
-export function checkMeeting(input: MeetingInput, context: { now: Date }): Checked<MeetingDetails, MeetingField> {
+/**
+ * Where a join link may point, so that "Join the meeting" cannot lead to a
+ * look-alike login page; a suffix matches the host itself or any subdomain.
+ */
+export const MEETING_HOSTS = ['webex.com', 'teams.microsoft.com', 'teams.live.com', 'zoom.us', 'zoom.com', 'skype.com'] as const;
+export const JOIN_LINK_HOST_ERROR =
+  'The join link must be a Webex, Microsoft Teams, Zoom or Skype link (or a host in WFI_MEETING_HOSTS)';
+
+function isMeetingHost(host: string, extraHosts: readonly string[]): boolean {
+  return [...MEETING_HOSTS, ...extraHosts].some((suffix) => host === suffix || host.endsWith(`.${suffix}`));
+}
+
+export function checkMeeting(
+  input: MeetingInput,
+  context: { now: Date; meetingHosts?: readonly string[] },
+): Checked<MeetingDetails, MeetingField> {
   const errors: Partial<Record<MeetingField, string>> = {};
   const platform = input.platform ?? '';
   if (!isPlatform(platform)) errors.platform = `Choose one of: ${MEETING_PLATFORMS.join(', ')}`;
@@ -75,18 +94,14 @@ export function checkMeeting(input: MeetingInput, context: { now: Date }): Check
   if (!TIME.test(time)) errors.time = 'Pick the meeting time';
   const timeZone = input.timeZone ?? '';
   if (!isTimeZone(timeZone)) errors.timeZone = 'Choose a time zone';
-  const joinUrl = input.joinUrl?.trim() ?? '';
+  // Checked and kept as it reads, so the host checked is the host people are sent to.
+  const joinUrl = normaliseText(input.joinUrl ?? '').trim();
+  const url = URL.canParse(joinUrl) ? new URL(joinUrl) : undefined;
   if (joinUrl !== '') {
-    let url: URL | undefined;
-    try {
-      url = new URL(joinUrl);
-    } catch {
-      url = undefined;
-    }
     if (linkLooksLikeSecret(joinUrl)) errors.joinUrl = SECRET_REFUSAL;
     else if (!url || url.protocol !== 'https:' || joinUrl.length > STEP_LIMITS.joinUrl) {
       errors.joinUrl = 'The join link must be an https:// link (or leave it empty)';
-    }
+    } else if (!isMeetingHost(url.hostname, context.meetingHosts ?? [])) errors.joinUrl = JOIN_LINK_HOST_ERROR;
   }
   const attendeeIds = [...new Set(input.attendeeIds ?? [])];
   if (attendeeIds.length === 0) errors.attendeeIds = 'Choose who attends the handoff';
@@ -105,7 +120,7 @@ export function checkMeeting(input: MeetingInput, context: { now: Date }): Check
       platform,
       startsAt: startsAt.toISOString(),
       timeZone,
-      ...(joinUrl ? { joinUrl: new URL(joinUrl).href } : {}),
+      ...(url ? { joinUrl: url.href } : {}),
       attendeeIds,
     },
   };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RotationStore } from '../../src/domain/ports';
 import type { Rotation } from '../../src/domain/rotation';
 import { SECRET_REFUSAL } from '../../src/domain/secret-detector';
+import { JOIN_LINK_HOST_ERROR } from '../../src/domain/step-inputs';
 import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, type TestBot } from '../support/bot-harness';
 import { FakeSlack } from '../support/fake-slack';
@@ -14,6 +15,10 @@ import { postToBot } from '../support/slack-request';
 // Monday 2026-03-02, 10:00 UTC.
 const NOW = new Date('2026-03-02T10:00:00Z');
 const APPROVER = 'U0APPROVE1';
+const S = TEST_WFI_SECRET;
+const [HEAD, TAIL] = [S.slice(0, 16), S.slice(16)];
+/** Every 8-character piece of the secret: a secret split or spread out must not show up in parts either. */
+const PIECES = Array.from({ length: S.length - 7 }, (_, i) => S.slice(i, i + 8));
 const ATTENDEE = 'U0ATTEND01';
 
 /** Where a secret could be typed, as the step forms and the request form see it. */
@@ -73,7 +78,7 @@ describe('the leak guard: the secret never enters the bot through any input', ()
     fake.reset();
     fake.on('usergroups.users.list', () => ({ ok: true, users: [] }));
     store = openStore('memory://').rotations;
-    bot = await startTestBot(fake, { storeUrl: 'memory://', now: NOW, store, env: { WFI_APPROVERS: APPROVER } });
+    bot = await startTestBot(fake, { storeUrl: 'memory://', now: NOW, store, env: { WFI_APPROVERS: APPROVER, WFI_MEETING_HOSTS: 'meet.acme.com' } });
   });
   afterEach(async () => {
     await bot?.stop();
@@ -140,6 +145,27 @@ describe('the leak guard: the secret never enters the bot through any input', ()
       expect(await everywhere()).not.toContain(TEST_WFI_SECRET);
     });
 
+    it.each<[SecretCarrier, string, string]>([
+      ['notes', 'in mrkdwn bold', `*${S}*`],
+      ['notes', 'with a zero-width space inside', `${HEAD}\u200b${TAIL}`],
+      ['instance URL', 'after "secret：" (a full-width colon)', `secret：${S}`],
+      ['reject reason', 'split in two by a space', `${HEAD} ${TAIL}`],
+      ['cancel reason', "as the label of Slack's link wrapper", `<https://x.example|${S}>`],
+      ['case number', 'split in two by a full stop', `${HEAD}.${TAIL}`],
+      ['join link', 'as a token= parameter', `token=${S}`],
+    ])('the %s: a secret %s is refused too, and no piece of it is kept', async (carrier, _how, text) => {
+      const submit = cases.find(([name]) => name === carrier)?.[1];
+      if (!submit) throw new Error(`no form case for ${carrier}`);
+
+      const { answer, field, before } = await submit(text);
+
+      expect(answer).toEqual({ response_action: 'errors', errors: { [field]: SECRET_REFUSAL } });
+      if (before) expect(await store.get(before.id)).toEqual(before);
+      else expect(await store.list()).toEqual([]);
+      const seen = await everywhere();
+      expect(PIECES.filter((piece) => seen.includes(piece))).toEqual([]);
+    });
+
     it.each([
       ['notes', (text: string) => postToBot(port(), requestSubmission({ notes: text })), 'notes'],
       ['instance URL', (text: string) => postToBot(port(), requestSubmission({ instanceUrl: text })), 'instance_url'],
@@ -160,6 +186,19 @@ describe('the leak guard: the secret never enters the bot through any input', ()
       const rotation = await store.get(id);
       expect(rotation?.status).toBe('meeting_scheduled');
       expect(rotation && 'meeting' in rotation ? rotation.meeting?.joinUrl : undefined).toBe(link);
+    });
+
+    it('accepts a join link on a host from WFI_MEETING_HOSTS, and refuses one on a look-alike host', async () => {
+      const { id } = await requestRotation();
+      await submitted(id);
+
+      const lookalike = await submitStep('wfi_meeting', meeting('https://meet.acme.com.evil.io/r/handoff'), id, 3);
+      expect(lookalike.json()).toEqual({ response_action: 'errors', errors: { join_url: JOIN_LINK_HOST_ERROR } });
+      expect((await store.get(id))?.status).toBe('submitted');
+
+      expect((await submitStep('wfi_meeting', meeting('https://eu.meet.acme.com/r/handoff'), id, 3)).text).toBe('');
+      const rotation = await store.get(id);
+      expect(rotation && 'meeting' in rotation ? rotation.meeting?.joinUrl : undefined).toBe('https://eu.meet.acme.com/r/handoff');
     });
   });
 
@@ -214,6 +253,22 @@ describe('the leak guard: the secret never enters the bot through any input', ()
       const notice = fake.callsTo('chat.postMessage').find((c) => c.args.thread_ts === rotation.ts && /looked like a secret/.test(String(c.args.text)));
       expect(notice).toBeDefined();
       expect(await everywhere()).not.toContain(TEST_WFI_SECRET);
+    });
+
+    it.each([
+      ['split in two by a space, in bold', `here you go: *${HEAD} ${TAIL}*`],
+      ['with a zero-width space inside', `${HEAD}\u200b${TAIL}`],
+      ["as the label of Slack's link wrapper", `the new one is <https://x.example|${S}>`],
+    ])('catches a secret %s and records it once', async (_how, text) => {
+      const rotation = await requestRotation();
+
+      expect((await postEvent(reply(rotation, text))).status).toBe(200);
+
+      const [ephemeral] = await fake.waitFor('chat.postEphemeral');
+      expect(String(ephemeral?.args.text)).toMatch(/looks like a secret\. Please delete it/);
+      expect((await store.get(rotation.id))?.history.filter((e) => e.event === 'secret_exposed')).toHaveLength(1);
+      const seen = await everywhere();
+      expect(PIECES.filter((piece) => seen.includes(piece))).toEqual([]);
     });
 
     it('records a message once, however often Slack delivers its event', async () => {
@@ -290,6 +345,11 @@ describe('the leak guard: the secret never enters the bot through any input', ()
 
     it.each([
       ['an ordinary reply', (r: { ts: string; channel: string }) => reply(r, 'Vendor confirmed the meeting for Tuesday, case CS-0012345')],
+      [
+        'a reply with a Zoom link and its passcode, a mention and a rotation id',
+        (r: { ts: string; channel: string }) =>
+          reply(r, `Join <https://us02web.zoom.us/j/81234567890?pwd=${TEST_MEETING_PASSCODE}> with <@${ATTENDEE}>, as for ROT-4F7K2Q`),
+      ],
       ['a secret in a thread that is not a rotation', (r: { ts: string; channel: string }) => reply({ ...r, ts: '1600000000.000100' }, TEST_WFI_SECRET)],
       ['a secret posted by a bot', (r: { ts: string; channel: string }) => reply(r, TEST_WFI_SECRET, { bot_id: 'B0OTHERBOT', user: undefined })],
       ['a secret in a top-level message', (r: { ts: string; channel: string }) => reply(r, TEST_WFI_SECRET, { thread_ts: undefined })],

@@ -326,7 +326,7 @@ describe('the rotation lifecycle through Slack', () => {
   });
 
   it('refuses a stranger who tries to take a planned rotation over, and tells them why in the form', async () => {
-    const { rotation, plannedId } = await completedWithNextCycle();
+    const { plannedId } = await completedWithNextCycle();
 
     await postToBot(port(), buttonClick('home_start_planned', plannedId, { user: STRANGER, responseUrl: fake.responseUrl(), fromHome: true }));
     const [notice] = await fake.waitFor('views.update');

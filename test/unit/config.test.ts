@@ -42,6 +42,7 @@ describe('loadConfig', () => {
         allowSelfApproval: false,
         schedulerIntervalSeconds: 60,
         digestDay: 1,
+        meetingHosts: [],
         logLevel: 'info',
       });
     });
@@ -84,6 +85,7 @@ describe('loadConfig', () => {
         WFI_DIGEST_DAY: 'Friday',
         WFI_ROTATION_INTERVAL_DAYS: '365',
         WFI_PORTAL_URL: 'https://support.example.com/',
+        WFI_MEETING_HOSTS: 'meet.acme.com, .Video.Example.org',
         LOG_LEVEL: 'debug',
         WFI_TIMEZONE: 'Europe/Berlin',
         WFI_HOLIDAYS: '2026-12-25,2026-12-26',
@@ -111,6 +113,7 @@ describe('loadConfig', () => {
       digestDay: 5,
       rotationIntervalDays: 365,
       portalUrl: 'https://support.example.com/',
+      meetingHosts: ['meet.acme.com', 'video.example.org'],
       logLevel: 'debug',
     });
   });
@@ -130,6 +133,7 @@ describe('loadConfig', () => {
       WFI_DIGEST_DAY: 'funday',
       WFI_ROTATION_INTERVAL_DAYS: '0',
       WFI_PORTAL_URL: 'http://support.example.com',
+      WFI_MEETING_HOSTS: 'https://meet.acme.com',
       LOG_LEVEL: 'trace',
       WFI_TIMEZONE: 'Mars/Olympus_Mons',
       WFI_HOLIDAYS: '2026-12-25,2026-02-30',
@@ -139,16 +143,16 @@ describe('loadConfig', () => {
     };
     const BAD_VARIABLES = Object.keys(BAD).filter((name) => name !== 'SLACK_SIGNING_SECRET');
 
-    it('given 18 bad variables, when loaded, then one ConfigError lists 18 problems, one naming each variable', () => {
+    it('given 19 bad variables, when loaded, then one ConfigError lists 19 problems, one naming each variable', () => {
       const error = configError(BAD);
 
       expect(error.name).toBe('ConfigError');
-      expect(error.problems).toHaveLength(18);
+      expect(error.problems).toHaveLength(19);
       for (const variable of BAD_VARIABLES) {
         expect({ variable, problems: problemsNaming(error, variable).length }).toEqual({ variable, problems: 1 });
         expect(error.message).toContain(variable);
       }
-      expect(error.message).toContain('18 problem(s)');
+      expect(error.message).toContain('19 problem(s)');
     });
 
     it('given wrong-prefixed tokens, when loaded, then no token or secret value appears in the error', () => {
@@ -304,6 +308,35 @@ describe('loadConfig', () => {
 
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]).toMatch(new RegExp(`^${variable} must be a whole number from \\d+ to \\d+ \\(got "${value.replace('.', '\\.')}"\\)$`));
+    });
+  });
+
+  describe('WFI_MEETING_HOSTS', () => {
+    it('given host names with spaces, capitals, a leading dot and an empty entry, when loaded, then each is a lower-case suffix', () => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_MEETING_HOSTS: ' Meet.Acme.com ,,.jitsi.example.org, video-1.corp.example ' }).meetingHosts).toEqual([
+        'meet.acme.com',
+        'jitsi.example.org',
+        'video-1.corp.example',
+      ]);
+    });
+
+    it.each(['', '  ', ' , '])('given %j, when loaded, then there are no extra hosts', (value) => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_MEETING_HOSTS: value }).meetingHosts).toEqual([]);
+    });
+
+    it.each([
+      ['a URL', 'https://meet.acme.com'],
+      ['a top-level domain alone', 'com'],
+      ['a wildcard', '*.acme.com'],
+      ['a path', 'meet.acme.com/r'],
+      ['a port', 'meet.acme.com:8443'],
+      ['a label ending in a hyphen', 'meet-.acme.com'],
+      ['an empty label', 'meet..acme.com'],
+      ['a space inside', 'meet acme.com'],
+    ])('given %s among good hosts, when loaded, then WFI_MEETING_HOSTS is refused naming it', (_what, bad) => {
+      const error = configError({ ...HTTP_MODE, WFI_MEETING_HOSTS: `zoom.acme.com,${bad}` });
+
+      expect(error.problems).toEqual([`WFI_MEETING_HOSTS must be comma-separated host names such as meet.acme.com (bad: ${bad})`]);
     });
   });
 

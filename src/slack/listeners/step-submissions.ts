@@ -46,7 +46,7 @@ const READERS: Record<string, StepReader> = {
       }
       input.timeZone = meta.myTimeZone;
     }
-    return asAction(checkMeeting(input, { now: deps.clock.now() }), (meeting) => ({ type: 'schedule_meeting', meeting }));
+    return asAction(checkMeeting(input, { now: deps.clock.now(), meetingHosts: deps.config.meetingHosts }), (meeting) => ({ type: 'schedule_meeting', meeting }));
   },
   [MODALS.completion]: async (values) => ({
     ok: true,

@@ -76,6 +76,147 @@ describe('looksLikeSecret', () => {
   });
 });
 
+describe('looksLikeSecret after normalising what people type', () => {
+  // A made-up, real-looking 24-character secret, and its halves.
+  const S = 'Zq8vN3kT5wR7yB2mC9xL4pD6';
+  const [HEAD, TAIL] = [S.slice(0, 12), S.slice(12)];
+  const inside = (mark: string) => `${S.slice(0, 10)}${mark}${S.slice(10)}`;
+  const fullWidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
+  describe('bypasses found in review, and their kin: refused', () => {
+    it.each([
+      [`*${S}*`, 'in mrkdwn bold'],
+      [`~${S}~`, 'in mrkdwn strike-through'],
+      [`_${S}_`, 'in mrkdwn italics'],
+      [`*_${S}_*`, 'in bold italics'],
+      [`\`${S}\``, 'in backticks'],
+      [`\`\`\`${S}\`\`\``, 'in a code block'],
+      [`"${S}".`, 'in double quotes, then a full stop'],
+      [`'${S}',`, 'in single quotes, then a comma'],
+      [`[${S}]`, 'in square brackets'],
+      [`the new one: ${S}.`, 'ending a sentence'],
+      [`token:${S}`, 'after token:'],
+      [`api_key=${S}`, 'after api_key='],
+      [`{"token":"${S}"}`, 'as a JSON value'],
+      [inside('\u200b'), 'with a zero-width space inside'],
+      [`${S}\u200b`, 'with a zero-width space after it'],
+      [inside('\u200d'), 'with a zero-width joiner inside'],
+      [inside('\u2060'), 'with a word joiner inside'],
+      [inside('\u00ad'), 'with a soft hyphen inside'],
+      [inside('\u200e'), 'with a left-to-right mark inside'],
+      [`\ufeff${S}`, 'after a byte-order mark'],
+      [S.replace(/(....)/g, '$1\u200b'), 'with a zero-width space after every fourth character'],
+      [S.replace(/./g, '$&\u0336'), 'struck through with combining marks, as text generators do'],
+      [`${S.slice(0, 10)}\u0301${S.slice(10)}`, 'with an accent stacked on one character'],
+      [`${HEAD} ${TAIL}`, 'split in two by a space'],
+      [`${HEAD}.${TAIL}`, 'split in two by a full stop'],
+      [`${HEAD}\u00a0${TAIL}`, 'split in two by a no-break space'],
+      [`here: ${S.slice(0, 8)} ${S.slice(8, 16)} ${S.slice(16)} thanks`, 'split in three by spaces, inside prose'],
+      [`*${HEAD}* *${TAIL}*`, 'split in two, each half in bold'],
+      ['abcd1234efgh.5678ijkl9012mnop', 'a dotted secret'],
+      [`<https://x.example|${S}>`, "as the label of Slack's link wrapper"],
+      [`see <https://x.example|the ${HEAD} ${TAIL}>`, 'split, as the label of a link wrapper'],
+      [`<${S}>`, 'in angle brackets'],
+      [`secret：${S}`, 'after secret with a full-width colon'],
+      ['password＝hunter2', 'password with a full-width equals sign'],
+      [`${fullWidth('client_secret')}=abc`, 'a full-width client_secret key'],
+      ['client_secret\u200b=abc', 'a zero-width space before ='],
+      ['*client_secret*: abc', 'a bold key'],
+      [fullWidth(S), 'in full-width letters and digits'],
+      ['dGhpcyBpcyBub3Q+YS9zZWNyZXQ/Zm9vYmFy=', 'base64 with + / ='],
+      ['da39a3ee5e6b4b0d3255bfef95601890afd80709', 'a 40-hex value (a git SHA or a GitHub OAuth client secret)'],
+      [`https://${S}.example.com/`, 'as a link host'],
+      [`https://${S}@acme.webex.com/meet/handoff`, 'as the user name of a link'],
+      [`callback https://x.example/cb?access_token=${HEAD}`, 'a link with access_token= in prose'],
+      [`<https://x.example/cb?token=abc|the callback>`, 'a wrapped link with token='],
+    ])('given %j (%s), when checked, then it looks like a secret', (text) => {
+      expect(looksLikeSecret(text)).toBe(true);
+    });
+  });
+
+  describe('innocent text: passes', () => {
+    it.each([
+      ['123e4567-e89b-12d3-a456-426614174000', 'a UUID (the client id looks like one)'],
+      ['client id 123e4567-e89b-12d3-a456-426614174000 for Production', 'the client id in prose'],
+      ['ROT-4F7K2Q ROT-8H3J4K ROT-9P2Q3R', 'a list of rotation ids'],
+      ['_ROT-4F7K2Q_ and *ROT-8H3J4K*', 'rotation ids in mrkdwn'],
+      ['CS-0123456, INC0012345 and SR-2026-000123', 'case numbers'],
+      ['CS-0123456 INC0012345 SR-2026-000123 CASE #12345', 'case numbers, space-separated'],
+      ['2026-03-20, 2026-03-20T10:00:00.000Z and 20260320T100000Z', 'dates and instants'],
+      ['v2.14.3-rc1 on node 20.11.1, build 1.2.3.4', 'versions'],
+      ['acme-prod-eu-west-1-instance01.wfi.pega.com and ip-10-0-12-7.eu-west-1.compute.internal', 'host names'],
+      ['https://acme.wfi.pega.com', 'an instance URL'],
+      ['Join: https://acme.webex.com/acme/j.php?MTID=m8f2c1e4b7a9d3f6e0b5c8a2d4f7e1b3c', 'a Webex join link in prose'],
+      ['Zoom: https://us02web.zoom.us/j/81234567890?pwd=aBcDeF1234567890GhIjKlMnOpQrStUv.1 at 10:00', 'a Zoom join link with its passcode'],
+      [
+        'Teams: https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjE0YzQ1ZjYtMDg4Ni00ZGQ5LWI0MDYtYjc5YmQ4ZWI1MzM2%40thread.v2/0' +
+          '?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-2d7cd011db47%22%7d',
+        'a Teams join link',
+      ],
+      ['<https://acme.webex.com/acme/j.php?MTID=m8f2c1e4b7a9d3f6e0b5c8a2d4f7e1b3c|Join the handoff>', 'a wrapped Webex link'],
+      ['<http://acme.webex.com/meet/handoff|acme.webex.com/meet/handoff>', 'a link Slack wrapped for a host typed without a scheme'],
+      ['<@U0ABCDEF12> please attend', 'a user mention'],
+      ['see <#C0123ABCD|security> and ask <!subteam^S0123ABCD|@wfi-admins> or <!here>', 'channel, group and here mentions'],
+      ['Production environment2024 is due', 'a word with a year in it'],
+      ['rotate every 90 days for 3 instances', 'a sentence with numbers'],
+      ['fixed in 3f9e2a1 and a1b2c3d4e5f6', 'short commit hashes (7 and 12)'],
+      ['ServiceNow SharePoint PowerShell integration', 'product names in camel case'],
+      ['McDonald uses an iPhone and a HTTPServer', 'names with capitals inside'],
+      ['*Reminder:* the _secret_ is handed over in the ~chat~ meeting', 'mrkdwn prose about the secret'],
+      ['Geschäftsführer Müller, Büro 3.14; ２０２６年３月２０日まで', 'non-English prose with full-width digits'],
+      [
+        'Vendor contact: Jane Doe (jane.doe@pega.com), case CS-0123456 opened 2026-03-02. Handoff on Webex: https://acme.webex.com/meet/jane.doe',
+        'notes: the vendor contact and the case',
+      ],
+      ['Rotate before the Q3 audit; integrations: Genesys2, Salesforce, PowerBI export (3 jobs).', 'notes: integrations to update'],
+      [
+        'After the handoff update the vault entry kv/wfi/prod/client-secret and restart wfi-sync-01 and wfi-sync-02.',
+        'notes: the vault path and the services to restart',
+      ],
+      ['Approved by <@U0APPROVE1> in <#C0123ABCD|wfi-ops>; the previous rotation was ROT-4F7K2Q on 2025-12-01.', 'notes: approval and history'],
+      ['Use the vault item WFI-PROD-2026 at 14:30 CET, ticket CHG0042 (x86_64 hosts, utf8 export).', 'notes: vault item and change ticket'],
+    ])('given %j (%s), when checked, then it does not look like a secret', (text) => {
+      expect(looksLikeSecret(text)).toBe(false);
+    });
+  });
+
+  describe('what the split rule needs', () => {
+    it.each([
+      [`${S.slice(0, 11)} ${S.slice(11, 22)}`, 'two random halves that add up to 22 characters'],
+      [`${HEAD}  ${TAIL}`, 'halves two spaces apart'],
+      [`${HEAD}, ${TAIL}`, 'halves a comma apart'],
+      [`${HEAD} and ${TAIL}`, 'halves a word apart'],
+      [`${HEAD} ROT-4F7K2Q ${TAIL}`, 'halves with a rotation id between them'],
+      ['commits 3f9e2a1 8c7d6e5 2b3c4d5 a1b2c3d', 'four 7-character hashes in a row (pieces under 8 characters never join)'],
+    ])('given %j (%s), when checked, then it does not look like a secret', (text) => {
+      expect(looksLikeSecret(text)).toBe(false);
+    });
+  });
+
+  it('given texts built to make a regex backtrack, when checked, then each is judged within a second', () => {
+    const runs = [
+      '<'.repeat(100_000),
+      `<${'a'.repeat(100_000)}`,
+      '<a|b>'.repeat(20_000),
+      `a${'_'.repeat(100_000)}b1`,
+      `${'1'.repeat(100_000)}aB`,
+      'https://'.repeat(20_000),
+      '\u200b'.repeat(100_000),
+      `a${'\u0301\u0316'.repeat(50_000)}`,
+      `a${'\uff9e\u0301'.repeat(50_000)}`,
+      'aB3dE5g '.repeat(20_000),
+      `client_secret${'\t'.repeat(100_000)}:${' '.repeat(100_000)}`,
+    ];
+    for (const run of runs) {
+      const started = performance.now();
+      looksLikeSecret(run);
+      linkLooksLikeSecret(run);
+      redactSecrets(run);
+      expect([run.slice(0, 12), performance.now() - started < 1000]).toEqual([run.slice(0, 12), true]);
+    }
+  });
+});
+
 describe('SECRET_REFUSAL', () => {
   it('given the refusal, when read, then it says why and what to do instead', () => {
     expect(SECRET_REFUSAL).toMatch(/never shared in Slack/);
@@ -103,12 +244,16 @@ describe('linkLooksLikeSecret', () => {
       ['https://acme.webex.com/meet/handoff', 'a personal room link'],
       [`https://example.com/callback?code=${TOKEN_24}`, 'a long mixed query value that is no assignment'],
       ['https://user@acme.webex.com/meet/handoff', 'a user name without a password'],
+      ['https://example.com/callback?token=', 'an empty token= parameter'],
+      ['https://zoom.us/j/81234567890?pwd=Xy7pQ2mNa8Rt&uname=Jane', 'a pwd= passcode beside a name'],
+      ['https://example.com/list?next=2&tokens_used=3x', 'a parameter that only starts like a credential'],
     ])('given %j (%s), when checked, then it is not a secret', (link) => {
       expect(linkLooksLikeSecret(link)).toBe(false);
     });
 
-    it('given a Zoom link, when checked as free text, then pwd= would refuse it; as a link, it passes', () => {
-      expect(looksLikeSecret(ZOOM)).toBe(true);
+    it('given a Zoom link with pwd=, when checked as free text, then it is judged as a link and passes there too', () => {
+      expect(looksLikeSecret(ZOOM)).toBe(false);
+      expect(looksLikeSecret(`join here: ${ZOOM} at 10:00`)).toBe(false);
       expect(linkLooksLikeSecret(ZOOM)).toBe(false);
     });
   });
@@ -127,6 +272,20 @@ describe('linkLooksLikeSecret', () => {
       ['https://example.com/login/password=hunter2', 'an assignment in the path'],
       ['https://example.com/a%2Fpassword%3Dhunter2', 'an encoded assignment in the path'],
       ['https://example.com/callback#client_secret=abc', 'an assignment in the fragment'],
+      ['https://example.com/callback?token=abc', 'a token= parameter'],
+      ['https://example.com/callback?access_token=abc', 'an access_token= parameter'],
+      ['https://example.com/callback?api_key=abc', 'an api_key= parameter'],
+      ['https://example.com/callback?apikey=abc', 'an apikey= parameter'],
+      ['https://example.com/callback?X-Api-Key=abc', 'an X-Api-Key= parameter'],
+      ['https://example.com/callback?TOKEN=abc', 'an upper-case TOKEN= parameter'],
+      ['https://example.com/callback?clientSecret=abc', 'a clientSecret= parameter'],
+      ['https://example.com/callback#access_token=abc&token_type=bearer', 'an access_token in the fragment (OAuth implicit flow)'],
+      [`${WEBEX}&token=abc`, 'a token= parameter beside a meeting id'],
+      ['https://example.com/callback?pass\u200bword=hunter2', 'a zero-width space hiding password='],
+      ['https://example.com/callback?ｓｅｃｒｅｔ=abc', 'a full-width secret= parameter'],
+      ['\u200bhttps://svc:hunter2@acme.webex.com/meet/handoff', 'a password in the userinfo after an invisible character'],
+      [`https://${TOKEN_24}@acme.webex.com/meet/handoff`, 'a token as the user name'],
+      [`https://${TOKEN_24}.example.com/`, 'a token as a host label'],
     ])('given %j (%s), when checked, then it is a secret', (link) => {
       expect(linkLooksLikeSecret(link)).toBe(true);
     });
@@ -205,6 +364,9 @@ describe('redactSecrets', () => {
       [`the new one is ${TOKEN_24} thanks`, 'the new one is [redacted] thanks'],
       [`("${TOKEN_24}").`, '("[redacted]").'],
       ['Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5+/==', '[redacted]'],
+      [`x ${TOKEN_24.slice(0, 10)}\u200b${TOKEN_24.slice(10)} y`, 'x [redacted] y'],
+      [`x ${TOKEN_24.replace(/[A-Za-z0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))} y`, 'x [redacted] y'],
+      [`x _${TOKEN_24}_ y`, 'x [redacted] y'],
     ])('given %j, when redacted, then it reads %j', (text, expected) => {
       expect(redactSecrets(text)).toBe(expected);
     });

@@ -5,6 +5,7 @@ import {
   checkMeeting,
   checkReason,
   checkSubmission,
+  JOIN_LINK_HOST_ERROR,
   STEP_LIMITS,
   wallClockToInstant,
   type MeetingInput,
@@ -46,7 +47,7 @@ describe('checkReason', () => {
 describe('checkSubmission', () => {
   const today = '2026-02-23';
 
-  it.each(['CS-0123456', 'INC0012345', '12345678', 'CASE 123/45', 'SR#2026.0042_a', 'CS-' + '1'.repeat(37)])(
+  it.each(['CS-0123456', 'INC0012345', '12345678', 'SR-2026-000123', 'CASE #12345', 'CS-123', 'CASE 123/45', 'SR#2026.0042_a', 'CS-' + '1'.repeat(37)])(
     'given case number %s and today’s date, when checked, then it is accepted',
     (caseNumber) => {
       expect(checkSubmission({ caseNumber, submittedOn: today }, { today })).toEqual({
@@ -84,6 +85,30 @@ describe('checkSubmission', () => {
     expect(checkSubmission({ caseNumber, submittedOn: today }, { today })).toEqual({
       ok: false,
       errors: { caseNumber: 'Enter the case number the portal gave you' },
+    });
+  });
+
+  it.each([
+    ['no digit', 'CASE'],
+    ['two digits', 'CS-12'],
+    ['a word with digits spread out', 'a1b2c'],
+  ])('given %s in the case number, when checked, then at least 3 digits are asked for', (_what, caseNumber) => {
+    expect(checkSubmission({ caseNumber, submittedOn: today }, { today })).toEqual({
+      ok: false,
+      errors: { caseNumber: 'A case number has at least 3 digits, e.g. CS-0123456' },
+    });
+  });
+
+  it.each([
+    ['a dotted secret (which the format alone would take)', 'abcd1234efgh.5678ijkl9012mnop'],
+    ['a secret split by a space', 'Zq8vN3kT5wR7 yB2mC9xL4pD6'],
+    ['a secret with a zero-width space inside', 'Zq8vN3kT5w\u200bR7yB2mC9xL4pD6'],
+    ['a secret in full-width letters', 'Ｚｑ８ｖＮ３ｋＴ５ｗＲ７ｙＢ２ｍＣ９ｘＬ４ｐＤ６'],
+    ['a 40-hex value', 'da39a3ee5e6b4b0d3255bfef95601890afd80709'],
+  ])('given %s as the case number, when checked, then it is refused as a secret, not as a format error', (_what, caseNumber) => {
+    expect(checkSubmission({ caseNumber, submittedOn: today }, { today })).toEqual({
+      ok: false,
+      errors: { caseNumber: SECRET_REFUSAL },
     });
   });
 
@@ -273,6 +298,90 @@ describe('checkMeeting', () => {
       ['over 500 characters', 'https://acme.webex.com/' + 'a'.repeat(480)],
     ])('given %s, when checked, then https is asked for', (_what, joinUrl) => {
       expect(errorsFor({ ...valid, joinUrl })).toEqual(linkError);
+    });
+  });
+
+  describe('where the join link points', () => {
+    it.each([
+      ['a Webex site', 'https://acme.webex.com/acme/j.php?MTID=m8f2c1e4b7a9d3f6e0b5c8a2d4f7e1b3c'],
+      ['Webex itself', 'https://webex.com/meet/jane.doe'],
+      ['a deeper Webex subdomain', 'https://acme.my.webex.com/meet/handoff'],
+      ['Microsoft Teams', 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0'],
+      ['Teams for personal accounts', 'https://teams.live.com/meet/9876543210'],
+      ['Zoom', 'https://zoom.us/j/81234567890'],
+      ['a Zoom subdomain, with a passcode', 'https://us02web.zoom.us/j/81234567890?pwd=aBcDeF1234567890GhIjKlMnOpQrStUv.1'],
+      ['zoom.com', 'https://zoom.com/j/81234567890?passcode=482913'],
+      ['Skype', 'https://join.skype.com/AbCdEfGh1234'],
+      ['skype.com itself', 'https://skype.com/meet/handoff'],
+    ])('given a link to %s, when checked, then it is accepted', (_what, joinUrl) => {
+      const result = checkMeeting({ ...valid, joinUrl }, { now });
+
+      expect(result.ok && result.value.joinUrl).toBe(joinUrl);
+    });
+
+    it.each([
+      ['a host that only starts with webex.com', 'https://webex.com.evil.io/meet/handoff'],
+      ['a host that only ends in webex.com', 'https://evilwebex.com/meet/handoff'],
+      ['zoom.us as a user name before another host', 'https://zoom.us@evil.io/j/81234567890'],
+      ['teams.microsoft.com under another domain', 'https://teams.microsoft.com.evil.io/l/meetup-join/abc'],
+      ['another Microsoft host', 'https://login.microsoftonline.com/common/oauth2/authorize'],
+      ['a Cyrillic look-alike of webex.com', 'https://acme.w\u0435bex.com/meet/handoff'],
+      ['a meeting host not on the list', 'https://meet.google.com/abc-defg-hij'],
+      ['a host in WFI_MEETING_HOSTS that is not configured', 'https://meet.acme.com/r/handoff'],
+    ])('given %s, when checked, then the allowed hosts are named', (_what, joinUrl) => {
+      expect(errorsFor({ ...valid, joinUrl })).toEqual({ joinUrl: JOIN_LINK_HOST_ERROR });
+    });
+
+    it('given the host error, when read, then it names every allowed platform and the variable for more', () => {
+      expect(JOIN_LINK_HOST_ERROR).toBe('The join link must be a Webex, Microsoft Teams, Zoom or Skype link (or a host in WFI_MEETING_HOSTS)');
+    });
+
+    it.each([
+      ['the configured host', 'https://meet.acme.com/r/handoff'],
+      ['a subdomain of it', 'https://eu.meet.acme.com/r/handoff'],
+    ])('given %s in meetingHosts, when checked, then it is accepted', (_what, joinUrl) => {
+      expect(checkMeeting({ ...valid, joinUrl }, { now, meetingHosts: ['meet.acme.com'] }).ok).toBe(true);
+    });
+
+    it.each([
+      ['a host that only starts with the configured one', 'https://meet.acme.com.evil.io/r/handoff'],
+      ['a host that only ends in it', 'https://evilmeet.acme.com/r/handoff'],
+      ['its parent domain', 'https://acme.com/r/handoff'],
+    ])('given %s, when checked with meet.acme.com configured, then it is refused', (_what, joinUrl) => {
+      const result = checkMeeting({ ...valid, joinUrl }, { now, meetingHosts: ['meet.acme.com'] });
+
+      expect(!result.ok && result.errors).toEqual({ joinUrl: JOIN_LINK_HOST_ERROR });
+    });
+
+    it('given plain http to a host not on the list, when checked, then https is asked for first', () => {
+      expect(errorsFor({ ...valid, joinUrl: 'http://evil.io/meet' })).toEqual({ joinUrl: 'The join link must be an https:// link (or leave it empty)' });
+    });
+
+    it.each([
+      ['token=', 'token=abc'],
+      ['access_token=', 'access_token=abc'],
+      ['api_key=', 'api_key=abc'],
+      ['apikey=', 'apikey=abc'],
+      ['an upper-case API_KEY=', 'API_KEY=abc'],
+      ['client_secret=', 'client_secret=abc'],
+      ['secret=', 'Secret=abc'],
+      ['password=', 'password=hunter2'],
+      ['a zero-width space inside password=', 'pass\u200bword=hunter2'],
+    ])('given a Webex link with %s, when checked, then it is refused as a secret', (_what, param) => {
+      expect(errorsFor({ ...valid, joinUrl: `https://acme.webex.com/meet/handoff?${param}` })).toEqual({ joinUrl: SECRET_REFUSAL });
+    });
+
+    it.each(['pwd=Xy7pQ2mNa8Rt', 'PWD=Xy7pQ2mNa8Rt', 'passcode=482913', 'token='])(
+      'given a Webex link with %s, when checked, then it is accepted',
+      (param) => {
+        expect(checkMeeting({ ...valid, joinUrl: `https://acme.webex.com/meet/handoff?${param}` }, { now }).ok).toBe(true);
+      },
+    );
+
+    it('given a link with invisible characters and full-width letters, when checked, then it is kept as it reads', () => {
+      const result = checkMeeting({ ...valid, joinUrl: 'https://acme.ｗｅｂｅｘ.com/meet/hand\u200boff' }, { now });
+
+      expect(result.ok && result.value.joinUrl).toBe('https://acme.webex.com/meet/handoff');
     });
   });
 
