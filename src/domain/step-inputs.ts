@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { isCalendarDate, isTimeZone, type CalendarDate } from './calendar';
+import { formatCalendarDate, isCalendarDate, isTimeZone, type CalendarDate } from './calendar';
 import type { MeetingDetails } from './lifecycle';
 import { CONFIRMATIONS, MEETING_PLATFORMS, type Confirmation, type MeetingPlatform, isUserId } from './rotation';
 import { linkLooksLikeSecret, looksLikeSecret, normaliseText, SECRET_REFUSAL } from './secret-detector';
@@ -41,7 +41,7 @@ export function checkSubmission(
   }
   const submittedOn = input.submittedOn ?? '';
   if (!isCalendarDate(submittedOn)) errors.submittedOn = 'Pick the date the portal request was submitted';
-  else if (submittedOn > context.today) errors.submittedOn = `The submission date cannot be in the future (today is ${context.today})`;
+  else if (submittedOn > context.today) errors.submittedOn = `The submission date cannot be in the future (today is ${formatCalendarDate(context.today)})`;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, value: { caseNumber, submittedOn } };
 }

@@ -264,9 +264,9 @@ describe('the leak guard: the secret never enters the bot through any input', ()
 
       expect((await postEvent(reply(rotation, text))).status).toBe(200);
 
-      const [ephemeral] = await fake.waitFor('chat.postEphemeral');
-      expect(String(ephemeral?.args.text)).toMatch(/looks like a secret\. Please delete it/);
-      expect((await store.get(rotation.id))?.history.filter((e) => e.event === 'secret_exposed')).toHaveLength(1);
+      const [request] = await waitForDeleteRequests();
+      expect(String(request?.args.text)).toMatch(/looks like a secret\. Please delete it/);
+      expect(await exposuresOf(rotation.id)).toHaveLength(1);
       const seen = await everywhere();
       expect(PIECES.filter((piece) => seen.includes(piece))).toEqual([]);
     });

@@ -122,7 +122,7 @@ describe('checkSubmission', () => {
   it('given tomorrow as the submission date, when checked, then a future date is refused', () => {
     expect(checkSubmission({ caseNumber: 'CS-0123456', submittedOn: '2026-02-24' }, { today })).toEqual({
       ok: false,
-      errors: { submittedOn: 'The submission date cannot be in the future (today is 2026-02-23)' },
+      errors: { submittedOn: 'The submission date cannot be in the future (today is Mon 23 Feb 2026)' },
     });
   });
 
