@@ -12,7 +12,7 @@ import { isTransition, type Rotation, type RotationStatus } from './rotation';
 import { wallClockToInstant } from './step-inputs';
 
 /**
- * The reminder plan of `shared/domain.md` ("Reminders"): when each kind falls
+ * The reminder plan: when each kind falls
  * due for a rotation, as pure functions of the rotation, the policy and the
  * instants passed in. Windows are half-open, (after, until], so consecutive
  * ticks never see one occurrence twice.

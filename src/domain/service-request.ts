@@ -1,7 +1,7 @@
 import type { Rotation } from './rotation';
 
 /**
- * The vendor's procedure (`shared/domain.md`): the exact values its My Support
+ * The vendor's procedure: the exact values its My Support
  * Portal form needs, in the order the form asks for them. Kept as data so the
  * Slack message and the offline preview cannot drift apart.
  */

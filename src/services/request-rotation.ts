@@ -4,7 +4,7 @@ import { plannedStartRequest, startPlannedRefusal, startPlannedRotation, type St
 import { validateRotationRequest, type FieldErrors, type RawRotationRequest } from '../domain/rotation-request';
 import { approverFlag } from '../domain/ports';
 import { createRotation, rotationId, type Rotation, type RotationRequest } from '../domain/rotation';
-import { refreshDashboards } from './dashboards';
+import { involvedPeople, refreshDashboards } from './dashboards';
 import { followUpNow, recordFollowUp } from './follow-up';
 import type { ServiceDeps } from './lifecycle-deps';
 import { reminderDisplay } from './reminders';
@@ -76,6 +76,6 @@ export async function announceRotation(deps: ServiceDeps, rotation: Rotation): P
   const display = await reminderDisplay(deps, rotation.id).catch(() => ({ failures: [] }));
   const message = await deps.notifier.postRotation(rotation, deps.clock.now(), display);
   await deps.store.setMessage(rotation.id, message);
-  await refreshDashboards(deps, [rotation.requesterId, ...rotation.attendeeIds]);
+  await refreshDashboards(deps, involvedPeople(rotation, deps.approvers.knownApproverIds(), rotation.requesterId));
   return { ...rotation, message };
 }

@@ -63,7 +63,9 @@ function completionLines(rotation: Rotation, entry: AuditEntry): string[] {
   const confirmations = fromEntry ?? current ?? [];
   const next = rotation.nextRotationId
     ? `Next cycle planned as ${inlineCode(rotation.nextRotationId)}: it waits in the App Home with a *Start request* button.`
-    : 'No next cycle is planned for this instance.';
+    : rotation.rotationIntervalDays
+      ? `The next cycle (due ${plural(rotation.rotationIntervalDays, 'day')} after today) is being planned: it appears in the App Home within a few minutes.`
+      : 'No next cycle is planned for this instance.';
   return [
     `:tada: ${requesterPrefix(rotation, entry)}*Secret received*, confirmed by ${mention(entry.actorId)}. The rotation is complete.`,
     ...confirmations.map((label) => `:heavy_check_mark: ${label}`),
