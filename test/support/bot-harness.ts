@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { webApi } from '@slack/bolt';
 import { loadConfig } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/bot';
 import type { FakeSlack } from './fake-slack';
@@ -58,7 +59,8 @@ export async function startTestBot(
     clock?: { now(): Date };
     env?: Record<string, string>;
     store?: RotationStore;
-    retryConfig?: { retries: number; minTimeout?: number; maxTimeout?: number; factor?: number };
+    /** The Web client's retries: none unless given (`webApi.retryPolicies.fiveRetriesInFiveMinutes` is production's). */
+    retryConfig?: webApi.RetryOptions;
     /** The production limits unless a test drives one person through more steps than they allow. */
     rateLimits?: RateLimitRules;
   },

@@ -9,6 +9,18 @@ export interface RecordedCall {
   token?: string;
   /** What the fake answered. */
   answer?: Record<string, unknown>;
+  /** The HTTP status of the answer (200 unless a fault or an `httpAnswer` said otherwise). */
+  status?: number;
+  /** When the call arrived and when it was answered (Date.now()), to tell how late an answer was. */
+  receivedAt?: number;
+  answeredAt?: number;
+}
+
+/** A call as it arrived, before any answer: a call answered late (or never) is here at once. */
+export interface ReceivedCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
 }
 
 export interface RecordedResponse {
@@ -25,6 +37,21 @@ export function httpAnswer(status: number, headers: Record<string, string> = {},
 }
 
 type Handler = (args: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/** An HTTP-level failure answered instead of the method's answer, for `remaining` more calls. */
+interface Fault {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+  remaining: number;
+}
+
+/** A call held back by `slow`: answered when its timer fires or on `release`, dropped on `stop`. */
+interface Held {
+  method: string;
+  timer?: NodeJS.Timeout;
+  settle(answer: boolean): void;
+}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -70,6 +97,12 @@ export class FakeSlack {
   private envelope = 0;
   /** Every WebSocket message a Socket Mode client sent back (acks). */
   readonly socketAcks: Array<{ envelope_id: string; payload?: Record<string, unknown> }> = [];
+  /** Every Web API call as it arrived, answered yet or not. */
+  readonly received: ReceivedCall[] = [];
+  /** method → how late each of its answers comes (ms; Infinity: not until `release`). */
+  private readonly delays = new Map<string, number>();
+  private readonly faults = new Map<string, Fault>();
+  private readonly held = new Set<Held>();
 
   async start(): Promise<this> {
     const server = createServer((req, res) => {
@@ -90,11 +123,22 @@ export class FakeSlack {
         const method = path.replace(/^\/api\//, '');
         const args = parseArgs(body, req.headers['content-type']);
         const token = req.headers.authorization?.replace(/^Bearer /, '');
-        const answer = await (this.handlers.get(method) ?? ((a) => this.defaultAnswer(method, a)))(args);
-        // Recorded once answered, so a test that waited for a call can read the answer too.
-        this.calls.push({ method, args, ...(token ? { token } : {}), answer });
+        const receivedAt = Date.now();
+        this.received.push({ method, args, at: receivedAt });
+        // A fault is taken in the order calls arrive, so "the next two calls" means the next two sent.
+        const fault = this.takeFault(method);
+        if (!(await this.hold(method))) return; // stop(): its connection is closed already
+        const answer = fault
+          ? httpAnswer(fault.status, fault.headers, fault.body)
+          : await (this.handlers.get(method) ?? ((a) => this.defaultAnswer(method, a)))(args);
         const http = (answer as { [HTTP]?: { status: number; headers: Record<string, string> } })[HTTP];
-        res.writeHead(http?.status ?? 200, { 'content-type': 'application/json', ...http?.headers }).end(JSON.stringify(answer));
+        const status = http?.status ?? 200;
+        // Recorded once answered, so a test that waited for a call can read the answer too. A late
+        // answer is recorded even when the caller gave up waiting (Slack would have acted on it).
+        this.calls.push({ method, args, ...(token ? { token } : {}), answer, status, receivedAt, answeredAt: Date.now() });
+        // A caller that timed out closed its connection: there is nobody left to answer.
+        if (res.destroyed || res.writableEnded) return;
+        res.writeHead(status, { 'content-type': 'application/json', ...http?.headers }).end(JSON.stringify(answer));
       })();
     });
     // Socket Mode: apps.connections.open hands out this WebSocket URL; the first
@@ -111,6 +155,8 @@ export class FakeSlack {
   }
 
   async stop(): Promise<void> {
+    // A call held back for seconds or minutes is dropped, its timer with it: nothing keeps the process alive.
+    for (const held of [...this.held]) held.settle(false);
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -148,13 +194,74 @@ export class FakeSlack {
     return this.calls.filter((call) => call.method === method);
   }
 
+  /** The calls to `method` as they arrived, answered yet or not. */
+  receivedBy(method: string): ReceivedCall[] {
+    return this.received.filter((call) => call.method === method);
+  }
+
+  /**
+   * Answers every call to `method` `ms` late (Infinity: only on `release`):
+   * the answer is worked out when the delay ends, so a handler given with
+   * `on` answers with the state of then. A caller with a timeout gives up
+   * first, as it would with Slack.
+   */
+  slow(method: string, ms: number): void {
+    this.delays.set(method, ms);
+  }
+
+  /** Holds every call to `method` until `release` (a Slack that does not answer for minutes). */
+  hang(method: string): void {
+    this.slow(method, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Answers the next `times` calls to `method` (every one, unless given) with
+   * 429 and `Retry-After: retryAfterSeconds`, as Slack's rate limiter does.
+   */
+  rateLimit(method: string, retryAfterSeconds: number, times = Number.POSITIVE_INFINITY): void {
+    this.faults.set(method, {
+      status: 429,
+      headers: { 'retry-after': String(retryAfterSeconds) },
+      body: { ok: false, error: 'ratelimited' },
+      remaining: times,
+    });
+  }
+
+  /** Answers the next `times` calls to `method` (every one, unless given) with HTTP `status` (a 5xx). */
+  serverError(method: string, status = 503, times = Number.POSITIVE_INFINITY): void {
+    this.faults.set(method, { status, headers: {}, body: { ok: false, error: 'service_unavailable' }, remaining: times });
+  }
+
+  /** Calls to `method` held back by `slow` or `hang` right now (all methods when not given). */
+  heldCount(method?: string): number {
+    return [...this.held].filter((held) => method === undefined || held.method === method).length;
+  }
+
+  /**
+   * Slack is well again for `method` (every method when not given): no more
+   * delays or faults, and the calls held back are answered now.
+   */
+  release(method?: string): void {
+    for (const name of [...this.delays.keys()]) if (method === undefined || name === method) this.delays.delete(name);
+    for (const name of [...this.faults.keys()]) if (method === undefined || name === method) this.faults.delete(name);
+    for (const held of [...this.held]) if (method === undefined || held.method === method) held.settle(true);
+  }
+
   reset(): void {
+    this.release();
     this.calls.length = 0;
+    this.received.length = 0;
     this.responses.length = 0;
     this.socketAcks.length = 0;
     this.uploads.length = 0;
     this.handlers.clear();
     this.ts = 1000;
+  }
+
+  /** Waits until `count` calls to `method` arrived, answered yet or not (a call answered late is waited for here). */
+  async waitForReceived(method: string, count = 1, timeoutMs = 5000): Promise<ReceivedCall[]> {
+    await this.waitUntil(() => this.receivedBy(method).length >= count, `${count} call(s) to ${method} to arrive`, timeoutMs);
+    return this.receivedBy(method);
   }
 
   /** Waits until `count` calls to `method` were recorded (listeners keep working after the ack). */
@@ -167,6 +274,32 @@ export class FakeSlack {
   async waitForResponse(timeoutMs = 5000): Promise<RecordedResponse> {
     await this.waitUntil(() => this.responses.length > 0, 'a post to a response_url', timeoutMs);
     return this.responses[0] as RecordedResponse;
+  }
+
+  private takeFault(method: string): Fault | undefined {
+    const fault = this.faults.get(method);
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.faults.delete(method);
+    return fault;
+  }
+
+  /** Resolves true when the call may be answered, false when the fake stopped meanwhile. */
+  private hold(method: string): Promise<boolean> {
+    const ms = this.delays.get(method) ?? 0;
+    if (ms <= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const held: Held = {
+        method,
+        settle: (answer) => {
+          clearTimeout(held.timer);
+          this.held.delete(held);
+          resolve(answer);
+        },
+      };
+      if (Number.isFinite(ms)) held.timer = setTimeout(() => held.settle(true), ms);
+      this.held.add(held);
+    });
   }
 
   private async waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
