@@ -158,7 +158,7 @@ export function timeLeftText(rotation: Rotation, context: UrgencyContext): strin
   return `portal request made; :warning: *deadline passed ${plural(-toDeadline, 'business day')} ago*`;
 }
 
-/** Deadline and submit-by as date tokens, and the time left: the line every overview shows under a rotation. */
+/** Deadline and submit-by as plain dates (the same day for every reader), and the time left: the line every overview shows under a rotation. */
 export function datesLine(rotation: Rotation, context: UrgencyContext): string {
   return `Deadline ${calendarDate(rotation.deadline)} · submit by ${calendarDate(rotation.submitBy)} · ${timeLeftText(rotation, context)}`;
 }
