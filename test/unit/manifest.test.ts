@@ -91,13 +91,19 @@ describe('manifest.yml', () => {
     expect(manifest.display_information?.description ?? '').not.toBe('');
     // Slack refuses a manifest whose short description is over 140 characters.
     expect((manifest.display_information?.description ?? '').length).toBeLessThanOrEqual(140);
-    expect(manifest.features?.bot_user?.display_name ?? '').not.toBe('');
+    // Slack's rule for a bot user's display name: lower-case letters, digits, periods, hyphens, underscores.
+    expect(manifest.features?.bot_user?.display_name).toMatch(/^[a-z0-9._-]{1,80}$/);
   });
 
   it('declares exactly the slash command the code listens for', () => {
     const commands = manifest.features?.slash_commands ?? [];
     expect(commands.map((c) => c.command)).toEqual([COMMAND]);
-    expect(commands[0]?.usage_hint).toBe('[list | status ROT-XXXXXX | help]');
+    expect(commands[0]?.usage_hint).toBe('[list | status ROT-XXXXXX | export | help]');
+    // Every subcommand the listener answers is in the hint.
+    const listener = readFileSync(join(ROOT, 'src', 'slack', 'listeners', 'command.ts'), 'utf8');
+    const subcommands = [...listener.matchAll(/case '([a-z]+)':/g)].map((m) => m[1] as string);
+    expect(subcommands.length).toBeGreaterThanOrEqual(3);
+    for (const subcommand of [...subcommands, 'help']) expect(commands[0]?.usage_hint).toContain(subcommand);
     expect(commands[0]?.should_escape).toBe(false);
   });
 
