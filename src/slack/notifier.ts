@@ -109,6 +109,9 @@ export class SlackNotifier implements Notifier {
     if (directly.failed.length > 0) {
       this.logger.warn(`${occurrence.key}: the direct reminder did not reach ${directly.failed.join(', ')}`);
     }
+    if (threadError && DIRECT_REMINDERS.has(occurrence.kind)) {
+      this.logger.warn(`${occurrence.key}: the note in the thread could not be posted (${threadError.reason}); the invitees got the reminder directly`);
+    }
     // Delivered when someone who must act got it; a meeting reminder's thread note alone is not the reminder.
     if (DIRECT_REMINDERS.has(occurrence.kind) ? directly.sent === 0 : threadError) {
       const reasons = [...(threadError ? [threadError.reason] : []), ...directly.failed];
