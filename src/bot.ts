@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver, webApi, type Logger } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import type { Config } from './config';
+import { CodedError } from './domain/errors';
 import type { Clock, RotationStore } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
@@ -28,8 +29,6 @@ export interface BotOptions {
   /** Replaces RATE_LIMITS (a test that drives one person through hundreds of steps). */
   rateLimits?: RateLimitRules;
 }
-
-export class StoreUnavailableError extends Error {}
 
 export interface RunningBot {
   /** The HTTP port actually bound (useful when PORT is 0). */
@@ -125,7 +124,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     await withTimeout(store.ping(), STORE_PING_TIMEOUT_MS, 'The store');
   } catch (error) {
     await store.close().catch(() => undefined);
-    throw new StoreUnavailableError(`STORE_URL could not be opened: ${(error as Error).message}`);
+    throw new CodedError('STORE_UNAVAILABLE', `STORE_URL could not be opened: ${(error as Error).message}`, { cause: error });
   }
   // /healthz is on the public port and the store's error names its host, database or user: that is
   // logged, when the store stops or starts answering again (not once per probe of an outage).

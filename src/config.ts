@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CodedError } from './domain/errors';
 import { isCalendarDate, isTimeZone, type BusinessCalendar } from './domain/calendar';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -38,9 +39,11 @@ export interface Config extends PolicyConfig {
   logLevel: LogLevelName;
 }
 
-export class ConfigError extends Error {
+/** CONFIG_INVALID, with every problem found (each names its variable). */
+export class ConfigError extends CodedError {
   constructor(readonly problems: string[]) {
     super(
+      'CONFIG_INVALID',
       `wfi-rotate cannot start: the configuration has ${problems.length} problem(s).\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
         '\nSet these environment variables (see README.md, "Configuration") and start again.',

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
+import { isCodedError } from './domain/errors';
 import { slackErrorCode } from './slack/notifier';
-import { UnsupportedStoreError } from './store/keyv-factory';
-import { configSecrets, startBot, StoreUnavailableError } from './bot';
+import { configSecrets, startBot } from './bot';
 import { redactLine } from './logging';
 
 /** Known once the configuration is read: what a start-up error message must not print. */
@@ -10,8 +10,17 @@ let secrets: string[] = [];
 
 /** Start-up failures a person can fix, as one readable message: never a stack trace. */
 function explainStartupFailure(error: unknown): string | undefined {
-  if (error instanceof ConfigError) return error.message;
-  if (error instanceof UnsupportedStoreError || error instanceof StoreUnavailableError) return `wfi-rotate cannot start: ${error.message}`;
+  if (isCodedError(error)) {
+    switch (error.code) {
+      case 'CONFIG_INVALID':
+        return error.message;
+      case 'STORE_URL_UNSUPPORTED':
+      case 'STORE_UNAVAILABLE':
+        return `wfi-rotate cannot start: ${error.message}`;
+      default:
+        return undefined;
+    }
+  }
   const slackError = slackErrorCode(error);
   if (slackError === 'invalid_auth' || slackError === 'not_authed' || slackError === 'account_inactive') {
     return `wfi-rotate cannot start: Slack refused SLACK_BOT_TOKEN (${slackError}). Copy the Bot User OAuth Token again from OAuth & Permissions.`;

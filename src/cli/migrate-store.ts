@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { CodedError, isCodedError } from '../domain/errors';
 import { existsSync } from 'node:fs';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { DIGEST_ROTATION_ID, type ReminderSchedule, type RotationStore, type ScheduledReminder } from '../domain/ports';
@@ -22,8 +23,8 @@ export interface MigrateResult {
 }
 
 /** The migration refused, or found the target not matching the source afterwards. */
-export class MigrationError extends Error {
-  override readonly name = 'MigrationError';
+function migrationFailed(message: string, options?: { cause?: unknown }): CodedError {
+  return new CodedError('MIGRATION_FAILED', message, options);
 }
 
 /** Later than any reminder: `due()` at this instant returns every unfinished occurrence. */
@@ -33,7 +34,7 @@ const DEFAULT_REMINDER_LIMIT = 1_000_000;
 async function unfinished(schedule: ReminderSchedule, limit: number, which: string): Promise<ScheduledReminder[]> {
   const occurrences = await schedule.due(FAR_FUTURE, limit);
   if (occurrences.length >= limit) {
-    throw new MigrationError(`The ${which} store holds ${limit} or more unfinished reminders; raise the limit to copy them all`);
+    throw migrationFailed(`The ${which} store holds ${limit} or more unfinished reminders; raise the limit to copy them all`);
   }
   return occurrences;
 }
@@ -63,7 +64,7 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
   const conflicts = rotations.filter((r) => existing.has(r.id) && existing.get(r.id)?.version !== r.version);
   if (conflicts.length > 0) {
     const described = conflicts.map((r) => `${r.id} (version ${r.version} in the source, ${existing.get(r.id)?.version} in the target)`);
-    throw new MigrationError(
+    throw migrationFailed(
       `The target already holds ${conflicts.length === 1 ? 'a rotation' : `${conflicts.length} rotations`} at another version, so nothing was copied: ${listIds(described)}`,
     );
   }
@@ -99,8 +100,8 @@ async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof MigrationError) throw error;
-    throw new MigrationError(`${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    if (isCodedError(error, 'MIGRATION_FAILED')) throw error;
+    throw migrationFailed(`${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   }
 }
 
@@ -115,7 +116,7 @@ async function verify(rotations: Rotation[], to: MigratableStore): Promise<void>
     else if (rotation.message && !isDeepStrictEqual(there.message, rotation.message)) mismatches.push(`${rotation.id} lost its message location`);
   }
   if (mismatches.length > 0) {
-    throw new MigrationError(`The target does not match the source after copying (${mismatches.length} of ${rotations.length}): ${listIds(mismatches)}`);
+    throw migrationFailed(`The target does not match the source after copying (${mismatches.length} of ${rotations.length}): ${listIds(mismatches)}`);
   }
 }
 
@@ -196,7 +197,7 @@ export async function main(argv: string[], io: MigrateIo = consoleIo, open: Open
     opened.push(target);
     const result = await migrateStore(source, target);
     if (reported.length > 0) {
-      throw new MigrationError(
+      throw migrationFailed(
         `a store reported ${reported.length === 1 ? 'an error' : `${reported.length} errors`} while copying, so the copy may be incomplete ` +
           `(run it again once both stores answer): ${[...new Set(reported)].slice(0, 3).join('; ')}`,
       );

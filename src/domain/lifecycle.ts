@@ -1,4 +1,5 @@
 import { addCalendarDays, todayIn, type CalendarDate } from './calendar';
+import type { RefusalOf } from './errors';
 import type { RawRotationRequest } from './rotation-request';
 import {
   CONFIRMATIONS,
@@ -38,17 +39,10 @@ export interface Actor {
   isApprover: boolean | 'unknown';
 }
 
-export type TransitionError =
-  | { code: 'NOT_AN_APPROVER' }
-  | { code: 'SELF_APPROVAL' }
-  | { code: 'NOT_INVOLVED' }
-  /** The step depends on the actor's approver rights, which could not be checked in time: try again shortly. */
-  | { code: 'APPROVER_UNKNOWN' }
-  /** The same change was already made (a double click, a second approver): by whom and when. */
-  | { code: 'ALREADY_DONE'; status: RotationStatus; by: string; at: string }
-  /** The button was rendered before another change; the rotation is now in `status`. */
-  | { code: 'STALE'; status: RotationStatus }
-  | { code: 'INVALID_TRANSITION'; status: RotationStatus };
+/** Why `decide` refused an action: a refusal of the shared error model. */
+export type TransitionError = RefusalOf<
+  'NOT_AN_APPROVER' | 'SELF_APPROVAL' | 'NOT_INVOLVED' | 'APPROVER_UNKNOWN' | 'ALREADY_DONE' | 'STALE' | 'INVALID_TRANSITION'
+>;
 
 export type TransitionResult =
   | { ok: true; rotation: Rotation; entry: AuditEntry }
@@ -305,7 +299,7 @@ export function planNextRotation(
   };
 }
 
-export type StartPlannedRefusal = { code: 'PLANNED_ALREADY_STARTED' } | { code: 'NOT_INVOLVED' } | { code: 'APPROVER_UNKNOWN' };
+export type StartPlannedRefusal = RefusalOf<'PLANNED_ALREADY_STARTED' | 'NOT_INVOLVED' | 'APPROVER_UNKNOWN'>;
 
 /**
  * Who may start a planned cycle: the people of the last cycle (its requester

@@ -3,7 +3,7 @@ import type { AuditEntry, MessageRef, Rotation, RotationIn } from './rotation';
 
 /** Durable storage of rotations. Implementations live in `store/`. */
 export interface RotationStore {
-  /** Stores a new rotation; fails with ROTATION_EXISTS when the id is taken. */
+  /** Stores a new rotation; throws a CodedError ROTATION_EXISTS when the id is taken. */
   insert(rotation: Rotation): Promise<void>;
   get(id: string): Promise<Rotation | undefined>;
   /**
@@ -11,8 +11,8 @@ export interface RotationStore {
    * `expectedVersion`: false when another change got there first.
    */
   replace(rotation: Rotation, expectedVersion: number): Promise<boolean>;
-  /** Records where the rotation's message was posted. */
-  setMessage(id: string, message: MessageRef): Promise<void>;
+  /** Records where the rotation's message was posted; false when there is no such rotation. */
+  setMessage(id: string, message: MessageRef): Promise<boolean>;
   /** The rotation whose message is at this place (a thread's parent), if any. */
   findByMessage(message: MessageRef): Promise<string | undefined>;
   /** Every rotation, in no particular order. */
@@ -105,14 +105,6 @@ export interface ReminderDisplay {
   failures: ScheduledReminder[];
 }
 
-/** A reminder Slack would not take, with Slack's reason; recorded as failed. */
-export class ReminderDeliveryError extends Error {
-  constructor(readonly reason: string) {
-    super(`reminder not delivered: ${reason}`);
-    this.name = 'ReminderDeliveryError';
-  }
-}
-
 /** The Slack side of a rotation, seen from the services. */
 export interface Notifier {
   /**
@@ -129,7 +121,8 @@ export interface Notifier {
    * channel); falls back to the requester directly when the channel refuses.
    * A meeting reminder (DIRECT_REMINDERS) goes to each meeting attendee
    * directly, with the join link, and the thread only hears that the meeting
-   * is near. Throws ReminderDeliveryError when it could not be delivered at all.
+   * is near. Throws a CodedError REMINDER_UNDELIVERABLE, with Slack's reason as its
+   * message, when it could not be delivered at all.
    */
   sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date): Promise<void>;
   /** Posts the weekly digest of these rotations to a channel. */

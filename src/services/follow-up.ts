@@ -1,4 +1,4 @@
-import { isDomainError } from '../domain/errors';
+import { isCodedError } from '../domain/errors';
 import { planNextRotation } from '../domain/lifecycle';
 import { reminderKey } from '../domain/reminder-kinds';
 import { nextOccurrences } from '../domain/reminders';
@@ -71,7 +71,7 @@ async function planNextCycle(deps: FollowUpDeps, completed: RotationIn<'complete
   try {
     await deps.store.insert(planned);
   } catch (error) {
-    if (!isDomainError(error, 'ROTATION_EXISTS')) throw error;
+    if (!isCodedError(error, 'ROTATION_EXISTS')) throw error;
     const existing = await deps.store.get(planned.id);
     if (existing?.previousRotationId === completed.id) {
       next = existing;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DIGEST_ROTATION_ID, ReminderDeliveryError, type ReminderDisplay, type ScheduledReminder } from '../domain/ports';
+import { DIGEST_ROTATION_ID, type ReminderDisplay, type ScheduledReminder } from '../domain/ports';
 import { reminderKey, type ReminderKind, type ReminderOccurrence } from '../domain/reminder-kinds';
 import { latestDue, nextDigest, nextOccurrence, stillApplies } from '../domain/reminders';
 import { isOpen, type Rotation } from '../domain/rotation';
@@ -136,7 +136,7 @@ function toOccurrence(due: ScheduledReminder): ReminderOccurrence {
 }
 
 function reasonOf(error: unknown): string {
-  return error instanceof ReminderDeliveryError ? error.reason : (error as Error)?.message ?? String(error);
+  return (error as Error)?.message ?? String(error);
 }
 
 async function finish(

@@ -1,4 +1,4 @@
-import { isDomainError } from '../domain/errors';
+import { isCodedError, type RefusalOf } from '../domain/errors';
 import { todayIn } from '../domain/calendar';
 import { plannedStartRequest, startPlannedRefusal, startPlannedRotation, type StartPlannedRefusal } from '../domain/lifecycle';
 import { validateRotationRequest, type FieldErrors, type RawRotationRequest } from '../domain/rotation-request';
@@ -26,14 +26,14 @@ export async function saveNewRotation(deps: ServiceDeps, request: RotationReques
       return await followUpNow(deps, rotation);
     } catch (error) {
       // One id in 30^6 collides; try a fresh one a few times before giving up.
-      if (!isDomainError(error, 'ROTATION_EXISTS') || attempt >= ID_ATTEMPTS) throw error;
+      if (!isCodedError(error, 'ROTATION_EXISTS') || attempt >= ID_ATTEMPTS) throw error;
     }
   }
 }
 
 export type StartPlannedOutcome =
   | { ok: true; rotation: Rotation }
-  | { ok: false; error: StartPlannedRefusal | { code: 'ROTATION_NOT_FOUND' } }
+  | { ok: false; error: StartPlannedRefusal | RefusalOf<'ROTATION_NOT_FOUND'> }
   | { ok: false; fieldErrors: FieldErrors };
 
 /**
@@ -75,7 +75,9 @@ export async function startPlanned(
 export async function announceRotation(deps: ServiceDeps, rotation: Rotation): Promise<Rotation> {
   const display = await reminderDisplay(deps, rotation.id).catch(() => ({ failures: [] }));
   const message = await deps.notifier.postRotation(rotation, deps.clock.now(), display);
-  await deps.store.setMessage(rotation.id, message);
+  if (!(await deps.store.setMessage(rotation.id, message))) {
+    deps.logger.warn(`${rotation.id} was posted, but is no longer in the store to record where`);
+  }
   await refreshDashboards(deps, involvedPeople(rotation, deps.approvers.knownApproverIds(), rotation.requesterId));
   return { ...rotation, message };
 }

@@ -1,3 +1,4 @@
+import type { RefusalOf } from '../domain/errors';
 import { decide, type RotationAction, type TransitionError } from '../domain/lifecycle';
 import { approverFlag } from '../domain/ports';
 import { handoffPeople, type AuditEntry, type Rotation } from '../domain/rotation';
@@ -8,7 +9,7 @@ import { reminderDisplay } from './reminders';
 
 export type TransitionOutcome =
   | { ok: true; rotation: Rotation; entry: AuditEntry }
-  | { ok: false; error: TransitionError | { code: 'ROTATION_NOT_FOUND' } };
+  | { ok: false; error: TransitionError | RefusalOf<'ROTATION_NOT_FOUND'> };
 
 export interface TransitionRequest {
   rotationId: string;

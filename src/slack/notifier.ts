@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import { ReminderDeliveryError, type Notifier, type ReminderDisplay, type ScheduledReminder } from '../domain/ports';
+import { CodedError, isCodedError } from '../domain/errors';
+import type { Notifier, ReminderDisplay, ScheduledReminder } from '../domain/ports';
 import { DIRECT_REMINDERS, ESCALATIONS, type ReminderOccurrence } from '../domain/reminder-kinds';
 import { isUserId, type AuditEntry, type MessageRef, type Rotation, type RotationIn } from '../domain/rotation';
 import { buildAppHome } from './views/app-home';
@@ -28,6 +29,11 @@ const CHANNEL_REFUSALS = new Set([
 /** A meeting reminder goes to each person invited to the meeting (the request's attendees before one is set). */
 function reminderRecipients(rotation: Rotation): string[] {
   return 'meeting' in rotation && rotation.meeting ? rotation.meeting.attendeeIds : rotation.attendeeIds;
+}
+
+/** A reminder Slack would not take anywhere: recorded as failed, with Slack's reason as the message. */
+function undeliverable(reason: string): CodedError {
+  return new CodedError('REMINDER_UNDELIVERABLE', reason);
 }
 
 /** The Slack error code of a failed Web API call, if it was one. */
@@ -103,19 +109,19 @@ export class SlackNotifier implements Notifier {
       ],
     })).then(
       () => undefined,
-      (error: unknown) => (error instanceof ReminderDeliveryError ? error : new ReminderDeliveryError(describeFailure(error))),
+      (error: unknown) => (isCodedError(error, 'REMINDER_UNDELIVERABLE') ? error : undeliverable(describeFailure(error))),
     );
     const [directly, threadError] = await Promise.all([direct, inThread]);
     if (directly.failed.length > 0) {
       this.logger.warn(`${occurrence.key}: the direct reminder did not reach ${directly.failed.join(', ')}`);
     }
     if (threadError && DIRECT_REMINDERS.has(occurrence.kind)) {
-      this.logger.warn(`${occurrence.key}: the note in the thread could not be posted (${threadError.reason}); the invitees got the reminder directly`);
+      this.logger.warn(`${occurrence.key}: the note in the thread could not be posted (${threadError.message}); the invitees got the reminder directly`);
     }
     // Delivered when someone who must act got it; a meeting reminder's thread note alone is not the reminder.
     if (DIRECT_REMINDERS.has(occurrence.kind) ? directly.sent === 0 : threadError) {
-      const reasons = [...(threadError ? [threadError.reason] : []), ...directly.failed];
-      throw new ReminderDeliveryError(reasons.join('; ') || 'nobody to send it to');
+      const reasons = [...(threadError ? [threadError.message] : []), ...directly.failed];
+      throw undeliverable(reasons.join('; ') || 'nobody to send it to');
     }
   }
 
@@ -142,7 +148,7 @@ export class SlackNotifier implements Notifier {
     try {
       await this.postJoiningIfNeeded(channelId, digest);
     } catch (error) {
-      throw new ReminderDeliveryError(describeFailure(error));
+      throw undeliverable(describeFailure(error));
     }
   }
 
@@ -195,7 +201,7 @@ export class SlackNotifier implements Notifier {
       try {
         return await this.post(rotation.requesterId, { text: `${top.text}\n${post.text}`, blocks: [...top.blocks, ...post.blocks] });
       } catch (dmError) {
-        throw new ReminderDeliveryError(`${reason}; the direct message to the requester failed too (${describeFailure(dmError)})`);
+        throw undeliverable(`${reason}; the direct message to the requester failed too (${describeFailure(dmError)})`);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { CodedError } from '../domain/errors';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
@@ -15,7 +16,6 @@ import { SqliteReminderSchedule } from './sqlite-reminder-schedule';
 
 export const NAMESPACE = 'wfi-rotate';
 
-export class UnsupportedStoreError extends Error {}
 
 /** The file a `sqlite://PATH` URL names; a relative PATH is taken from the working directory. */
 export function sqlitePath(storeUrl: string): string {
@@ -113,7 +113,7 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
       locks: new PostgresLocks(query),
     };
   } else {
-    throw new UnsupportedStoreError(`STORE_URL must be sqlite://PATH, redis://…, postgres://… or memory:// (got ${storeUrl.split(':')[0]}:)`);
+    throw new CodedError('STORE_URL_UNSUPPORTED', `STORE_URL must be sqlite://PATH, redis://…, postgres://… or memory:// (got ${storeUrl.split(':')[0]}:)`);
   }
   // keyv also emits each failure as an 'error' event, which would crash the
   // process with no listener; callers get the same error from the rejected call.

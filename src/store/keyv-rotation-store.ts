@@ -1,5 +1,5 @@
 import type Keyv from 'keyv';
-import { DomainError } from '../domain/errors';
+import { CodedError } from '../domain/errors';
 import { randomUUID } from 'node:crypto';
 import type { EngineLocks, RotationStore } from '../domain/ports';
 import { MemoryLocks } from './engine-locks';
@@ -26,7 +26,7 @@ const HEALTH_KEY = 'health';
 function revive(raw: unknown, id: string, message: unknown): Rotation {
   const record = raw as Partial<Rotation> | null;
   if (!record || typeof record !== 'object' || record.schemaVersion !== ROTATION_SCHEMA_VERSION) {
-    throw new DomainError('UNSUPPORTED_SCHEMA', `Rotation ${id} was stored with an unknown schema version`);
+    throw new CodedError('SCHEMA_UNSUPPORTED', `Rotation ${id} was stored with an unknown schema version`);
   }
   return (message ? { ...record, message } : record) as Rotation;
 }
@@ -51,8 +51,6 @@ function extendsHistory(stored: readonly AuditEntry[] | undefined, next: readonl
 /** A lease long enough for one read-compare-write, short enough that a crashed holder blocks nobody for long. */
 const LOCK_TTL_MS = 5_000;
 const LOCK_WAIT_MS = 3_000;
-
-export class LockTimeoutError extends Error {}
 
 export class KeyvRotationStore implements RotationStore {
   private readonly local = new KeyedMutex();
@@ -95,7 +93,7 @@ export class KeyvRotationStore implements RotationStore {
       const key = `rotation:${id}`;
       const deadline = Date.now() + LOCK_WAIT_MS;
       while (!(await this.engineLocks.acquire(key, this.owner, LOCK_TTL_MS))) {
-        if (Date.now() > deadline) throw new LockTimeoutError(`Rotation ${id} is busy; try again`);
+        if (Date.now() > deadline) throw new CodedError('STORE_BUSY', `Rotation ${id} is busy; try again`);
         await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
       }
       try {
@@ -110,7 +108,7 @@ export class KeyvRotationStore implements RotationStore {
     const key = rotationKey(rotation.id);
     return this.exclusive(rotation.id, () =>
       this.guarded(async () => {
-        if (await this.keyv.has(key)) throw new DomainError('ROTATION_EXISTS', `Rotation ${rotation.id} already exists`);
+        if (await this.keyv.has(key)) throw new CodedError('ROTATION_EXISTS', `Rotation ${rotation.id} already exists`);
         await this.keyv.set(key, withoutMessage(rotation));
       }),
     );
@@ -132,11 +130,12 @@ export class KeyvRotationStore implements RotationStore {
     );
   }
 
-  async setMessage(id: string, message: MessageRef): Promise<void> {
-    await this.guarded(async () => {
-      if (!(await this.keyv.has(rotationKey(id)))) throw new DomainError('ROTATION_NOT_FOUND', `Rotation ${id} does not exist`);
+  setMessage(id: string, message: MessageRef): Promise<boolean> {
+    return this.guarded(async () => {
+      if (!(await this.keyv.has(rotationKey(id)))) return false;
       await this.keyv.set(messageKey(id), message);
       await this.keyv.set(threadKey(message), id);
+      return true;
     });
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createClient } from '@keyv/redis';
-import { main, migrateStore, MigrationError, redact, type MigratableStore, type OpenStore } from '../../src/cli/migrate-store';
+import { main, migrateStore, redact, type MigratableStore, type OpenStore } from '../../src/cli/migrate-store';
 import { DIGEST_ROTATION_ID, type RotationStore, type ScheduledReminder } from '../../src/domain/ports';
 import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-kinds';
 import type { Rotation } from '../../src/domain/rotation';
@@ -191,7 +191,7 @@ describe('migrating a store', () => {
     await target.rotations.insert(aRotation({ id: submitted.id }));
 
     const migration = migrateStore(source, target);
-    await expect(migration).rejects.toThrow(MigrationError);
+    await expect(migration).rejects.toMatchObject({ code: 'MIGRATION_FAILED' });
     await expect(migration).rejects.toThrow(new RegExp(`${submitted.id} \\(version ${submitted.version} in the source, 1 in the target\\)`));
     expect((await target.rotations.list()).map((r) => r.id)).toEqual([submitted.id]);
     expect(await target.reminders.due(FAR_FUTURE, 1000)).toEqual([]);

@@ -1,5 +1,5 @@
 import type { Notifier, ReminderDisplay, ScheduledReminder } from '../../src/domain/ports';
-import { ReminderDeliveryError } from '../../src/domain/ports';
+import { CodedError } from '../../src/domain/errors';
 import type { ReminderOccurrence } from '../../src/domain/reminder-kinds';
 import type { AuditEntry, MessageRef, Rotation } from '../../src/domain/rotation';
 
@@ -32,12 +32,12 @@ export class RecordingNotifier implements Notifier {
   async sendExport(): Promise<void> {}
 
   async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence): Promise<void> {
-    if (this.refusal) throw new ReminderDeliveryError(this.refusal);
+    if (this.refusal) throw new CodedError('REMINDER_UNDELIVERABLE', this.refusal);
     this.sent.push({ kind: occurrence.kind, rotationId: rotation.id, dueAt: occurrence.dueAt, sentAt: this.clock.now().toISOString() });
   }
 
   async sendDigest(_channelId: string, _rotations: Rotation[], now: Date): Promise<void> {
-    if (this.refusal) throw new ReminderDeliveryError(this.refusal);
+    if (this.refusal) throw new CodedError('REMINDER_UNDELIVERABLE', this.refusal);
     this.sent.push({ kind: 'weekly_digest', rotationId: '*', dueAt: '', sentAt: now.toISOString() });
   }
 }

@@ -1,9 +1,8 @@
-import type { StartPlannedRefusal, TransitionError } from '../../domain/lifecycle';
+import type { Refusal } from '../../domain/errors';
 import { COMMAND } from '../ids';
 import { mention } from './mrkdwn';
 import { STATUS_LABELS } from './rotation-message';
 
-export type Refusal = TransitionError | StartPlannedRefusal | { code: 'ROTATION_NOT_FOUND' };
 
 /** The private explanation for a click or a form that changed nothing. */
 export function explainRefusal(refusal: Refusal, rotationId: string): string {
