@@ -66,6 +66,7 @@ export async function tickEngine(engine: EngineName, sizes: number[], ticks: num
     approvers: { statusOf: async () => 'not_approver', knownApproverIds: () => [] },
     clock: { now: () => BENCH_NOW },
     randomIndex: () => 0,
+    allowSelfApproval: false,
     logger: { info: () => undefined, warn: () => undefined, error: (...msg: unknown[]) => void errors.push(msg.join(' ')) },
   };
   let nextIndex = 0;

@@ -29,6 +29,22 @@ export type RotationAction =
 
 export type ActionType = RotationAction['type'];
 
+/**
+ * Everything that changes a stored rotation, and so goes through `decide`: a
+ * step someone takes (a button), starting a planned next cycle, and the events
+ * recorded beside the lifecycle (a secret-looking reply in the thread, the
+ * link to the next cycle once it is planned). Events keep the version, so no
+ * button drawn before them goes stale.
+ */
+export type RotationChange =
+  | RotationAction
+  | { type: 'start'; request: RotationRequest; policy: LeadTimePolicy }
+  | { type: 'report_exposure'; channelId: string; messageTs: string }
+  | { type: 'link_next_cycle'; nextRotationId: string };
+
+/** Changes that record an event and keep the state and the version. */
+const EVENTS = { report_exposure: 'secret_exposed', link_next_cycle: 'next_cycle_planned' } as const;
+
 export interface Actor {
   userId: string;
   /**
@@ -44,9 +60,12 @@ export type TransitionError = RefusalOf<
   'NOT_AN_APPROVER' | 'SELF_APPROVAL' | 'NOT_INVOLVED' | 'APPROVER_UNKNOWN' | 'ALREADY_DONE' | 'STALE' | 'INVALID_TRANSITION'
 >;
 
+/** Why `decide` refused a change. */
+export type ChangeError = TransitionError | RefusalOf<'PLANNED_ALREADY_STARTED'>;
+
 export type TransitionResult =
   | { ok: true; rotation: Rotation; entry: AuditEntry }
-  | { ok: false; error: TransitionError };
+  | { ok: false; error: ChangeError };
 
 export interface TransitionContext {
   actor: Actor;
@@ -130,7 +149,7 @@ function alreadyDone(rotation: Rotation, action: { type: ActionType }): Transiti
   return { code: 'ALREADY_DONE', status: rotation.status, by: entry.actorId, at: entry.at };
 }
 
-function detailsOf(action: RotationAction, rescheduled: boolean): Record<string, string> | undefined {
+function stepDetails(action: RotationAction, rescheduled: boolean): Record<string, string> | undefined {
   switch (action.type) {
     case 'approve':
       return undefined;
@@ -161,8 +180,61 @@ function detailsOf(action: RotationAction, rescheduled: boolean): Record<string,
   }
 }
 
-/** Applies an action that `decide` has checked; the state-specific fields come from the action. */
-function apply(rotation: Rotation, action: RotationAction, step: { by: string; at: string }): Rotation {
+/** The audit entry a change records: who, when, from, to, and what it said. */
+function entryOf(rotation: Rotation, change: RotationChange, actorId: string, now: Date): AuditEntry {
+  const base = { at: now.toISOString(), actorId, from: rotation.status };
+  switch (change.type) {
+    case 'start':
+      return { ...base, to: 'requested', details: startedFields(rotation, change, now).details };
+    case 'report_exposure':
+      return {
+        ...base,
+        to: rotation.status,
+        event: EVENTS.report_exposure,
+        details: { channel: change.channelId, messageTs: change.messageTs, advice: SECRET_EXPOSED_ADVICE },
+      };
+    case 'link_next_cycle':
+      return { ...base, to: rotation.status, event: EVENTS.link_next_cycle, details: { nextRotationId: change.nextRotationId } };
+    default: {
+      const details = stepDetails(change, rotation.status === 'meeting_scheduled');
+      return { ...base, to: TARGET[change.type], ...(details ? { details } : {}) };
+    }
+  }
+}
+
+/** What starting a planned cycle sets: the request's dates and notes as of today; the team and the instance stay. */
+function startedFields(planned: Rotation, change: Extract<RotationChange, { type: 'start' }>, now: Date) {
+  const { policy, request } = change;
+  return requestedFields(
+    { ...request, instanceUrl: planned.instanceUrl, environmentType: planned.environmentType, channelId: planned.channelId },
+    todayIn(policy.calendar, now),
+    policy,
+  );
+}
+
+/**
+ * The rotation after a change `decide` accepted, with its entry appended:
+ * the state-specific fields come from the change. Steps and a start move the
+ * version on; events keep it.
+ */
+export function evolve(rotation: Rotation, change: RotationChange, entry: AuditEntry): Rotation {
+  const history = [...rotation.history, entry];
+  switch (change.type) {
+    case 'report_exposure':
+      return { ...rotation, history };
+    case 'link_next_cycle':
+      return { ...rotation, nextRotationId: change.nextRotationId, history };
+    case 'start': {
+      const { status: _status, notes: _notes, rotationIntervalDays: _interval, ...kept } = rotation;
+      return { ...kept, ...startedFields(rotation, change, new Date(entry.at)).fields, status: 'requested', version: rotation.version + 1, history };
+    }
+    default:
+      return { ...applyStep(rotation, change, { by: entry.actorId, at: entry.at }), history };
+  }
+}
+
+/** A step's own fields on the rotation it leads to. */
+function applyStep(rotation: Rotation, action: RotationAction, step: { by: string; at: string }): Rotation {
   const { status: _status, ...fields } = rotation;
   const base = { ...fields, version: rotation.version + 1 };
   switch (action.type) {
@@ -233,26 +305,43 @@ export function precheck(
   return permissionError(action.type, rotation, context.actor, context.allowSelfApproval);
 }
 
+/** Whether a change would be accepted now; a step's refusal is `precheck`'s. */
+function refusalOf(rotation: Rotation, change: RotationChange, context: Omit<TransitionContext, 'now'>): ChangeError | undefined {
+  switch (change.type) {
+    case 'start':
+      if (context.expectedVersion !== undefined && context.expectedVersion !== rotation.version) return { code: 'PLANNED_ALREADY_STARTED' };
+      return startPlannedRefusal(rotation, context.actor);
+    case 'report_exposure':
+    case 'link_next_cycle': {
+      const earlier = rotation.history.find((e) => recordsSameEvent(e, change));
+      if (earlier) return { code: 'ALREADY_DONE', status: rotation.status, by: earlier.actorId, at: earlier.at };
+      if (change.type === 'link_next_cycle' && (rotation.status !== 'completed' || rotation.nextRotationId)) {
+        return { code: 'INVALID_TRANSITION', status: rotation.status };
+      }
+      return undefined;
+    }
+    default:
+      return precheck(rotation, change, context);
+  }
+}
+
+/** The same message reported again (Slack retried the event, a second replica), or the next cycle linked again. */
+function recordsSameEvent(entry: AuditEntry, change: Extract<RotationChange, { type: keyof typeof EVENTS }>): boolean {
+  if (entry.event !== EVENTS[change.type]) return false;
+  return change.type === 'report_exposure' ? entry.details?.messageTs === change.messageTs : true;
+}
+
 /**
- * The one place a rotation changes state: checks the button's version, the
- * state and the actor's role, then returns the next rotation (version + 1)
- * with its audit entry appended, or the reason nothing changed.
+ * The one place a stored rotation changes: checks the change against the
+ * rotation as it is (a button's version, the state, the actor's role; an event
+ * already recorded), then returns the next rotation with its audit entry
+ * appended (`evolve`), or the reason nothing changed.
  */
-export function decide(rotation: Rotation, action: RotationAction, context: TransitionContext): TransitionResult {
-  const refused = precheck(rotation, action, context);
+export function decide(rotation: Rotation, change: RotationChange, context: TransitionContext): TransitionResult {
+  const refused = refusalOf(rotation, change, context);
   if (refused) return { ok: false, error: refused };
-  const { actor, now } = context;
-  const at = now.toISOString();
-  const details = detailsOf(action, rotation.status === 'meeting_scheduled');
-  const entry: AuditEntry = {
-    at,
-    actorId: actor.userId,
-    from: rotation.status,
-    to: TARGET[action.type],
-    ...(details ? { details } : {}),
-  };
-  const next = apply(rotation, action, { by: actor.userId, at });
-  return { ok: true, rotation: { ...next, history: [...rotation.history, entry] }, entry };
+  const entry = entryOf(rotation, change, context.actor.userId, context.now);
+  return { ok: true, rotation: evolve(rotation, change, entry), entry };
 }
 
 /**
@@ -332,61 +421,6 @@ export function plannedStartRequest(
   };
 }
 
-/**
- * Starting a planned cycle: it becomes a normal request with the validated
- * request's dates and notes, keeping its requester; the audit entry names who
- * started it.
- */
-export function startPlannedRotation(
-  planned: Rotation,
-  request: RotationRequest,
-  context: { actor: Actor; now: Date; policy: LeadTimePolicy },
-): { ok: true; rotation: RotationIn<'requested'> } | { ok: false; error: StartPlannedRefusal } {
-  const refused = startPlannedRefusal(planned, context.actor);
-  if (refused) return { ok: false, error: refused };
-  const { actor, now, policy } = context;
-  const { fields, details } = requestedFields(
-    { ...request, instanceUrl: planned.instanceUrl, environmentType: planned.environmentType, channelId: planned.channelId },
-    todayIn(policy.calendar, now),
-    policy,
-  );
-  const { status: _status, notes: _notes, rotationIntervalDays: _interval, ...kept } = planned;
-  return {
-    ok: true,
-    rotation: {
-      ...kept,
-      ...fields,
-      status: 'requested',
-      version: planned.version + 1,
-      history: [...planned.history, { at: now.toISOString(), actorId: actor.userId, from: 'planned', to: 'requested', details }],
-    },
-  };
-}
-
 export const SECRET_EXPOSED_ADVICE =
   'A message in the thread looked like a secret. If it was the WFI client secret, treat it as exposed: ' +
   'complete this rotation with a new secret, or request a fresh one.';
-
-/**
- * A message that looked like the secret was posted in the rotation's thread:
- * an audit entry that records who and where (never the text) and advises a
- * fresh rotation. The state and version stay as they are, so no button on the
- * message goes stale; the same message reported twice (an event retried by
- * Slack, two replicas) is recorded once.
- */
-export function recordSecretExposure(
-  rotation: Rotation,
-  report: { posterId: string; channelId: string; messageTs: string; now: Date },
-): Rotation | undefined {
-  const seen = rotation.history.some((e) => e.event === 'secret_exposed' && e.details?.messageTs === report.messageTs);
-  if (seen) return undefined;
-  const entry: AuditEntry = {
-    at: report.now.toISOString(),
-    actorId: report.posterId,
-    from: rotation.status,
-    to: rotation.status,
-    event: 'secret_exposed',
-    details: { channel: report.channelId, messageTs: report.messageTs, advice: SECRET_EXPOSED_ADVICE },
-  };
-  return { ...rotation, history: [...rotation.history, entry] };
-}

@@ -30,9 +30,10 @@ export interface AuditEntry {
   /**
    * Set on an entry that records something that happened to the rotation
    * without changing its state (`from` and `to` are then both the current
-   * state): a message in its thread that looked like the secret.
+   * state): a message in its thread that looked like the secret, or the next
+   * cycle planned once this one was completed.
    */
-  event?: 'secret_exposed';
+  event?: 'secret_exposed' | 'next_cycle_planned';
 }
 
 /** Whether an entry is a lifecycle change (not an event recorded alongside, like `secret_exposed`). */

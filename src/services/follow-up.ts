@@ -3,9 +3,10 @@ import { planNextRotation } from '../domain/lifecycle';
 import { reminderKey } from '../domain/reminder-kinds';
 import { nextOccurrences } from '../domain/reminders';
 import { nextCycleId, rotationId, type Rotation, type RotationIn } from '../domain/rotation';
+import { changeRotation } from './change-rotation';
 import type { ServiceDeps } from './lifecycle-deps';
 
-export type FollowUpDeps = Pick<ServiceDeps, 'store' | 'reminders' | 'reminderPolicy' | 'clock' | 'policy' | 'randomIndex' | 'logger'>;
+export type FollowUpDeps = Pick<ServiceDeps, 'store' | 'reminders' | 'reminderPolicy' | 'clock' | 'policy' | 'randomIndex' | 'allowSelfApproval' | 'logger'>;
 
 /**
  * How long the work after a change has to finish on its own before the
@@ -82,24 +83,27 @@ async function planNextCycle(deps: FollowUpDeps, completed: RotationIn<'complete
     }
   }
   await replan(deps, next);
-  return (await linkNextCycle(deps, completed.id, next.id)) ?? completed;
+  return (await linkNextCycle(deps, completed, next.id)) ?? completed;
 }
 
-/** Rounds of read → change → compare-and-write before giving up on a rotation that keeps changing. */
-const ATTEMPTS = 3;
-
 /**
- * Same version: the link is bookkeeping, not a lifecycle change, so no button
- * goes stale. Written onto a fresh read, so an entry recorded in the meantime
- * (a secret_exposed report) is kept; undefined if the rotation moved on.
+ * The completed rotation records its next cycle (an event: the version stays,
+ * so no button goes stale). Undefined if the rotation moved on; thrown if it
+ * kept changing, for the tick to try again.
  */
-async function linkNextCycle(deps: FollowUpDeps, id: string, nextRotationId: string): Promise<Rotation | undefined> {
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-    const current = await deps.store.get(id);
-    if (!current || current.status !== 'completed') return undefined;
-    if (current.nextRotationId) return current;
-    const linked = { ...current, nextRotationId };
-    if (await deps.store.replace(linked, current.version)) return linked;
+async function linkNextCycle(deps: FollowUpDeps, completed: RotationIn<'completed'>, nextRotationId: string): Promise<Rotation | undefined> {
+  const linked = await changeRotation(deps, {
+    rotationId: completed.id,
+    actor: { userId: completed.completion.by, isApprover: false },
+    change: { type: 'link_next_cycle', nextRotationId },
+  });
+  if (linked.ok) return linked.rotation;
+  switch (linked.error.code) {
+    case 'ALREADY_DONE':
+      return deps.store.get(completed.id);
+    case 'STALE':
+      throw new Error(`${completed.id} kept changing; its next cycle ${nextRotationId} could not be linked yet`);
+    default:
+      return undefined;
   }
-  throw new Error(`${id} kept changing; its next cycle ${nextRotationId} could not be linked yet`);
 }

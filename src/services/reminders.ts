@@ -9,7 +9,7 @@ import { completeFollowUp, FOLLOW_UP, recordFollowUp } from './follow-up';
 
 export type ReminderDeps = Pick<
   ServiceDeps,
-  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'approvers' | 'clock' | 'policy' | 'randomIndex' | 'logger'
+  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'approvers' | 'clock' | 'policy' | 'randomIndex' | 'allowSelfApproval' | 'logger'
 >;
 
 /** How long a claim holds: a process that dies mid-send leaves it to another after this. */

@@ -1,6 +1,6 @@
-import { recordSecretExposure } from '../domain/lifecycle';
 import type { AuditEntry, MessageRef, Rotation } from '../domain/rotation';
 import { KeyedMutex } from '../lib/keyed-mutex';
+import { changeRotation } from './change-rotation';
 import type { ServiceDeps } from './lifecycle-deps';
 import { announceInThread } from './transition-rotation';
 
@@ -45,22 +45,18 @@ export async function reportSecretExposure(deps: ServiceDeps, report: ExposureRe
 
 async function appendUntilStored(deps: ServiceDeps, id: string, report: ExposureReport): Promise<RecordedExposure | undefined> {
   const giveUpAt = Date.now() + EXPOSURE_RETRY_MS;
+  const request = {
+    rotationId: id,
+    actor: { userId: report.posterId, isApprover: false },
+    change: { type: 'report_exposure' as const, channelId: report.thread.channelId, messageTs: report.messageTs },
+  };
   for (let backoff = FIRST_BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
     let failure: unknown;
     try {
-      const current = await deps.store.get(id);
-      if (!current) return undefined;
-      const recorded = recordSecretExposure(current, {
-        posterId: report.posterId,
-        channelId: report.thread.channelId,
-        messageTs: report.messageTs,
-        now: deps.clock.now(),
-      });
-      if (!recorded) return undefined;
-      // Same version: the entry is not a lifecycle change, so the message's buttons stay valid.
-      if (await deps.store.replace(recorded, current.version)) {
-        return { rotation: recorded, entry: recorded.history.at(-1) as AuditEntry };
-      }
+      const outcome = await changeRotation(deps, request, { attempts: 1 });
+      if (outcome.ok) return outcome;
+      // Gone, or recorded already (Slack delivered the event again, another replica got there first).
+      if (outcome.error.code !== 'STALE') return undefined;
     } catch (error) {
       failure = error;
     }

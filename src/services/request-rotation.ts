@@ -1,12 +1,13 @@
-import { isCodedError, type RefusalOf } from '../domain/errors';
+import { isCodedError } from '../domain/errors';
 import { todayIn } from '../domain/calendar';
-import { plannedStartRequest, startPlannedRefusal, startPlannedRotation, type StartPlannedRefusal } from '../domain/lifecycle';
+import { plannedStartRequest, startPlannedRefusal } from '../domain/lifecycle';
 import { validateRotationRequest, type FieldErrors, type RawRotationRequest } from '../domain/rotation-request';
 import { approverFlag } from '../domain/ports';
 import { createRotation, rotationId, type Rotation, type RotationRequest } from '../domain/rotation';
 import { involvedPeople, refreshDashboards } from './dashboards';
 import { followUpNow, recordFollowUp } from './follow-up';
 import type { ServiceDeps } from './lifecycle-deps';
+import { changeRotation, type ChangeOutcome } from './change-rotation';
 import { reminderDisplay } from './reminders';
 
 const ID_ATTEMPTS = 5;
@@ -33,7 +34,7 @@ export async function saveNewRotation(deps: ServiceDeps, request: RotationReques
 
 export type StartPlannedOutcome =
   | { ok: true; rotation: Rotation }
-  | { ok: false; error: StartPlannedRefusal | RefusalOf<'ROTATION_NOT_FOUND'> }
+  | { ok: false; error: Exclude<ChangeOutcome, { ok: true }>['error'] }
   | { ok: false; fieldErrors: FieldErrors };
 
 /**
@@ -60,11 +61,12 @@ export async function startPlanned(
     today: todayIn(deps.policy.calendar, now),
   });
   if (!checked.ok) return { ok: false, fieldErrors: checked.errors };
-  const started = startPlannedRotation(planned, checked.request, { actor, now, policy: deps.policy });
-  if (!started.ok) return started;
-  await recordFollowUp(deps, planned.id);
-  if (!(await deps.store.replace(started.rotation, planned.version))) return { ok: false, error: { code: 'PLANNED_ALREADY_STARTED' } };
-  return { ok: true, rotation: await followUpNow(deps, started.rotation) };
+  const started = await changeRotation(
+    deps,
+    { rotationId: plannedId, actor, change: { type: 'start', request: checked.request, policy: deps.policy }, expectedVersion: planned.version },
+    { beforeWrite: () => recordFollowUp(deps, planned.id) },
+  );
+  return started.ok ? { ok: true, rotation: await followUpNow(deps, started.rotation) } : started;
 }
 
 /**

@@ -1,15 +1,13 @@
-import type { RefusalOf } from '../domain/errors';
-import { decide, type RotationAction, type TransitionError } from '../domain/lifecycle';
+import type { RotationAction } from '../domain/lifecycle';
 import { approverFlag } from '../domain/ports';
 import { handoffPeople, type AuditEntry, type Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
 import { involvedPeople, refreshDashboards } from './dashboards';
+import { changeRotation, type ChangeOutcome } from './change-rotation';
 import { followUpNow, recordFollowUp } from './follow-up';
 import { reminderDisplay } from './reminders';
 
-export type TransitionOutcome =
-  | { ok: true; rotation: Rotation; entry: AuditEntry }
-  | { ok: false; error: TransitionError | RefusalOf<'ROTATION_NOT_FOUND'> };
+export type TransitionOutcome = ChangeOutcome;
 
 export interface TransitionRequest {
   rotationId: string;
@@ -19,34 +17,24 @@ export interface TransitionRequest {
   expectedVersion?: number;
 }
 
-/** Rounds of read → decide → compare-and-write before giving up on a hot rotation. */
-const ATTEMPTS = 3;
-
 /**
- * Applies one action to a rotation, exactly once. The write succeeds only if
- * nobody changed the rotation since it was read; a loser re-reads and gets the
- * honest answer ("already approved by …", "out of date") from `decide`. Once
- * the change is written it stands: what follows it (reminders, the next cycle)
- * is recorded beforehand and completed by the scheduler if it fails here.
+ * Applies one step to a rotation, exactly once. Once the step is written it
+ * stands: what follows it (reminders, the next cycle) is recorded beforehand
+ * and completed by the scheduler if it fails here.
  */
 export async function transitionRotation(deps: ServiceDeps, request: TransitionRequest): Promise<TransitionOutcome> {
   const isApprover = approverFlag(await deps.approvers.statusOf(request.actorId));
-  for (let attempt = 1; ; attempt += 1) {
-    const current = await deps.store.get(request.rotationId);
-    if (!current) return { ok: false, error: { code: 'ROTATION_NOT_FOUND' } };
-    const result = decide(current, request.action, {
+  const outcome = await changeRotation(
+    deps,
+    {
+      rotationId: request.rotationId,
       actor: { userId: request.actorId, isApprover },
-      now: deps.clock.now(),
-      allowSelfApproval: deps.allowSelfApproval,
+      change: request.action,
       ...(request.expectedVersion !== undefined ? { expectedVersion: request.expectedVersion } : {}),
-    });
-    if (!result.ok) return result;
-    await recordFollowUp(deps, current.id);
-    if (await deps.store.replace(result.rotation, current.version)) {
-      return { ok: true, rotation: await followUpNow(deps, result.rotation), entry: result.entry };
-    }
-    if (attempt >= ATTEMPTS) return { ok: false, error: { code: 'STALE', status: current.status } };
-  }
+    },
+    { beforeWrite: (current) => recordFollowUp(deps, current.id) },
+  );
+  return outcome.ok ? { ...outcome, rotation: await followUpNow(deps, outcome.rotation) } : outcome;
 }
 
 async function messageOf(deps: ServiceDeps, id: string): Promise<Pick<Rotation, 'message'>> {

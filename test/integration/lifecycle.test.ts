@@ -269,7 +269,8 @@ describe('the rotation lifecycle through Slack', () => {
       meeting: { platform: 'Webex', startsAt: '2026-03-20T16:30:00.000Z', timeZone: 'UTC' },
       completion: { by: REQUESTER, confirmations: ['vault', 'integrations'] },
     });
-    expect(saved?.history.map((e) => e.to)).toEqual(['requested', 'approved', 'submitted', 'meeting_scheduled', 'meeting_scheduled', 'completed']);
+    // The last entry records the next cycle being planned (an event: the state stays completed).
+    expect(saved?.history.map((e) => e.event ?? e.to)).toEqual(['requested', 'approved', 'submitted', 'meeting_scheduled', 'meeting_scheduled', 'completed', 'next_cycle_planned']);
     expect(saved?.history[3]?.details).toMatchObject({ startsAt: '2026-03-20T14:00:00.000Z', timeZone: 'Europe/Berlin' });
 
     // The next cycle: planned, deadline = completion date (2026-03-02) + 90 days.

@@ -440,6 +440,7 @@ function actionsBlocks(rotation: Rotation, context: RotationMessageContext): typ
 /** What an audit entry changed, in words: "Approved", "Meeting rescheduled", … */
 export function describeChange(entry: Pick<AuditEntry, 'from' | 'to' | 'details' | 'event'>): string {
   if (entry.event === 'secret_exposed') return 'A message in the thread looked like the secret';
+  if (entry.event === 'next_cycle_planned') return 'Next cycle planned';
   switch (entry.to) {
     case 'planned':
       return 'Next cycle planned';

@@ -2,19 +2,19 @@ import type { BusinessCalendar } from '../../../src/domain/calendar';
 import {
   allowedActions,
   decide,
+  evolve,
   permissionError,
   planNextRotation,
   precheck,
-  recordSecretExposure,
   SECRET_EXPOSED_ADVICE,
   plannedStartRequest,
   startPlannedRefusal,
-  startPlannedRotation,
   type ActionType,
   type Actor,
   type MeetingDetails,
   type RotationAction,
   type TransitionContext,
+  type ChangeError,
   type TransitionError,
   type TransitionResult,
 } from '../../../src/domain/lifecycle';
@@ -97,7 +97,7 @@ function accepted(result: TransitionResult): Extract<TransitionResult, { ok: tru
   return result;
 }
 
-function refused(result: TransitionResult): TransitionError {
+function refused(result: TransitionResult): ChangeError {
   if (result.ok) throw new Error(`expected a refusal, got a rotation in ${result.rotation.status}`);
   return result.error;
 }
@@ -797,10 +797,10 @@ describe('starting a planned cycle', () => {
     };
   };
   const start = (planned: Rotation, actor: Actor, now = new Date('2026-04-20T09:00:00Z'), overrides: Parameters<typeof form>[0] = {}) =>
-    startPlannedRotation(planned, request(planned, actor.userId, overrides), { actor, now, policy: TEST_POLICY });
-  const started = (result: ReturnType<typeof startPlannedRotation>): RotationIn<'requested'> => {
+    decide(planned, { type: 'start', request: request(planned, actor.userId, overrides), policy: TEST_POLICY }, { actor, now, allowSelfApproval: false });
+  const started = (result: TransitionResult): RotationIn<'requested'> => {
     if (!result.ok) throw new Error(`refused: ${result.error.code}`);
-    return result.rotation;
+    return result.rotation as RotationIn<'requested'>;
   };
 
   it('plannedStartRequest keeps the instance, environment and channel of the plan, and adds the extra people and the starter to its attendees', () => {
@@ -906,7 +906,7 @@ describe('starting a planned cycle', () => {
 });
 
 
-describe('recordSecretExposure', () => {
+describe('a secret-looking reply reported in the thread (report_exposure)', () => {
   const POSTER_ID = 'U0POSTER';
   const REPORTED_AT = new Date('2026-03-03T08:15:00Z');
   const report = (messageTs = '1772525700.000200', overrides: Partial<{ posterId: string; channelId: string; now: Date }> = {}) => ({
@@ -916,11 +916,9 @@ describe('recordSecretExposure', () => {
     now: REPORTED_AT,
     ...overrides,
   });
-  const recorded = (rotation: Rotation, ...args: Parameters<typeof report>): Rotation => {
-    const next = recordSecretExposure(rotation, report(...args));
-    if (!next) throw new Error('expected the exposure to be recorded');
-    return next;
-  };
+  const reported = (rotation: Rotation, r: ReturnType<typeof report>) =>
+    decide(rotation, { type: 'report_exposure', channelId: r.channelId, messageTs: r.messageTs }, { actor: { userId: r.posterId, isApprover: false }, now: r.now, allowSelfApproval: false });
+  const recorded = (rotation: Rotation, ...args: Parameters<typeof report>): Rotation => accepted(reported(rotation, report(...args))).rotation;
 
   it('given an approved rotation, when a message in its thread looked like the secret, then one entry records who and where, and nothing else changes', () => {
     const before = aRotationIn('approved');
@@ -955,14 +953,19 @@ describe('recordSecretExposure', () => {
   it('given the same message reported twice (a retried event, a second replica), when recorded again, then nothing is recorded', () => {
     const once = recorded(aRotationIn('submitted'), '1772525700.000200');
 
-    expect(recordSecretExposure(once, report('1772525700.000200'))).toBeUndefined();
+    expect(refused(reported(once, report('1772525700.000200')))).toEqual({
+      code: 'ALREADY_DONE',
+      status: 'submitted',
+      by: POSTER_ID,
+      at: '2026-03-03T08:15:00.000Z',
+    });
   });
 
   it('given the same message reported again after the rotation moved on, when recorded, then it is still recognised', () => {
     const exposed = recorded(aRotationIn('approved'), '1772525700.000200');
     const submitted = accepted(decide(exposed, ACTIONS.record_submission, context(requester))).rotation;
 
-    expect(recordSecretExposure(submitted, report('1772525700.000200', { posterId: 'U0SOMEONE', now: CLICK_AT }))).toBeUndefined();
+    expect(refused(reported(submitted, report('1772525700.000200', { posterId: 'U0SOMEONE', now: CLICK_AT }))).code).toBe('ALREADY_DONE');
   });
 
   it('given one exposure recorded, when a different message is reported, then a second entry is appended', () => {
@@ -1041,5 +1044,47 @@ describe('recordSecretExposure', () => {
       expect(precheck(exposed, ACTIONS.complete, { actor: attendee, allowSelfApproval: false, expectedVersion: 4 })).toBeUndefined();
       expect(accepted(decide(exposed, ACTIONS.complete, context(attendee, { expectedVersion: 4 }))).rotation.status).toBe('completed');
     });
+  });
+});
+
+describe('the next cycle linked to a completed rotation (link_next_cycle)', () => {
+  const link = (rotation: Rotation, nextRotationId = 'ROT-NEXT23') =>
+    decide(rotation, { type: 'link_next_cycle', nextRotationId }, { actor: requester, now: CLICK_AT, allowSelfApproval: false });
+
+  it('given a completed rotation, when its next cycle is linked, then it names it, records an event, and keeps state and version', () => {
+    const completed = aRotationIn('completed', { rotationIntervalDays: 90 });
+
+    const { rotation, entry } = accepted(link(completed));
+
+    expect(rotation).toEqual({ ...completed, nextRotationId: 'ROT-NEXT23', history: [...completed.history, entry] });
+    expect(entry).toEqual({
+      at: CLICK_ISO,
+      actorId: REQUESTER_ID,
+      from: 'completed',
+      to: 'completed',
+      event: 'next_cycle_planned',
+      details: { nextRotationId: 'ROT-NEXT23' },
+    });
+  });
+
+  it('given a next cycle linked already, when linked again (a retried follow-up), then it is already done, by whom and when', () => {
+    const once = accepted(link(aRotationIn('completed', { rotationIntervalDays: 90 }))).rotation;
+
+    expect(refused(link(once, 'ROT-OTHER2'))).toEqual({ code: 'ALREADY_DONE', status: 'completed', by: REQUESTER_ID, at: CLICK_ISO });
+  });
+
+  it.each(['requested', 'meeting_scheduled', 'cancelled'] as const)('given a rotation in %s, when a next cycle is linked, then it is refused', (status) => {
+    expect(refused(link(aRotationIn(status)))).toEqual({ code: 'INVALID_TRANSITION', status });
+  });
+});
+
+describe('evolve', () => {
+  it('applies a decided change and nothing else: decide is evolve after the checks', () => {
+    const before = aRotationIn('approved');
+    const change = ACTIONS.record_submission;
+
+    const decided = accepted(decide(before, change, context(requester)));
+
+    expect(evolve(before, change, decided.entry)).toEqual(decided.rotation);
   });
 });

@@ -1,5 +1,6 @@
+import { reportedExposure, startedCycle } from '../../support/changes';
 import type { BusinessCalendar } from '../../../src/domain/calendar';
-import { decide, recordSecretExposure, startPlannedRotation, type MeetingDetails } from '../../../src/domain/lifecycle';
+import { decide, type MeetingDetails } from '../../../src/domain/lifecycle';
 import { REMINDER_KINDS, type ReminderKind, type ReminderOccurrence, type ReminderPolicy } from '../../../src/domain/reminder-kinds';
 import {
   appliesTo,
@@ -274,7 +275,7 @@ describe('occurrencesOf: windows', () => {
 
   it('given a planned cycle started on Thursday 04-30, when approval is pending, then it counts from the start, not from when it was planned', () => {
     const { planned } = aPlannedRotation();
-    const result = startPlannedRotation(planned, aRequest({ deadline: '2026-05-25' }), {
+    const result = startedCycle(planned, aRequest({ deadline: '2026-05-25' }), {
       actor: { userId: REQUESTER_ID, isApprover: false },
       now: at('2026-04-30T10:00:00Z'),
       policy: { calendar: calendar(), leadBusinessDays: 10 },
@@ -652,7 +653,7 @@ describe('weekly digest', () => {
 describe('a secret_exposed entry does not move the reminders', () => {
   /** A request (Fri 02-20 10:00Z) whose thread had a message that looked like the secret on Wed 02-25 at 12:00Z. */
   function exposedOnWednesday(): Rotation {
-    const exposed = recordSecretExposure(aRotationIn('requested'), {
+    const exposed = reportedExposure(aRotationIn('requested'), {
       posterId: 'U0POSTER',
       channelId: 'C0ROTATIONS',
       messageTs: '1772020800.000100',

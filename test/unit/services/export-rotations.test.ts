@@ -1,4 +1,5 @@
-import { decide, recordSecretExposure, SECRET_EXPOSED_ADVICE } from '../../../src/domain/lifecycle';
+import { reportedExposure } from '../../support/changes';
+import { decide, SECRET_EXPOSED_ADVICE } from '../../../src/domain/lifecycle';
 import type { Rotation } from '../../../src/domain/rotation';
 import { rotationsToCsv } from '../../../src/services/export-rotations';
 import { APPROVER_ID, aRotation, aRotationIn, REQUESTER_ID } from '../../support/rotations';
@@ -166,7 +167,7 @@ describe('rotationsToCsv', () => {
 
   it('given a secret_exposed entry, when exported, then its row keeps the state on both sides and its details cell starts with the event', () => {
     const approved = aRotationIn('approved');
-    const exposed = recordSecretExposure(approved, {
+    const exposed = reportedExposure(approved, {
       posterId: 'U0POSTER',
       channelId: 'C0ROTATIONS',
       messageTs: '1771671600.000200',

@@ -1,6 +1,7 @@
+import { reportedExposure, startedCycle } from '../../../support/changes';
 import type { types } from '@slack/bolt';
 import { renderPreview } from '../../../../src/cli/preview';
-import { decide, recordSecretExposure, startPlannedRotation, type RotationAction } from '../../../../src/domain/lifecycle';
+import { decide, type RotationAction } from '../../../../src/domain/lifecycle';
 import { REMINDER_KINDS, type ReminderKind } from '../../../../src/domain/reminder-kinds';
 import type { AuditEntry, LeadTimePolicy, Rotation, RotationIn } from '../../../../src/domain/rotation';
 import { rotationsToCsv } from '../../../../src/services/export-rotations';
@@ -182,14 +183,14 @@ function scenario(timeZone: string) {
   ) as RotationIn<'meeting_scheduled'>;
   const cancelled = aRotationIn('cancelled', ids(7));
   const { planned, completed } = aPlannedRotation(ids(8), idFor(9));
-  const start = startPlannedRotation(
+  const start = startedCycle(
     planned,
     aRequest({ instanceUrl: planned.instanceUrl, deadline: planned.deadline, channelId: planned.channelId, attendeeIds: planned.attendeeIds }),
     { actor: { userId: REQUESTER_ID, isApprover: false }, now: START_NOW, policy },
   );
   if (!start.ok) throw new Error('the planned cycle could not be started');
   const started = start.rotation;
-  const exposed = recordSecretExposure(submitted, { posterId: 'U0ATTENDEE', channelId: 'C0ROTATIONS', messageTs: '1771581600.000100', now: new Date('2026-02-22T12:00:00Z') });
+  const exposed = reportedExposure(submitted, { posterId: 'U0ATTENDEE', channelId: 'C0ROTATIONS', messageTs: '1771581600.000100', now: new Date('2026-02-22T12:00:00Z') });
   if (!exposed) throw new Error('the exposure was not recorded');
 
   const today = dayIn(timeZone, NOW);

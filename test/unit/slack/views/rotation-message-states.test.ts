@@ -1,5 +1,6 @@
+import { reportedExposure } from '../../../support/changes';
 import type { types } from '@slack/bolt';
-import { allowedActions, decide, recordSecretExposure, type ActionType } from '../../../../src/domain/lifecycle';
+import { allowedActions, decide, type ActionType } from '../../../../src/domain/lifecycle';
 import { CONFIRMATIONS, type Rotation, type RotationStatus } from '../../../../src/domain/rotation';
 import { ACTIONS } from '../../../../src/slack/ids';
 import {
@@ -328,7 +329,7 @@ describe('actionButton, nextStepAction and describeChange', () => {
   });
 
   it('given an exposure recorded on an approved rotation, when its message is rebuilt, then the last change names it and the buttons keep their version', () => {
-    const exposed = recordSecretExposure(aRotationIn('approved'), {
+    const exposed = reportedExposure(aRotationIn('approved'), {
       posterId: 'U0POSTER',
       channelId: 'C0ROTATIONS',
       messageTs: '1771671600.000200',

@@ -1,5 +1,6 @@
+import { reportedExposure } from '../../../support/changes';
 import type { types } from '@slack/bolt';
-import { recordSecretExposure } from '../../../../src/domain/lifecycle';
+
 import type { AuditEntry } from '../../../../src/domain/rotation';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../../../../src/domain/service-request';
 import { ACTIONS, COMMAND } from '../../../../src/slack/ids';
@@ -303,7 +304,7 @@ describe('command replies', () => {
     });
 
     it('shows a secret_exposed entry as the event and the state it stayed in, not as a change of state', () => {
-      const exposed = recordSecretExposure(aRotation(), {
+      const exposed = reportedExposure(aRotation(), {
         posterId: 'U0POSTER',
         channelId: 'C0ROTATIONS',
         messageTs: '1771671600.000200',

@@ -1,4 +1,5 @@
-import { decide, recordSecretExposure } from '../../../../src/domain/lifecycle';
+import { reportedExposure } from '../../../support/changes';
+import { decide } from '../../../../src/domain/lifecycle';
 import { CONFIRMATIONS, type AuditEntry, type Rotation } from '../../../../src/domain/rotation';
 import { buildChangeReply } from '../../../../src/slack/views/thread-reply';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
@@ -166,7 +167,7 @@ describe('buildChangeReply', () => {
   describe('secret_exposed', () => {
     const POSTER_ID = 'U0POSTER';
     function exposed(rotation: Rotation): Rotation {
-      const next = recordSecretExposure(rotation, {
+      const next = reportedExposure(rotation, {
         posterId: POSTER_ID,
         channelId: 'C0ROTATIONS',
         messageTs: '1771671600.000200',
