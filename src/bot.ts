@@ -1,13 +1,13 @@
 import { randomInt } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { App, LogLevel, SocketModeReceiver, webApi, type Logger } from '@slack/bolt';
+import { App, LogLevel, webApi, type Logger } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import type { Config } from './config';
 import { CodedError } from './domain/errors';
-import type { Clock, RotationStore } from './domain/ports';
+import type { ApproverDirectory, Clock, ReminderSchedule, RotationStore } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
-import { describeRequest, healthEndpoint, SlackHttpReceiver, type HealthCheck } from './slack/receiver';
+import { describeRequest, type HealthCheck } from './slack/receiver';
+import { slackTransport } from './slack/transport';
 import { openStore } from './store/keyv-factory';
 import { Scheduler } from './scheduler/scheduler';
 import type { ListenerDeps } from './slack/deps';
@@ -110,26 +110,31 @@ export function configSecrets(config: Config): string[] {
   );
 }
 
-/** Builds and starts the whole bot from a checked configuration. */
-export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
-  const logger = new RedactingLogger(options.logger ?? new ConsoleLogger(), configSecrets(config));
-  logger.setLevel(LOG_LEVELS[config.logLevel]);
-  const clock = options.clock ?? { now: () => new Date() };
-
-  const identity = await verifyBotToken(config, logger);
+/**
+ * The store STORE_URL names (or the one given), answering: a store that does
+ * not answer within STORE_PING_TIMEOUT_MS is a start-up error, not a bot that
+ * fails every request.
+ */
+async function openAnsweringStore(config: Config, options: BotOptions, logger: Logger): Promise<{ rotations: RotationStore; reminders: ReminderSchedule }> {
   const opened = openStore(config.storeUrl, (error) => logger.warn(`Store error: ${error.message}`));
-  const store = options.store ?? opened.rotations;
-  const reminders = opened.reminders;
+  const rotations = options.store ?? opened.rotations;
   try {
-    await withTimeout(store.ping(), STORE_PING_TIMEOUT_MS, 'The store');
+    await withTimeout(rotations.ping(), STORE_PING_TIMEOUT_MS, 'The store');
   } catch (error) {
-    await store.close().catch(() => undefined);
+    await rotations.close().catch(() => undefined);
     throw new CodedError('STORE_UNAVAILABLE', `STORE_URL could not be opened: ${(error as Error).message}`, { cause: error });
   }
-  // /healthz is on the public port and the store's error names its host, database or user: that is
-  // logged, when the store stops or starts answering again (not once per probe of an outage).
+  return { rotations, reminders: opened.reminders };
+}
+
+/**
+ * `/healthz`: whether the store answers. It is on the public port and the
+ * store's error names its host, database or user: that is logged, when the
+ * store stops or starts answering again (not once per probe of an outage).
+ */
+function storeHealth(store: RotationStore, logger: Logger): HealthCheck {
   let storeDown = false;
-  const health: HealthCheck = async () => {
+  return async () => {
     try {
       await withTimeout(store.ping(), STORE_PING_TIMEOUT_MS, 'The store');
       if (storeDown) logger.info('Health check: the store answers again');
@@ -141,45 +146,29 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       return { ok: false, reason: 'store unavailable' };
     }
   };
+}
 
-  // The work shutdown waits for: the scheduler's tick, each request from Slack
-  // (its answer, then its listeners, which run on after the acknowledgement).
+/** The work shutdown waits for: the scheduler's tick, each request from Slack (its answer, then its listeners). */
+function workInFlight(): { track: <T>(work: Promise<T>) => Promise<T>; drain(logger: Logger): Promise<void> } {
   const inFlight = new Set<Promise<unknown>>();
-  const track = <T>(work: Promise<T>): Promise<T> => {
-    inFlight.add(work);
-    const forget = () => inFlight.delete(work);
-    void work.then(forget, forget);
-    return work;
+  return {
+    track(work) {
+      inFlight.add(work);
+      const forget = () => inFlight.delete(work);
+      void work.then(forget, forget);
+      return work;
+    },
+    drain: (logger) => drain(inFlight, logger),
   };
+}
 
-  const clientOptions: webApi.WebClientOptions = {
-    slackApiUrl: config.slack.apiUrl,
-    // Rate limits and 5xx are retried, but not for the client's default half hour:
-    // a person is waiting on most of these calls.
-    retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
-  };
-  const receiver = config.slack.appToken
-    ? new SocketModeReceiver({
-        appToken: config.slack.appToken,
-        logger,
-        installerOptions: { clientOptions },
-      })
-    : new SlackHttpReceiver({ signingSecret: config.slack.signingSecret as string, logger, health, track });
-
-  const app = new App({
-    token: config.slack.botToken,
-    receiver,
-    logger,
-    // Bolt sets its logger to this level (INFO when not given), over the one set above.
-    logLevel: LOG_LEVELS[config.logLevel],
-    clientOptions,
-    // The error handler gets the request's context, to log its id (never its body).
-    extendedErrorHandler: true,
-    ...identity,
-  });
-
-  // Every request's listeners, tracked so shutdown can wait for them (in Socket Mode, where no
-  // receiver of ours sees the request), and given an id that prefixes each line they log.
+/**
+ * Every request gets an id that prefixes each line its listeners log, and is
+ * tracked so shutdown can wait for it (in Socket Mode no receiver of ours sees
+ * it); an error a listener throws is logged with that id and the request's
+ * kind, never its body.
+ */
+function traceRequests(app: App, logger: Logger, track: <T>(work: Promise<T>) => Promise<T>): void {
   app.use(async ({ next, context, body }) => {
     const requestId = newRequestId();
     context.requestId = requestId;
@@ -194,52 +183,90 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     const requestId = typeof context.requestId === 'string' ? context.requestId : 'none';
     logger.error(`Unhandled error in a listener (request ${requestId}, ${describeRequest(body)}): ${error.message}`);
   });
+}
 
-  const policy = { calendar: config.calendar, leadBusinessDays: config.leadBusinessDays };
-  const messageContext = { policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}) };
-  const approverMentions = [
-    ...config.approvers.userIds.map((id) => `<@${id}>`),
-    ...config.approvers.groupIds.map((id) => `<!subteam^${id}>`),
-  ];
-  const notifier = new SlackNotifier(
-    app.client,
-    { ...messageContext, leadBusinessDays: config.leadBusinessDays, approverMentions },
-    logger,
-  );
-  // Calls a person or Slack may be waiting on (a user group's members, a time
-  // zone for a form): no retries and no waiting out a rate limit, a short
-  // timeout; whoever asks copes with no answer.
-  const quickClient = new webApi.WebClient(config.slack.botToken, {
+/**
+ * Calls a person or Slack may be waiting on (a user group's members, a time
+ * zone for a form): no retries and no waiting out a rate limit, a short
+ * timeout; whoever asks copes with no answer.
+ */
+function quickWebClient(config: Config, logger: Logger): webApi.WebClient {
+  return new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: QUICK_CALL_TIMEOUT_MS,
   });
-  const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
-  const services: ServiceDeps = {
-    store,
-    reminders,
-    reminderPolicy: {
-      calendar: config.calendar,
-      leadBusinessDays: config.leadBusinessDays,
-      reminderHour: config.reminderHour,
-      digestDay: config.digestDay,
-    },
+}
+
+/** The use cases' ports, wired to Slack and the store. */
+function serviceDeps(
+  config: Config,
+  parts: { app: App; store: { rotations: RotationStore; reminders: ReminderSchedule }; approvers: ApproverDirectory; clock: Clock; logger: Logger },
+  options: BotOptions,
+): ServiceDeps {
+  const policy = { calendar: config.calendar, leadBusinessDays: config.leadBusinessDays };
+  const approverMentions = [
+    ...config.approvers.userIds.map((id) => `<@${id}>`),
+    ...config.approvers.groupIds.map((id) => `<!subteam^${id}>`),
+  ];
+  const notifier = new SlackNotifier(
+    parts.app.client,
+    { policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), leadBusinessDays: config.leadBusinessDays, approverMentions },
+    parts.logger,
+  );
+  return {
+    store: parts.store.rotations,
+    reminders: parts.store.reminders,
+    reminderPolicy: { ...policy, reminderHour: config.reminderHour, digestDay: config.digestDay },
     notifier,
-    approvers,
-    clock,
+    approvers: parts.approvers,
+    clock: parts.clock,
     policy,
     allowSelfApproval: config.allowSelfApproval,
     randomIndex: options.randomIndex ?? randomInt,
-    logger,
+    logger: parts.logger,
   };
+}
+
+/** Builds and starts the whole bot from a checked configuration. */
+export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
+  const logger = new RedactingLogger(options.logger ?? new ConsoleLogger(), configSecrets(config));
+  logger.setLevel(LOG_LEVELS[config.logLevel]);
+  const clock = options.clock ?? { now: () => new Date() };
+  const identity = await verifyBotToken(config, logger);
+  const store = await openAnsweringStore(config, options, logger);
+  const work = workInFlight();
+
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    // Rate limits and 5xx are retried, but not for the client's default half hour.
+    retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+  };
+  const transport = slackTransport(config.slack, { logger, health: storeHealth(store.rotations, logger), track: work.track, clientOptions });
+  const app = new App({
+    token: config.slack.botToken,
+    receiver: transport.receiver,
+    logger,
+    // Bolt sets its logger to this level (INFO when not given), over the one set above.
+    logLevel: LOG_LEVELS[config.logLevel],
+    clientOptions,
+    // The error handler gets the request's context, to log its id (never its body).
+    extendedErrorHandler: true,
+    ...identity,
+  });
+  traceRequests(app, logger, work.track);
+
+  const quickClient = quickWebClient(config, logger);
+  const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
+  const services = serviceDeps(config, { app, store, approvers, clock, logger }, options);
   const deps: ListenerDeps = {
     config,
-    store,
+    store: store.rotations,
     clock,
     services,
-    messageContext: () => ({ ...messageContext, now: clock.now() }),
+    messageContext: () => ({ policy: services.policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), now: clock.now() }),
     limits: rateLimiters(clock, options.rateLimits),
     userTimeZone: async (userId) => (await quickClient.users.info({ user: userId }).catch(() => undefined))?.user?.tz ?? undefined,
   };
@@ -249,42 +276,38 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   registerRateLimits(app, deps.limits);
   const scheduler = new Scheduler(services, { intervalMs: config.schedulerIntervalSeconds * 1000 });
 
-  // HTTP mode serves /slack/events and /healthz; Socket Mode serves /healthz alone, beside the socket.
-  const http = receiver instanceof SlackHttpReceiver ? receiver : healthEndpoint(health);
   let port: number;
   try {
-    port = ((await http.start(config.port)).address() as AddressInfo).port;
-    if (!(receiver instanceof SlackHttpReceiver)) await app.start();
+    port = await transport.start(app, config.port);
   } catch (error) {
-    await http.stop().catch(() => undefined);
-    await store.close();
+    await transport.close().catch(() => undefined);
+    await store.rotations.close();
     throw error;
   }
   approvers.start();
   await scheduler.start();
-  logger.info(`wfi-rotate is running (${receiver instanceof SlackHttpReceiver ? 'HTTP' : 'Socket Mode'}, port ${port})`);
+  logger.info(`wfi-rotate is running (${transport.mode === 'http' ? 'HTTP' : 'Socket Mode'}, port ${port})`);
 
   let stopping: Promise<void> | undefined;
   return {
     port,
-    mode: receiver instanceof SlackHttpReceiver ? 'http' : 'socket',
+    mode: transport.mode,
     runReminders: () => scheduler.tickNow(),
     stop() {
       stopping ??= (async () => {
         try {
           // No new request: the socket (Socket Mode) and the port close first.
-          if (!(receiver instanceof SlackHttpReceiver)) await app.stop();
-          http.stopListening();
+          await transport.stopTaking(app);
           approvers.stop();
           // No new tick, and the running one finishes: cut short, it could leave a reminder sent
           // but not marked sent, to go out again once its lease ends.
-          void track(scheduler.stop());
-          await drain(inFlight, logger);
+          void work.track(scheduler.stop());
+          await work.drain(logger);
         } finally {
           // No connection left open (a request still arriving, or one past the deadline) keeps
           // the store open until the process is killed.
-          await http.stop();
-          await store.close();
+          await transport.close();
+          await store.rotations.close();
         }
       })();
       return stopping;
