@@ -2,7 +2,7 @@ import { isCodedError } from '../domain/errors';
 import { planNextRotation } from '../domain/lifecycle';
 import { reminderKey } from '../domain/reminder-kinds';
 import { nextOccurrences } from '../domain/reminders';
-import { nextCycleId, rotationId, type Rotation, type RotationIn } from '../domain/rotation';
+import { isTransition, nextCycleId, rotationId, type Rotation, type RotationIn } from '../domain/rotation';
 import { changeRotation } from './change-rotation';
 import type { ServiceDeps } from './lifecycle-deps';
 
@@ -59,8 +59,16 @@ export async function followUpNow(deps: FollowUpDeps, rotation: Rotation): Promi
   }
 }
 
+/**
+ * The plan as of the rotation's last change, not as of now: a follow-up the
+ * scheduler completes late still plans the reminders that fell due meanwhile,
+ * and the tick sends them (of a repeating kind, the latest).
+ */
 async function replan(deps: FollowUpDeps, rotation: Rotation): Promise<void> {
-  await deps.reminders.reschedule(rotation.id, nextOccurrences(rotation, deps.reminderPolicy, deps.clock.now()));
+  const now = deps.clock.now().getTime();
+  const changedAt = Date.parse([...rotation.history].reverse().find(isTransition)?.at ?? '');
+  const since = new Date(Number.isNaN(changedAt) ? now : Math.min(now, changedAt));
+  await deps.reminders.reschedule(rotation.id, nextOccurrences(rotation, deps.reminderPolicy, since));
 }
 
 /** The next cycle, inserted once (found again on a retry), with its reminders, then linked from the completed one. */

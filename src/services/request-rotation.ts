@@ -14,8 +14,8 @@ const ID_ATTEMPTS = 5;
 
 /**
  * Creates the rotation record first, so a stored rotation never depends on
- * Slack answering; its reminders are planned right after, or by the next tick
- * if that fails.
+ * Slack answering; its reminders are planned when it is announced (after the
+ * person has their answer), or by the next tick if that fails.
  */
 export async function saveNewRotation(deps: ServiceDeps, request: RotationRequest, requesterId: string): Promise<Rotation> {
   const now = deps.clock.now();
@@ -24,7 +24,7 @@ export async function saveNewRotation(deps: ServiceDeps, request: RotationReques
     try {
       await recordFollowUp(deps, rotation.id);
       await deps.store.insert(rotation);
-      return await followUpNow(deps, rotation);
+      return rotation;
     } catch (error) {
       // One id in 30^6 collides; try a fresh one a few times before giving up.
       if (!isCodedError(error, 'ROTATION_EXISTS') || attempt >= ID_ATTEMPTS) throw error;
@@ -66,7 +66,7 @@ export async function startPlanned(
     { rotationId: plannedId, actor, change: { type: 'start', request: checked.request, policy: deps.policy }, expectedVersion: planned.version },
     { beforeWrite: () => recordFollowUp(deps, planned.id) },
   );
-  return started.ok ? { ok: true, rotation: await followUpNow(deps, started.rotation) } : started;
+  return started.ok ? { ok: true, rotation: started.rotation } : started;
 }
 
 /**
@@ -74,7 +74,8 @@ export async function startPlanned(
  * leaves the rotation stored (it shows in `status` and `list`) and is logged;
  * it never undoes the request.
  */
-export async function announceRotation(deps: ServiceDeps, rotation: Rotation): Promise<Rotation> {
+export async function announceRotation(deps: ServiceDeps, saved: Rotation): Promise<Rotation> {
+  const rotation = await followUpNow(deps, saved);
   const display = await reminderDisplay(deps, rotation.id).catch(() => ({ failures: [] }));
   const message = await deps.notifier.postRotation(rotation, deps.clock.now(), display);
   if (!(await deps.store.setMessage(rotation.id, message))) {

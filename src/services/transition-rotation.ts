@@ -19,8 +19,9 @@ export interface TransitionRequest {
 
 /**
  * Applies one step to a rotation, exactly once. Once the step is written it
- * stands: what follows it (reminders, the next cycle) is recorded beforehand
- * and completed by the scheduler if it fails here.
+ * stands: what follows it (reminders, the next cycle) is recorded beforehand,
+ * done by `announceTransition` once the person has their answer, and by the
+ * scheduler if that fails.
  */
 export async function transitionRotation(deps: ServiceDeps, request: TransitionRequest): Promise<TransitionOutcome> {
   const isApprover = approverFlag(await deps.approvers.statusOf(request.actorId));
@@ -34,7 +35,7 @@ export async function transitionRotation(deps: ServiceDeps, request: TransitionR
     },
     { beforeWrite: (current) => recordFollowUp(deps, current.id) },
   );
-  return outcome.ok ? { ...outcome, rotation: await followUpNow(deps, outcome.rotation) } : outcome;
+  return outcome;
 }
 
 async function messageOf(deps: ServiceDeps, id: string): Promise<Pick<Rotation, 'message'>> {
@@ -43,12 +44,13 @@ async function messageOf(deps: ServiceDeps, id: string): Promise<Pick<Rotation, 
 }
 
 /**
- * After the acknowledgement: the message updated in place, a thread reply,
+ * After the acknowledgement: the follow-up work of the change (its reminders,
+ * the next cycle), the message updated in place, a thread reply,
  * the join link sent privately when a meeting was set or moved, and fresh
  * dashboards. Slack failures are logged; the transition stands.
  */
 export async function announceTransition(deps: ServiceDeps, changed: Rotation, entry: AuditEntry): Promise<void> {
-  const rotation = await announceInThread(deps, changed, entry);
+  const rotation = await announceInThread(deps, await followUpNow(deps, changed), entry);
   if (entry.to === 'meeting_scheduled' && rotation.status === 'meeting_scheduled') await sendMeetingDetails(deps, rotation);
   await refreshDashboards(deps, involvedPeople(rotation, deps.approvers.knownApproverIds(), entry.actorId));
 }

@@ -3,8 +3,8 @@ import type { Rotation } from '../../../src/domain/rotation';
 import { FOLLOW_UP, FOLLOW_UP_GRACE_MS } from '../../../src/services/follow-up';
 import type { ServiceDeps } from '../../../src/services/lifecycle-deps';
 import { runDueReminders } from '../../../src/services/reminders';
-import { saveNewRotation } from '../../../src/services/request-rotation';
-import { transitionRotation } from '../../../src/services/transition-rotation';
+import { announceRotation, saveNewRotation } from '../../../src/services/request-rotation';
+import { announceTransition, transitionRotation } from '../../../src/services/transition-rotation';
 import { RecordingNotifier } from '../../support/recording-notifier';
 import { aRequest, aRotationIn, REQUESTER_ID } from '../../support/rotations';
 import { APPROVER, servicesOn, VirtualClock } from '../../support/simulation';
@@ -44,6 +44,12 @@ describe('follow-up after a stored change', () => {
   afterEach(() => deps.close());
 
   const with_ = (overrides: Partial<ServiceDeps>): ServiceDeps => ({ ...deps, ...overrides });
+  /** A step as the listeners take it: written, answered, then announced (which runs its follow-up). */
+  async function takeStep(services: ServiceDeps, request: Parameters<typeof transitionRotation>[1]) {
+    const outcome = await transitionRotation(services, request);
+    if (outcome.ok) await announceTransition(services, outcome.rotation, outcome.entry);
+    return outcome;
+  }
   const pendingFollowUps = async (id: string) =>
     (await deps.reminders.due(new Date(clock.t + FOLLOW_UP_GRACE_MS), 100)).filter((r) => r.kind === FOLLOW_UP && r.rotationId === id);
 
@@ -52,7 +58,7 @@ describe('follow-up after a stored change', () => {
     await deps.store.insert(scheduled);
     const store = failing<RotationStore>(deps.store, 'insert', 1, ((rotation: Rotation) => rotation.status === 'planned') as never);
 
-    const outcome = await transitionRotation(with_({ store }), {
+    const outcome = await takeStep(with_({ store }), {
       rotationId: scheduled.id,
       actorId: REQUESTER_ID,
       action: { type: 'complete', confirmations: [] },
@@ -84,7 +90,7 @@ describe('follow-up after a stored change', () => {
     await deps.store.insert(requested);
     const reminders = failing<ReminderSchedule>(deps.reminders, 'reschedule', 1);
 
-    const outcome = await transitionRotation(with_({ reminders }), {
+    const outcome = await takeStep(with_({ reminders }), {
       rotationId: requested.id,
       actorId: APPROVER,
       action: { type: 'approve' },
@@ -107,6 +113,7 @@ describe('follow-up after a stored change', () => {
     const reminders = failing<ReminderSchedule>(deps.reminders, 'reschedule', 1);
 
     const rotation = await saveNewRotation(with_({ reminders }), aRequest(), REQUESTER_ID);
+    await announceRotation(with_({ reminders }), rotation);
 
     expect(await deps.store.get(rotation.id)).toBeDefined();
     expect((await deps.reminders.nextFor(rotation.id))?.kind).toBe(FOLLOW_UP);
@@ -129,8 +136,9 @@ describe('follow-up after a stored change', () => {
   it('given the follow-up fails again in the tick, then it is recorded once more for a later tick', async () => {
     const scheduled = aRotationIn('meeting_scheduled', { rotationIntervalDays: 90 });
     await deps.store.insert(scheduled);
+    // The follow-up right after the step fails, and so does the first tick's.
     const store = failing<RotationStore>(deps.store, 'insert', 2, ((rotation: Rotation) => rotation.status === 'planned') as never);
-    await transitionRotation(with_({ store }), { rotationId: scheduled.id, actorId: REQUESTER_ID, action: { type: 'complete', confirmations: [] } });
+    await takeStep(with_({ store }), { rotationId: scheduled.id, actorId: REQUESTER_ID, action: { type: 'complete', confirmations: [] } });
 
     clock.t += FOLLOW_UP_GRACE_MS + 1;
     const first = await runDueReminders(with_({ store }));
