@@ -2,10 +2,10 @@ import type { RotationStore } from '../../src/domain/ports';
 import type { MessageRef, Rotation, RotationStatus } from '../../src/domain/rotation';
 import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, type TestBot } from '../support/bot-harness';
-import { FakeSlack, type RecordedCall } from '../support/fake-slack';
-import { buttonClick, stepStates, viewSubmission } from '../support/payloads';
-import { aPlannedRotation, aRotationIn, APPROVER_ID, REQUESTER_ID } from '../support/rotations';
-import { postToBot, type SlackPost } from '../support/slack-request';
+import { FakeSlack, type RecordedCall } from '../../testkit/fake-slack';
+import { buttonClick, stepStates, viewSubmission } from '../../testkit/payloads';
+import { aPlannedRotation, aRotationIn, APPROVER_ID, REQUESTER_ID } from '../../testkit/rotations';
+import { postToBot, type SlackPost } from '../../testkit/slack-request';
 
 /*
  * Every action × every role × every state, over real HTTP against the real bot.

@@ -22,12 +22,12 @@ import { MAX_LINE_CHARS } from '../../src/logging';
 import { openKeyv } from '../../src/store/keyv-factory';
 import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
-import { FakeSlack } from '../support/fake-slack';
+import { FakeSlack } from '../../testkit/fake-slack';
 import { rawStatusLine } from '../support/raw-http';
 import { encodeJson, hugeString, inPool, mutate, oddString, oddValue, randomString, seededRng, type Json, type Path, type Rng } from '../support/fuzz';
-import { buttonClick, requestSubmission, slashCommand, stepStates, viewSubmission } from '../support/payloads';
-import { aPlannedRotation, aRotationIn, APPROVER_ID, REQUESTER_ID } from '../support/rotations';
-import { SIGNING_SECRET } from '../support/slack-request';
+import { buttonClick, requestSubmission, slashCommand, stepStates, viewSubmission } from '../../testkit/payloads';
+import { aPlannedRotation, aRotationIn, APPROVER_ID, REQUESTER_ID } from '../../testkit/rotations';
+import { SIGNING_SECRET } from '../../testkit/slack-request';
 
 /**
  * Thousands of generated bodies POSTed to the real bot's /slack/events:

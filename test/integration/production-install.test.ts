@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../testkit/free-port';
 import { recordLogOutput } from '../support/log-capture';
 
 /**

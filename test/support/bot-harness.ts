@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { webApi } from '@slack/bolt';
 import { loadConfig } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/bot';
-import type { FakeSlack } from './fake-slack';
+import type { FakeSlack } from '../../testkit/fake-slack';
 import type { RotationStore } from '../../src/domain/ports';
-import { SIGNING_SECRET } from './slack-request';
+import { SIGNING_SECRET } from '../../testkit/slack-request';
 import { recordLogOutput } from './log-capture';
 import { RATE_LIMITS, type RateLimitRules } from '../../src/slack/rate-limits';
 

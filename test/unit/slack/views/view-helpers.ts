@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { RotationMessageContext, SlackMessage } from '../../../../src/slack/views/rotation-message';
-import { TEST_NOW, TEST_POLICY } from '../../../support/rotations';
+import { TEST_NOW, TEST_POLICY } from '../../../../testkit/rotations';
 
 /** Shared by the view tests: the context they render in and ways to read what was built. */
 export const context = (overrides: Partial<RotationMessageContext> = {}): RotationMessageContext => ({

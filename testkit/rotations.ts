@@ -1,5 +1,5 @@
-import type { BusinessCalendar } from '../../src/domain/calendar';
-import { decide, planNextRotation, type RotationAction } from '../../src/domain/lifecycle';
+import type { BusinessCalendar } from '../src/domain/calendar';
+import { decide, planNextRotation, type RotationAction } from '../src/domain/lifecycle';
 import {
   createRotation,
   type LeadTimePolicy,
@@ -7,7 +7,7 @@ import {
   type RotationIn,
   type RotationRequest,
   type RotationStatus,
-} from '../../src/domain/rotation';
+} from '../src/domain/rotation';
 
 /**
  * Object mother for rotations. Defaults describe an ordinary on-time request:
