@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRequestModal } from '../../src/slack/views/request-modal';
 import { prepareEngine } from '../lib/engines';
-import type { BenchSlack } from '../lib/fake-slack';
+import type { FakeSlack } from '../../testkit/fake-slack';
 import { closedLoop } from '../lib/load';
 import { startBare, startBot, type Child } from '../lib/processes';
 import { benchUser, CHANNEL, marker, REQUESTER, slashCommand, SlackPoster } from '../lib/slack-http';
@@ -58,7 +58,7 @@ interface Sample {
   ok: boolean;
 }
 
-async function ackOnce(poster: SlackPoster, slack: BenchSlack): Promise<Sample> {
+async function ackOnce(poster: SlackPoster, slack: FakeSlack): Promise<Sample> {
   const n = (sequence += 1);
   const triggerId = marker('t', n);
   // Registered before sending: the modal may reach the fake before the ack reaches us.
@@ -71,7 +71,7 @@ async function ackOnce(poster: SlackPoster, slack: BenchSlack): Promise<Sample> 
 }
 
 /** Drives `count` commands; resolves with the CPU time the app used meanwhile, ms. */
-async function drive(child: Child, slack: BenchSlack, count: number, concurrency: number, into?: Sample[]): Promise<number> {
+async function drive(child: Child, slack: FakeSlack, count: number, concurrency: number, into?: Sample[]): Promise<number> {
   const poster = new SlackPoster(child.port, concurrency);
   const cpuBefore = child.cpuMs();
   try {
@@ -97,7 +97,7 @@ function side(samples: Sample[], cpuMs: number): AckSide {
 }
 
 export async function runAck(
-  slack: BenchSlack,
+  slack: FakeSlack,
   options: { requests: number; warmup: number; rounds: number; concurrencies: number[] },
   log: (line: string) => void,
 ): Promise<AckResult> {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { openBenchStore, prepareEngine } from '../lib/engines';
-import type { BenchSlack } from '../lib/fake-slack';
+import type { FakeSlack } from '../../testkit/fake-slack';
 import { pause } from '../lib/load';
 import { sampleRss, startBot } from '../lib/processes';
 import { seededRotation, type Seeded } from '../lib/rotations';
@@ -69,7 +69,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   }
 }
 
-export async function runStartup(slack: BenchSlack, options: { starts: number; rotations: number }, log: (line: string) => void): Promise<StartupResult> {
+export async function runStartup(slack: FakeSlack, options: { starts: number; rotations: number }, log: (line: string) => void): Promise<StartupResult> {
   const healthy: number[] = [];
   const rssAfterStart: number[] = [];
   for (let i = 0; i < options.starts; i += 1) {

@@ -1,5 +1,5 @@
 import { prepareEngine } from '../lib/engines';
-import type { BenchSlack } from '../lib/fake-slack';
+import type { FakeSlack } from '../../testkit/fake-slack';
 import { startBot } from '../lib/processes';
 import { benchUser, marker, requestSubmission, SlackPoster } from '../lib/slack-http';
 import { rounded, summarize, type Summary } from '../lib/stats';
@@ -36,7 +36,7 @@ function deadlineIn(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function runSubmissions(slack: BenchSlack, options: { count: number; warmup: number }, log: (line: string) => void): Promise<SubmissionResult> {
+export async function runSubmissions(slack: FakeSlack, options: { count: number; warmup: number }, log: (line: string) => void): Promise<SubmissionResult> {
   const target = await prepareEngine('sqlite', {});
   const bot = await startBot({ apiUrl: slack.apiUrl, storeUrl: target.storeUrl });
   const poster = new SlackPoster(bot.port, 1);

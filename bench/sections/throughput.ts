@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { prepareEngine, type EngineName, type EngineUrls } from '../lib/engines';
-import type { BenchSlack } from '../lib/fake-slack';
+import type { FakeSlack } from '../../testkit/fake-slack';
 import { closedLoop } from '../lib/load';
 import { startBot } from '../lib/processes';
 import { benchUser, marker, requestSubmission, slashCommand, SlackPoster } from '../lib/slack-http';
@@ -38,7 +38,7 @@ let sequence = 0;
 
 export async function throughputFor(
   engine: EngineName,
-  slack: BenchSlack,
+  slack: FakeSlack,
   options: { rotations: number; concurrency: number; warmup: number },
   urls: EngineUrls,
   log: (line: string) => void,
