@@ -1,7 +1,8 @@
 import { openKeyv } from '../../src/store/keyv-factory';
 import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
 import { FakeSlack } from '../../testkit/fake-slack';
-import { startTestBot, tempStoreUrl, BOT_TOKEN, type TestBot } from '../support/bot-harness';
+import { BOT_TOKEN } from '../../testkit/bot-env';
+import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
 import { buttonClick, interactive, REQUESTER, requestSubmission, slashCommand, type RequestFormInput } from '../../testkit/payloads';
 import { postToBot, SIGNING_SECRET } from '../../testkit/slack-request';
 import { SECRET_REFUSAL } from '../../src/domain/secret-detector';

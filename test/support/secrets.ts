@@ -3,7 +3,7 @@
  * credentials: none of them may ever appear in what the bot logs (the
  * log scan in test/support/global-teardown.ts reads every captured line).
  */
-export { BOT_TOKEN } from './bot-harness';
+export { BOT_TOKEN } from '../../testkit/bot-env';
 export { SIGNING_SECRET } from '../../testkit/slack-request';
 
 /** Looks like the WFI client secret: 32 characters, letters and digits mixed. */
