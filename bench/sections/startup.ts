@@ -4,7 +4,7 @@ import type { FakeSlack } from '../../testkit/fake-slack';
 import { appHomeOpened, slashCommand } from '../../testkit/payloads';
 import { pause } from '../lib/load';
 import { sampleRss, startBot } from '../lib/processes';
-import { seededRotation, type Seeded } from '../lib/rotations';
+import { seededRotation, type Seeded } from '../lib/seed-rotations';
 import { benchUser, marker, SlackPoster, submissionBy } from '../lib/slack-http';
 import { median } from '../lib/stats';
 
