@@ -22,7 +22,7 @@ export interface SlackPost {
 export async function postToBot(
   port: number,
   body: string,
-  options: { secret?: string; timestamp?: number | string; contentType?: string; unsigned?: boolean; headers?: Record<string, string> } = {},
+  options: { secret?: string; timestamp?: number; contentType?: string; unsigned?: boolean; headers?: Record<string, string> } = {},
 ): Promise<SlackPost> {
   const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
     method: 'POST',

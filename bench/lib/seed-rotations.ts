@@ -24,7 +24,6 @@ const NOT_DUE_REQUESTED_AT = new Date('2027-03-17T09:00:00.000Z');
 /** Requested on Monday: the approval reminder fell due on Tuesday at 09:00, so it is due at BENCH_NOW. */
 const DUE_REQUESTED_AT = new Date('2027-03-15T08:00:00.000Z');
 
-
 function addDays(date: Date, days: number): string {
   return new Date(date.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 }
