@@ -28,6 +28,16 @@ export default tseslint.config(
     },
   },
   {
+    // The benchmark runs testkit/ under plain node: jest is not there, and test/ is not compiled.
+    files: ['testkit/**', 'bench/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['jest', '@jest/*', '**/test/*'], message: 'testkit/ and bench/ run without jest: jest helpers stay in test/support.' }] },
+      ],
+    },
+  },
+  {
     files: ['src/slack/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/store/*'], message: 'Listeners reach storage through the ports in domain/ports.ts.' }] }],

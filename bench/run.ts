@@ -14,7 +14,7 @@ import { runStartup } from './sections/startup';
 import { runSubmissions } from './sections/submission';
 import { throughputFor, type ThroughputRow } from './sections/throughput';
 import { tickEngine, type TickEngineResult } from './sections/tick';
-import { BenchSlack } from './lib/fake-slack';
+import { FakeSlack } from '../testkit/fake-slack';
 import { readKnobs } from './lib/knobs';
 import { BOT_ENTRY, BARE_ENTRY, ROOT } from './lib/processes';
 import { judge, render, type Results } from './lib/report';
@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     },
     knobs: { ...knobs, sections: [...knobs.sections], urls: { redis: knobs.urls.redis ? 'set' : 'unset', postgres: knobs.urls.postgres ? 'set' : 'unset' } },
   };
-  const slack = await new BenchSlack().start();
+  // Not recording: the bench counts calls and times markers, and keeps no call log to parse and collect.
+  const slack = await new FakeSlack({ record: false }).start();
   try {
     if (knobs.sections.has('ack')) {
       log('1. ack latency, bot vs bare Bolt');

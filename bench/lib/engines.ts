@@ -12,7 +12,7 @@ import type { ReminderOccurrence } from '../../src/domain/reminder-kinds';
 import { NAMESPACE, openStore, sqlitePath } from '../../src/store/keyv-factory';
 import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
 import { SqliteReminderSchedule } from '../../src/store/sqlite-reminder-schedule';
-import type { Seeded } from './rotations';
+import type { Seeded } from './seed-rotations';
 
 export type EngineName = 'memory' | 'sqlite' | 'redis' | 'postgres';
 

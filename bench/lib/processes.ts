@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BOT_TOKEN, SIGNING_SECRET } from './slack-http';
+import { BOT_TOKEN, botEnv } from '../../testkit/bot-env';
+import { freePort } from '../../testkit/free-port';
+import { SIGNING_SECRET } from '../../testkit/slack-request';
 
 /** The project root, from dist/bench/lib/ (where this runs once compiled). */
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -22,15 +23,6 @@ export interface Child {
   /** CPU time (user + system) the process has used so far, ms (from /proc; NaN where there is none). */
   cpuMs(): number;
   stop(): Promise<void>;
-}
-
-/** A port nothing listens on right now, for a process that must be told its port up front. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((done) => probe.close(done));
-  return port;
 }
 
 /** Clock ticks per second of /proc/<pid>/stat's times: 100 on Linux for x86 and arm. */
@@ -91,19 +83,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The environment of a production start in HTTP mode, pointed at the fake Slack. */
-export function botEnv(options: { apiUrl: string; port: number; storeUrl: string; extra?: Record<string, string> }): Record<string, string> {
-  return {
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: options.apiUrl,
-    WFI_APPROVERS: 'U0APPROVE1,S0GROUP001',
-    PORT: String(options.port),
-    STORE_URL: options.storeUrl,
-    ...options.extra,
-  };
-}
-
 /** Spawns the compiled bot; `healthyAfterMs` is the time from spawn to the first 200 from /healthz. */
 export async function startBot(options: {
   apiUrl: string;
@@ -118,7 +97,7 @@ export async function startBot(options: {
   // BENCH_PROFILE_DIR: every bot the bench starts writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
   const profileDir = process.env.BENCH_PROFILE_DIR?.trim();
   const nodeArgs = [...(options.nodeArgs ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-  const child = launch(BOT_ENTRY, port, botEnv({ ...options, port }), nodeArgs);
+  const child = launch(BOT_ENTRY, port, { ...botEnv({ ...options, port }), ...options.extra }, nodeArgs);
   try {
     await untilHealthy(child, options.timeoutMs ?? 30_000);
   } catch (error) {

@@ -1,25 +1,14 @@
-import { createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { requestSubmission } from '../../testkit/payloads';
+import { signatureHeaders } from '../../testkit/slack-request';
 
 /**
- * Requests to a Slack app as Slack sends them: form-encoded, signed with the
- * signing secret (v0 HMAC-SHA256 over `v0:timestamp:body`), over a keep-alive
- * connection pool. The same client drives the bot and the bare Bolt app, so
- * whatever it costs is the same on both sides of a ratio.
+ * The bench's Slack client: bodies built by testkit/payloads.ts, signed by
+ * testkit/slack-request.ts, sent over a keep-alive connection pool and timed.
+ * The same client drives the bot and the bare Bolt app, so whatever it costs
+ * is the same on both sides of a ratio.
  */
-
-export const SIGNING_SECRET = 'bench-signing-secret-0123456789';
-export const BOT_TOKEN = 'xoxb-bench-bot-token-0001';
-export const TEAM_ID = 'T0TEAM001';
-export const REQUESTER = 'U0REQUEST1';
-export const CHANNEL = 'C0CHANNEL1';
-
-export function signatureHeaders(body: string, secret = SIGNING_SECRET): Record<string, string> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
-  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${signature}` };
-}
 
 export interface Answer {
   status: number;
@@ -84,75 +73,11 @@ export function marker(prefix: string, n: number): string {
   return `${prefix}${String(n).padStart(7, '0')}x`;
 }
 
-export function slashCommand(options: { triggerId: string; userId: string; text?: string; responseUrl?: string }): string {
-  return new URLSearchParams({
-    token: 'legacy-verification-token',
-    team_id: TEAM_ID,
-    team_domain: 'acme',
-    channel_id: CHANNEL,
-    channel_name: 'security',
-    user_id: options.userId,
-    user_name: 'requester',
-    command: '/wfi-rotate',
-    text: options.text ?? '',
-    api_app_id: 'A0APP0001',
-    response_url: options.responseUrl ?? 'https://hooks.slack.com/commands/T0TEAM001/1/abc',
-    trigger_id: options.triggerId,
-  }).toString();
-}
-
-export interface RequestForm {
-  instanceUrl: string;
-  deadline: string;
-}
-
-/** The request modal's view_submission, with its state values as Slack sends them. */
-export function requestSubmission(form: RequestForm, userId: string): string {
-  const select = (value: string) => ({ type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } });
-  const values = {
-    instance_url: { value: { type: 'url_text_input', value: form.instanceUrl } },
-    environment_type: { value: select('Production') },
-    deadline: { value: { type: 'datepicker', selected_date: form.deadline } },
-    reminder_channel: { value: { type: 'conversations_select', selected_conversation: CHANNEL } },
-    attendees: { value: { type: 'multi_users_select', selected_users: [userId] } },
-    notes: { value: { type: 'plain_text_input', value: null } },
-    rotation_interval: { value: select('0') },
-  };
-  const payload = {
-    type: 'view_submission',
-    team: { id: TEAM_ID, domain: 'acme' },
-    user: { id: userId, username: 'requester', name: 'requester', team_id: TEAM_ID },
-    api_app_id: 'A0APP0001',
-    token: 'legacy-verification-token',
-    trigger_id: '1234567890.123456.submit',
-    view: {
-      id: 'V0VIEW001',
-      team_id: TEAM_ID,
-      type: 'modal',
-      callback_id: 'wfi_request',
-      private_metadata: '',
-      hash: '1700000000.abcdef',
-      title: { type: 'plain_text', text: 'WFI secret rotation' },
-      blocks: [],
-      state: { values },
-      app_id: 'A0APP0001',
-      bot_id: 'BBOT0001',
-    },
-    response_urls: [],
-    is_enterprise_install: false,
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-}
-
-/** An Events API callback, as Slack posts it: JSON, so post it with `application/json`. */
-export function appHomeOpened(userId = REQUESTER): string {
-  return JSON.stringify({
-    token: 'legacy-verification-token',
-    team_id: TEAM_ID,
-    api_app_id: 'A0APP0001',
-    type: 'event_callback',
-    event_id: `Ev${Date.now()}`,
-    event_time: Math.floor(Date.now() / 1000),
-    event: { type: 'app_home_opened', user: userId, channel: 'D0HOME0001', tab: 'home', event_ts: `${Date.now() / 1000}` },
-  });
+/**
+ * The request form as one of the bench's people submits it, as the handoff's
+ * only attendee: every other attendee would be one more App Home to publish
+ * per rotation, and the figures would no longer compare with earlier runs.
+ */
+export function submissionBy(userId: string, form: { instanceUrl: string; deadline: string }): string {
+  return requestSubmission({ ...form, attendeeIds: [userId] }, userId);
 }

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRequestModal } from '../../src/slack/views/request-modal';
+import { CHANNEL, REQUESTER, slashCommand } from '../../testkit/payloads';
 import { prepareEngine } from '../lib/engines';
-import type { BenchSlack } from '../lib/fake-slack';
+import type { FakeSlack } from '../../testkit/fake-slack';
 import { closedLoop } from '../lib/load';
 import { startBare, startBot, type Child } from '../lib/processes';
-import { benchUser, CHANNEL, marker, REQUESTER, slashCommand, SlackPoster } from '../lib/slack-http';
+import { benchUser, marker, SlackPoster } from '../lib/slack-http';
 import { ratio, rounded, summarize, type Summary } from '../lib/stats';
 
 /**
@@ -58,12 +59,12 @@ interface Sample {
   ok: boolean;
 }
 
-async function ackOnce(poster: SlackPoster, slack: BenchSlack): Promise<Sample> {
+async function ackOnce(poster: SlackPoster, slack: FakeSlack): Promise<Sample> {
   const n = (sequence += 1);
   const triggerId = marker('t', n);
   // Registered before sending: the modal may reach the fake before the ack reaches us.
   const opened = slack.arrival('views.open', triggerId, 10_000).catch(() => Number.NaN);
-  const answer = await poster.post(slashCommand({ triggerId, userId: benchUser(n) }));
+  const answer = await poster.post(slashCommand({ trigger_id: triggerId, user_id: benchUser(n) }));
   const openedAt = await opened;
   // An empty 200 is a plain ack(); anything else (a refusal, a rate-limit notice) is not what is measured.
   const ok = answer.status === 200 && answer.body === '' && Number.isFinite(openedAt);
@@ -71,7 +72,7 @@ async function ackOnce(poster: SlackPoster, slack: BenchSlack): Promise<Sample> 
 }
 
 /** Drives `count` commands; resolves with the CPU time the app used meanwhile, ms. */
-async function drive(child: Child, slack: BenchSlack, count: number, concurrency: number, into?: Sample[]): Promise<number> {
+async function drive(child: Child, slack: FakeSlack, count: number, concurrency: number, into?: Sample[]): Promise<number> {
   const poster = new SlackPoster(child.port, concurrency);
   const cpuBefore = child.cpuMs();
   try {
@@ -97,7 +98,7 @@ function side(samples: Sample[], cpuMs: number): AckSide {
 }
 
 export async function runAck(
-  slack: BenchSlack,
+  slack: FakeSlack,
   options: { requests: number; warmup: number; rounds: number; concurrencies: number[] },
   log: (line: string) => void,
 ): Promise<AckResult> {

@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { openBenchStore, prepareEngine } from '../lib/engines';
-import type { BenchSlack } from '../lib/fake-slack';
+import type { FakeSlack } from '../../testkit/fake-slack';
+import { appHomeOpened, slashCommand } from '../../testkit/payloads';
 import { pause } from '../lib/load';
 import { sampleRss, startBot } from '../lib/processes';
-import { seededRotation, type Seeded } from '../lib/rotations';
-import { appHomeOpened, benchUser, marker, requestSubmission, slashCommand, SlackPoster } from '../lib/slack-http';
+import { seededRotation, type Seeded } from '../lib/seed-rotations';
+import { benchUser, marker, SlackPoster, submissionBy } from '../lib/slack-http';
 import { median } from '../lib/stats';
 
 /**
@@ -69,7 +70,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   }
 }
 
-export async function runStartup(slack: BenchSlack, options: { starts: number; rotations: number }, log: (line: string) => void): Promise<StartupResult> {
+export async function runStartup(slack: FakeSlack, options: { starts: number; rotations: number }, log: (line: string) => void): Promise<StartupResult> {
   const healthy: number[] = [];
   const rssAfterStart: number[] = [];
   for (let i = 0; i < options.starts; i += 1) {
@@ -107,7 +108,7 @@ export async function runStartup(slack: BenchSlack, options: { starts: number; r
       const listReply = slack.arrival('response_url', listId, 120_000);
       listReply.catch(() => undefined); // awaited below; a failure there is reported as NaN, never left unhandled
       const listMs = await timed(async () => {
-        await poster.post(slashCommand({ triggerId: marker('t', 9_000_000), userId: benchUser(1), text: 'list', responseUrl: slack.responseUrl(listId) }));
+        await poster.post(slashCommand({ trigger_id: marker('t', 9_000_000), user_id: benchUser(1), text: 'list', response_url: slack.responseUrl(listId) }));
         await listReply;
       });
 
@@ -117,7 +118,7 @@ export async function runStartup(slack: BenchSlack, options: { starts: number; r
       const beforeSubmission = homes();
       const deadline = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
       const submitted = performance.now();
-      await poster.post(requestSubmission({ instanceUrl: `https://${host}.wfi.pega.com`, deadline }, benchUser(2)));
+      await poster.post(submissionBy(benchUser(2), { instanceUrl: `https://${host}.wfi.pega.com`, deadline }));
       const submissionPostedMs = await posted.then((at) => at - submitted, () => Number.NaN);
       const submissionHomeMs = await slack.untilCount('views.publish', beforeSubmission + 1, 120_000).then(
         () => performance.now() - submitted,

@@ -1,7 +1,7 @@
 import { prepareEngine } from '../lib/engines';
-import type { BenchSlack } from '../lib/fake-slack';
+import type { FakeSlack } from '../../testkit/fake-slack';
 import { startBot } from '../lib/processes';
-import { benchUser, marker, requestSubmission, SlackPoster } from '../lib/slack-http';
+import { benchUser, marker, SlackPoster, submissionBy } from '../lib/slack-http';
 import { rounded, summarize, type Summary } from '../lib/stats';
 import { performance } from 'node:perf_hooks';
 
@@ -36,7 +36,7 @@ function deadlineIn(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function runSubmissions(slack: BenchSlack, options: { count: number; warmup: number }, log: (line: string) => void): Promise<SubmissionResult> {
+export async function runSubmissions(slack: FakeSlack, options: { count: number; warmup: number }, log: (line: string) => void): Promise<SubmissionResult> {
   const target = await prepareEngine('sqlite', {});
   const bot = await startBot({ apiUrl: slack.apiUrl, storeUrl: target.storeUrl });
   const poster = new SlackPoster(bot.port, 1);
@@ -50,7 +50,7 @@ export async function runSubmissions(slack: BenchSlack, options: { count: number
     const host = marker('b', n);
     const posted = slack.arrival('chat.postMessage', host, 10_000).catch(() => Number.NaN);
     const homes = slack.count('views.publish') + 1;
-    const answer = await poster.post(requestSubmission({ instanceUrl: `https://${host}.wfi.pega.com`, deadline }, benchUser(n)));
+    const answer = await poster.post(submissionBy(benchUser(n), { instanceUrl: `https://${host}.wfi.pega.com`, deadline }));
     const postedAt = await posted;
     // The listener's last step; waiting for it keeps the next submission off a still-busy bot.
     await slack.untilCount('views.publish', homes, 10_000).catch(() => undefined);
@@ -68,7 +68,7 @@ export async function runSubmissions(slack: BenchSlack, options: { count: number
   const submitInvalid = async (record: boolean) => {
     const n = (sequence += 1);
     // http:// is refused on the field, not silently upgraded: an errors answer, nothing stored.
-    const answer = await poster.post(requestSubmission({ instanceUrl: `http://${marker('x', n)}.wfi.pega.com`, deadline }, benchUser(n)));
+    const answer = await poster.post(submissionBy(benchUser(n), { instanceUrl: `http://${marker('x', n)}.wfi.pega.com`, deadline }));
     if (answer.status !== 200 || !answer.body.includes('"response_action":"errors"')) {
       failures += 1;
       return;

@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { prepareEngine, type EngineName, type EngineUrls } from '../lib/engines';
-import type { BenchSlack } from '../lib/fake-slack';
+import type { FakeSlack } from '../../testkit/fake-slack';
+import { slashCommand } from '../../testkit/payloads';
 import { closedLoop } from '../lib/load';
 import { startBot } from '../lib/processes';
-import { benchUser, marker, requestSubmission, slashCommand, SlackPoster } from '../lib/slack-http';
+import { benchUser, marker, SlackPoster, submissionBy } from '../lib/slack-http';
 import { rounded, summarize, type Summary } from '../lib/stats';
 
 /**
@@ -38,7 +39,7 @@ let sequence = 0;
 
 export async function throughputFor(
   engine: EngineName,
-  slack: BenchSlack,
+  slack: FakeSlack,
   options: { rotations: number; concurrency: number; warmup: number },
   urls: EngineUrls,
   log: (line: string) => void,
@@ -59,13 +60,13 @@ export async function throughputFor(
       const started = performance.now();
       // Never rejected: a modal or message that does not arrive is a failure to count, not a crash.
       const opened = slack.arrival('views.open', triggerId, 30_000).catch(() => Number.NaN);
-      const command = await poster.post(slashCommand({ triggerId, userId }));
+      const command = await poster.post(slashCommand({ trigger_id: triggerId, user_id: userId }));
       if (command.status !== 200 || !Number.isFinite(await opened)) {
         failures += 1;
         return;
       }
       const posted = slack.arrival('chat.postMessage', host, 30_000).catch(() => Number.NaN);
-      const submitted = await poster.post(requestSubmission({ instanceUrl: `https://${host}.wfi.pega.com`, deadline }, userId));
+      const submitted = await poster.post(submissionBy(userId, { instanceUrl: `https://${host}.wfi.pega.com`, deadline }));
       const postedAt = await posted;
       if (submitted.status !== 200 || submitted.body !== '' || !Number.isFinite(postedAt)) {
         failures += 1;

@@ -4,7 +4,7 @@ import type { Notifier } from '../../src/domain/ports';
 import { runDueReminders, type ReminderDeps } from '../../src/services/reminders';
 import { CallCounter, counting } from '../lib/counting';
 import { openBenchStore, prepareEngine, type EngineName, type EngineUrls } from '../lib/engines';
-import { BENCH_NOW, BENCH_POLICY, seededRotation, type Seeded } from '../lib/rotations';
+import { BENCH_NOW, BENCH_POLICY, seededRotation, type Seeded } from '../lib/seed-rotations';
 import { median, ratio } from '../lib/stats';
 
 /**

@@ -2,10 +2,10 @@ import type { RotationStore } from '../../src/domain/ports';
 import type { MessageRef, Rotation, RotationStatus } from '../../src/domain/rotation';
 import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, type TestBot } from '../support/bot-harness';
-import { FakeSlack, type RecordedCall } from '../support/fake-slack';
-import { buttonClick, stepStates, viewSubmission } from '../support/payloads';
-import { aPlannedRotation, aRotationIn, APPROVER_ID, REQUESTER_ID } from '../support/rotations';
-import { postToBot, type SlackPost } from '../support/slack-request';
+import { FakeSlack, type RecordedCall } from '../../testkit/fake-slack';
+import { buttonClick, stepStates, viewSubmission } from '../../testkit/payloads';
+import { aPlannedRotation, aRotationIn, APPROVER_ID, REQUESTER_ID, rotationIdAt } from '../../testkit/rotations';
+import { postToBot, type SlackPost } from '../../testkit/slack-request';
 
 /*
  * Every action × every role × every state, over real HTTP against the real bot.
@@ -128,17 +128,10 @@ function swappableStore(): { store: RotationStore; fresh(): RotationStore } {
   };
 }
 
-const ID_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 let idCounter = 0;
 /** A fresh rotation id per case (ROT-Z…), so nothing a case sees can belong to another. */
 function nextId(): string {
-  let n = (idCounter += 1);
-  let suffix = '';
-  for (let i = 0; i < 5; i += 1) {
-    suffix = ID_ALPHABET[n % ID_ALPHABET.length] + suffix;
-    n = Math.floor(n / ID_ALPHABET.length);
-  }
-  return `ROT-Z${suffix}`;
+  return rotationIdAt((idCounter += 1), 'Z');
 }
 
 /** A rotation in `state`, carried there by the object mothers; open ones have a posted message. */

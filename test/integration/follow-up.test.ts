@@ -2,10 +2,10 @@ import type { RotationStore } from '../../src/domain/ports';
 import type { Rotation } from '../../src/domain/rotation';
 import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, type TestBot } from '../support/bot-harness';
-import { FakeSlack } from '../support/fake-slack';
-import { stepStates, viewSubmission } from '../support/payloads';
-import { aRotationIn, REQUESTER_ID } from '../support/rotations';
-import { postToBot } from '../support/slack-request';
+import { FakeSlack } from '../../testkit/fake-slack';
+import { stepStates, viewSubmission } from '../../testkit/payloads';
+import { aRotationIn, REQUESTER_ID } from '../../testkit/rotations';
+import { postToBot } from '../../testkit/slack-request';
 
 /*
  * A step that was stored is never reported as "nothing was saved": when what

@@ -1,4 +1,4 @@
-import { createHmac, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -22,12 +22,12 @@ import { MAX_LINE_CHARS } from '../../src/logging';
 import { openKeyv } from '../../src/store/keyv-factory';
 import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
-import { FakeSlack } from '../support/fake-slack';
+import { FakeSlack } from '../../testkit/fake-slack';
 import { rawStatusLine } from '../support/raw-http';
 import { encodeJson, hugeString, inPool, mutate, oddString, oddValue, randomString, seededRng, type Json, type Path, type Rng } from '../support/fuzz';
-import { buttonClick, requestSubmission, slashCommand, stepStates, viewSubmission } from '../support/payloads';
-import { aPlannedRotation, aRotationIn, APPROVER_ID, REQUESTER_ID } from '../support/rotations';
-import { SIGNING_SECRET } from '../support/slack-request';
+import { buttonClick, requestSubmission, slashCommand, stepStates, viewSubmission } from '../../testkit/payloads';
+import { aPlannedRotation, aRotationIn, APPROVER_ID, REQUESTER_ID } from '../../testkit/rotations';
+import { signatureHeaders as sign, SIGNING_SECRET } from '../../testkit/slack-request';
 
 /**
  * Thousands of generated bodies POSTed to the real bot's /slack/events:
@@ -431,14 +431,6 @@ function garbage(rng: Rng): { text: string; contentType: string | undefined } {
     default:
       return { text: hugeString(rng), contentType };
   }
-}
-
-function sign(body: Buffer, options: { timestamp?: number | string; secret?: string } = {}): Record<string, string> {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const hmac = createHmac('sha256', options.secret ?? SIGNING_SECRET);
-  hmac.update(`v0:${timestamp}:`);
-  hmac.update(body);
-  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${hmac.digest('hex')}` };
 }
 
 /**

@@ -6,11 +6,11 @@ import { SECRET_REFUSAL } from '../../src/domain/secret-detector';
 import { JOIN_LINK_HOST_ERROR } from '../../src/domain/step-inputs';
 import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, type TestBot } from '../support/bot-harness';
-import { FakeSlack } from '../support/fake-slack';
+import { FakeSlack } from '../../testkit/fake-slack';
 import { logCaptureDir } from '../support/log-capture';
-import { buttonClick, eventCallback, REQUESTER, requestSubmission, stepStates, threadReply, viewSubmission } from '../support/payloads';
+import { buttonClick, eventCallback, REQUESTER, requestSubmission, stepStates, threadReply, viewSubmission } from '../../testkit/payloads';
 import { TEST_MEETING_PASSCODE, TEST_SECRET_ASSIGNMENT, TEST_WFI_SECRET } from '../support/secrets';
-import { postToBot } from '../support/slack-request';
+import { postToBot } from '../../testkit/slack-request';
 
 // Monday 2026-03-02, 10:00 UTC.
 const NOW = new Date('2026-03-02T10:00:00Z');

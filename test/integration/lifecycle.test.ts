@@ -1,10 +1,10 @@
 import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
 import { openKeyv } from '../../src/store/keyv-factory';
 import type { Rotation } from '../../src/domain/rotation';
-import { FakeSlack, type RecordedCall } from '../support/fake-slack';
+import { FakeSlack, type RecordedCall } from '../../testkit/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
-import { buttonClick, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission, type RequestFormInput } from '../support/payloads';
-import { postToBot } from '../support/slack-request';
+import { buttonClick, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission, type RequestFormInput } from '../../testkit/payloads';
+import { postToBot } from '../../testkit/slack-request';
 import { EXPORT_REFUSAL } from '../../src/slack/listeners/command';
 
 // Monday 2026-03-02, 10:00 UTC.

@@ -7,7 +7,7 @@ import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-
 import type { Rotation } from '../../src/domain/rotation';
 import { openStore } from '../../src/store/keyv-factory';
 import { tempStoreUrl } from '../support/bot-harness';
-import { aRotation, aRotationIn } from '../support/rotations';
+import { aRotation, aRotationIn } from '../../testkit/rotations';
 
 /**
  * `npm run store:migrate`: a few hundred rotations in every state, with

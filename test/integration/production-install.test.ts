@@ -1,10 +1,9 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../support/free-port';
+import { FakeSlack } from '../../testkit/fake-slack';
+import { freePort } from '../../testkit/free-port';
 import { recordLogOutput } from '../support/log-capture';
 
 /**
@@ -23,32 +22,6 @@ const DEV_ONLY = ['typescript', 'jest', 'ts-jest', 'eslint', 'typescript-eslint'
 const RUNTIME = Object.keys(
   (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies,
 );
-
-interface FakeSlack {
-  server: Server;
-  url: string;
-  calls: { method: string; path: string; authorization?: string }[];
-}
-
-/** The Web API as far as start-up needs it: `POST <SLACK_API_URL>auth.test`. */
-async function startFakeSlack(): Promise<FakeSlack> {
-  const calls: FakeSlack['calls'] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    req.resume();
-    req.on('end', () => {
-      calls.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization });
-      res.setHeader('content-type', 'application/json');
-      if (req.method === 'POST' && req.url === '/auth.test') {
-        res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }));
-      } else {
-        res.statusCode = 404;
-        res.end(JSON.stringify({ ok: false, error: 'unknown_method' }));
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, calls, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -101,7 +74,7 @@ describe('the production install (what the Docker image runs)', () => {
       encoding: 'utf8',
       timeout: 120_000,
     });
-    slack = await startFakeSlack();
+    slack = await new FakeSlack().start();
   }, 240_000);
 
   afterAll(async () => {
@@ -109,7 +82,7 @@ describe('the production install (what the Docker image runs)', () => {
       bot.kill('SIGKILL');
       await exited(bot, 5000).catch(() => undefined);
     }
-    if (slack) await new Promise((resolve) => slack.server.close(resolve));
+    if (slack) await slack.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
@@ -143,7 +116,7 @@ describe('the production install (what the Docker image runs)', () => {
         WFI_APPROVERS: 'U0APPROVER',
         PORT: String(port),
         STORE_URL: `sqlite://${join(dataDir, 'x.sqlite')}`,
-        SLACK_API_URL: slack.url,
+        SLACK_API_URL: slack.apiUrl,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -172,7 +145,7 @@ describe('the production install (what the Docker image runs)', () => {
     if (health?.status !== 200) throw new Error(`/healthz never answered 200 within 20 s (last: ${JSON.stringify(health)}):\n${output}`);
     expect(health.body).toEqual({ status: 'ok' });
 
-    expect(slack.calls).toContainEqual({ method: 'POST', path: '/auth.test', authorization: 'Bearer xoxb-test' });
+    expect(slack.callsTo('auth.test').map((call) => call.token)).toContain('xoxb-test');
     expect(existsSync(join(dataDir, 'x.sqlite'))).toBe(true);
 
     bot.kill('SIGTERM');

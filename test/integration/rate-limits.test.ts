@@ -2,9 +2,9 @@ import type { RotationStore } from '../../src/domain/ports';
 import { RATE_LIMITS } from '../../src/slack/rate-limits';
 import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, type TestBot } from '../support/bot-harness';
-import { FakeSlack } from '../support/fake-slack';
-import { buttonClick, requestSubmission, slashCommand } from '../support/payloads';
-import { postToBot } from '../support/slack-request';
+import { FakeSlack } from '../../testkit/fake-slack';
+import { buttonClick, requestSubmission, slashCommand } from '../../testkit/payloads';
+import { postToBot } from '../../testkit/slack-request';
 
 // Monday 2026-03-02, 10:00 UTC.
 const START = new Date('2026-03-02T10:00:00Z').getTime();

@@ -1,7 +1,7 @@
-import { FakeSlack, httpAnswer, type RecordedCall } from '../support/fake-slack';
+import { FakeSlack, httpAnswer, type RecordedCall } from '../../testkit/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
-import { REQUESTER, requestSubmission, slashCommand } from '../support/payloads';
-import { postToBot } from '../support/slack-request';
+import { REQUESTER, requestSubmission, slashCommand } from '../../testkit/payloads';
+import { postToBot } from '../../testkit/slack-request';
 
 const APPROVER = 'U0APPROVE1';
 

@@ -1,9 +1,9 @@
-import { FakeSlack } from '../support/fake-slack';
-import { freePort } from '../support/free-port';
+import { FakeSlack } from '../../testkit/fake-slack';
+import { freePort } from '../../testkit/free-port';
 import { freshPostgresDatabase, freshRedisDatabase } from '../support/databases';
 import { hasFaketime, healthy, startBotAt, stop, type Running } from '../support/bot-process';
-import { buttonClick, requestSubmission } from '../support/payloads';
-import { postToBot, SIGNING_SECRET } from '../support/slack-request';
+import { buttonClick, requestSubmission } from '../../testkit/payloads';
+import { postToBot, SIGNING_SECRET } from '../../testkit/slack-request';
 
 /**
  * Two compiled bots (`npm start`, clocks shifted with libfaketime) on one

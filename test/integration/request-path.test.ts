@@ -1,9 +1,10 @@
 import { openKeyv } from '../../src/store/keyv-factory';
 import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
-import { FakeSlack } from '../support/fake-slack';
-import { startTestBot, tempStoreUrl, BOT_TOKEN, type TestBot } from '../support/bot-harness';
-import { buttonClick, interactive, REQUESTER, requestSubmission, slashCommand, type RequestFormInput } from '../support/payloads';
-import { postToBot, SIGNING_SECRET } from '../support/slack-request';
+import { FakeSlack } from '../../testkit/fake-slack';
+import { BOT_TOKEN } from '../../testkit/bot-env';
+import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
+import { buttonClick, interactive, REQUESTER, requestSubmission, slashCommand, type RequestFormInput } from '../../testkit/payloads';
+import { postToBot, SIGNING_SECRET } from '../../testkit/slack-request';
 import { SECRET_REFUSAL } from '../../src/domain/secret-detector';
 import { STORE_FAILURE_MESSAGE } from '../../src/slack/listeners/request-submission';
 import type { RotationStore } from '../../src/domain/ports';

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeSlack } from '../support/fake-slack';
+import { FakeSlack } from '../../testkit/fake-slack';
 import { tempStoreUrl } from '../support/bot-harness';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../testkit/free-port';
 import { hasFaketime, healthy, ROOT, startBotAt, stop, type Running } from '../support/bot-process';
-import { requestSubmission } from '../support/payloads';
-import { postToBot, SIGNING_SECRET } from '../support/slack-request';
+import { requestSubmission } from '../../testkit/payloads';
+import { postToBot, SIGNING_SECRET } from '../../testkit/slack-request';
 
 /**
  * The black-box check of durable reminders: the compiled bot, started with

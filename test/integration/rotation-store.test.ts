@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { openStore } from '../../src/store/keyv-factory';
 import type { RotationStore } from '../../src/domain/ports';
 import type { AuditEntry, Rotation } from '../../src/domain/rotation';
-import { aRotation, aRotationIn } from '../support/rotations';
+import { aRotation, aRotationIn } from '../../testkit/rotations';
 import { tempStoreUrl } from '../support/bot-harness';
 import { isCodedError } from '../../src/domain/errors';
 

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeSlack } from '../support/fake-slack';
-import { freePort } from '../support/free-port';
-import { BOT_TOKEN, startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
+import { FakeSlack } from '../../testkit/fake-slack';
+import { freePort } from '../../testkit/free-port';
+import { BOT_TOKEN } from '../../testkit/bot-env';
+import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
 import { healthy, ROOT, startBotProcess, type Running } from '../support/bot-process';
 import { slowRequest, type SlowRequest } from '../support/raw-http';
-import { SIGNING_SECRET } from '../support/slack-request';
+import { SIGNING_SECRET } from '../../testkit/slack-request';
 
 /**
  * Clients that send a request slowly, or never finish it (slow loris): the

@@ -3,10 +3,10 @@ import { openKeyv } from '../../src/store/keyv-factory';
 import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
 import type { Rotation } from '../../src/domain/rotation';
 import { explainRefusal } from '../../src/slack/views/refusals';
-import { FakeSlack, type RecordedCall } from '../support/fake-slack';
+import { FakeSlack, type RecordedCall } from '../../testkit/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
-import { buttonClick, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission } from '../support/payloads';
-import { postToBot, type SlackPost } from '../support/slack-request';
+import { buttonClick, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission } from '../../testkit/payloads';
+import { postToBot, type SlackPost } from '../../testkit/slack-request';
 
 /**
  * Slack is slow, rate-limits, or does not answer: every request from Slack is

@@ -1,6 +1,6 @@
-import { FakeSlack } from '../support/fake-slack';
+import { FakeSlack } from '../../testkit/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../testkit/free-port';
 import { rawStatusLine } from '../support/raw-http';
 
 const APP_TOKEN = 'xapp-1-test-app-token';

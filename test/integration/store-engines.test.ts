@@ -2,11 +2,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeSlack } from '../support/fake-slack';
+import { FakeSlack } from '../../testkit/fake-slack';
 import { startTestBot, type TestBot } from '../support/bot-harness';
-import { freePort } from '../support/free-port';
-import { buttonClick, requestSubmission, slashCommand } from '../support/payloads';
-import { postToBot } from '../support/slack-request';
+import { freePort } from '../../testkit/free-port';
+import { buttonClick, requestSubmission, slashCommand } from '../../testkit/payloads';
+import { postToBot } from '../../testkit/slack-request';
 import { STORE_FAILURE_MESSAGE } from '../../src/slack/listeners/request-submission';
 import { freshPostgresDatabase, postgresOutage } from '../support/databases';
 

@@ -1,7 +1,7 @@
 import { startTestBot, tempStoreUrl, UNLIMITED, type TestBot } from '../support/bot-harness';
 import { freshPostgresDatabase, freshRedisDatabase } from '../support/databases';
-import { FakeSlack, type RecordedCall } from '../support/fake-slack';
-import { buttonClick, eventCallback, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission } from '../support/payloads';
+import { FakeSlack, type RecordedCall } from '../../testkit/fake-slack';
+import { buttonClick, eventCallback, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission } from '../../testkit/payloads';
 import { httpTransport, socketTransport, type Transport } from '../support/transport';
 
 /*

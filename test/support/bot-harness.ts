@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { webApi } from '@slack/bolt';
 import { loadConfig } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/bot';
-import type { FakeSlack } from './fake-slack';
+import { botEnv } from '../../testkit/bot-env';
+import type { FakeSlack } from '../../testkit/fake-slack';
 import type { RotationStore } from '../../src/domain/ports';
-import { SIGNING_SECRET } from './slack-request';
 import { recordLogOutput } from './log-capture';
 import { RATE_LIMITS, type RateLimitRules } from '../../src/slack/rate-limits';
 
@@ -17,8 +17,6 @@ export const UNLIMITED: RateLimitRules = {
   commands: { ...RATE_LIMITS.commands, limit: 1_000_000 },
   exposureNotices: RATE_LIMITS.exposureNotices,
 };
-
-export const BOT_TOKEN = 'xoxb-test-bot-token-0001';
 
 /** A logger that keeps what the bot logs, so tests can read it (and keep the output quiet). */
 export class CapturingLogger {
@@ -66,12 +64,7 @@ export async function startTestBot(
   },
 ): Promise<TestBot> {
   const config = loadConfig({
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    WFI_APPROVERS: 'U0APPROVE1,S0GROUP001',
-    PORT: '0',
-    STORE_URL: options.storeUrl,
+    ...botEnv({ apiUrl: fake.apiUrl, port: 0, storeUrl: options.storeUrl }),
     // Everything the bot can log is logged and captured, so the log scan at the end of the run covers every level.
     LOG_LEVEL: 'debug',
     ...options.env,

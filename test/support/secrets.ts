@@ -3,8 +3,8 @@
  * credentials: none of them may ever appear in what the bot logs (the
  * log scan in test/support/global-teardown.ts reads every captured line).
  */
-export { BOT_TOKEN } from './bot-harness';
-export { SIGNING_SECRET } from './slack-request';
+export { BOT_TOKEN } from '../../testkit/bot-env';
+export { SIGNING_SECRET } from '../../testkit/slack-request';
 
 /** Looks like the WFI client secret: 32 characters, letters and digits mixed. */
 export const TEST_WFI_SECRET = 'wfiT3stS3cretV4lue9x8y7z6w5v4u3t';

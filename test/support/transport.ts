@@ -1,5 +1,5 @@
-import type { FakeSlack } from './fake-slack';
-import { postToBot } from './slack-request';
+import type { FakeSlack } from '../../testkit/fake-slack';
+import { postToBot } from '../../testkit/slack-request';
 
 /** What the bot answered to one request from Slack: the HTTP response, or the Socket Mode ack's payload. */
 export interface BotAnswer {
@@ -16,7 +16,7 @@ export interface Transport {
   name: 'HTTP' | 'Socket Mode';
   /** Environment the bot needs for this transport (Socket Mode: the app token). */
   env: Record<string, string>;
-  /** Sends a body built by test/support/payloads.ts (form-encoded command or interaction, JSON event). */
+  /** Sends a body built by testkit/payloads.ts (form-encoded command or interaction, JSON event). */
   send(body: string): Promise<BotAnswer>;
 }
 

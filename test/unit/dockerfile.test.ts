@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -6,7 +7,8 @@ import { join } from 'node:path';
  * Dockerfile itself; what the final stage runs is started for real in
  * test/integration/production-install.test.ts.
  */
-const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
+const ROOT = join(__dirname, '..', '..');
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 
 /** Instructions with their continuation lines joined and comments dropped. */
 const instructions = dockerfile
@@ -56,5 +58,41 @@ describe('Dockerfile', () => {
     expect(finalStage).toContain('VOLUME ["/data"]');
     expect(finalStage.some((line) => /^COPY --from=build --chown=65532:65532 \S+ \/data$/.test(line))).toBe(true);
     expect(finalStage.some((line) => /^ENV .*STORE_URL=sqlite:\/\/\/data\//.test(line))).toBe(true);
+  });
+});
+
+/** What only development needs: the test kit (compiled with the bench), the bench and the tests. */
+const DEVELOPMENT_ONLY = ['testkit', 'bench', 'test'];
+
+describe('what ships', () => {
+  it('builds the image from src/ alone, and the build context leaves out the test kit, the bench and the tests', () => {
+    // The sources of the build stage's COPY lines from the context (not --from another stage).
+    const copied = build
+      .filter((line) => /^COPY /.test(line) && !/--from=/.test(line))
+      .flatMap((line) => line.replace(/^COPY\s+(--\S+\s+)*/, '').split(/\s+/).slice(0, -1));
+    expect(copied.filter((source) => !/^(package(-lock)?\.json|tsconfig(\.build)?\.json|src)$/.test(source))).toEqual([]);
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
+    expect(DEVELOPMENT_ONLY.filter((dir) => !ignored.includes(dir))).toEqual([]);
+  });
+
+  it('keeps src/ free of imports from the test kit, the bench and the tests (the image builds src/ alone)', () => {
+    const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.ts'));
+    const reaching = sources.filter((path) =>
+      new RegExp(`from '(\\.\\./)+(${DEVELOPMENT_ONLY.join('|')})/`).test(readFileSync(join(ROOT, 'src', path), 'utf8')),
+    );
+    expect(reaching).toEqual([]);
+  });
+
+  it('packs the compiled src/ and the README into the npm package, and no test kit, bench or tests', () => {
+    const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: 'false' },
+      encoding: 'utf8',
+    });
+    expect(pack.status).toBe(0);
+    const [packed] = JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>;
+    const paths = packed?.files.map((file) => file.path) ?? [];
+    expect(paths).toContain('README.md');
+    expect(paths.filter((path) => !/^(dist\/src\/|README\.md$|package\.json$)/.test(path))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { main, renderPreview, USAGE, type PreviewInput } from '../../../src/cli/preview';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../../../src/domain/service-request';
-import { TEST_POLICY } from '../../support/rotations';
+import { TEST_POLICY } from '../../../testkit/rotations';
 
 const PORTAL_VALUES = [
   'Create tab · Service request: Other',

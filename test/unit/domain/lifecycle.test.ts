@@ -33,9 +33,9 @@ import {
   REQUESTER_ID,
   TEST_NOW,
   TEST_POLICY,
-} from '../../support/rotations';
+} from '../../../testkit/rotations';
 
-// The object mother's path (test/support/rotations.ts), one day between steps from Friday 2026-02-20 10:00Z:
+// The object mother's path (testkit/rotations.ts), one day between steps from Friday 2026-02-20 10:00Z:
 //   +1 day  2026-02-21 approved by the approver (or rejected by the approver, or cancelled by the requester)
 //   +2 days 2026-02-22 submitted by the requester (CS-0123456)
 //   +3 days 2026-02-23 meeting scheduled by the requester

@@ -16,7 +16,7 @@ import {
   stillApplies,
 } from '../../../src/domain/reminders';
 import type { Rotation, RotationIn } from '../../../src/domain/rotation';
-import { aPlannedRotation, aRequest, aRotation, aRotationIn, REQUESTER_ID } from '../../support/rotations';
+import { aPlannedRotation, aRequest, aRotation, aRotationIn, REQUESTER_ID } from '../../../testkit/rotations';
 
 // Weekdays worked out by hand from Sunday 2026-03-01 (February 2026 has 28 days, so Sunday 2026-02-01 too):
 //   Feb 2026: Fri 20, Sat 21, Sun 22, Mon 23, Tue 24, Wed 25, Thu 26, Fri 27, Sat 28
@@ -26,7 +26,7 @@ import { aPlannedRotation, aRequest, aRotation, aRotationIn, REQUESTER_ID } from
 // DST: the US moves to summer time on Sunday 2026-03-08 (EST UTC-5 → EDT UTC-4), the EU on Sunday
 // 2026-03-29 (Berlin CET UTC+1 → CEST UTC+2).
 //
-// The object mother (test/support/rotations.ts): requested Fri 2026-02-20 10:00Z for a Fri 2026-03-20
+// The object mother (testkit/rotations.ts): requested Fri 2026-02-20 10:00Z for a Fri 2026-03-20
 // deadline, submit-by Fri 2026-03-06 (UTC, no holidays); then one day per step: approved 02-21,
 // submitted 02-22 (submittedOn Mon 02-23), meeting scheduled 02-23 10:00Z for Tue 2026-03-24 14:00Z,
 // completed 02-24.

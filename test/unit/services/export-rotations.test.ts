@@ -2,7 +2,7 @@ import { reportedExposure } from '../../support/changes';
 import { decide, SECRET_EXPOSED_ADVICE } from '../../../src/domain/lifecycle';
 import type { Rotation } from '../../../src/domain/rotation';
 import { rotationsToCsv } from '../../../src/services/export-rotations';
-import { APPROVER_ID, aRotation, aRotationIn, REQUESTER_ID } from '../../support/rotations';
+import { APPROVER_ID, aRotation, aRotationIn, REQUESTER_ID } from '../../../testkit/rotations';
 
 const HEADER = 'rotation_id,instance_url,environment_type,requester,deadline,submit_by,current_status,entry_at,actor,from,to,details';
 

@@ -6,7 +6,7 @@ import { runDueReminders } from '../../../src/services/reminders';
 import { announceRotation, saveNewRotation } from '../../../src/services/request-rotation';
 import { announceTransition, transitionRotation } from '../../../src/services/transition-rotation';
 import { RecordingNotifier } from '../../support/recording-notifier';
-import { aRequest, aRotationIn, REQUESTER_ID } from '../../support/rotations';
+import { aRequest, aRotationIn, REQUESTER_ID } from '../../../testkit/rotations';
 import { APPROVER, servicesOn, VirtualClock } from '../../support/simulation';
 
 /**

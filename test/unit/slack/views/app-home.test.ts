@@ -4,7 +4,7 @@ import { ACTIONS, COMMAND } from '../../../../src/slack/ids';
 import { buildAppHome, HOME_GROUP_MAX, HOME_PLANNED_MAX, HOME_RECENT_MAX, type AppHomeContext } from '../../../../src/slack/views/app-home';
 import { STATUS_LABELS } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
-import { aPlannedRotation, aRotation, aRotationIn, REQUESTER_ID } from '../../../support/rotations';
+import { aPlannedRotation, aRotation, aRotationIn, REQUESTER_ID } from '../../../../testkit/rotations';
 import { accessories, allText, buttons, context, contextTexts, plainDate, idFor, sectionTexts } from './view-helpers';
 
 const NOW = new Date('2026-03-10T09:00:00Z');

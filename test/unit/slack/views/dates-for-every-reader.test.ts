@@ -12,7 +12,7 @@ import { buildDigest, buildReminderMessage, type ReminderDelivery } from '../../
 import { buildStartPlannedModal } from '../../../../src/slack/views/request-modal';
 import { buildRotationMessage, type RotationMessageContext } from '../../../../src/slack/views/rotation-message';
 import { buildChangeReply } from '../../../../src/slack/views/thread-reply';
-import { aPlannedRotation, aRequest, aRotation, aRotationIn, APPROVER_ID, REQUESTER_ID, TEST_NOW } from '../../../support/rotations';
+import { aPlannedRotation, aRequest, aRotation, aRotationIn, APPROVER_ID, REQUESTER_ID, TEST_NOW } from '../../../../testkit/rotations';
 import { dateTokens, daysSeen, renderDateTokens, shiftDay, shownTexts } from '../../../support/slack-render';
 import { context, epoch, idFor } from './view-helpers';
 

@@ -3,7 +3,7 @@ import type { RotationIn } from '../../../../src/domain/rotation';
 import { ACTIONS } from '../../../../src/slack/ids';
 import { buildMeetingDetails } from '../../../../src/slack/views/meeting-details';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
-import { aRotationIn, MEETING_START, REQUESTER_ID } from '../../../support/rotations';
+import { aRotationIn, MEETING_START, REQUESTER_ID } from '../../../../testkit/rotations';
 import { allText, buttons, dateTimeToken } from './view-helpers';
 
 function details(rotation: RotationIn<'meeting_scheduled'>) {

@@ -14,7 +14,7 @@ import {
 } from '../../../../src/slack/views/reminder-message';
 import { STATUS_LABELS } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
-import { aPlannedRotation, aRotation, aRotationIn, MEETING_START, REQUESTER_ID } from '../../../support/rotations';
+import { aPlannedRotation, aRotation, aRotationIn, MEETING_START, REQUESTER_ID } from '../../../../testkit/rotations';
 import { allText, buttons, context, contextTexts, dateTimeToken, plainDate, HOSTILE, idFor, sectionTexts, type SlackMessage } from './view-helpers';
 
 const APPROVERS = ['<@U0APPROVER>', '<!subteam^S0APPROVERS>'];

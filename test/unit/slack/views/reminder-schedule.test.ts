@@ -11,7 +11,7 @@ import {
   type RotationMessageContext,
 } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
-import { aPlannedRotation, aRotation, aRotationIn } from '../../../support/rotations';
+import { aPlannedRotation, aRotation, aRotationIn } from '../../../../testkit/rotations';
 import { allText, context, contextTexts, dateTimeToken, HOSTILE, idFor, sectionTexts, type SlackMessage } from './view-helpers';
 
 const NEXT = { kind: 'submit_soon' as const, dueAt: '2026-03-03T09:00:00.000Z' };

@@ -3,7 +3,7 @@ import { COMMAND } from '../../../../src/slack/ids';
 import { buildRotationList, LIST_MAX, sortByUrgency } from '../../../../src/slack/views/command-replies';
 import { STATUS_LABELS } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
-import { aPlannedRotation, aRotation, aRotationIn } from '../../../support/rotations';
+import { aPlannedRotation, aRotation, aRotationIn } from '../../../../testkit/rotations';
 import { context, contextTexts, plainDate, idFor, sectionTexts } from './view-helpers';
 
 /** Tuesday 2026-03-10: a rotation with a 2026-03-20 deadline (submit-by Friday 03-06) is 2 business days late. */

@@ -18,7 +18,7 @@ import {
   aRotationIn,
   MEETING_START,
   REQUESTER_ID,
-} from '../../../support/rotations';
+} from '../../../../testkit/rotations';
 import { allText, buttons, context, contextTexts, dateTimeToken, plainDate, epoch, HOSTILE, sectionTexts } from './view-helpers';
 
 /** The action_id each action must carry, written out here so the test does not read it from the builder. */

@@ -21,7 +21,7 @@ import {
   type SlackMessage,
 } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
-import { aRotation, aRotationIn, MEETING_START, TEST_NOW, TEST_POLICY } from '../../../support/rotations';
+import { aRotation, aRotationIn, MEETING_START, TEST_NOW, TEST_POLICY } from '../../../../testkit/rotations';
 import { dateTimeToken } from './view-helpers';
 
 const context = (overrides: Partial<RotationMessageContext> = {}): RotationMessageContext => ({

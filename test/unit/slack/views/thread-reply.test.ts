@@ -3,7 +3,7 @@ import { decide } from '../../../../src/domain/lifecycle';
 import { CONFIRMATIONS, type AuditEntry, type Rotation } from '../../../../src/domain/rotation';
 import { buildChangeReply } from '../../../../src/slack/views/thread-reply';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
-import { APPROVER_ID, aPlannedRotation, aRotation, aRotationIn, MEETING_START, REQUESTER_ID } from '../../../support/rotations';
+import { APPROVER_ID, aPlannedRotation, aRotation, aRotationIn, MEETING_START, REQUESTER_ID } from '../../../../testkit/rotations';
 import { allText, context, dateTimeToken, plainDate, HOSTILE } from './view-helpers';
 
 const lastEntry = (rotation: Rotation): AuditEntry => rotation.history.at(-1) as AuditEntry;

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { RotationMessageContext, SlackMessage } from '../../../../src/slack/views/rotation-message';
-import { TEST_NOW, TEST_POLICY } from '../../../support/rotations';
+import { rotationIdAt, TEST_NOW, TEST_POLICY } from '../../../../testkit/rotations';
 
 /** Shared by the view tests: the context they render in and ways to read what was built. */
 export const context = (overrides: Partial<RotationMessageContext> = {}): RotationMessageContext => ({
@@ -56,17 +56,7 @@ export const accessories = (message: Blocks): types.Button[] =>
     .filter((b) => b.type === 'section' && (b as types.SectionBlock).accessory?.type === 'button')
     .map((b) => (b as types.SectionBlock).accessory as types.Button);
 
-const ID_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** A distinct, well-formed rotation id for each index. */
-export function idFor(index: number): string {
-  let id = '';
-  let rest = index;
-  for (let i = 0; i < 6; i += 1) {
-    id = (ID_ALPHABET[rest % ID_ALPHABET.length] as string) + id;
-    rest = Math.floor(rest / ID_ALPHABET.length);
-  }
-  return `ROT-${id}`;
-}
+/** A distinct, well-formed rotation id for each index; one parameter, so `.map(idFor)` reads it right. */
+export const idFor = (index: number): string => rotationIdAt(index);
 
 export type { SlackMessage };

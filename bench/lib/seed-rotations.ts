@@ -1,12 +1,13 @@
 import { reminderKey, type ReminderOccurrence, type ReminderPolicy } from '../../src/domain/reminder-kinds';
 import { nextOccurrences } from '../../src/domain/reminders';
-import { createRotation, ID_ALPHABET, type LeadTimePolicy, type MessageRef, type Rotation } from '../../src/domain/rotation';
+import type { LeadTimePolicy, MessageRef, Rotation } from '../../src/domain/rotation';
+import { aRotation, rotationIdAt } from '../../testkit/rotations';
 
 /**
- * Rotations as the bot makes them (through the domain's own `createRotation`
- * and reminder plan), in bulk and deterministically, for the store-size
- * benchmarks. Ids are an index in the bot's id alphabet, so 100,000 of them
- * never collide (random ids would, about seven times).
+ * Rotations as the bot makes them (testkit's object mother, through the
+ * domain's own `createRotation`, and the domain's reminder plan), in bulk
+ * and deterministically, for the store-size benchmarks. Ids come from
+ * `rotationIdAt`, so 100,000 of them never collide.
  */
 
 /** A Wednesday, 10:00 UTC: an hour after the reminder hour, mid-week, so business days are plain. */
@@ -22,17 +23,6 @@ export const BENCH_POLICY: ReminderPolicy & LeadTimePolicy = {
 const NOT_DUE_REQUESTED_AT = new Date('2027-03-17T09:00:00.000Z');
 /** Requested on Monday: the approval reminder fell due on Tuesday at 09:00, so it is due at BENCH_NOW. */
 const DUE_REQUESTED_AT = new Date('2027-03-15T08:00:00.000Z');
-
-
-export function benchRotationId(index: number): string {
-  let id = '';
-  let rest = index;
-  for (let i = 0; i < 6; i += 1) {
-    id = (ID_ALPHABET[rest % ID_ALPHABET.length] as string) + id;
-    rest = Math.floor(rest / ID_ALPHABET.length);
-  }
-  return `ROT-${id}`;
-}
 
 function addDays(date: Date, days: number): string {
   return new Date(date.getTime() + days * 86_400_000).toISOString().slice(0, 10);
@@ -61,10 +51,16 @@ function template(deadline: string, due: boolean) {
   let cached = templates.get(cacheKey);
   if (!cached) {
     const requestedAt = due ? DUE_REQUESTED_AT : NOT_DUE_REQUESTED_AT;
-    const rotation = createRotation(
-      { instanceUrl: 'https://template.wfi.pega.com', environmentType: 'Production', deadline, channelId: 'C0CHANNEL1', attendeeIds: ['U0TEMPLATE'] },
-      { id: 'ROT-TEMPLT', requesterId: 'U0TEMPLATE', now: requestedAt, policy: BENCH_POLICY },
-    );
+    const rotation = aRotation({
+      instanceUrl: 'https://template.wfi.pega.com',
+      deadline,
+      channelId: 'C0CHANNEL1',
+      attendeeIds: ['U0TEMPLATE'],
+      id: 'ROT-TEMPLT',
+      requesterId: 'U0TEMPLATE',
+      now: requestedAt,
+      policy: BENCH_POLICY,
+    });
     cached = { rotation, occurrences: nextOccurrences(rotation, BENCH_POLICY, requestedAt) };
     templates.set(cacheKey, cached);
   }
@@ -79,7 +75,7 @@ function template(deadline: string, due: boolean) {
  */
 export function seededRotation(index: number, due: boolean): Seeded {
   const base = template(addDays(BENCH_NOW, 60 + (index % DEADLINE_OFFSETS) * 19), due);
-  const id = benchRotationId(index);
+  const id = rotationIdAt(index);
   const requesterId = `U0REQ${index % 500}`;
   const rotation = {
     ...(structuredClone(base.rotation) as Rotation),

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface RecordedCall {
@@ -59,6 +60,28 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+export interface FakeSlackOptions {
+  /**
+   * Keep every call, answer, response_url post and upload for the test to
+   * read (the default). The benchmark turns it off and only counts calls and
+   * waits for markers: 2,000 modals of 10 kB each, decoded and kept, would
+   * be measured as the bench process's own parsing and garbage collection.
+   */
+  record?: boolean;
+}
+
+/** Waits for the next call to a method whose raw body holds `marker`. */
+interface MarkerWaiter {
+  marker: string;
+  resolve(arrivedAt: number): void;
+}
+
+interface CountWaiter {
+  method: string;
+  count: number;
+  resolve(): void;
+}
+
 /** A bot that passed an object where a string belongs sends `[object Object]`: kept as the text it is. */
 function jsonOr(value: string): unknown {
   try {
@@ -68,21 +91,35 @@ function jsonOr(value: string): unknown {
   }
 }
 
-/** The Web client form-encodes arguments and JSON-encodes nested ones (blocks, view). */
-function parseArgs(body: string, contentType: string | undefined): Record<string, unknown> {
+/**
+ * The Web client form-encodes arguments and JSON-encodes nested ones (blocks,
+ * view); `nested: false` leaves those as the text they came as.
+ */
+function parseArgs(body: string, contentType: string | undefined, nested: boolean): Record<string, unknown> {
   if (contentType?.includes('application/json')) return body ? (JSON.parse(body) as Record<string, unknown>) : {};
   const args: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(body)) {
-    args[key] = /^[[{]/.test(value) ? jsonOr(value) : value;
+    args[key] = nested && /^[[{]/.test(value) ? jsonOr(value) : value;
   }
   return args;
+}
+
+/** `make()`, worked out on first use and kept. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 /**
  * A stand-in for Slack's Web API on loopback: the bot is pointed at it with
  * SLACK_API_URL. It records every call, answers like Slack does for the
- * methods the bot uses, and lets a test replace any answer. It also receives
- * posts to `response_url`s handed out by `responseUrl()`.
+ * methods the bot uses, and lets a test replace any answer, or make it late,
+ * rate-limited or failed. It also receives posts to `response_url`s handed
+ * out by `responseUrl()`, uploads, and Socket Mode connections.
+ *
+ * It counts the calls to each method and tells *when* a call carrying a given
+ * marker arrived, on `performance.now()`'s clock: the benchmark times
+ * requests with those, and runs it with `record: false`.
  */
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
@@ -103,44 +140,66 @@ export class FakeSlack {
   private readonly delays = new Map<string, number>();
   private readonly faults = new Map<string, Fault>();
   private readonly held = new Set<Held>();
+  private readonly record: boolean;
+  private readonly counts = new Map<string, number>();
+  private readonly markerWaiters = new Map<string, MarkerWaiter[]>();
+  private readonly countWaiters: CountWaiter[] = [];
+
+  constructor(options: FakeSlackOptions = {}) {
+    this.record = options.record ?? true;
+  }
 
   async start(): Promise<this> {
     const server = createServer((req, res) => {
       void (async () => {
         const body = await readBody(req);
+        const arrivedAt = performance.now();
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
         if (path.startsWith('/upload/')) {
           // files.uploadV2 step 2: the file's bytes go to the URL getUploadURLExternal handed out.
-          this.uploads.push({ path, body });
+          this.arrived('upload', body, arrivedAt);
+          if (this.record) this.uploads.push({ path, body });
           res.writeHead(200, { 'content-type': 'text/plain' }).end('OK - 200');
           return;
         }
         if (path.startsWith('/response/')) {
-          this.responses.push({ path, body: body ? (JSON.parse(body) as Record<string, unknown>) : {} });
+          // A response_url is told apart by its path, so a marker in it finds the post.
+          this.arrived('response_url', `${path}\n${body}`, arrivedAt);
+          if (this.record) this.responses.push({ path, body: body ? (JSON.parse(body) as Record<string, unknown>) : {} });
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
           return;
         }
         const method = path.replace(/^\/api\//, '');
-        const args = parseArgs(body, req.headers['content-type']);
+        this.arrived(method, body, arrivedAt);
+        // Not recording, the arguments are decoded only when an answer echoes one: never a whole view.
+        const args = once(() => parseArgs(body, req.headers['content-type'], this.record));
         const token = req.headers.authorization?.replace(/^Bearer /, '');
         const receivedAt = Date.now();
-        this.received.push({ method, args, at: receivedAt });
+        if (this.record) this.received.push({ method, args: args(), at: receivedAt });
         // A fault is taken in the order calls arrive, so "the next two calls" means the next two sent.
         const fault = this.takeFault(method);
         if (!(await this.hold(method))) return; // stop(): its connection is closed already
+        const handler = this.handlers.get(method);
         const answer = fault
           ? httpAnswer(fault.status, fault.headers, fault.body)
-          : await (this.handlers.get(method) ?? ((a) => this.defaultAnswer(method, a)))(args);
+          : handler
+            ? await handler(args())
+            : this.defaultAnswer(method, (name) => args()[name]);
         const http = (answer as { [HTTP]?: { status: number; headers: Record<string, string> } })[HTTP];
         const status = http?.status ?? 200;
         // Recorded once answered, so a test that waited for a call can read the answer too. A late
         // answer is recorded even when the caller gave up waiting (Slack would have acted on it).
-        this.calls.push({ method, args, ...(token ? { token } : {}), answer, status, receivedAt, answeredAt: Date.now() });
+        if (this.record) this.calls.push({ method, args: args(), ...(token ? { token } : {}), answer, status, receivedAt, answeredAt: Date.now() });
         // A caller that timed out closed its connection: there is nobody left to answer.
         if (res.destroyed || res.writableEnded) return;
         res.writeHead(status, { 'content-type': 'application/json', ...http?.headers }).end(JSON.stringify(answer));
-      })();
+      })().catch(() => {
+        // A body the fake cannot read, or a handler that threw: the bot sees a failed call, as from a broken Slack.
+        if (!res.headersSent) res.writeHead(500).end();
+      });
     });
+    // Slack keeps connections alive, and so does the Web client's agent: no TCP set-up per call in the bench's figures.
+    server.keepAliveTimeout = 60_000;
     // Socket Mode: apps.connections.open hands out this WebSocket URL; the first
     // message on it is Slack's `hello`, after which envelopes flow both ways.
     this.sockets = new WebSocketServer({ server, path: '/socket' });
@@ -188,6 +247,55 @@ export class FakeSlack {
   /** Replaces the answer to one Web API method. */
   on(method: string, handler: Handler): void {
     this.handlers.set(method, handler);
+  }
+
+  /** Calls to `method` that arrived so far, answered yet or not; counted with `record: false` too. */
+  count(method: string): number {
+    return this.counts.get(method) ?? 0;
+  }
+
+  /**
+   * Resolves with the `performance.now()` at which the next call to `method`
+   * whose raw body contains `marker` arrived (a URL-encoded body keeps an
+   * [a-z0-9] marker intact). Register it before sending what causes the call.
+   */
+  arrival(method: string, marker: string, timeoutMs = 30_000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const list = this.markerWaiters.get(method) ?? [];
+      const timer = setTimeout(() => {
+        const index = list.indexOf(waiter);
+        if (index >= 0) list.splice(index, 1);
+        reject(new Error(`no ${method} carrying ${marker} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter: MarkerWaiter = {
+        marker,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      };
+      list.push(waiter);
+      this.markerWaiters.set(method, list);
+    });
+  }
+
+  /**
+   * Resolves as soon as `count` calls to `method` have arrived in all: told
+   * by the call itself, not by a poll, so no poll interval lands in a timing.
+   */
+  untilCount(method: string, count: number, timeoutMs = 60_000): Promise<void> {
+    if (this.count(method) >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${method}: ${this.count(method)} of ${count} calls within ${timeoutMs} ms`)), timeoutMs);
+      this.countWaiters.push({
+        method,
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -255,6 +363,7 @@ export class FakeSlack {
     this.socketAcks.length = 0;
     this.uploads.length = 0;
     this.handlers.clear();
+    this.counts.clear();
     this.ts = 1000;
   }
 
@@ -274,6 +383,24 @@ export class FakeSlack {
   async waitForResponse(timeoutMs = 5000): Promise<RecordedResponse> {
     await this.waitUntil(() => this.responses.length > 0, 'a post to a response_url', timeoutMs);
     return this.responses[0] as RecordedResponse;
+  }
+
+  /** Counts a call and settles whoever waits for it. */
+  private arrived(method: string, body: string, arrivedAt: number): void {
+    const count = this.count(method) + 1;
+    this.counts.set(method, count);
+    const list = this.markerWaiters.get(method);
+    if (list) {
+      const index = list.findIndex((w) => body.includes(w.marker));
+      if (index >= 0) list.splice(index, 1)[0]?.resolve(arrivedAt);
+    }
+    for (let i = this.countWaiters.length - 1; i >= 0; i -= 1) {
+      const waiter = this.countWaiters[i];
+      if (waiter && waiter.method === method && count >= waiter.count) {
+        this.countWaiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
   }
 
   private takeFault(method: string): Fault | undefined {
@@ -310,7 +437,8 @@ export class FakeSlack {
     }
   }
 
-  private defaultAnswer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  /** `arg` reads one argument of the call: only the answers that echo one decode the body. */
+  private defaultAnswer(method: string, arg: (name: string) => unknown): Record<string, unknown> {
     switch (method) {
       case 'apps.connections.open':
         return { ok: true, url: `${this.baseUrl.replace(/^http/, 'ws')}/socket` };
@@ -323,23 +451,23 @@ export class FakeSlack {
       case 'chat.postMessage': {
         this.ts += 1;
         // Posting to a user id lands in the app's direct message with them.
-        const channel = String(args.channel).replace(/^[UW]/, 'D');
-        return { ok: true, channel, ts: `${this.ts}.000100`, message: { text: args.text } };
+        const channel = String(arg('channel')).replace(/^[UW]/, 'D');
+        return { ok: true, channel, ts: `${this.ts}.000100`, message: { text: arg('text') } };
       }
       case 'chat.update':
-        return { ok: true, channel: args.channel, ts: args.ts };
+        return { ok: true, channel: arg('channel'), ts: arg('ts') };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: '1.000200' };
       case 'files.getUploadURLExternal':
         return { ok: true, upload_url: `${this.baseUrl}/upload/F0FILE0001`, file_id: 'F0FILE0001' };
       case 'files.completeUploadExternal':
-        return { ok: true, files: [{ id: 'F0FILE0001', title: args.title ?? 'file' }] };
+        return { ok: true, files: [{ id: 'F0FILE0001', title: arg('title') ?? 'file' }] };
       case 'usergroups.users.list':
         return { ok: true, users: [] };
       case 'users.info':
-        return { ok: true, user: { id: args.user, tz: 'Europe/Berlin' } };
+        return { ok: true, user: { id: arg('user'), tz: 'Europe/Berlin' } };
       case 'conversations.join':
-        return { ok: true, channel: { id: args.channel } };
+        return { ok: true, channel: { id: arg('channel') } };
       default:
         return { ok: false, error: 'unknown_method' };
     }

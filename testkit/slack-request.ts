@@ -3,10 +3,11 @@ import { createHmac } from 'node:crypto';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
 /** Slack's v0 request signature: HMAC-SHA256 over `v0:timestamp:body` with the signing secret. */
-export function signatureHeaders(body: string, options: { secret?: string; timestamp?: number } = {}) {
+export function signatureHeaders(body: string | Buffer, options: { secret?: string; timestamp?: number | string } = {}) {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const signature = createHmac('sha256', options.secret ?? SIGNING_SECRET)
-    .update(`v0:${timestamp}:${body}`)
+    .update(`v0:${timestamp}:`)
+    .update(body)
     .digest('hex');
   return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${signature}` };
 }

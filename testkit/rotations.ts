@@ -1,13 +1,14 @@
-import type { BusinessCalendar } from '../../src/domain/calendar';
-import { decide, planNextRotation, type RotationAction } from '../../src/domain/lifecycle';
+import type { BusinessCalendar } from '../src/domain/calendar';
+import { decide, planNextRotation, type RotationAction } from '../src/domain/lifecycle';
 import {
   createRotation,
+  ID_ALPHABET,
   type LeadTimePolicy,
   type Rotation,
   type RotationIn,
   type RotationRequest,
   type RotationStatus,
-} from '../../src/domain/rotation';
+} from '../src/domain/rotation';
 
 /**
  * Object mother for rotations. Defaults describe an ordinary on-time request:
@@ -19,6 +20,22 @@ export const TEST_POLICY: LeadTimePolicy = { calendar: TEST_CALENDAR, leadBusine
 export const TEST_NOW = new Date('2026-02-20T10:00:00Z');
 
 export const REQUESTER_ID = 'U0REQUESTER';
+
+/**
+ * The `index`th rotation id in the bot's own alphabet (ROT-222222,
+ * ROT-222223, …): a distinct, well-formed id for every index, where random
+ * ones would collide (about seven times in 100,000). A `prefix` takes the
+ * first characters (ROT-Z…), to keep a run of ids apart from the fixed ones.
+ */
+export function rotationIdAt(index: number, prefix = ''): string {
+  let id = '';
+  let rest = index;
+  for (let i = prefix.length; i < 6; i += 1) {
+    id = (ID_ALPHABET[rest % ID_ALPHABET.length] as string) + id;
+    rest = Math.floor(rest / ID_ALPHABET.length);
+  }
+  return `ROT-${prefix}${id}`;
+}
 
 export function aRequest(overrides: Partial<RotationRequest> = {}): RotationRequest {
   return {

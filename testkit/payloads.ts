@@ -4,13 +4,14 @@
  */
 export const TEAM = { id: 'T0TEAM001', domain: 'acme' };
 export const REQUESTER = 'U0REQUEST1';
+export const CHANNEL = 'C0CHANNEL1';
 
 export function slashCommand(overrides: Record<string, string> = {}): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: TEAM.id,
     team_domain: TEAM.domain,
-    channel_id: 'C0CHANNEL1',
+    channel_id: CHANNEL,
     channel_name: 'security',
     user_id: REQUESTER,
     user_name: 'requester',
@@ -43,7 +44,7 @@ export function requestFormState(input: RequestFormInput = {}) {
     instanceUrl: 'https://acme.wfi.pega.com',
     environmentType: 'Production',
     deadline: '2026-03-31',
-    channelId: 'C0CHANNEL1',
+    channelId: CHANNEL,
     attendeeIds: [REQUESTER],
     notes: null,
     rotationIntervalDays: '0',
@@ -105,7 +106,7 @@ export function buttonClick(
   value: string,
   options: { user?: string; responseUrl: string; channelId?: string; messageTs?: string; fromHome?: boolean },
 ): string {
-  const channelId = options.channelId ?? 'C0CHANNEL1';
+  const channelId = options.channelId ?? CHANNEL;
   const messageTs = options.messageTs ?? '1001.000100';
   const where = options.fromHome
     ? { container: { type: 'view', view_id: 'V0HOME0001' }, view: { id: 'V0HOME0001', type: 'home' } }
@@ -163,6 +164,11 @@ export function eventCallback(event: Record<string, unknown>, eventId = 'Ev0TEST
     event_time: 1700000000,
     event,
   });
+}
+
+/** Someone opening the app's Home tab. */
+export function appHomeOpened(user = REQUESTER, eventId?: string): string {
+  return eventCallback({ type: 'app_home_opened', user, channel: 'D0HOME0001', tab: 'home', event_ts: '1700000000.000100' }, eventId);
 }
 
 /** A person's reply in a thread (`message.channels`), or one whose fields a test overrides. */
