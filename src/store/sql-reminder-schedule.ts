@@ -1,5 +1,6 @@
 import type { ReminderOutcome, ReminderSchedule, ScheduledReminder } from '../domain/ports';
 import type { ReminderOccurrence } from '../domain/reminder-kinds';
+import { readEntry, storedDigest, type StoredEntry } from './schedule-entry';
 
 /** Runs one statement with its parameters and gives back its rows (none for most writes). */
 export type RunSql = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
@@ -67,7 +68,7 @@ interface Row {
 const isoOf = (ms: string | number) => new Date(Number(ms)).toISOString();
 
 function toReminder(row: Row): ScheduledReminder {
-  return {
+  return readEntry({
     key: row.key,
     rotationId: row.rotation_id,
     kind: row.kind as ScheduledReminder['kind'],
@@ -75,7 +76,7 @@ function toReminder(row: Row): ScheduledReminder {
     state: row.state,
     ...(row.finished_at !== null ? { finishedAt: isoOf(row.finished_at) } : {}),
     ...(row.failure !== null ? { failure: row.failure } : {}),
-  };
+  });
 }
 
 /**
@@ -153,7 +154,7 @@ export class SqlReminderSchedule implements ReminderSchedule {
     return (await this.run(sql, params)) as unknown as Row[];
   }
 
-  async add(occurrences: Array<Omit<ScheduledReminder, 'state'>>): Promise<void> {
+  async add(occurrences: readonly StoredEntry[]): Promise<void> {
     for (const o of occurrences) {
       await this.rows(
         `INSERT INTO ${this.table} (key, rotation_id, kind, due_at, state) VALUES (?, ?, ?, ?, 'pending')
@@ -161,6 +162,10 @@ export class SqlReminderSchedule implements ReminderSchedule {
         [o.key, o.rotationId, o.kind, Date.parse(o.dueAt)],
       );
     }
+  }
+
+  addDigest(dueAt: string): Promise<void> {
+    return this.add([storedDigest(dueAt)]);
   }
 
   async reschedule(rotationId: string, occurrences: ReminderOccurrence[]): Promise<void> {
