@@ -11,7 +11,7 @@ import type { ReminderSchedule, RotationStore } from '../../src/domain/ports';
 import type { ReminderOccurrence } from '../../src/domain/reminder-kinds';
 import { NAMESPACE, openStore, sqlitePath } from '../../src/store/keyv-factory';
 import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
-import { SqliteReminderSchedule } from '../../src/store/sqlite-reminder-schedule';
+import { SQLITE, SqlReminderSchedule } from '../../src/store/sql-reminder-schedule';
 import type { Seeded } from './seed-rotations';
 
 export type EngineName = 'memory' | 'sqlite' | 'redis' | 'postgres';
@@ -168,7 +168,7 @@ export async function openBenchStore(target: EngineTarget): Promise<BenchStore> 
       // A second connection to the same file, so the seed can run in one transaction (one fsync, not one per row).
       const adapter = new KeyvSqlite({ uri: `sqlite://${sqlitePath(target.storeUrl)}`, busyTimeout: 10_000 });
       const keyv = new Keyv({ namespace: NAMESPACE, store: adapter, throwOnErrors: true });
-      const schedule = new SqliteReminderSchedule((sql, ...params) => adapter.query(sql, ...params));
+      const schedule = new SqlReminderSchedule(SQLITE, (sql, params) => adapter.query(sql, ...params));
       return {
         ...base,
         seed: async (batch) => {
@@ -211,7 +211,7 @@ export async function openBenchStore(target: EngineTarget): Promise<BenchStore> 
         ...base,
         seed: async (batch) => {
           for (const part of chunks(await recordsOf(batch), 2000)) await keyv.setMany(part);
-          // PostgresReminderSchedule.add's own INSERT … ON CONFLICT DO NOTHING, for 5,000 rows per round trip instead of one.
+          // SqlReminderSchedule.add's own INSERT … ON CONFLICT DO NOTHING, for 5,000 rows per round trip instead of one.
           for (const part of chunks(occurrencesOf(batch), 5000)) {
             await adapter.query(
               `INSERT INTO wfi_reminders (key, rotation_id, kind, due_at, state)

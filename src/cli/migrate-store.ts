@@ -2,7 +2,7 @@
 import { CodedError, isCodedError } from '../domain/errors';
 import { existsSync } from 'node:fs';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { DIGEST_ROTATION_ID, type ReminderSchedule, type RotationStore, type ScheduledReminder } from '../domain/ports';
+import type { ReminderSchedule, RotationStore, ScheduledReminder } from '../domain/ports';
 import type { Rotation } from '../domain/rotation';
 import { openStore, sqlitePath } from '../store/keyv-factory';
 
@@ -16,10 +16,12 @@ export interface MigrateOptions {
   reminderLimit?: number;
 }
 
-/** What was copied: rotations inserted into the target, reminder occurrences added to it. */
+/** What was copied: rotations inserted into the target, their reminder occurrences and the weekly digest's added to it. */
 export interface MigrateResult {
   rotations: number;
   reminders: number;
+  /** Pending weekly digests (one, unless the digest day was changed while one was pending): of no rotation, so counted apart. */
+  digests: number;
 }
 
 /** The migration refused, or found the target not matching the source afterwards. */
@@ -39,6 +41,9 @@ async function unfinished(schedule: ReminderSchedule, limit: number, which: stri
   return occurrences;
 }
 
+/** The due times of the weekly digests among these occurrences: a digest is known by when it is due, its key is the store's. */
+const digestsDue = (occurrences: ScheduledReminder[]) => new Set(occurrences.flatMap((o) => (o.kind === 'weekly_digest' ? [o.dueAt] : [])));
+
 const listIds = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', '));
 
 /**
@@ -46,8 +51,8 @@ const listIds = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join('
  * posted) and every unfinished reminder occurrence of those rotations and of
  * the weekly digest from one store to another, then reads the target back to
  * verify it. Safe to run again: rotations already in the target at the same
- * version are left alone and reminders whose key is there are not added
- * twice. A rotation in the target at another version is a conflict: nothing
+ * version are left alone and reminders whose key is there (the digest: due
+ * at the same time) are not added twice. A rotation in the target at another version is a conflict: nothing
  * is copied and the error names it.
  *
  * Occurrences claimed in the source (a replica died while sending them, or
@@ -82,17 +87,30 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
     }
   });
 
-  const owners = new Set([...rotations.map((r) => r.id), DIGEST_ROTATION_ID]);
-  const inTarget = await step('reading the target\'s reminders', async () => new Set((await unfinished(to.reminders, limit, 'target')).map((o) => o.key)));
-  const toCopy = (await step('reading the source\'s reminders', () => unfinished(from.reminders, limit, 'source')))
-    .filter((o) => owners.has(o.rotationId) && !inTarget.has(o.key))
-    .map(({ key, rotationId, kind, dueAt }) => ({ key, rotationId, kind, dueAt }));
-  await step('writing reminders to the target', () => to.reminders.add(toCopy));
+  const owners = new Set(rotations.map((r) => r.id));
+  const inTarget = await step('reading the target\'s reminders', () => unfinished(to.reminders, limit, 'target'));
+  const keysInTarget = new Set(inTarget.map((o) => o.key));
+  const digestsInTarget = digestsDue(inTarget);
+  const fromSource = await step('reading the source\'s reminders', () => unfinished(from.reminders, limit, 'source'));
+  const toCopy = fromSource.flatMap(({ key, rotationId, kind, dueAt }) =>
+    rotationId !== undefined && owners.has(rotationId) && !keysInTarget.has(key) ? [{ key, rotationId, kind, dueAt }] : [],
+  );
+  const digestsToCopy = [...digestsDue(fromSource)].filter((dueAt) => !digestsInTarget.has(dueAt));
+  await step('writing reminders to the target', async () => {
+    await to.reminders.add(toCopy);
+    for (const dueAt of digestsToCopy) await to.reminders.addDigest(dueAt);
+  });
 
   await step('verifying the target', () => verify(rotations, to));
   // An occurrence the target already had and finished is not added again (keys are unique in any state): not counted.
-  const added = await step('verifying the target', async () => new Set((await unfinished(to.reminders, limit, 'target')).map((o) => o.key)));
-  return { rotations: copiedRotations, reminders: toCopy.filter((o) => added.has(o.key)).length };
+  const after = await step('verifying the target', () => unfinished(to.reminders, limit, 'target'));
+  const added = new Set(after.map((o) => o.key));
+  const digestsAdded = digestsDue(after);
+  return {
+    rotations: copiedRotations,
+    reminders: toCopy.filter((o) => added.has(o.key)).length,
+    digests: digestsToCopy.filter((dueAt) => digestsAdded.has(dueAt)).length,
+  };
 }
 
 /** Runs one step; a store's failure says which step it broke ("writing rotations to the target: connect ECONNREFUSED …"). */
@@ -143,6 +161,14 @@ export function redact(url: string): string {
 function sameStore(a: string, b: string): boolean {
   const normal = (url: string) => (url.startsWith('sqlite://') ? `sqlite://${sqlitePath(url)}` : url.replace(/\/+$/, ''));
   return normal(a) === normal(b);
+}
+
+/** "3 rotations and 5 pending reminders"; the weekly digest is named apart, not counted as a rotation's reminder. */
+function copiedText({ rotations, reminders, digests }: MigrateResult): string {
+  const copied = `${rotations} rotation${rotations === 1 ? '' : 's'}`;
+  const pending = `${reminders} pending reminder${reminders === 1 ? '' : 's'}`;
+  if (digests === 0) return `${copied} and ${pending}`;
+  return `${copied}, ${pending} and ${digests === 1 ? 'the weekly digest' : `${digests} weekly digests`}`;
 }
 
 export interface MigrateIo {
@@ -202,10 +228,7 @@ export async function main(argv: string[], io: MigrateIo = consoleIo, open: Open
           `(run it again once both stores answer): ${[...new Set(reported)].slice(0, 3).join('; ')}`,
       );
     }
-    io.stdout(
-      `Copied ${result.rotations} rotation${result.rotations === 1 ? '' : 's'} and ${result.reminders} pending reminder${result.reminders === 1 ? '' : 's'} ` +
-        `from ${redact(from)} to ${redact(to)}; verified.`,
-    );
+    io.stdout(`Copied ${copiedText(result)} from ${redact(from)} to ${redact(to)}; verified.`);
     return 0;
   } catch (error) {
     io.stderr(`Migration from ${redact(from)} to ${redact(to)} failed: ${(error as Error)?.message ?? String(error)}`);

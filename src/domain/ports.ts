@@ -22,9 +22,6 @@ export interface RotationStore {
   close(): Promise<void>;
 }
 
-/** The rotation id of the weekly digest's occurrences, which belong to no rotation. */
-export const DIGEST_ROTATION_ID = '*';
-
 /**
  * What the durable schedule holds: the reminders, the weekly digest, and
  * `follow_up`, the work that follows a stored change (planning its reminders
@@ -33,15 +30,35 @@ export const DIGEST_ROTATION_ID = '*';
  */
 export type ScheduledKind = ReminderKind | 'weekly_digest' | 'follow_up';
 
-/** An occurrence in the durable schedule, with where it stands. */
-export interface ScheduledReminder extends Omit<ReminderOccurrence, 'kind'> {
-  kind: ScheduledKind;
+/** An entry of one rotation: one of its reminders, or the follow-up of its last change. */
+export interface RotationEntry extends Omit<ReminderOccurrence, 'kind'> {
+  kind: Exclude<ScheduledKind, 'weekly_digest'>;
+}
+
+/** The weekly digest: one for every channel, of no rotation. The schedule makes its key (`addDigest`). */
+export interface DigestEntry {
+  kind: 'weekly_digest';
+  /** Never set; declared so that on any entry `rotationId` reads as the rotation's id or undefined. */
+  rotationId?: undefined;
+  /** ISO instant. */
+  dueAt: string;
+  key: string;
+}
+
+/** Where an entry of the durable schedule stands. */
+interface EntryProgress {
   state: 'pending' | 'claimed' | 'sent' | 'failed' | 'dropped';
   /** ISO instant the occurrence was sent, failed or dropped. */
   finishedAt?: string;
   /** Why it could not be delivered (state failed). */
   failure?: string;
 }
+
+/** A rotation's entry, with where it stands. */
+export type ScheduledRotationEntry = RotationEntry & EntryProgress;
+
+/** An occurrence in the durable schedule, with where it stands: a rotation's, or the digest (its `kind` says which). */
+export type ScheduledReminder = ScheduledRotationEntry | (DigestEntry & EntryProgress);
 
 export type ReminderOutcome = { state: 'sent' } | { state: 'dropped' } | { state: 'failed'; reason: string };
 
@@ -53,7 +70,9 @@ export type ReminderOutcome = { state: 'sent' } | { state: 'dropped' } | { state
  */
 export interface ReminderSchedule {
   /** Adds occurrences whose key is not there yet (in any state). */
-  add(occurrences: Array<Omit<ScheduledReminder, 'state'>>): Promise<void>;
+  add(occurrences: RotationEntry[]): Promise<void>;
+  /** Adds the weekly digest due at `dueAt` unless it is there (in any state). */
+  addDigest(dueAt: string): Promise<void>;
   /** Replaces a rotation's pending occurrences with these; sent, failed and claimed ones stay. */
   reschedule(rotationId: string, occurrences: ReminderOccurrence[]): Promise<void>;
   /** Pending occurrences due at `now` or before, and claimed ones whose lease ran out; oldest first. */
@@ -63,7 +82,7 @@ export interface ReminderSchedule {
   finish(key: string, outcome: ReminderOutcome, now: Date): Promise<void>;
   /** The earliest pending occurrence of a rotation. */
   nextFor(rotationId: string): Promise<ScheduledReminder | undefined>;
-  /** Occurrences that could not be delivered, newest first; of one rotation, or of all. */
+  /** Occurrences that could not be delivered, newest first; of one rotation, or of all (the digest included). */
   failures(rotationId?: string, limit?: number): Promise<ScheduledReminder[]>;
 }
 

@@ -27,7 +27,7 @@ export async function viewFor(
   if ((await deps.approvers.statusOf(viewerId)) === 'approver') return { scope: 'all', rotations, reminderFailures: failures };
   const visible = rotations.filter((rotation) => isInHandoff(rotation, viewerId));
   const ids = new Set(visible.map((rotation) => rotation.id));
-  return { scope: 'yours', rotations: visible, reminderFailures: failures.filter((failure) => ids.has(failure.rotationId)) };
+  return { scope: 'yours', rotations: visible, reminderFailures: failures.filter((failure) => failure.rotationId !== undefined && ids.has(failure.rotationId)) };
 }
 
 /** Publishes fresh App Home dashboards, each showing what its person may see; a failure is logged, never passed on. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DIGEST_ROTATION_ID, type ReminderDisplay, type ScheduledReminder } from '../domain/ports';
-import { reminderKey, type ReminderKind, type ReminderOccurrence } from '../domain/reminder-kinds';
+import type { ReminderDisplay, ScheduledReminder, ScheduledRotationEntry } from '../domain/ports';
+import type { ReminderKind, ReminderOccurrence } from '../domain/reminder-kinds';
 import { latestDue, nextDigest, nextOccurrence, stillApplies } from '../domain/reminders';
 import { isOpen, type Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
@@ -26,8 +26,7 @@ export async function reminderDisplay(deps: Pick<ReminderDeps, 'reminders'>, rot
 export async function scheduleDigest(deps: ReminderDeps, after: Date): Promise<void> {
   const dueAt = nextDigest(deps.reminderPolicy, after);
   if (!dueAt) return;
-  const iso = dueAt.toISOString();
-  await deps.reminders.add([{ rotationId: DIGEST_ROTATION_ID, kind: 'weekly_digest', dueAt: iso, key: reminderKey(DIGEST_ROTATION_ID, 'weekly_digest', iso) }]);
+  await deps.reminders.addDigest(dueAt.toISOString());
 }
 
 export interface TickResult {
@@ -81,7 +80,7 @@ async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date)
  * not finish: done now. If it fails again it is recorded once more, for the
  * next tick, and this occurrence is dropped.
  */
-async function completeRecordedFollowUp(deps: ReminderDeps, due: ScheduledReminder, now: Date): Promise<keyof TickResult> {
+async function completeRecordedFollowUp(deps: ReminderDeps, due: ScheduledRotationEntry, now: Date): Promise<keyof TickResult> {
   const rotation = await deps.store.get(due.rotationId);
   if (!rotation) return finish(deps, due, { state: 'dropped' }, now);
   let done: Rotation;
@@ -103,7 +102,7 @@ async function completeRecordedFollowUp(deps: ReminderDeps, due: ScheduledRemind
   return finish(deps, due, { state: 'sent' }, now);
 }
 
-async function sendReminder(deps: ReminderDeps, due: ScheduledReminder, now: Date): Promise<keyof TickResult> {
+async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now: Date): Promise<keyof TickResult> {
   const rotation = await deps.store.get(due.rotationId);
   const kind = due.kind as ReminderKind;
   if (!rotation) return finish(deps, due, { state: 'dropped' }, now);
@@ -131,7 +130,7 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledReminder, now: Dat
   return outcome;
 }
 
-function toOccurrence(due: ScheduledReminder): ReminderOccurrence {
+function toOccurrence(due: ScheduledRotationEntry): ReminderOccurrence {
   return { rotationId: due.rotationId, kind: due.kind as ReminderKind, dueAt: due.dueAt, key: due.key };
 }
 

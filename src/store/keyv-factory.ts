@@ -9,10 +9,9 @@ import type { EngineLocks, ReminderSchedule, RotationStore } from '../domain/por
 import { MemoryLocks, PostgresLocks, RedisLocks, SqliteLocks, type PgQuery, type RedisLockClient, type SqlQuery } from './engine-locks';
 import { KeyvRotationStore } from './keyv-rotation-store';
 import { MemoryReminderSchedule } from './memory-reminder-schedule';
-import { PostgresReminderSchedule } from './postgres-reminder-schedule';
 import { reportIdlePoolErrors } from './pg-pool-errors';
 import { RedisReminderSchedule, type RedisScheduleClient } from './redis-reminder-schedule';
-import { SqliteReminderSchedule } from './sqlite-reminder-schedule';
+import { POSTGRES, SQLITE, SqlReminderSchedule } from './sql-reminder-schedule';
 
 export const NAMESPACE = 'wfi-rotate';
 
@@ -75,7 +74,7 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
     const query: SqlQuery = (sql, ...params) => adapter.query(sql, ...params);
     engine = {
       keyv: new Keyv({ ...options, store: adapter }),
-      reminders: new SqliteReminderSchedule(query),
+      reminders: new SqlReminderSchedule(SQLITE, (sql, params) => query(sql, ...params)),
       locks: new SqliteLocks(query),
     };
   } else if (/^rediss?:\/\//.test(storeUrl)) {
@@ -109,7 +108,7 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
     const query: PgQuery = (sql, values) => adapter.query(sql, values);
     engine = {
       keyv: new Keyv({ ...options, store: adapter }),
-      reminders: new PostgresReminderSchedule(query, `wfi_reminders${namespace === NAMESPACE ? '' : `_${namespace.replace(/[^a-z0-9_]/gi, '_')}`}`),
+      reminders: new SqlReminderSchedule(POSTGRES, query, `wfi_reminders${namespace === NAMESPACE ? '' : `_${namespace.replace(/[^a-z0-9_]/gi, '_')}`}`),
       locks: new PostgresLocks(query),
     };
   } else {

@@ -1,7 +1,8 @@
 import type { ReminderOutcome, ReminderSchedule, ScheduledReminder } from '../domain/ports';
 import type { ReminderOccurrence } from '../domain/reminder-kinds';
+import { readEntry, storedDigest, type StoredEntry } from './schedule-entry';
 
-interface Entry extends ScheduledReminder {
+interface Entry extends StoredEntry, Pick<ScheduledReminder, 'state' | 'finishedAt' | 'failure'> {
   dueMs: number;
   claimedBy?: string;
   leaseUntil?: number;
@@ -12,7 +13,7 @@ function byDue(a: Entry, b: Entry): number {
 }
 
 function withoutBookkeeping({ dueMs: _d, claimedBy: _c, leaseUntil: _l, ...reminder }: Entry): ScheduledReminder {
-  return reminder;
+  return readEntry(reminder);
 }
 
 /**
@@ -30,7 +31,7 @@ export class MemoryReminderSchedule implements ReminderSchedule {
   private readonly pendingByRotation = new Map<string, Set<string>>();
   private readonly failed: Entry[] = [];
 
-  async add(occurrences: Array<Omit<ScheduledReminder, 'state'>>): Promise<void> {
+  async add(occurrences: readonly StoredEntry[]): Promise<void> {
     for (const o of occurrences) {
       if (this.entries.has(o.key)) continue;
       const entry: Entry = { ...o, state: 'pending', dueMs: Date.parse(o.dueAt) };
@@ -38,6 +39,10 @@ export class MemoryReminderSchedule implements ReminderSchedule {
       this.addUnfinished(entry);
       this.pendingKeysOf(o.rotationId).add(o.key);
     }
+  }
+
+  addDigest(dueAt: string): Promise<void> {
+    return this.add([storedDigest(dueAt)]);
   }
 
   async reschedule(rotationId: string, occurrences: ReminderOccurrence[]): Promise<void> {

@@ -1,5 +1,6 @@
 import type { ReminderOutcome, ReminderSchedule, ScheduledReminder } from '../domain/ports';
 import type { ReminderOccurrence } from '../domain/reminder-kinds';
+import { readEntry, storedDigest, type StoredEntry } from './schedule-entry';
 
 /** The minimal node-redis (v5) client surface the schedule uses: every read and write is one script. */
 export interface RedisScheduleClient {
@@ -206,7 +207,7 @@ function toReminder(reply: unknown): ScheduledReminder {
   if (!STATES.includes(state)) throw new Error(`reminder ${key} has an unknown state: ${String(state)}`);
   const finishedAt = h.get('finishedAt');
   const failure = h.get('failure');
-  return {
+  return readEntry({
     key,
     rotationId: h.get('rotationId') ?? '',
     kind: h.get('kind') as ScheduledReminder['kind'],
@@ -214,7 +215,7 @@ function toReminder(reply: unknown): ScheduledReminder {
     state,
     ...(finishedAt !== undefined ? { finishedAt: new Date(Number(finishedAt)).toISOString() } : {}),
     ...(failure !== undefined ? { failure } : {}),
-  };
+  });
 }
 
 function toReminders(reply: unknown): ScheduledReminder[] {
@@ -264,7 +265,7 @@ export class RedisReminderSchedule implements ReminderSchedule {
   }
 
   /** The KEYS and ARGV of ADD for these occurrences. */
-  private addParts(occurrences: ReadonlyArray<Omit<ScheduledReminder, 'state'>>): { keys: string[]; args: string[] } {
+  private addParts(occurrences: readonly StoredEntry[]): { keys: string[]; args: string[] } {
     const keys: string[] = [];
     const args: string[] = [];
     for (const o of occurrences) {
@@ -274,11 +275,15 @@ export class RedisReminderSchedule implements ReminderSchedule {
     return { keys, args };
   }
 
-  async add(occurrences: Array<Omit<ScheduledReminder, 'state'>>): Promise<void> {
+  async add(occurrences: readonly StoredEntry[]): Promise<void> {
     for (let i = 0; i < occurrences.length; i += BATCH) {
       const { keys, args } = this.addParts(occurrences.slice(i, i + BATCH));
       await this.run(ADD, [this.pendingKey, ...keys], args);
     }
+  }
+
+  addDigest(dueAt: string): Promise<void> {
+    return this.add([storedDigest(dueAt)]);
   }
 
   async reschedule(rotationId: string, occurrences: ReminderOccurrence[]): Promise<void> {

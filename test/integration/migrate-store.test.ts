@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createClient } from '@keyv/redis';
+import KeyvSqlite from '@keyv/sqlite';
 import { main, migrateStore, redact, type MigratableStore, type OpenStore } from '../../src/cli/migrate-store';
-import { DIGEST_ROTATION_ID, type RotationStore, type ScheduledReminder } from '../../src/domain/ports';
+import type { RotationStore, ScheduledReminder } from '../../src/domain/ports';
 import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-kinds';
 import type { Rotation } from '../../src/domain/rotation';
-import { openStore } from '../../src/store/keyv-factory';
+import { openStore, sqlitePath } from '../../src/store/keyv-factory';
 import { tempStoreUrl } from '../support/bot-harness';
 import { aRotation, aRotationIn } from '../../testkit/rotations';
 
@@ -39,8 +40,10 @@ function occurrence(rotationId: string, kind: ReminderOccurrence['kind'], dueAt:
 /** What was seeded, and what a migration of it must bring across. */
 interface Seeded {
   rotations: Rotation[];
-  /** Keys of the unfinished occurrences of stored rotations and of the digest: pending, and claimed ones. */
+  /** Keys of the unfinished occurrences of stored rotations: pending, and claimed ones. */
   unfinishedKeys: string[];
+  /** When the pending weekly digest is due: it belongs to no rotation, and its key is the store's. */
+  digestDue: string;
   /** Finished occurrences and those of a rotation that is not stored: never copied. */
   leftBehindKeys: string[];
 }
@@ -83,22 +86,23 @@ async function seed(store: MigratableStore, count = COUNT): Promise<Seeded> {
     }
   }
   const digestDue = '2026-03-02T09:00:00.000Z';
-  const digest = { rotationId: DIGEST_ROTATION_ID, kind: 'weekly_digest' as const, dueAt: digestDue, key: reminderKey(DIGEST_ROTATION_ID, 'weekly_digest', digestDue) };
   const orphan = occurrence('ROT-GONE00', 'submit_due', '2026-03-04T09:00:00.000Z');
-  await store.reminders.add([digest, orphan]);
-  unfinishedKeys.push(digest.key);
+  await store.reminders.addDigest(digestDue);
+  await store.reminders.add([orphan]);
   leftBehindKeys.push(orphan.key);
-  return { rotations, unfinishedKeys, leftBehindKeys };
+  return { rotations, unfinishedKeys, digestDue, leftBehindKeys };
 }
 
 const byId = (rotations: Rotation[]) => [...rotations].sort((a, b) => a.id.localeCompare(b.id));
-const keysOf = (occurrences: ScheduledReminder[]) => occurrences.map((o) => o.key).sort();
+const keysOf = (occurrences: ScheduledReminder[]) => occurrences.flatMap((o) => (o.rotationId === undefined ? [] : [o.key])).sort();
+const digestsOf = (occurrences: ScheduledReminder[]) => occurrences.flatMap((o) => (o.kind === 'weekly_digest' ? [o.dueAt] : []));
 
-/** The target holds exactly the seeded rotations, and the unfinished reminders as pending ones. */
+/** The target holds exactly the seeded rotations, the unfinished reminders and the digest as pending ones. */
 async function expectMigrated(target: MigratableStore, seeded: Seeded): Promise<void> {
   expect(byId(await target.rotations.list())).toEqual(byId(seeded.rotations));
   const unfinished = await target.reminders.due(FAR_FUTURE, 1_000_000);
   expect(keysOf(unfinished)).toEqual([...seeded.unfinishedKeys].sort());
+  expect(digestsOf(unfinished)).toEqual([seeded.digestDue]);
   expect(unfinished.every((o) => o.state === 'pending')).toBe(true);
   expect(await target.reminders.failures()).toEqual([]);
   const sample = seeded.rotations[0]!;
@@ -156,7 +160,7 @@ describe('migrating a store', () => {
 
     const result = await migrateStore(source, target);
 
-    expect(result).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    expect(result).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
     await expectMigrated(target, seeded);
   });
 
@@ -165,8 +169,8 @@ describe('migrating a store', () => {
     const seeded = await seed(stores.open(sourceUrl));
     const targetUrl = stores.sqlite();
 
-    expect(await migrateStore(stores.open(sourceUrl), stores.open(targetUrl))).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
-    expect(await migrateStore(stores.open(sourceUrl), stores.open(targetUrl))).toEqual({ rotations: 0, reminders: 0 });
+    expect(await migrateStore(stores.open(sourceUrl), stores.open(targetUrl))).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
+    expect(await migrateStore(stores.open(sourceUrl), stores.open(targetUrl))).toEqual({ rotations: 0, reminders: 0, digests: 0 });
 
     // Read back through fresh connections: it is in the file, not in a cache.
     await expectMigrated(stores.open(targetUrl), seeded);
@@ -179,7 +183,7 @@ describe('migrating a store', () => {
     // As if an earlier run stopped early: some rotations there without their message, no reminders at all.
     for (const rotation of seeded.rotations.slice(0, 10)) await target.rotations.insert(rotation);
 
-    expect(await migrateStore(source, target)).toEqual({ rotations: 20, reminders: seeded.unfinishedKeys.length });
+    expect(await migrateStore(source, target)).toEqual({ rotations: 20, reminders: seeded.unfinishedKeys.length, digests: 1 });
     await expectMigrated(target, seeded);
   });
 
@@ -215,12 +219,12 @@ describe('migrating a store', () => {
     const seeded = await seed(stores.open(sourceUrl));
     const target = stores.open(url, namespace);
 
-    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
     await expectMigrated(target, seeded);
-    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: 0, reminders: 0 });
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: 0, reminders: 0, digests: 0 });
 
     const back = stores.open(stores.sqlite());
-    expect(await migrateStore(target, back)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    expect(await migrateStore(target, back)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
     await expectMigrated(back, seeded);
   });
 
@@ -232,12 +236,12 @@ describe('migrating a store', () => {
     const seeded = await seed(stores.open(sourceUrl));
     const target = stores.open(url, namespace);
 
-    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
     await expectMigrated(target, seeded);
-    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: 0, reminders: 0 });
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: 0, reminders: 0, digests: 0 });
 
     const back = stores.open(stores.sqlite());
-    expect(await migrateStore(target, back)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length });
+    expect(await migrateStore(target, back)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
     await expectMigrated(back, seeded);
   });
 });
@@ -263,11 +267,33 @@ describe('the store:migrate command', () => {
 
     expect(result).toEqual({
       code: 0,
-      out: `Copied 40 rotations and ${seeded.unfinishedKeys.length} pending reminders from ${from} to ${to}; verified.`,
+      out: `Copied 40 rotations, ${seeded.unfinishedKeys.length} pending reminders and the weekly digest from ${from} to ${to}; verified.`,
       err: '',
     });
     await expectMigrated(stores.open(to), seeded);
     expect(await run(['--from', from, '--to', to])).toMatchObject({ code: 0, out: expect.stringMatching(/^Copied 0 rotations and 0 pending reminders/) });
+  });
+
+  it('names the weekly digest of a store written by the previous version, instead of counting it as a pending reminder', async () => {
+    const from = stores.sqlite();
+    const source = stores.open(from);
+    await source.reminders.due(FAR_FUTURE, 1); // makes the table
+    await source.rotations.close();
+    // Nothing in it but the digest, as the previous version stored it: under the stand-in rotation '*'.
+    const adapter = new KeyvSqlite({ uri: `sqlite://${sqlitePath(from)}` });
+    await adapter.query(
+      "INSERT INTO wfi_reminders (key, rotation_id, kind, due_at, state) VALUES ('*|weekly_digest|2026-03-02T09:00:00.000Z', '*', 'weekly_digest', ?, 'pending')",
+      Date.parse('2026-03-02T09:00:00.000Z'),
+    );
+    await adapter.disconnect();
+    const to = stores.sqlite();
+
+    expect(await run(['--from', from, '--to', to])).toEqual({
+      code: 0,
+      out: `Copied 0 rotations, 0 pending reminders and the weekly digest from ${from} to ${to}; verified.`,
+      err: '',
+    });
+    expect(await stores.open(to).reminders.due(FAR_FUTURE, 10)).toEqual([expect.objectContaining({ kind: 'weekly_digest', dueAt: '2026-03-02T09:00:00.000Z' })]);
   });
 
   it('exits 1 with the conflicting rotation named', async () => {

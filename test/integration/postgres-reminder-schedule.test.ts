@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { PgQuery } from '../../src/store/engine-locks';
-import { PostgresReminderSchedule } from '../../src/store/postgres-reminder-schedule';
+import { POSTGRES, SqlReminderSchedule } from '../../src/store/sql-reminder-schedule';
 import { LEASE, occurrence, scheduleContract, T } from '../support/schedule-contract';
 
 /**
@@ -45,7 +45,7 @@ if (url === undefined || url === '') {
     return {
       table,
       pool,
-      schedule: new PostgresReminderSchedule(queryOf(pool), table),
+      schedule: new SqlReminderSchedule(POSTGRES, queryOf(pool), table),
       close: async () => {
         try {
           await pool.query(`DROP TABLE IF EXISTS ${table}`);
@@ -56,7 +56,7 @@ if (url === undefined || url === '') {
       another: async () => {
         const second = newPool(url);
         pools.push(second);
-        return { pool: second, schedule: new PostgresReminderSchedule(queryOf(second), table), close: async () => undefined };
+        return { pool: second, schedule: new SqlReminderSchedule(POSTGRES, queryOf(second), table), close: async () => undefined };
       },
     };
   };
@@ -103,7 +103,7 @@ if (url === undefined || url === '') {
       // Fresh instances each create the table on first use: ten at once, over two pools.
       const schedules = Array.from(
         { length: 10 },
-        (_, i) => new PostgresReminderSchedule(queryOf(i % 2 === 0 ? opened.pool : second.pool), opened.table),
+        (_, i) => new SqlReminderSchedule(POSTGRES, queryOf(i % 2 === 0 ? opened.pool : second.pool), opened.table),
       );
       await Promise.all(schedules.map((s, i) => s.add([occurrence(`ROT-${String(i).padStart(6, '0')}`, 'submit_due', '2026-03-02T09:00:00.000Z')])));
       expect(await opened.schedule.due(T('2026-03-02T09:00:00Z'), 100)).toHaveLength(10);
@@ -153,7 +153,7 @@ if (url === undefined || url === '') {
     });
 
     it('refuses a table name that is not a plain identifier', () => {
-      expect(() => new PostgresReminderSchedule(queryOf(opened.pool), 'reminders; DROP TABLE keyv')).toThrow(/table name/);
+      expect(() => new SqlReminderSchedule(POSTGRES, queryOf(opened.pool), 'reminders; DROP TABLE keyv')).toThrow(/table name/);
     });
   });
 }

@@ -1,4 +1,4 @@
-import type { ReminderSchedule } from '../../src/domain/ports';
+import type { ReminderSchedule, RotationEntry } from '../../src/domain/ports';
 import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-kinds';
 
 /** One open connection to a schedule, and how to let it go. */
@@ -146,6 +146,33 @@ export function scheduleContract(
       expect(await schedule.failures('ROT-AAAAAA')).toEqual([
         expect.objectContaining({ key: a.key, state: 'failed', failure: 'is_archived', finishedAt: '2026-03-02T09:00:00.000Z' }),
       ]);
+    });
+
+    it('keeps the weekly digest apart from the rotations: of no rotation, added once, claimed, finished and failed like any entry', async () => {
+      const dueAt = '2026-03-02T09:00:00.000Z';
+      await schedule.addDigest(dueAt);
+      await schedule.addDigest(dueAt);
+      await schedule.add([occurrence('ROT-AAAAAA', 'submit_due', dueAt)]);
+      await schedule.reschedule('ROT-AAAAAA', []);
+
+      const [digest, ...others] = await schedule.due(T('2026-03-02T09:00:00Z'), 10);
+      expect(others).toEqual([]);
+      expect(digest).toStrictEqual({ kind: 'weekly_digest', dueAt, key: expect.any(String), state: 'pending' });
+      expect(await schedule.claim(digest!.key, 'x', T('2026-03-02T09:00:00Z'), LEASE)).toBe(true);
+      await schedule.finish(digest!.key, { state: 'failed', reason: 'not_in_channel' }, T('2026-03-02T09:00:05Z'));
+      expect(await schedule.failures()).toEqual([{ ...digest, state: 'failed', finishedAt: '2026-03-02T09:00:05.000Z', failure: 'not_in_channel' }]);
+      await schedule.addDigest(dueAt);
+      expect(await schedule.due(T('2026-03-03T00:00:00Z'), 10)).toEqual([]);
+    });
+
+    it('reads a digest stored by the previous version (under rotation "*") as the digest, and does not add it again', async () => {
+      const dueAt = '2026-03-02T09:00:00.000Z';
+      // What the previous version passed to add(): the digest under a stand-in rotation id.
+      const previous = { rotationId: '*', kind: 'weekly_digest', dueAt, key: `*|weekly_digest|${dueAt}` };
+      await schedule.add([previous as unknown as RotationEntry]);
+      await schedule.addDigest(dueAt);
+
+      expect(await schedule.due(T('2026-03-02T09:00:00Z'), 10)).toStrictEqual([{ kind: 'weekly_digest', dueAt, key: previous.key, state: 'pending' }]);
     });
 
     const { sharedAs } = options;

@@ -1,5 +1,4 @@
 import type { types } from '@slack/bolt';
-import { DIGEST_ROTATION_ID } from '../../domain/ports';
 import { OPEN_STATUSES, type Rotation, type RotationIn, type RotationStatus } from '../../domain/rotation';
 import { ACTIONS, COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime, truncate } from './mrkdwn';
@@ -181,7 +180,7 @@ function failureBlocks(failures: readonly ReminderFailure[]): types.KnownBlock[]
   if (failures.length === 0) return [];
   const lines = failures.slice(0, HOME_FAILURES_MAX).map((f) => {
     const what =
-      f.rotationId === undefined || f.rotationId === DIGEST_ROTATION_ID
+      f.rotationId === undefined
         ? reminderLabel(f.kind)
         : `${inlineCode(truncate(f.rotationId, 40))} ${reminderLabel(f.kind)}`;
     const reason = f.failure ? escapeMrkdwn(truncate(f.failure, HOME_FAILURE_REASON_MAX)) : 'no reason recorded';

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { DIGEST_ROTATION_ID, type ScheduledReminder } from '../../../../src/domain/ports';
+import type { ScheduledReminder } from '../../../../src/domain/ports';
 import { reminderKey, type ReminderKind } from '../../../../src/domain/reminder-kinds';
 import type { Rotation } from '../../../../src/domain/rotation';
 import { buildAppHome, HOME_FAILURES_MAX, type AppHomeContext } from '../../../../src/slack/views/app-home';
@@ -25,7 +25,7 @@ const failure = (overrides: Partial<ReminderFailure> = {}): ReminderFailure => (
   ...overrides,
 });
 
-const scheduled = (rotationId: string, kind: ReminderKind | 'weekly_digest', dueAt: string, reason?: string): ScheduledReminder => ({
+const scheduled = (rotationId: string, kind: ReminderKind, dueAt: string, reason?: string): ScheduledReminder => ({
   rotationId,
   kind,
   dueAt,
@@ -33,6 +33,16 @@ const scheduled = (rotationId: string, kind: ReminderKind | 'weekly_digest', due
   state: 'failed',
   finishedAt: dueAt,
   ...(reason === undefined ? {} : { failure: reason }),
+});
+
+/** The digest as the schedule gives it: of no rotation, under a key the schedule made. */
+const failedDigest = (dueAt: string, reason: string): ScheduledReminder => ({
+  kind: 'weekly_digest',
+  dueAt,
+  key: `digest ${dueAt}`,
+  state: 'failed',
+  finishedAt: dueAt,
+  failure: reason,
 });
 
 type Builder = (rotation: Rotation, ctx: RotationMessageContext) => SlackMessage;
@@ -122,7 +132,7 @@ describe('undelivered reminders on the App Home', () => {
   it('lists failed reminders from the schedule with the rotation id, label, due date and reason, right after the introduction', () => {
     const failures: ScheduledReminder[] = [
       scheduled('ROT-4F7K2Q', 'submit_overdue', '2026-03-09T09:00:00.000Z', 'is_archived'),
-      scheduled(DIGEST_ROTATION_ID, 'weekly_digest', '2026-03-09T09:00:00.000Z', 'not_in_channel'),
+      failedDigest('2026-03-09T09:00:00.000Z', 'not_in_channel'),
       scheduled('ROT-4F7K2Q', 'approval_pending', '2026-03-06T09:00:00.000Z'),
     ];
     const view = home([aRotation()], { reminderFailures: failures });
