@@ -6,6 +6,16 @@ export function isUserId(id: string): boolean {
   return /^[UW][A-Z0-9]{2,}$/.test(id);
 }
 
+/**
+ * A channel id (C… public, G… private): where a rotation's message and
+ * reminders go. Direct messages (D…) are not channels a rotation can live in.
+ * Slack's channel ids are 9 to 11 characters today: the bound leaves room to
+ * grow and keeps anything far longer out of lookups and messages.
+ */
+export function isChannelId(id: string): boolean {
+  return /^[CG][A-Z0-9]{2,20}$/.test(id);
+}
+
 export const ENVIRONMENT_TYPES = ['Production', 'Staging', 'Test', 'Development'] as const;
 export type EnvironmentType = (typeof ENVIRONMENT_TYPES)[number];
 

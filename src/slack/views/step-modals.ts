@@ -1,7 +1,7 @@
 import { tz } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
 import { format } from 'date-fns';
-import { isCalendarDate } from '../../domain/calendar';
+import { isCalendarDate, isTimeZone } from '../../domain/calendar';
 import { CONFIRMATIONS, MEETING_PLATFORMS, type Meeting, isUserId } from '../../domain/rotation';
 import { STEP_LIMITS } from '../../domain/step-inputs';
 import { INPUT_ACTION, MODALS, MY_TIME_ZONE, STEP_BLOCKS } from '../ids';
@@ -195,15 +195,9 @@ export const MEETING_TIME_ZONES: readonly string[] = [
   'Pacific/Auckland',
 ];
 
-/** A zone Slack can carry as an option value and Intl (hence checkMeeting) accepts. */
+/** A zone Slack can carry as an option value and checkMeeting accepts. */
 function isUsableZone(zone: string): boolean {
-  if (zone === '' || zone.length > OPTION_VALUE_MAX) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return zone.length <= OPTION_VALUE_MAX && isTimeZone(zone);
 }
 
 const zoneOption = (zone: string) => option(zone.replace(/_/g, ' '), zone);
