@@ -148,10 +148,18 @@ export type Rotation =
 
 export type RotationIn<S extends RotationStatus> = Extract<Rotation, { status: S }>;
 
+/** Started and not closed, in the order a rotation passes through them. */
 export const OPEN_STATUSES: readonly RotationStatus[] = ['requested', 'approved', 'submitted', 'meeting_scheduled'];
 
 export function isOpen(rotation: Pick<Rotation, 'status'>): boolean {
   return OPEN_STATUSES.includes(rotation.status);
+}
+
+/** Before the portal request is made, a planned cycle included: submit-by is what counts, after it the deadline. */
+export const NOT_SUBMITTED_STATUSES: readonly RotationStatus[] = ['planned', 'requested', 'approved'];
+
+export function awaitsSubmission(rotation: Pick<Rotation, 'status'>): boolean {
+  return NOT_SUBMITTED_STATUSES.includes(rotation.status);
 }
 
 /**

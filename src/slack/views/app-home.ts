@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { DIGEST_ROTATION_ID } from '../../domain/ports';
-import { OPEN_STATUSES, type Rotation, type RotationIn, type RotationStatus } from '../../domain/rotation';
+import { isOpen, OPEN_STATUSES, type Rotation, type RotationIn } from '../../domain/rotation';
 import { ACTIONS, COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime, truncate } from './mrkdwn';
 import { datesLine, sortByUrgency } from './command-replies';
@@ -47,9 +47,6 @@ export const HOME_INSTANCES_MAX = 15;
 /** Undelivered reminders listed; the rest are counted. */
 export const HOME_FAILURES_MAX = 5;
 
-/** The domain's open states, in the order a rotation passes through them. */
-const HOME_OPEN_STATUSES: readonly RotationStatus[] = OPEN_STATUSES;
-
 const section = (text: string): types.KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): types.KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 const header = (text: string): types.KnownBlock => ({ type: 'header', text: { type: 'plain_text', text } });
@@ -93,12 +90,13 @@ function openRotationBlock(rotation: Rotation, ctx: AppHomeContext): types.Known
 
 function openBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownBlock[] {
   const blocks: types.KnownBlock[] = [header(ctx.scope === 'all' ? 'Open rotations' : 'Your open rotations')];
-  const open = rotations.filter((r) => HOME_OPEN_STATUSES.includes(r.status));
+  const open = rotations.filter(isOpen);
   if (open.length === 0) {
     const none = ctx.scope === 'all' ? 'No open rotations.' : 'You are in no open rotation.';
     return [...blocks, section(`${none} Press *New rotation request* to start one.`)];
   }
-  for (const status of HOME_OPEN_STATUSES) {
+  // Grouped in the order a rotation passes through the open states.
+  for (const status of OPEN_STATUSES) {
     const group = sortByUrgency(
       open.filter((r) => r.status === status),
       ctx,
@@ -115,7 +113,7 @@ function openBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownBloc
 function nextDueBlocks(rotations: Rotation[]): types.KnownBlock[] {
   const byInstance = new Map<string, Rotation>();
   for (const rotation of rotations) {
-    if (!OPEN_STATUSES.includes(rotation.status) && rotation.status !== 'planned') continue;
+    if (!isOpen(rotation) && rotation.status !== 'planned') continue;
     const current = byInstance.get(rotation.instanceUrl);
     if (
       !current ||
@@ -218,7 +216,7 @@ function recentBlocks(rotations: Rotation[]): types.KnownBlock[] {
  * the number of rotations.
  */
 export function buildAppHome(rotations: Rotation[], ctx: AppHomeContext): types.HomeView {
-  const openCount = rotations.filter((r) => HOME_OPEN_STATUSES.includes(r.status)).length;
+  const openCount = rotations.filter(isOpen).length;
   return {
     type: 'home',
     blocks: [

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
-import { isOpen, type AuditEntry, type Rotation, type RotationStatus } from '../../domain/rotation';
+import { awaitsSubmission, isOpen, type AuditEntry, type Rotation } from '../../domain/rotation';
 import { COMMAND } from '../ids';
 import { calendarDate, escapeMrkdwn, httpsLink, inlineCode, mention, packLines, plural, SECTION_TEXT_MAX, slackDateTime, truncate } from './mrkdwn';
 import {
@@ -138,15 +138,13 @@ export function sortByUrgency<R extends Rotation>(rotations: readonly R[], conte
   return keyed.map((k) => k.rotation);
 }
 
-const AWAITING_SUBMISSION: readonly RotationStatus[] = ['planned', 'requested', 'approved'];
-
 /**
  * How much time is left, in the terms that matter in the rotation's state:
  * until submit-by while the portal request is still to be made, until the
  * policy deadline after it.
  */
 export function timeLeftText(rotation: Rotation, context: UrgencyContext): string {
-  if (AWAITING_SUBMISSION.includes(rotation.status)) {
+  if (awaitsSubmission(rotation)) {
     const { businessDaysLeft } = submitByStanding(rotation, context);
     if (businessDaysLeft > 0) return `${plural(businessDaysLeft, 'business day')} left`;
     if (businessDaysLeft === 0) return '*due today*';

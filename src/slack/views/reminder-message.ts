@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
 import { AUDIENCE, DIRECT_REMINDERS, ESCALATIONS, type ReminderKind } from '../../domain/reminder-kinds';
 import type { ReminderDisplay } from '../../domain/ports';
-import { isOpen, isTransition, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
+import { awaitsSubmission, isOpen, isTransition, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
 import { ACTIONS, COMMAND } from '../ids';
 import { datesLine, sortByUrgency } from './command-replies';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime } from './mrkdwn';
@@ -281,7 +281,7 @@ function reminderButtons(rotation: Rotation, kind: ReminderKind, context: Rotati
   const next = nextStepAction(rotation.status);
   const buttons = next ? [actionButton(rotation, next)] : [];
   const submitting = kind === 'submit_soon' || kind === 'submit_due' || kind === 'submit_overdue';
-  if (submitting && context.portalUrl && (rotation.status === 'requested' || rotation.status === 'approved')) {
+  if (submitting && context.portalUrl && isOpen(rotation) && awaitsSubmission(rotation)) {
     buttons.push({
       type: 'button',
       action_id: ACTIONS.openPortal,
@@ -379,7 +379,7 @@ export function buildDigest(rotations: Rotation[], context: RotationMessageConte
     return { text: `Weekly digest: ${text}`, blocks: [title, { type: 'section', text: { type: 'mrkdwn', text } }] };
   }
   const today = calendarDate(todayIn(context.policy.calendar, context.now));
-  const lateCount = open.filter((r) => (r.status === 'requested' || r.status === 'approved') && submitByStanding(r, context).late).length;
+  const lateCount = open.filter((r) => awaitsSubmission(r) && submitByStanding(r, context).late).length;
   const counts = `${plural(open.length, 'open rotation')}${lateCount > 0 ? ` (${lateCount} late)` : ''}, ${plural(planned.length, 'planned next cycle')}`;
   const summary = `${counts} · as of ${today}`;
   const blocks: types.KnownBlock[] = [title, { type: 'context', elements: [{ type: 'mrkdwn', text: summary }] }];

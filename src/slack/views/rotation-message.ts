@@ -2,7 +2,9 @@ import type { types } from '@slack/bolt';
 import { businessDayOnOrAfter, businessDaysBetween, todayIn } from '../../domain/calendar';
 import { allowedActions, type ActionType } from '../../domain/lifecycle';
 import {
+  awaitsSubmission,
   CONFIRMATIONS,
+  isOpen,
   ROTATION_ID_PATTERN,
   type AuditEntry,
   type Closure,
@@ -190,16 +192,11 @@ export function businessDaysToDeadline(rotation: Pick<Rotation, 'deadline'>, con
   return businessDaysBetween(todayIn(calendar, context.now), rotation.deadline, calendar);
 }
 
-/** Before the portal request is made, submit-by is what counts; after it, the deadline. */
-function awaitsSubmission(status: RotationStatus): boolean {
-  return status === 'planned' || status === 'requested' || status === 'approved';
-}
-
 function submitByText(rotation: Rotation, context: RotationMessageContext): string {
   const date = calendarDate(rotation.submitBy);
   const submission = submissionOf(rotation);
   if (submission) return `${date}\nsubmitted on ${calendarDate(submission.submittedOn)}`;
-  if (!awaitsSubmission(rotation.status)) return date;
+  if (!awaitsSubmission(rotation)) return date;
   const { businessDaysLeft } = submitByStanding(rotation, context);
   if (businessDaysLeft > 0) return `${date}\n${plural(businessDaysLeft, 'business day')} left`;
   if (businessDaysLeft === 0) return `${date}\n*due today*`;
@@ -208,7 +205,7 @@ function submitByText(rotation: Rotation, context: RotationMessageContext): stri
 
 function lateWarning(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
   // Once the portal request is made (or the rotation is closed) there is nothing left to hurry.
-  if (rotation.lateByBusinessDays <= 0 || !awaitsSubmission(rotation.status)) return [];
+  if (rotation.lateByBusinessDays <= 0 || !awaitsSubmission(rotation)) return [];
   return [
     {
       type: 'section',
@@ -425,7 +422,7 @@ function portalSummaryBlock(rotation: Rotation): types.KnownBlock {
 function actionsBlocks(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
   const actions = allowedActions(rotation.status);
   const buttons: types.Button[] = actions.filter((a) => a !== 'cancel').map((a) => actionButton(rotation, a));
-  if (context.portalUrl && (rotation.status === 'requested' || rotation.status === 'approved')) {
+  if (context.portalUrl && isOpen(rotation) && awaitsSubmission(rotation)) {
     buttons.push({
       type: 'button',
       action_id: ACTIONS.openPortal,
@@ -553,7 +550,7 @@ export function buildRotationMessage(rotation: Rotation, context: RotationMessag
     ...buildRotationSummary(rotation, context),
     ...notesBlocks(rotation),
     ...(steps.length > 0 ? [{ type: 'divider' as const }, ...steps] : []),
-    ...(awaitsSubmission(rotation.status) ? portalBlocks(rotation) : [portalSummaryBlock(rotation)]),
+    ...(awaitsSubmission(rotation) ? portalBlocks(rotation) : [portalSummaryBlock(rotation)]),
     ...actionsBlocks(rotation, context),
     ...reminderScheduleBlocks(context),
     ...lastChangeBlock(rotation),
