@@ -193,8 +193,7 @@ export interface LeadTimePolicy {
   leadBusinessDays: number;
 }
 
-export interface LeadTime {
-  submitBy: CalendarDate;
+export interface SubmitByCount {
   /** Business days from today until submit-by (0 on the day itself); negative once past. */
   businessDaysLeft: number;
   /** Business days short of the vendor's lead time; 0 when on time. */
@@ -202,18 +201,25 @@ export interface LeadTime {
 }
 
 /**
- * Where a deadline stands against the vendor's lead time on a given day. A
- * request made on a weekend after submit-by is counted as made on the next
- * business day, when the vendor will first see it.
+ * Where a day stands against a submit-by date. A request made on a weekend
+ * after submit-by is counted as made on the next business day, when the vendor
+ * will first see it: on the weekend after a Friday submit-by there are no
+ * business days in between, yet the request is overdue, not "due today".
  */
+export function countToSubmitBy(submitBy: CalendarDate, today: CalendarDate, calendar: BusinessCalendar): SubmitByCount {
+  if (today <= submitBy) return { businessDaysLeft: businessDaysBetween(today, submitBy, calendar), lateByBusinessDays: 0 };
+  const lateByBusinessDays = businessDaysBetween(submitBy, businessDayOnOrAfter(today, calendar), calendar);
+  return { businessDaysLeft: -lateByBusinessDays, lateByBusinessDays };
+}
+
+export interface LeadTime extends SubmitByCount {
+  submitBy: CalendarDate;
+}
+
+/** Where a deadline stands against the vendor's lead time on a given day. */
 export function leadTime(deadline: CalendarDate, today: CalendarDate, policy: LeadTimePolicy): LeadTime {
   const submitBy = submitByDate(deadline, policy.leadBusinessDays, policy.calendar);
-  const lateByBusinessDays =
-    today > submitBy ? businessDaysBetween(submitBy, businessDayOnOrAfter(today, policy.calendar), policy.calendar) : 0;
-  // Once past, count from the next business day like the late marker does: on the weekend after a
-  // Friday submit-by there are no business days in between, yet the request is overdue, not "due today".
-  const businessDaysLeft = today > submitBy ? -lateByBusinessDays : businessDaysBetween(today, submitBy, policy.calendar);
-  return { submitBy, businessDaysLeft, lateByBusinessDays };
+  return { submitBy, ...countToSubmitBy(submitBy, today, policy.calendar) };
 }
 
 /**

@@ -1,15 +1,15 @@
 import type { types } from '@slack/bolt';
 import { DIGEST_ROTATION_ID } from '../../domain/ports';
 import { isOpen, OPEN_STATUSES, type Rotation, type RotationIn } from '../../domain/rotation';
+import { nextStepAction, sortByUrgency } from '../../domain/standing';
 import { ACTIONS, COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime, truncate } from './mrkdwn';
-import { datesLine, sortByUrgency } from './command-replies';
+import { datesLine } from './command-replies';
 import {
   actionButton,
   instanceText,
   joinLink,
   meetingTimeText,
-  nextStepAction,
   reminderLabel,
   STATUS_LABELS,
   type ReminderFailure,

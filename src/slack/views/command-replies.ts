@@ -1,15 +1,13 @@
 import type { types } from '@slack/bolt';
-import { todayIn } from '../../domain/calendar';
 import { awaitsSubmission, isOpen, type AuditEntry, type Rotation } from '../../domain/rotation';
+import { businessDaysToDeadline, sortByUrgency, submitByStanding, type StandingContext } from '../../domain/standing';
 import { COMMAND } from '../ids';
 import { calendarDate, escapeMrkdwn, httpsLink, inlineCode, mention, packLines, plural, SECTION_TEXT_MAX, slackDateTime, truncate } from './mrkdwn';
 import {
   buildRotationSummary,
-  businessDaysToDeadline,
   instanceText,
   reminderScheduleBlocks,
   STATUS_LABELS,
-  submitByStanding,
   type RotationMessageContext,
   type SlackMessage,
 } from './rotation-message';
@@ -119,31 +117,12 @@ export function buildUndeliverableNotice(channelId: string, reason: string): Sla
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
-type UrgencyContext = Pick<RotationMessageContext, 'now' | 'policy'>;
-
-/**
- * Most urgent first: late ones (today is after submit-by) first, then by
- * submit-by date, earliest first, then by id so the order is stable. Pure:
- * returns a sorted copy. The list and the App Home both order by this.
- */
-export function sortByUrgency<R extends Rotation>(rotations: readonly R[], context: UrgencyContext): R[] {
-  // Only whether submit-by has passed matters here; counting business days for each of many rotations is not needed.
-  const today = todayIn(context.policy.calendar, context.now);
-  const keyed = rotations.map((rotation) => ({ rotation, late: today > rotation.submitBy }));
-  keyed.sort((a, b) => {
-    if (a.late !== b.late) return a.late ? -1 : 1;
-    if (a.rotation.submitBy !== b.rotation.submitBy) return a.rotation.submitBy < b.rotation.submitBy ? -1 : 1;
-    return a.rotation.id < b.rotation.id ? -1 : a.rotation.id > b.rotation.id ? 1 : 0;
-  });
-  return keyed.map((k) => k.rotation);
-}
-
 /**
  * How much time is left, in the terms that matter in the rotation's state:
  * until submit-by while the portal request is still to be made, until the
  * policy deadline after it.
  */
-export function timeLeftText(rotation: Rotation, context: UrgencyContext): string {
+export function timeLeftText(rotation: Rotation, context: StandingContext): string {
   if (awaitsSubmission(rotation)) {
     const { businessDaysLeft } = submitByStanding(rotation, context);
     if (businessDaysLeft > 0) return `${plural(businessDaysLeft, 'business day')} left`;
@@ -157,7 +136,7 @@ export function timeLeftText(rotation: Rotation, context: UrgencyContext): strin
 }
 
 /** Deadline and submit-by as plain dates (the same day for every reader), and the time left: the line every overview shows under a rotation. */
-export function datesLine(rotation: Rotation, context: UrgencyContext): string {
+export function datesLine(rotation: Rotation, context: StandingContext): string {
   return `Deadline ${calendarDate(rotation.deadline)} · submit by ${calendarDate(rotation.submitBy)} · ${timeLeftText(rotation, context)}`;
 }
 

@@ -3,20 +3,18 @@ import { todayIn } from '../../domain/calendar';
 import { AUDIENCE, DIRECT_REMINDERS, ESCALATIONS, type ReminderKind } from '../../domain/reminder-kinds';
 import type { ReminderDisplay } from '../../domain/ports';
 import { awaitsSubmission, isOpen, isTransition, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
+import { businessDaysToDeadline, nextStepAction, sortByUrgency, submitByStanding } from '../../domain/standing';
 import { ACTIONS, COMMAND } from '../ids';
-import { datesLine, sortByUrgency } from './command-replies';
+import { datesLine } from './command-replies';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime } from './mrkdwn';
 import {
   actionButton,
-  businessDaysToDeadline,
   caseNumberText,
   instanceText,
   joinLink,
   meetingTimeText,
-  nextStepAction,
   REMINDER_LABELS,
   STATUS_LABELS,
-  submitByStanding,
   type RotationMessageContext,
   type SlackMessage,
 } from './rotation-message';

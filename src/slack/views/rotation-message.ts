@@ -1,5 +1,4 @@
 import type { types } from '@slack/bolt';
-import { businessDayOnOrAfter, businessDaysBetween, todayIn } from '../../domain/calendar';
 import { allowedActions, type ActionType } from '../../domain/lifecycle';
 import {
   awaitsSubmission,
@@ -17,6 +16,7 @@ import {
   type Submission,
 } from '../../domain/rotation';
 import type { ScheduledKind } from '../../domain/ports';
+import { submitByStanding } from '../../domain/standing';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS, SHORT_DESCRIPTION } from '../../domain/service-request';
 import { ACTIONS } from '../ids';
 import {
@@ -153,43 +153,6 @@ export function actionButton(rotation: Pick<Rotation, 'id' | 'version' | 'status
     ...(spec.style ? { style: spec.style } : {}),
     value: buttonValue(rotation),
   };
-}
-
-/** The step that moves a rotation forward now: the first allowed action other than cancelling. */
-export function nextStepAction(status: RotationStatus): ActionType | undefined {
-  return allowedActions(status).find((action) => action !== 'cancel');
-}
-
-/** Where a rotation stands against its submit-by date on `context.now`'s day. */
-export interface SubmitByStanding {
-  /** Business days until submit-by (0 on the day itself); negative once past. */
-  businessDaysLeft: number;
-  /** Today is after submit-by. */
-  late: boolean;
-}
-
-/**
- * Counted from the submit-by date the rotation carries, so every surface
- * agrees with the date it shows. Once past, the count runs to the next
- * business day, like the domain's lead time: the weekend after a Friday
- * submit-by is overdue, not "due today".
- */
-export function submitByStanding(
-  rotation: Pick<Rotation, 'submitBy'>,
-  context: Pick<RotationMessageContext, 'now' | 'policy'>,
-): SubmitByStanding {
-  const { calendar } = context.policy;
-  const today = todayIn(calendar, context.now);
-  if (today > rotation.submitBy) {
-    return { businessDaysLeft: -businessDaysBetween(rotation.submitBy, businessDayOnOrAfter(today, calendar), calendar), late: true };
-  }
-  return { businessDaysLeft: businessDaysBetween(today, rotation.submitBy, calendar), late: false };
-}
-
-/** Business days from today to the policy deadline; negative once past. */
-export function businessDaysToDeadline(rotation: Pick<Rotation, 'deadline'>, context: Pick<RotationMessageContext, 'now' | 'policy'>): number {
-  const { calendar } = context.policy;
-  return businessDaysBetween(todayIn(calendar, context.now), rotation.deadline, calendar);
 }
 
 function submitByText(rotation: Rotation, context: RotationMessageContext): string {

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { AuditEntry, Rotation } from '../../domain/rotation';
+import { submitByStanding } from '../../domain/standing';
 import { COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, truncate } from './mrkdwn';
 import {
@@ -9,7 +10,6 @@ import {
   meetingTimeText,
   mentions,
   reasonText,
-  submitByStanding,
   type RotationMessageContext,
   type SlackMessage,
 } from './rotation-message';

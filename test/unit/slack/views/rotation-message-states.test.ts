@@ -2,11 +2,11 @@ import type { types } from '@slack/bolt';
 import { allowedActions, decide, recordSecretExposure, type ActionType } from '../../../../src/domain/lifecycle';
 import { CONFIRMATIONS, type Rotation, type RotationStatus } from '../../../../src/domain/rotation';
 import { ACTIONS } from '../../../../src/slack/ids';
+import { nextStepAction } from '../../../../src/domain/standing';
 import {
   actionButton,
   buildRotationMessage,
   describeChange,
-  nextStepAction,
   STATUS_LABELS,
 } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
