@@ -4,7 +4,6 @@ import {
   awaitsSubmission,
   CONFIRMATIONS,
   isOpen,
-  ROTATION_ID_PATTERN,
   type AuditEntry,
   type Closure,
   type Completion,
@@ -19,6 +18,7 @@ import type { ScheduledKind } from '../../domain/ports';
 import { submitByStanding } from '../../domain/standing';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS, SHORT_DESCRIPTION } from '../../domain/service-request';
 import { ACTIONS } from '../ids';
+import { buttonValue } from '../parse/button-value';
 import {
   escapedChunks,
   escapeMrkdwn,
@@ -100,17 +100,6 @@ const CASE_NUMBER_MAX = 60;
 const INSTANCE_MAX = 200;
 /** Attendees are at most 20 when entered. */
 const ATTENDEES_MAX = 25;
-
-/** What a button carries back: the rotation and the version it was rendered at, to refuse stale clicks. */
-export function buttonValue(rotation: Pick<Rotation, 'id' | 'version'>): string {
-  return `${rotation.id}:${rotation.version}`;
-}
-
-export function parseButtonValue(value: string | undefined): { id: string; version: number } | undefined {
-  const match = /^(ROT-[A-Z0-9]{6}):(\d{1,9})$/.exec(value ?? '');
-  // The value round-trips through the client: only an id the bot could have made is looked up.
-  return match && ROTATION_ID_PATTERN.test(match[1] as string) ? { id: match[1] as string, version: Number(match[2]) } : undefined;
-}
 
 interface ButtonSpec {
   actionId: string;

@@ -3,6 +3,7 @@ import { recordSecretExposure } from '../../../../src/domain/lifecycle';
 import type { AuditEntry } from '../../../../src/domain/rotation';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../../../../src/domain/service-request';
 import { ACTIONS, COMMAND } from '../../../../src/slack/ids';
+import { buttonValue, parseButtonValue } from '../../../../src/slack/parse/button-value';
 import { buildAppHome } from '../../../../src/slack/views/app-home';
 import {
   buildHelp,
@@ -13,8 +14,6 @@ import {
 import { calendarDate, escapedChunks, escapeMrkdwn, mention, plural, truncate } from '../../../../src/slack/views/mrkdwn';
 import {
   buildRotationMessage,
-  buttonValue,
-  parseButtonValue,
   STATUS_LABELS,
   type RotationMessageContext,
   type SlackMessage,
