@@ -4,17 +4,10 @@ import { isOpen, OPEN_STATUSES, type Rotation, type RotationIn } from '../../dom
 import { nextStepAction, sortByUrgency } from '../../domain/standing';
 import { ACTIONS, COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime, truncate } from './mrkdwn';
-import { datesLine } from './command-replies';
-import {
-  actionButton,
-  instanceText,
-  joinLink,
-  meetingTimeText,
-  reminderLabel,
-  STATUS_LABELS,
-  type ReminderFailure,
-  type RotationMessageContext,
-} from './rotation-message';
+import { actionButton, startPlannedButton } from './buttons';
+import { reminderLabel, STATUS_LABELS } from './labels';
+import { type ReminderFailure, type RotationMessageContext } from './rotation-message';
+import { datesLine, instanceText, joinLink, meetingTimeText } from './text';
 
 export type AppHomeContext = RotationMessageContext & {
   leadBusinessDays: number;
@@ -159,12 +152,7 @@ function plannedBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownB
         type: 'mrkdwn',
         text: `*${inlineCode(rotation.id)}* ${instanceText(rotation.instanceUrl)}${previous}${involvement(rotation, ctx.viewerId)}\n${datesLine(rotation, ctx)}`,
       },
-      accessory: {
-        type: 'button',
-        action_id: ACTIONS.startPlanned,
-        text: { type: 'plain_text', text: 'Start request' },
-        value: rotation.id,
-      },
+      accessory: startPlannedButton(rotation),
     });
   }
   if (planned.length > HOME_PLANNED_MAX) blocks.push(moreLine(planned.length - HOME_PLANNED_MAX));

@@ -1,16 +1,11 @@
 import type { types } from '@slack/bolt';
-import { awaitsSubmission, isOpen, type AuditEntry, type Rotation } from '../../domain/rotation';
-import { businessDaysToDeadline, sortByUrgency, submitByStanding, type StandingContext } from '../../domain/standing';
+import { isOpen, type AuditEntry, type Rotation } from '../../domain/rotation';
+import { sortByUrgency } from '../../domain/standing';
 import { COMMAND } from '../ids';
 import { calendarDate, escapeMrkdwn, httpsLink, inlineCode, mention, packLines, plural, SECTION_TEXT_MAX, slackDateTime, truncate } from './mrkdwn';
-import {
-  buildRotationSummary,
-  instanceText,
-  reminderScheduleBlocks,
-  STATUS_LABELS,
-  type RotationMessageContext,
-  type SlackMessage,
-} from './rotation-message';
+import { STATUS_LABELS } from './labels';
+import { buildRotationSummary, reminderScheduleBlocks, type RotationMessageContext, type SlackMessage } from './rotation-message';
+import { datesLine, instanceText } from './text';
 
 export function buildHelp(leadBusinessDays: number): SlackMessage {
   const text =
@@ -115,29 +110,6 @@ export function buildUndeliverableNotice(channelId: string, reason: string): Sla
     `:warning: I could not post this request in <#${channelId}> (Slack said \`${escapeMrkdwn(reason)}\`). ` +
     'Invite me there with `/invite`, or choose another channel next time. Here is the request:';
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}
-
-/**
- * How much time is left, in the terms that matter in the rotation's state:
- * until submit-by while the portal request is still to be made, until the
- * policy deadline after it.
- */
-export function timeLeftText(rotation: Rotation, context: StandingContext): string {
-  if (awaitsSubmission(rotation)) {
-    const { businessDaysLeft } = submitByStanding(rotation, context);
-    if (businessDaysLeft > 0) return `${plural(businessDaysLeft, 'business day')} left`;
-    if (businessDaysLeft === 0) return '*due today*';
-    return `:warning: *late by ${plural(-businessDaysLeft, 'business day')}*`;
-  }
-  const toDeadline = businessDaysToDeadline(rotation, context);
-  if (toDeadline > 0) return `portal request made; ${plural(toDeadline, 'business day')} to the deadline`;
-  if (toDeadline === 0) return 'portal request made; *deadline today*';
-  return `portal request made; :warning: *deadline passed ${plural(-toDeadline, 'business day')} ago*`;
-}
-
-/** Deadline and submit-by as plain dates (the same day for every reader), and the time left: the line every overview shows under a rotation. */
-export function datesLine(rotation: Rotation, context: StandingContext): string {
-  return `Deadline ${calendarDate(rotation.deadline)} · submit by ${calendarDate(rotation.submitBy)} · ${timeLeftText(rotation, context)}`;
 }
 
 /** Slack allows 50 blocks per message: the heading, this many rotations and the "more" line stay well inside. */

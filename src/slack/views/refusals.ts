@@ -1,7 +1,7 @@
 import type { StartPlannedRefusal, TransitionError } from '../../domain/lifecycle';
 import { COMMAND } from '../ids';
 import { mention } from './mrkdwn';
-import { STATUS_LABELS } from './rotation-message';
+import { STATUS_LABELS } from './labels';
 
 export type Refusal = TransitionError | StartPlannedRefusal | { code: 'ROTATION_NOT_FOUND' };
 

@@ -4,23 +4,12 @@ import { AUDIENCE, DIRECT_REMINDERS, ESCALATIONS, type ReminderKind } from '../.
 import type { ReminderDisplay } from '../../domain/ports';
 import { awaitsSubmission, isOpen, isTransition, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
 import { businessDaysToDeadline, nextStepAction, sortByUrgency, submitByStanding } from '../../domain/standing';
-import { ACTIONS, COMMAND } from '../ids';
-import { datesLine } from './command-replies';
+import { COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime } from './mrkdwn';
-import {
-  actionButton,
-  caseNumberText,
-  instanceText,
-  joinLink,
-  meetingTimeText,
-  REMINDER_LABELS,
-  STATUS_LABELS,
-  type RotationMessageContext,
-  type SlackMessage,
-} from './rotation-message';
-
-// The labels live beside the rotation message's, which shows the next reminder; they are the reminders' own.
-export { REMINDER_LABELS };
+import { actionButton, portalButton, startPlannedButton } from './buttons';
+import { REMINDER_LABELS, STATUS_LABELS } from './labels';
+import type { RotationMessageContext, SlackMessage } from './rotation-message';
+import { caseNumberText, datesLine, instanceText, joinLink, meetingTimeText } from './text';
 
 export type ReminderMessageContext = RotationMessageContext & {
   /**
@@ -263,31 +252,14 @@ function titleLine(rotation: Rotation, kind: ReminderKind): string {
   return `${icon} *${label}* · ${inlineCode(rotation.id)} for ${instanceText(rotation.instanceUrl)} (${escapeMrkdwn(rotation.environmentType)})`;
 }
 
-function startButton(rotation: RotationIn<'planned'>): types.Button {
-  return {
-    type: 'button',
-    action_id: ACTIONS.startPlanned,
-    text: { type: 'plain_text', text: 'Start request' },
-    style: 'primary',
-    value: rotation.id,
-  };
-}
-
 /** The button for the next step in the rotation's current state, at its current version. */
 function reminderButtons(rotation: Rotation, kind: ReminderKind, context: RotationMessageContext): types.Button[] {
-  if (rotation.status === 'planned') return kind === 'next_cycle' ? [startButton(rotation)] : [];
+  if (rotation.status === 'planned') return kind === 'next_cycle' ? [startPlannedButton(rotation, 'primary')] : [];
   const next = nextStepAction(rotation.status);
   const buttons = next ? [actionButton(rotation, next)] : [];
   const submitting = kind === 'submit_soon' || kind === 'submit_due' || kind === 'submit_overdue';
-  if (submitting && context.portalUrl && isOpen(rotation) && awaitsSubmission(rotation)) {
-    buttons.push({
-      type: 'button',
-      action_id: ACTIONS.openPortal,
-      text: { type: 'plain_text', text: 'Open My Support Portal' },
-      url: context.portalUrl,
-    });
-  }
-  return buttons;
+  const portal = submitting ? portalButton(rotation, context.portalUrl) : undefined;
+  return portal ? [...buttons, portal] : buttons;
 }
 
 /**

@@ -1,28 +1,22 @@
 import type { types } from '@slack/bolt';
-import { allowedActions, type ActionType } from '../../domain/lifecycle';
+import { allowedActions } from '../../domain/lifecycle';
 import {
   awaitsSubmission,
-  CONFIRMATIONS,
-  isOpen,
   type AuditEntry,
   type Closure,
   type Completion,
   type LeadTimePolicy,
   type Meeting,
   type Rotation,
-  type RotationStatus,
   type Step,
   type Submission,
 } from '../../domain/rotation';
 import type { ScheduledKind } from '../../domain/ports';
 import { submitByStanding } from '../../domain/standing';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS, SHORT_DESCRIPTION } from '../../domain/service-request';
-import { ACTIONS } from '../ids';
-import { buttonValue } from '../parse/button-value';
 import {
   escapedChunks,
   escapeMrkdwn,
-  httpsLink,
   inlineCode,
   mention,
   packLines,
@@ -31,8 +25,10 @@ import {
   calendarDate,
   slackDateTime,
   truncate,
-  wallClockTime,
 } from './mrkdwn';
+import { actionButton, portalButton } from './buttons';
+import { confirmationLabel, describeChange, reminderLabel, STATUS_LABELS } from './labels';
+import { caseNumberText, instanceText, joinLinkNotice, meetingTimeText, mentions, reasonText } from './text';
 
 /** A reminder of the durable schedule, as the rotation's surfaces show it. */
 export interface ReminderSummary {
@@ -63,85 +59,6 @@ export interface RotationMessageContext {
 export interface SlackMessage {
   text: string;
   blocks: types.KnownBlock[];
-}
-
-export const STATUS_LABELS: Record<RotationStatus, string> = {
-  planned: 'Planned: next cycle, not started yet',
-  requested: 'Awaiting approval',
-  approved: 'Approved: submit the portal request',
-  rejected: 'Rejected',
-  submitted: 'Submitted: waiting for the vendor\'s meeting',
-  meeting_scheduled: 'Handoff meeting scheduled',
-  completed: 'Completed: new secret received',
-  cancelled: 'Cancelled',
-};
-
-/** The name of each reminder kind, on the reminder itself and wherever the schedule is shown. */
-export const REMINDER_LABELS: Record<ScheduledKind, string> = {
-  approval_pending: 'Approval pending',
-  submit_soon: 'Submit soon',
-  submit_due: 'Submit today',
-  submit_overdue: 'Submission overdue',
-  no_meeting_yet: 'No meeting yet',
-  meeting_tomorrow: 'Meeting tomorrow',
-  meeting_in_one_hour: 'Meeting in one hour',
-  confirm_receipt: 'Confirm receipt',
-  deadline_near: 'Deadline near',
-  next_cycle: 'Next cycle due',
-  weekly_digest: 'Weekly digest',
-  follow_up: 'Completing the last change (reminders, next cycle)',
-};
-
-/** A reason is at most 500 characters when entered; a stored one is shown no longer than this. */
-const REASON_MAX = 500;
-/** Case numbers are at most 40 characters when entered. */
-const CASE_NUMBER_MAX = 60;
-/** Instance URLs are normalised host names; this only guards the layout against a damaged record. */
-const INSTANCE_MAX = 200;
-/** Attendees are at most 20 when entered. */
-const ATTENDEES_MAX = 25;
-
-interface ButtonSpec {
-  actionId: string;
-  label: string;
-  style?: 'primary' | 'danger';
-}
-
-/** The button of each action. Rescheduling is the same action as scheduling, named for the state it is offered in. */
-function buttonSpec(action: ActionType, status: RotationStatus): ButtonSpec {
-  switch (action) {
-    case 'approve':
-      return { actionId: ACTIONS.approve, label: 'Approve', style: 'primary' };
-    case 'reject':
-      return { actionId: ACTIONS.reject, label: 'Reject', style: 'danger' };
-    case 'record_submission':
-      return { actionId: ACTIONS.recordSubmission, label: 'Mark submitted in portal', style: 'primary' };
-    case 'schedule_meeting':
-      return status === 'meeting_scheduled'
-        ? { actionId: ACTIONS.scheduleMeeting, label: 'Reschedule meeting' }
-        : { actionId: ACTIONS.scheduleMeeting, label: 'Meeting scheduled', style: 'primary' };
-    case 'complete':
-      return { actionId: ACTIONS.complete, label: 'Secret received', style: 'primary' };
-    case 'cancel':
-      // No confirm dialog: a modal asking for the reason follows, and closing it changes nothing.
-      return { actionId: ACTIONS.cancel, label: 'Cancel' };
-    default: {
-      const exhaustive: never = action;
-      return exhaustive;
-    }
-  }
-}
-
-/** The button for one action on one rotation; the message, App Home and reminders all use this one. */
-export function actionButton(rotation: Pick<Rotation, 'id' | 'version' | 'status'>, action: ActionType): types.Button {
-  const spec = buttonSpec(action, rotation.status);
-  return {
-    type: 'button',
-    action_id: spec.actionId,
-    text: { type: 'plain_text', text: spec.label },
-    ...(spec.style ? { style: spec.style } : {}),
-    value: buttonValue(rotation),
-  };
 }
 
 function submitByText(rotation: Rotation, context: RotationMessageContext): string {
@@ -224,55 +141,6 @@ function startedBy(rotation: Rotation): AuditEntry | undefined {
 /** "by <@U> <date token>": who did a step and when. */
 function byWhom(step: Step): string {
   return `by ${mention(step.by)} ${slackDateTime(step.at)}`;
-}
-
-export function reasonText(reason: string): string {
-  return escapeMrkdwn(truncate(reason, REASON_MAX));
-}
-
-export function caseNumberText(caseNumber: string): string {
-  return inlineCode(truncate(caseNumber, CASE_NUMBER_MAX));
-}
-
-export function instanceText(instanceUrl: string): string {
-  return escapeMrkdwn(truncate(instanceUrl, INSTANCE_MAX));
-}
-
-export function mentions(userIds: readonly string[]): string {
-  const shown = userIds.slice(0, ATTENDEES_MAX).map(mention).join(', ');
-  return userIds.length > ATTENDEES_MAX ? `${shown} and ${userIds.length - ATTENDEES_MAX} more` : shown;
-}
-
-/**
- * A meeting's start: a date token each reader sees in their own zone, with
- * the wall-clock time in the zone it was entered in as the fallback, and
- * that time again in words so everyone can check it against the invitation.
- */
-export function meetingTimeText(startsAt: string, timeZone: string): string {
-  const wallClock = wallClockTime(startsAt, truncate(timeZone, 60));
-  return `${slackDateTime(startsAt, wallClock)} (${escapeMrkdwn(wallClock)})`;
-}
-
-/** "<https://…|Join the meeting>", only for an https link: for direct messages and those who may see it, never the channel. */
-export function joinLink(joinUrl: string | undefined): string | undefined {
-  return joinUrl ? httpsLink(joinUrl, 'Join the meeting') : undefined;
-}
-
-/**
- * What the channel is told instead of the join link: the link often carries
- * the passcode of the meeting in which the vendor reads the secret out, so it
- * goes to the people in the handoff and the approvers only.
- */
-export function joinLinkNotice(hasLink: boolean): string {
-  return hasLink
-    ? ':lock: The join link went to the attendees, the requester and the approvers in a direct message.'
-    : 'The meeting details went to the attendees, the requester and the approvers in a direct message.';
-}
-
-export function confirmationLabel(confirmation: string): string {
-  return Object.hasOwn(CONFIRMATIONS, confirmation)
-    ? CONFIRMATIONS[confirmation as keyof typeof CONFIRMATIONS]
-    : escapeMrkdwn(truncate(confirmation, 100));
 }
 
 /** The steps taken so far, one section each, in the order they happened. */
@@ -374,43 +242,10 @@ function portalSummaryBlock(rotation: Rotation): types.KnownBlock {
 function actionsBlocks(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
   const actions = allowedActions(rotation.status);
   const buttons: types.Button[] = actions.filter((a) => a !== 'cancel').map((a) => actionButton(rotation, a));
-  if (context.portalUrl && isOpen(rotation) && awaitsSubmission(rotation)) {
-    buttons.push({
-      type: 'button',
-      action_id: ACTIONS.openPortal,
-      text: { type: 'plain_text', text: 'Open My Support Portal' },
-      url: context.portalUrl,
-    });
-  }
+  const portal = portalButton(rotation, context.portalUrl);
+  if (portal) buttons.push(portal);
   if (actions.includes('cancel')) buttons.push(actionButton(rotation, 'cancel'));
   return buttons.length > 0 ? [{ type: 'actions', block_id: 'rotation_actions', elements: buttons }] : [];
-}
-
-/** What an audit entry changed, in words: "Approved", "Meeting rescheduled", … */
-export function describeChange(entry: Pick<AuditEntry, 'from' | 'to' | 'details' | 'event'>): string {
-  if (entry.event === 'secret_exposed') return 'A message in the thread looked like the secret';
-  switch (entry.to) {
-    case 'planned':
-      return 'Next cycle planned';
-    case 'requested':
-      return entry.from === 'planned' ? 'Planned cycle started' : 'Requested';
-    case 'approved':
-      return 'Approved';
-    case 'rejected':
-      return 'Rejected';
-    case 'submitted':
-      return 'Portal request recorded';
-    case 'meeting_scheduled':
-      return entry.details?.rescheduled === 'true' ? 'Meeting rescheduled' : 'Meeting scheduled';
-    case 'completed':
-      return 'Secret received';
-    case 'cancelled':
-      return 'Cancelled';
-    default: {
-      const exhaustive: never = entry.to;
-      return exhaustive;
-    }
-  }
 }
 
 function lastChangeBlock(rotation: Rotation): types.KnownBlock[] {
@@ -428,11 +263,6 @@ function lastChangeBlock(rotation: Rotation): types.KnownBlock[] {
 export const REMINDER_FAILURES_MAX = 5;
 /** Slack's reason for a failure is short (`channel_not_found`); a longer one is cut. */
 const FAILURE_REASON_MAX = 200;
-
-/** A kind read from the store: a label when known, the escaped value otherwise (a record from a newer version). */
-export function reminderLabel(kind: string): string {
-  return Object.hasOwn(REMINDER_LABELS, kind) ? REMINDER_LABELS[kind as ScheduledKind] : escapeMrkdwn(truncate(kind, 60));
-}
 
 /** "Next reminder: Submit soon <date token>": when the bot will chase next. */
 export function nextReminderText(next: ReminderSummary): string {

@@ -3,16 +3,9 @@ import type { AuditEntry, Rotation } from '../../domain/rotation';
 import { submitByStanding } from '../../domain/standing';
 import { COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, truncate } from './mrkdwn';
-import {
-  caseNumberText,
-  confirmationLabel,
-  joinLinkNotice,
-  meetingTimeText,
-  mentions,
-  reasonText,
-  type RotationMessageContext,
-  type SlackMessage,
-} from './rotation-message';
+import { confirmationLabel } from './labels';
+import type { RotationMessageContext, SlackMessage } from './rotation-message';
+import { caseNumberText, joinLinkNotice, meetingTimeText, mentions, reasonText } from './text';
 
 /** A detail the entry recorded; callers fall back to the rotation's current step when it is missing. */
 function detail(entry: AuditEntry, key: string): string | undefined {

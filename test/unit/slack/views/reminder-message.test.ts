@@ -7,12 +7,11 @@ import {
   buildReminderMessage,
   DIGEST_OPEN_MAX,
   DIGEST_PLANNED_MAX,
-  REMINDER_LABELS,
   reminderMentions,
   type ReminderDelivery,
   type ReminderMessageContext,
 } from '../../../../src/slack/views/reminder-message';
-import { STATUS_LABELS } from '../../../../src/slack/views/rotation-message';
+import { REMINDER_LABELS, STATUS_LABELS } from '../../../../src/slack/views/labels';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn, MEETING_START, REQUESTER_ID } from '../../../support/rotations';
 import { allText, buttons, context, contextTexts, dateTimeToken, plainDate, HOSTILE, idFor, sectionTexts, type SlackMessage } from './view-helpers';

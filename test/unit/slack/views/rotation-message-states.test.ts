@@ -3,12 +3,9 @@ import { allowedActions, decide, recordSecretExposure, type ActionType } from '.
 import { CONFIRMATIONS, type Rotation, type RotationStatus } from '../../../../src/domain/rotation';
 import { ACTIONS } from '../../../../src/slack/ids';
 import { nextStepAction } from '../../../../src/domain/standing';
-import {
-  actionButton,
-  buildRotationMessage,
-  describeChange,
-  STATUS_LABELS,
-} from '../../../../src/slack/views/rotation-message';
+import { actionButton } from '../../../../src/slack/views/buttons';
+import { describeChange, STATUS_LABELS } from '../../../../src/slack/views/labels';
+import { buildRotationMessage } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import {
   APPROVER_ID,

@@ -11,10 +11,10 @@ import {
   buildRotationStatus,
   buildUndeliverableNotice,
 } from '../../../../src/slack/views/command-replies';
+import { STATUS_LABELS } from '../../../../src/slack/views/labels';
 import { calendarDate, escapedChunks, escapeMrkdwn, mention, plural, truncate } from '../../../../src/slack/views/mrkdwn';
 import {
   buildRotationMessage,
-  STATUS_LABELS,
   type RotationMessageContext,
   type SlackMessage,
 } from '../../../../src/slack/views/rotation-message';
