@@ -7,9 +7,11 @@ import { buildUndeliverableNotice } from './views/command-replies';
 import { buildExportMessage } from './views/export-message';
 import { buildMeetingDetails } from './views/meeting-details';
 import { escapeMrkdwn } from './views/mrkdwn';
-import { buildDigest, buildReminderMessage, toScheduleView } from './views/reminder-message';
-import { buildRotationMessage, type RotationMessageContext, type SlackMessage } from './views/rotation-message';
+import { buildDigest, buildReminderMessage } from './views/reminder-message';
+import { toScheduleView } from './views/reminder-schedule';
+import { buildRotationMessage } from './views/rotation-message';
 import { buildChangeReply } from './views/thread-reply';
+import type { RotationMessageContext, SlackMessage } from './views/types';
 
 type WebClient = webApi.WebClient;
 

@@ -4,7 +4,7 @@ import type { ListenerDeps } from '../deps';
 import { COMMAND } from '../ids';
 import { openRotationsFor, rotationStatus } from '../../services/rotation-queries';
 import { sendRotationExport } from '../../services/send-export';
-import { toScheduleView } from '../views/reminder-message';
+import { toScheduleView } from '../views/reminder-schedule';
 import { buildHelp, buildNotFound, buildRotationList, buildRotationStatus } from '../views/command-replies';
 import { buildRequestModal } from '../views/request-modal';
 import { explainRefusal } from '../views/refusals';

@@ -6,8 +6,9 @@ import { ACTIONS, COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime, truncate } from './mrkdwn';
 import { actionButton, startPlannedButton } from './buttons';
 import { reminderLabel, STATUS_LABELS } from './labels';
-import { type ReminderFailure, type RotationMessageContext } from './rotation-message';
+import type { ReminderFailure } from './reminder-schedule';
 import { datesLine, instanceText, joinLink, meetingTimeText } from './text';
+import type { RotationMessageContext } from './types';
 
 export type AppHomeContext = RotationMessageContext & {
   leadBusinessDays: number;

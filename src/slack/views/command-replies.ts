@@ -4,8 +4,10 @@ import { sortByUrgency } from '../../domain/standing';
 import { COMMAND } from '../ids';
 import { calendarDate, escapeMrkdwn, httpsLink, inlineCode, mention, packLines, plural, SECTION_TEXT_MAX, slackDateTime, truncate } from './mrkdwn';
 import { STATUS_LABELS } from './labels';
-import { buildRotationSummary, reminderScheduleBlocks, type RotationMessageContext, type SlackMessage } from './rotation-message';
+import { reminderScheduleBlocks } from './reminder-schedule';
+import { buildRotationSummary } from './rotation-message';
 import { datesLine, instanceText } from './text';
+import type { RotationMessageContext, SlackMessage } from './types';
 
 export function buildHelp(leadBusinessDays: number): SlackMessage {
   const text =

@@ -2,8 +2,8 @@ import type { types } from '@slack/bolt';
 import type { RotationIn } from '../../domain/rotation';
 import { escapeMrkdwn, inlineCode } from './mrkdwn';
 import { actionButton } from './buttons';
-import type { SlackMessage } from './rotation-message';
 import { instanceText, joinLink, meetingTimeText, mentions } from './text';
+import type { SlackMessage } from './types';
 
 /**
  * The handoff meeting with its join link, as a direct message to one person

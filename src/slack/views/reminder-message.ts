@@ -1,15 +1,14 @@
 import type { types } from '@slack/bolt';
 import { todayIn } from '../../domain/calendar';
 import { AUDIENCE, DIRECT_REMINDERS, ESCALATIONS, type ReminderKind } from '../../domain/reminder-kinds';
-import type { ReminderDisplay } from '../../domain/ports';
 import { awaitsSubmission, isOpen, isTransition, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
 import { businessDaysToDeadline, nextStepAction, sortByUrgency, submitByStanding } from '../../domain/standing';
 import { COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime } from './mrkdwn';
 import { actionButton, portalButton, startPlannedButton } from './buttons';
 import { REMINDER_LABELS, STATUS_LABELS } from './labels';
-import type { RotationMessageContext, SlackMessage } from './rotation-message';
 import { caseNumberText, datesLine, instanceText, joinLink, meetingTimeText } from './text';
+import type { RotationMessageContext, SlackMessage } from './types';
 
 export type ReminderMessageContext = RotationMessageContext & {
   /**
@@ -372,10 +371,3 @@ export function buildDigest(rotations: Rotation[], context: RotationMessageConte
   return { text: `Weekly digest: ${counts}`, blocks };
 }
 
-/** What a rotation's message and `status` show of its reminders, from the schedule's answer. */
-export function toScheduleView(display: ReminderDisplay | undefined): Pick<RotationMessageContext, 'nextReminder' | 'reminderFailures'> {
-  return {
-    ...(display?.next ? { nextReminder: { kind: display.next.kind, dueAt: display.next.dueAt } } : {}),
-    ...(display && display.failures.length > 0 ? { reminderFailures: display.failures } : {}),
-  };
-}

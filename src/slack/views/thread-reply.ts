@@ -4,8 +4,8 @@ import { submitByStanding } from '../../domain/standing';
 import { COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, truncate } from './mrkdwn';
 import { confirmationLabel } from './labels';
-import type { RotationMessageContext, SlackMessage } from './rotation-message';
 import { caseNumberText, joinLinkNotice, meetingTimeText, mentions, reasonText } from './text';
+import type { RotationMessageContext, SlackMessage } from './types';
 
 /** A detail the entry recorded; callers fall back to the rotation's current step when it is missing. */
 function detail(entry: AuditEntry, key: string): string | undefined {

@@ -9,8 +9,9 @@ import { buildRotationList, buildRotationStatus } from '../../../../src/slack/vi
 import { buildMeetingDetails } from '../../../../src/slack/views/meeting-details';
 import { buildDigest, buildReminderMessage, type ReminderDelivery } from '../../../../src/slack/views/reminder-message';
 import { buildStartPlannedModal } from '../../../../src/slack/views/request-modal';
-import { buildRotationMessage, type RotationMessageContext } from '../../../../src/slack/views/rotation-message';
+import { buildRotationMessage } from '../../../../src/slack/views/rotation-message';
 import { buildChangeReply } from '../../../../src/slack/views/thread-reply';
+import type { RotationMessageContext } from '../../../../src/slack/views/types';
 import { aPlannedRotation, aRequest, aRotation, aRotationIn, APPROVER_ID, REQUESTER_ID, TEST_NOW } from '../../../support/rotations';
 import { dateTokens, daysSeen, renderDateTokens, shiftDay, shownTexts } from '../../../support/slack-render';
 import { context, epoch, idFor } from './view-helpers';

@@ -4,12 +4,9 @@ import { reminderKey, type ReminderKind } from '../../../../src/domain/reminder-
 import type { Rotation } from '../../../../src/domain/rotation';
 import { buildAppHome, HOME_FAILURES_MAX, type AppHomeContext } from '../../../../src/slack/views/app-home';
 import { buildRotationStatus } from '../../../../src/slack/views/command-replies';
-import {
-  buildRotationMessage,
-  REMINDER_FAILURES_MAX,
-  type ReminderFailure,
-  type RotationMessageContext,
-} from '../../../../src/slack/views/rotation-message';
+import { REMINDER_FAILURES_MAX, type ReminderFailure } from '../../../../src/slack/views/reminder-schedule';
+import { buildRotationMessage } from '../../../../src/slack/views/rotation-message';
+import type { RotationMessageContext } from '../../../../src/slack/views/types';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn } from '../../../support/rotations';
 import { allText, context, contextTexts, dateTimeToken, HOSTILE, idFor, sectionTexts, type SlackMessage } from './view-helpers';

@@ -13,11 +13,8 @@ import {
 } from '../../../../src/slack/views/command-replies';
 import { STATUS_LABELS } from '../../../../src/slack/views/labels';
 import { calendarDate, escapedChunks, escapeMrkdwn, mention, plural, truncate } from '../../../../src/slack/views/mrkdwn';
-import {
-  buildRotationMessage,
-  type RotationMessageContext,
-  type SlackMessage,
-} from '../../../../src/slack/views/rotation-message';
+import { buildRotationMessage } from '../../../../src/slack/views/rotation-message';
+import type { RotationMessageContext, SlackMessage } from '../../../../src/slack/views/types';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aRotation, aRotationIn, MEETING_START, TEST_NOW, TEST_POLICY } from '../../../support/rotations';
 import { dateTimeToken } from './view-helpers';
