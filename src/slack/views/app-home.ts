@@ -1,12 +1,11 @@
 import type { types } from '@slack/bolt';
-import { DIGEST_ROTATION_ID } from '../../domain/ports';
 import { isOpen, OPEN_STATUSES, type Rotation, type RotationIn } from '../../domain/rotation';
 import { nextStepAction, sortByUrgency } from '../../domain/standing';
 import { ACTIONS, COMMAND } from '../ids';
-import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime, truncate } from './mrkdwn';
+import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime } from './mrkdwn';
 import { actionButton, startPlannedButton } from './buttons';
-import { reminderLabel, STATUS_LABELS } from './labels';
-import type { ReminderFailure } from './reminder-schedule';
+import { STATUS_LABELS } from './labels';
+import { failureBlocks, type ReminderFailure } from './reminder-schedule';
 import { datesLine, instanceText, joinLink, meetingTimeText } from './text';
 import type { RotationMessageContext } from './types';
 
@@ -38,8 +37,6 @@ export const HOME_PLANNED_MAX = 10;
 export const HOME_RECENT_MAX = 5;
 /** Instances listed under "Next due"; the lines share one section. */
 export const HOME_INSTANCES_MAX = 15;
-/** Undelivered reminders listed; the rest are counted. */
-export const HOME_FAILURES_MAX = 5;
 
 const section = (text: string): types.KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): types.KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
@@ -160,27 +157,10 @@ function plannedBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownB
   return blocks;
 }
 
-/** Why a reminder failed is Slack's error code; a longer one (from a newer version) is cut. */
-const HOME_FAILURE_REASON_MAX = 200;
-
 /** Shown only when there are some: a delivery problem someone has to fix (invite the bot, unarchive the channel). */
-function failureBlocks(failures: readonly ReminderFailure[]): types.KnownBlock[] {
-  if (failures.length === 0) return [];
-  const lines = failures.slice(0, HOME_FAILURES_MAX).map((f) => {
-    const what =
-      f.rotationId === undefined || f.rotationId === DIGEST_ROTATION_ID
-        ? reminderLabel(f.kind)
-        : `${inlineCode(truncate(f.rotationId, 40))} ${reminderLabel(f.kind)}`;
-    const reason = f.failure ? escapeMrkdwn(truncate(f.failure, HOME_FAILURE_REASON_MAX)) : 'no reason recorded';
-    const failedAt = f.finishedAt ? `, failed ${slackDateTime(f.finishedAt)}` : '';
-    return `• :warning: ${what}, due ${slackDateTime(f.dueAt)}: ${reason}${failedAt}`;
-  });
-  return [
-    header('Reminders that could not be delivered'),
-    ...packLines(lines).map(section),
-    ...(failures.length > HOME_FAILURES_MAX ? [context(`…and ${failures.length - HOME_FAILURES_MAX} more`)] : []),
-    { type: 'divider' },
-  ];
+function homeFailureBlocks(failures: readonly ReminderFailure[]): types.KnownBlock[] {
+  const blocks = failureBlocks(failures, 'home');
+  return blocks.length > 0 ? [...blocks, { type: 'divider' }] : [];
 }
 
 function recentBlocks(rotations: Rotation[]): types.KnownBlock[] {
@@ -227,7 +207,7 @@ export function buildAppHome(rotations: Rotation[], ctx: AppHomeContext): types.
         `${scopeText(ctx.scope)} ${plural(openCount, 'open rotation')}, most urgent first in each group. The vendor needs the portal request at least ` +
           `${plural(ctx.leadBusinessDays, 'business day')} before the policy deadline. The secret itself is never shared in Slack.`,
       ),
-      ...failureBlocks(ctx.reminderFailures ?? []),
+      ...homeFailureBlocks(ctx.reminderFailures ?? []),
       ...openBlocks(rotations, ctx),
       { type: 'divider' },
       ...nextDueBlocks(rotations),

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { ReminderDisplay, ScheduledKind } from '../../domain/ports';
+import { DIGEST_ROTATION_ID, type ReminderDisplay, type ScheduledKind } from '../../domain/ports';
 import { reminderLabel } from './labels';
-import { escapeMrkdwn, packLines, plural, slackDateTime, truncate } from './mrkdwn';
+import { escapeMrkdwn, inlineCode, packLines, plural, slackDateTime, truncate } from './mrkdwn';
 
 /** A reminder of the durable schedule, as the rotation's surfaces show it. */
 export interface ReminderSummary {
@@ -35,43 +35,64 @@ export function toScheduleView(display: ReminderDisplay | undefined): ReminderSc
   };
 }
 
-/** Undelivered reminders listed on a rotation; the rest are counted. */
+/** Undelivered reminders listed, on a rotation or on the App Home; the rest are counted. */
 export const REMINDER_FAILURES_MAX = 5;
-/** Slack's reason for a failure is short (`channel_not_found`); a longer one is cut. */
+/** Slack's reason for a failure is short (`channel_not_found`); a longer one (from a newer version) is cut. */
 const FAILURE_REASON_MAX = 200;
 
-/** "Next reminder: Submit soon <date token>": when the bot will chase next. */
-export function nextReminderText(next: ReminderSummary): string {
-  return `:alarm_clock: Next reminder: ${reminderLabel(next.kind)} ${slackDateTime(next.dueAt)}`;
+/**
+ * Where undelivered reminders are listed: on one rotation (its message and
+ * `status`), under a warning that counts them; or on the App Home, whose list
+ * spans every rotation, so each line names its rotation and carries the warning.
+ */
+export type FailureListing = 'rotation' | 'home';
+
+/** The rotation a failure belongs to, before its label on the Home; none for the weekly digest, which is no rotation's. */
+function rotationPrefix(failure: ReminderFailure): string {
+  return failure.rotationId === undefined || failure.rotationId === DIGEST_ROTATION_ID ? '' : `${inlineCode(truncate(failure.rotationId, 40))} `;
 }
 
-/** One line per undelivered reminder: what, when it was due, why it failed. */
-export function reminderFailureLines(failures: readonly ReminderFailure[], max: number = REMINDER_FAILURES_MAX): string[] {
-  const lines = failures.slice(0, max).map((f) => {
-    const reason = f.failure ? escapeMrkdwn(truncate(f.failure, FAILURE_REASON_MAX)) : 'no reason recorded';
-    const failedAt = f.finishedAt ? `, failed ${slackDateTime(f.finishedAt)}` : '';
-    return `• ${reminderLabel(f.kind)} due ${slackDateTime(f.dueAt)}: ${reason}${failedAt}`;
-  });
-  if (failures.length > max) lines.push(`…and ${failures.length - max} more`);
-  return lines;
+/** One undelivered reminder: what, when it was due, why it failed and when. */
+function failureLine(failure: ReminderFailure, listing: FailureListing): string {
+  const label = reminderLabel(failure.kind);
+  const what = listing === 'home' ? `:warning: ${rotationPrefix(failure)}${label},` : label;
+  const reason = failure.failure ? escapeMrkdwn(truncate(failure.failure, FAILURE_REASON_MAX)) : 'no reason recorded';
+  const failedAt = failure.finishedAt ? `, failed ${slackDateTime(failure.finishedAt)}` : '';
+  return `• ${what} due ${slackDateTime(failure.dueAt)}: ${reason}${failedAt}`;
 }
 
 /**
- * The visible schedule of a rotation: its next reminder as a context line and
- * the reminders that could not be delivered as a warning. Empty when the
- * context carries neither; the message and `status` both show it.
+ * The reminders that could not be delivered, so nothing fails silently: the
+ * first few with Slack's reason, the rest counted. Empty when none failed.
+ * The App Home heads them with a header like its other parts; a rotation's
+ * surfaces with a warning in the same section.
+ */
+export function failureBlocks(failures: readonly ReminderFailure[], listing: FailureListing): types.KnownBlock[] {
+  if (failures.length === 0) return [];
+  const lines = failures.slice(0, REMINDER_FAILURES_MAX).map((failure) => failureLine(failure, listing));
+  const texts =
+    listing === 'home' ? packLines(lines) : packLines([`:warning: *${plural(failures.length, 'reminder')} could not be delivered*`, ...lines]);
+  const more = failures.length - REMINDER_FAILURES_MAX;
+  return [
+    ...(listing === 'home' ? [{ type: 'header' as const, text: { type: 'plain_text' as const, text: 'Reminders that could not be delivered' } }] : []),
+    ...texts.map((text): types.KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+    ...(more > 0 ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: `…and ${more} more` }] }] : []),
+  ];
+}
+
+/** "Next reminder: Submit soon <date token>": when the bot will chase next. */
+function nextReminderText(next: ReminderSummary): string {
+  return `:alarm_clock: Next reminder: ${reminderLabel(next.kind)} ${slackDateTime(next.dueAt)}`;
+}
+
+/**
+ * The visible schedule of a rotation: the reminders that could not be
+ * delivered and its next reminder as a context line. Empty when the context
+ * carries neither; the message and `status` both show it.
  */
 export function reminderScheduleBlocks(context: ReminderScheduleView): types.KnownBlock[] {
-  const blocks: types.KnownBlock[] = [];
-  const failures = context.reminderFailures ?? [];
-  if (failures.length > 0) {
-    const heading = `:warning: *${plural(failures.length, 'reminder')} could not be delivered*`;
-    for (const text of packLines([heading, ...reminderFailureLines(failures)])) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
-    }
-  }
-  if (context.nextReminder) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: nextReminderText(context.nextReminder) }] });
-  }
-  return blocks;
+  return [
+    ...failureBlocks(context.reminderFailures ?? [], 'rotation'),
+    ...(context.nextReminder ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: nextReminderText(context.nextReminder) }] }] : []),
+  ];
 }
