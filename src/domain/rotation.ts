@@ -148,6 +148,20 @@ export type Rotation =
 
 export type RotationIn<S extends RotationStatus> = Extract<Rotation, { status: S }>;
 
+// The union gives each state exactly its steps; these read them from any state that has them.
+export function approvalOf(rotation: Rotation): Step | undefined {
+  return 'approval' in rotation ? rotation.approval : undefined;
+}
+export function submissionOf(rotation: Rotation): Submission | undefined {
+  return 'submission' in rotation ? rotation.submission : undefined;
+}
+export function meetingOf(rotation: Rotation): Meeting | undefined {
+  return 'meeting' in rotation ? rotation.meeting : undefined;
+}
+export function completionOf(rotation: Rotation): Completion | undefined {
+  return 'completion' in rotation ? rotation.completion : undefined;
+}
+
 /** Started and not closed, in the order a rotation passes through them. */
 export const OPEN_STATUSES: readonly RotationStatus[] = ['requested', 'approved', 'submitted', 'meeting_scheduled'];
 

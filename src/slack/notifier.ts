@@ -3,13 +3,13 @@ import { ReminderDeliveryError, type Notifier, type ReminderDisplay, type Schedu
 import { DIRECT_REMINDERS, ESCALATIONS, type ReminderOccurrence } from '../domain/reminder-kinds';
 import { isUserId, type AuditEntry, type MessageRef, type Rotation, type RotationIn } from '../domain/rotation';
 import { buildAppHome } from './views/app-home';
-import { buildUndeliverableNotice } from './views/command-replies';
+import { buildDigest } from './views/digest';
 import { buildExportMessage } from './views/export-message';
 import { buildMeetingDetails } from './views/meeting-details';
 import { escapeMrkdwn } from './views/mrkdwn';
-import { buildDigest, buildReminderMessage } from './views/reminder-message';
+import { buildReminderMessage } from './views/reminder-message';
 import { toScheduleView } from './views/reminder-schedule';
-import { buildRotationMessage } from './views/rotation-message';
+import { buildRotationMessage, buildUndeliverableNotice } from './views/rotation-message';
 import { buildChangeReply } from './views/thread-reply';
 import type { RotationMessageContext, SlackMessage } from './views/types';
 

@@ -5,7 +5,9 @@ import { COMMAND } from '../ids';
 import { openRotationsFor, rotationStatus } from '../../services/rotation-queries';
 import { sendRotationExport } from '../../services/send-export';
 import { toScheduleView } from '../views/reminder-schedule';
-import { buildHelp, buildNotFound, buildRotationList, buildRotationStatus } from '../views/command-replies';
+import { buildHelp, buildNotFound } from '../views/command-replies';
+import { buildRotationList } from '../views/rotation-list';
+import { buildRotationStatus } from '../views/status';
 import { buildRequestModal } from '../views/request-modal';
 import { explainRefusal } from '../views/refusals';
 

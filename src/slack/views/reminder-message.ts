@@ -1,9 +1,7 @@
 import type { types } from '@slack/bolt';
-import { todayIn } from '../../domain/calendar';
 import { AUDIENCE, DIRECT_REMINDERS, ESCALATIONS, type ReminderKind } from '../../domain/reminder-kinds';
-import { awaitsSubmission, isOpen, isTransition, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
-import { businessDaysToDeadline, nextStepAction, sortByUrgency, submitByStanding } from '../../domain/standing';
-import { COMMAND } from '../ids';
+import { isTransition, meetingOf, submissionOf, type Rotation } from '../../domain/rotation';
+import { businessDaysToDeadline, nextStepAction, submitByStanding } from '../../domain/standing';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime } from './mrkdwn';
 import { actionButton, portalButton, startPlannedButton } from './buttons';
 import { REMINDER_LABELS, STATUS_LABELS } from './labels';
@@ -22,14 +20,6 @@ export type ReminderMessageContext = RotationMessageContext & {
 const MENTIONS_MAX_CHARS = 1500;
 /** A reminder that fell due this long before it is sent says so: it was caught up after an outage. */
 const LATE_AFTER_MS = 15 * 60 * 1000;
-
-function meetingOf(rotation: Rotation): Meeting | undefined {
-  return 'meeting' in rotation ? rotation.meeting : undefined;
-}
-
-function caseNumberOf(rotation: Rotation): string | undefined {
-  return 'submission' in rotation && rotation.submission ? rotation.submission.caseNumber : undefined;
-}
 
 /** Exactly the people `AUDIENCE[kind]` names, each once, in the table's order. */
 export function reminderMentions(rotation: Rotation, kind: ReminderKind, approverMentions: readonly string[]): string[] {
@@ -105,7 +95,7 @@ function deadlineSentence(rotation: Rotation, context: Context): string {
 
 /** What the rotation is waiting for in its current state, for reminders not tied to one step. */
 function waitingFor(rotation: Rotation): string {
-  const caseNumber = caseNumberOf(rotation);
+  const caseNumber = submissionOf(rotation)?.caseNumber;
   const meeting = meetingOf(rotation);
   switch (rotation.status) {
     case 'planned':
@@ -186,7 +176,7 @@ function bodyLines(rotation: Rotation, kind: ReminderKind, context: Context): st
     case 'submit_overdue':
       return [submitSentence(rotation, context), afterSubmitting(rotation)];
     case 'no_meeting_yet': {
-      const caseNumber = caseNumberOf(rotation);
+      const caseNumber = submissionOf(rotation)?.caseNumber;
       if (rotation.status !== 'submitted' || !caseNumber) return [waitingFor(rotation), deadlineSentence(rotation, context)];
       const submittedOn = calendarDate(rotation.submission.submittedOn);
       return [
@@ -320,54 +310,3 @@ export function buildReminderMessage(
     blocks,
   };
 }
-
-/** Open rotations in the digest; the rest are counted. With the planned ones, well inside Slack's 50 blocks. */
-export const DIGEST_OPEN_MAX = 30;
-export const DIGEST_PLANNED_MAX = 10;
-
-function digestSection(heading: string, lines: string[], total: number, max: number, more: string): types.KnownBlock[] {
-  const blocks: types.KnownBlock[] = packLines([heading, ...lines]).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
-  if (total > max) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${total - max} more, ${more}.` }] });
-  return blocks;
-}
-
-/**
- * The weekly summary for a channel: open rotations most urgent first and the
- * planned next cycles, one line each. Mentions nobody: it is a summary, not a
- * call to act (the reminders do that).
- */
-export function buildDigest(rotations: Rotation[], context: RotationMessageContext): SlackMessage {
-  const open = sortByUrgency(rotations.filter(isOpen), context);
-  const planned = sortByUrgency(
-    rotations.filter((r): r is RotationIn<'planned'> => r.status === 'planned'),
-    context,
-  );
-  const title: types.KnownBlock = { type: 'header', text: { type: 'plain_text', text: 'Weekly digest: WFI client secret rotations' } };
-  if (open.length === 0 && planned.length === 0) {
-    const text = `No open or planned rotations this week. \`${COMMAND}\` opens the request form.`;
-    return { text: `Weekly digest: ${text}`, blocks: [title, { type: 'section', text: { type: 'mrkdwn', text } }] };
-  }
-  const today = calendarDate(todayIn(context.policy.calendar, context.now));
-  const lateCount = open.filter((r) => awaitsSubmission(r) && submitByStanding(r, context).late).length;
-  const counts = `${plural(open.length, 'open rotation')}${lateCount > 0 ? ` (${lateCount} late)` : ''}, ${plural(planned.length, 'planned next cycle')}`;
-  const summary = `${counts} · as of ${today}`;
-  const blocks: types.KnownBlock[] = [title, { type: 'context', elements: [{ type: 'mrkdwn', text: summary }] }];
-  if (open.length > 0) {
-    const lines = open
-      .slice(0, DIGEST_OPEN_MAX)
-      .map((r) => `• ${inlineCode(r.id)} *${STATUS_LABELS[r.status]}* · ${instanceText(r.instanceUrl)} · ${datesLine(r, context)}`);
-    blocks.push(...digestSection('*Open rotations*, most urgent first', lines, open.length, DIGEST_OPEN_MAX, 'less urgent'));
-  }
-  if (planned.length > 0) {
-    const lines = planned
-      .slice(0, DIGEST_PLANNED_MAX)
-      .map((r) => `• ${inlineCode(r.id)} ${instanceText(r.instanceUrl)} · ${datesLine(r, context)}`);
-    blocks.push(...digestSection('*Planned next cycles*', lines, planned.length, DIGEST_PLANNED_MAX, 'due later'));
-  }
-  blocks.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: `\`${COMMAND} list\` lists the open rotations; the App Home has a button for each next step.` }],
-  });
-  return { text: `Weekly digest: ${counts}`, blocks };
-}
-

@@ -1,16 +1,16 @@
 import type { types } from '@slack/bolt';
 import { allowedActions } from '../../domain/lifecycle';
 import {
+  approvalOf,
   awaitsSubmission,
+  completionOf,
+  meetingOf,
+  submissionOf,
   type AuditEntry,
   type Closure,
-  type Completion,
-  type Meeting,
   type Rotation,
   type Step,
-  type Submission,
 } from '../../domain/rotation';
-import { submitByStanding } from '../../domain/standing';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS, SHORT_DESCRIPTION } from '../../domain/service-request';
 import {
   escapedChunks,
@@ -18,7 +18,6 @@ import {
   inlineCode,
   mention,
   packLines,
-  plural,
   SECTION_TEXT_MAX,
   calendarDate,
   slackDateTime,
@@ -26,39 +25,9 @@ import {
 import { actionButton, portalButton } from './buttons';
 import { confirmationLabel, describeChange, STATUS_LABELS } from './labels';
 import { reminderScheduleBlocks } from './reminder-schedule';
+import { buildRotationSummary } from './rotation-summary';
 import { caseNumberText, instanceText, joinLinkNotice, meetingTimeText, mentions, reasonText } from './text';
 import type { RotationMessageContext, SlackMessage } from './types';
-
-
-
-
-function submitByText(rotation: Rotation, context: RotationMessageContext): string {
-  const date = calendarDate(rotation.submitBy);
-  const submission = submissionOf(rotation);
-  if (submission) return `${date}\nsubmitted on ${calendarDate(submission.submittedOn)}`;
-  if (!awaitsSubmission(rotation)) return date;
-  const { businessDaysLeft } = submitByStanding(rotation, context);
-  if (businessDaysLeft > 0) return `${date}\n${plural(businessDaysLeft, 'business day')} left`;
-  if (businessDaysLeft === 0) return `${date}\n*due today*`;
-  return `${date}\n*overdue by ${plural(-businessDaysLeft, 'business day')}*`;
-}
-
-function lateWarning(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
-  // Once the portal request is made (or the rotation is closed) there is nothing left to hurry.
-  if (rotation.lateByBusinessDays <= 0 || !awaitsSubmission(rotation)) return [];
-  return [
-    {
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text:
-          `:warning: *Late:* this request was made after its submit-by date (${calendarDate(rotation.submitBy)}), ` +
-          `${plural(rotation.lateByBusinessDays, 'business day')} short of the vendor's ${context.policy.leadBusinessDays}-business-day lead time. ` +
-          'Open the portal request today and mention the policy deadline to the vendor.',
-      },
-    },
-  ];
-}
 
 const NOTES_HEADING = '*Notes*\n';
 
@@ -84,19 +53,6 @@ function serviceRequestBlock(rotation: Rotation): types.KnownBlock {
   return { type: 'rich_text', elements } as types.RichTextBlock;
 }
 
-// The union gives each state exactly its steps; these read them from any state that has them.
-function approvalOf(rotation: Rotation): Step | undefined {
-  return 'approval' in rotation ? rotation.approval : undefined;
-}
-function submissionOf(rotation: Rotation): Submission | undefined {
-  return 'submission' in rotation ? rotation.submission : undefined;
-}
-function meetingOf(rotation: Rotation): Meeting | undefined {
-  return 'meeting' in rotation ? rotation.meeting : undefined;
-}
-function completionOf(rotation: Rotation): Completion | undefined {
-  return 'completion' in rotation ? rotation.completion : undefined;
-}
 function closureOf(rotation: Rotation): { kind: 'Rejected' | 'Cancelled'; closure: Closure } | undefined {
   if (rotation.status === 'rejected') return { kind: 'Rejected', closure: rotation.rejection };
   if (rotation.status === 'cancelled') return { kind: 'Cancelled', closure: rotation.cancellation };
@@ -230,26 +186,6 @@ function lastChangeBlock(rotation: Rotation): types.KnownBlock[] {
   ];
 }
 
-
-/** Header, key facts and the late warning: the top of the rotation message and of `status`. */
-export function buildRotationSummary(rotation: Rotation, context: RotationMessageContext): types.KnownBlock[] {
-  return [
-    { type: 'header', text: { type: 'plain_text', text: `WFI client secret rotation ${rotation.id}` } },
-    {
-      type: 'section',
-      fields: [
-        { type: 'mrkdwn', text: `*Instance*\n${instanceText(rotation.instanceUrl)}` },
-        { type: 'mrkdwn', text: `*Environment type*\n${escapeMrkdwn(rotation.environmentType)}` },
-        { type: 'mrkdwn', text: `*Status*\n${STATUS_LABELS[rotation.status]}` },
-        { type: 'mrkdwn', text: `*Requested by*\n${mention(rotation.requesterId)}` },
-        { type: 'mrkdwn', text: `*Policy deadline*\n${calendarDate(rotation.deadline)}` },
-        { type: 'mrkdwn', text: `*Submit to the vendor by*\n${submitByText(rotation, context)}` },
-      ],
-    },
-    ...lateWarning(rotation, context),
-  ];
-}
-
 /**
  * The one message that represents a rotation in its channel. The same builder
  * renders it for `chat.postMessage` and for every later `chat.update`, so it
@@ -281,4 +217,12 @@ export function buildRotationMessage(rotation: Rotation, context: RotationMessag
     text: `WFI client secret rotation ${rotation.id} for ${url}: ${STATUS_LABELS[rotation.status]}, submit by ${calendarDate(rotation.submitBy)}`,
     blocks,
   };
+}
+
+/** Put above the rotation message when it has to go to the requester instead of the chosen channel. */
+export function buildUndeliverableNotice(channelId: string, reason: string): SlackMessage {
+  const text =
+    `:warning: I could not post this request in <#${channelId}> (Slack said \`${escapeMrkdwn(reason)}\`). ` +
+    'Invite me there with `/invite`, or choose another channel next time. Here is the request:';
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

@@ -5,11 +5,13 @@ import { REMINDER_KINDS, type ReminderKind } from '../../../../src/domain/remind
 import type { AuditEntry, LeadTimePolicy, Rotation, RotationIn } from '../../../../src/domain/rotation';
 import { rotationsToCsv } from '../../../../src/services/export-rotations';
 import { buildAppHome } from '../../../../src/slack/views/app-home';
-import { buildRotationList, buildRotationStatus } from '../../../../src/slack/views/command-replies';
+import { buildDigest } from '../../../../src/slack/views/digest';
 import { buildMeetingDetails } from '../../../../src/slack/views/meeting-details';
-import { buildDigest, buildReminderMessage, type ReminderDelivery } from '../../../../src/slack/views/reminder-message';
+import { buildReminderMessage, type ReminderDelivery } from '../../../../src/slack/views/reminder-message';
 import { buildStartPlannedModal } from '../../../../src/slack/views/request-modal';
+import { buildRotationList } from '../../../../src/slack/views/rotation-list';
 import { buildRotationMessage } from '../../../../src/slack/views/rotation-message';
+import { buildRotationStatus } from '../../../../src/slack/views/status';
 import { buildChangeReply } from '../../../../src/slack/views/thread-reply';
 import type { RotationMessageContext } from '../../../../src/slack/views/types';
 import { aPlannedRotation, aRequest, aRotation, aRotationIn, APPROVER_ID, REQUESTER_ID, TEST_NOW } from '../../../support/rotations';

@@ -2,11 +2,9 @@ import type { types } from '@slack/bolt';
 import { AUDIENCE, DIRECT_REMINDERS, ESCALATIONS, REMINDER_KINDS, type ReminderKind } from '../../../../src/domain/reminder-kinds';
 import type { Rotation } from '../../../../src/domain/rotation';
 import { ACTIONS, COMMAND } from '../../../../src/slack/ids';
+import { buildDigest, DIGEST_OPEN_MAX, DIGEST_PLANNED_MAX } from '../../../../src/slack/views/digest';
 import {
-  buildDigest,
   buildReminderMessage,
-  DIGEST_OPEN_MAX,
-  DIGEST_PLANNED_MAX,
   reminderMentions,
   type ReminderDelivery,
   type ReminderMessageContext,

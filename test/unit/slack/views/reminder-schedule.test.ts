@@ -3,13 +3,13 @@ import { DIGEST_ROTATION_ID, type ScheduledReminder } from '../../../../src/doma
 import { reminderKey, type ReminderKind } from '../../../../src/domain/reminder-kinds';
 import type { Rotation } from '../../../../src/domain/rotation';
 import { buildAppHome, type AppHomeContext } from '../../../../src/slack/views/app-home';
-import { buildRotationStatus } from '../../../../src/slack/views/command-replies';
 import {
   REMINDER_FAILURES_MAX,
   REMINDER_FAILURES_MAX as HOME_FAILURES_MAX,
   type ReminderFailure,
 } from '../../../../src/slack/views/reminder-schedule';
 import { buildRotationMessage } from '../../../../src/slack/views/rotation-message';
+import { buildRotationStatus } from '../../../../src/slack/views/status';
 import type { RotationMessageContext } from '../../../../src/slack/views/types';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn } from '../../../support/rotations';

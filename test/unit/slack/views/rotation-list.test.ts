@@ -1,7 +1,7 @@
 import type { Rotation } from '../../../../src/domain/rotation';
 import { COMMAND } from '../../../../src/slack/ids';
 import { sortByUrgency } from '../../../../src/domain/standing';
-import { buildRotationList, LIST_MAX } from '../../../../src/slack/views/command-replies';
+import { buildRotationList, LIST_MAX } from '../../../../src/slack/views/rotation-list';
 import { STATUS_LABELS } from '../../../../src/slack/views/labels';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn } from '../../../support/rotations';
