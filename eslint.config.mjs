@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const STORE_IMPORTS = { group: ['**/store/*'], message: 'Listeners reach storage through the ports in domain/ports.ts.' };
+
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'node_modules/', 'bench/results/'] },
   js.configs.recommended,
@@ -40,7 +42,26 @@ export default tseslint.config(
   {
     files: ['src/slack/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/store/*'], message: 'Listeners reach storage through the ports in domain/ports.ts.' }] }],
+      'no-restricted-imports': ['error', { patterns: [STORE_IMPORTS] }],
+    },
+  },
+  // A later block replaces the rule for its files, so each repeats the store restriction.
+  {
+    files: ['src/slack/parse/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [STORE_IMPORTS, { group: ['**/views/*'], message: 'parse/ reads payloads; what they carry is defined in parse/, not in views/.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/slack/views/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [STORE_IMPORTS, { group: ['**/listeners/*'], message: 'views/ are pure builders: listeners call them, never the other way round.' }] },
+      ],
     },
   },
   {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CodedError } from './domain/errors';
 import { isCalendarDate, isTimeZone, type BusinessCalendar } from './domain/calendar';
+import { isChannelId } from './domain/rotation';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
@@ -198,7 +199,7 @@ const slackSchema = z.object({
     blankToUndefined,
     z.enum(['true', 'false'], { error: 'WFI_ALLOW_SELF_APPROVAL must be true or false' }).default('false'),
   ),
-  WFI_REMINDER_CHANNEL: optionalText.refine((c) => c === undefined || /^[CG][A-Z0-9]{2,}$/.test(c), {
+  WFI_REMINDER_CHANNEL: optionalText.refine((c) => c === undefined || isChannelId(c), {
     message: 'WFI_REMINDER_CHANNEL must be a channel ID such as C0123ABCD (not a #name)',
   }),
   WFI_SCHEDULER_INTERVAL_SECONDS: integer('WFI_SCHEDULER_INTERVAL_SECONDS', 60, 1, 3600),

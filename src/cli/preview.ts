@@ -18,7 +18,7 @@ import { createRotation, ENVIRONMENT_TYPES, leadTime, type EnvironmentType, type
 import { validateRotationRequest, type RequestField } from '../domain/rotation-request';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../domain/service-request';
 import { wallClockToInstant } from '../domain/step-inputs';
-import { REMINDER_LABELS } from '../slack/views/reminder-message';
+import { REMINDER_LABELS } from '../slack/views/labels';
 
 /** What the preview shows: a request that already passed validation, and the day it would be made. */
 export interface PreviewInput {

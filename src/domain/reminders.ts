@@ -8,7 +8,7 @@ import {
   type CalendarDate,
 } from './calendar';
 import { REMINDER_KINDS, reminderKey, type ReminderKind, type ReminderOccurrence, type ReminderPolicy } from './reminder-kinds';
-import { isTransition, type Rotation, type RotationStatus } from './rotation';
+import { isTransition, NOT_SUBMITTED_STATUSES, OPEN_STATUSES, type Rotation, type RotationStatus } from './rotation';
 import { wallClockToInstant } from './step-inputs';
 
 /**
@@ -27,20 +27,20 @@ const DAY_MS = 24 * HOUR_MS;
 /** How far `nextOccurrence` looks ahead: past the longest gap any kind can have (a yearly next cycle). */
 const SEARCH_DAYS = 400;
 
-const OPEN: readonly RotationStatus[] = ['requested', 'approved', 'submitted', 'meeting_scheduled'];
-const NOT_SUBMITTED: readonly RotationStatus[] = ['requested', 'approved'];
+/** The submit reminders' states: open and not yet submitted (a planned cycle has its own, next_cycle). */
+const TO_SUBMIT = OPEN_STATUSES.filter((status) => NOT_SUBMITTED_STATUSES.includes(status));
 
 /** The table's "while" column: the states in which each kind is still useful. */
 const WHILE: Record<ReminderKind, readonly RotationStatus[]> = {
   approval_pending: ['requested'],
-  submit_soon: NOT_SUBMITTED,
-  submit_due: NOT_SUBMITTED,
-  submit_overdue: NOT_SUBMITTED,
+  submit_soon: TO_SUBMIT,
+  submit_due: TO_SUBMIT,
+  submit_overdue: TO_SUBMIT,
   no_meeting_yet: ['submitted'],
   meeting_tomorrow: ['meeting_scheduled'],
   meeting_in_one_hour: ['meeting_scheduled'],
   confirm_receipt: ['meeting_scheduled'],
-  deadline_near: OPEN,
+  deadline_near: OPEN_STATUSES,
   next_cycle: ['planned'],
 };
 

@@ -1,6 +1,6 @@
 import { addCalendarDays, formatCalendarDate, isCalendarDate, type CalendarDate } from './calendar';
 import { normaliseInstanceUrl } from './instance-url';
-import { ENVIRONMENT_TYPES, type EnvironmentType, type RotationRequest, isUserId } from './rotation';
+import { ENVIRONMENT_TYPES, type EnvironmentType, type RotationRequest, isChannelId, isUserId } from './rotation';
 import { looksLikeSecret, SECRET_REFUSAL } from './secret-detector';
 
 /** What a person entered, before validation: every field may be missing or wrong. */
@@ -28,8 +28,6 @@ export const LIMITS = {
   /** The longest "rotate again every", matching WFI_ROTATION_INTERVAL_DAYS' own bound. */
   rotationIntervalDays: 3650,
 } as const;
-
-const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 
 function isEnvironmentType(value: string): value is EnvironmentType {
   return (ENVIRONMENT_TYPES as readonly string[]).includes(value);
@@ -71,7 +69,7 @@ export function validateRotationRequest(
   const deadline = deadlineError(raw.deadline, context.today);
   if (deadline) errors.deadline = deadline;
 
-  if (!raw.channelId || !CHANNEL_ID.test(raw.channelId)) errors.channelId = 'Choose the channel for reminders';
+  if (!raw.channelId || !isChannelId(raw.channelId)) errors.channelId = 'Choose the channel for reminders';
 
   // De-duplicated first, so the limit counts people, not repeated picks.
   const attendeeIds = [...new Set(raw.attendeeIds ?? [])];

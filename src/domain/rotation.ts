@@ -6,6 +6,16 @@ export function isUserId(id: string): boolean {
   return /^[UW][A-Z0-9]{2,}$/.test(id);
 }
 
+/**
+ * A channel id (C… public, G… private): where a rotation's message and
+ * reminders go. Direct messages (D…) are not channels a rotation can live in.
+ * Slack's channel ids are 9 to 11 characters today: the bound leaves room to
+ * grow and keeps anything far longer out of lookups and messages.
+ */
+export function isChannelId(id: string): boolean {
+  return /^[CG][A-Z0-9]{2,20}$/.test(id);
+}
+
 export const ENVIRONMENT_TYPES = ['Production', 'Staging', 'Test', 'Development'] as const;
 export type EnvironmentType = (typeof ENVIRONMENT_TYPES)[number];
 
@@ -139,10 +149,32 @@ export type Rotation =
 
 export type RotationIn<S extends RotationStatus> = Extract<Rotation, { status: S }>;
 
+// The union gives each state exactly its steps; these read them from any state that has them.
+export function approvalOf(rotation: Rotation): Step | undefined {
+  return 'approval' in rotation ? rotation.approval : undefined;
+}
+export function submissionOf(rotation: Rotation): Submission | undefined {
+  return 'submission' in rotation ? rotation.submission : undefined;
+}
+export function meetingOf(rotation: Rotation): Meeting | undefined {
+  return 'meeting' in rotation ? rotation.meeting : undefined;
+}
+export function completionOf(rotation: Rotation): Completion | undefined {
+  return 'completion' in rotation ? rotation.completion : undefined;
+}
+
+/** Started and not closed, in the order a rotation passes through them. */
 export const OPEN_STATUSES: readonly RotationStatus[] = ['requested', 'approved', 'submitted', 'meeting_scheduled'];
 
 export function isOpen(rotation: Pick<Rotation, 'status'>): boolean {
   return OPEN_STATUSES.includes(rotation.status);
+}
+
+/** Before the portal request is made, a planned cycle included: submit-by is what counts, after it the deadline. */
+export const NOT_SUBMITTED_STATUSES: readonly RotationStatus[] = ['planned', 'requested', 'approved'];
+
+export function awaitsSubmission(rotation: Pick<Rotation, 'status'>): boolean {
+  return NOT_SUBMITTED_STATUSES.includes(rotation.status);
 }
 
 /**
@@ -176,8 +208,7 @@ export interface LeadTimePolicy {
   leadBusinessDays: number;
 }
 
-export interface LeadTime {
-  submitBy: CalendarDate;
+export interface SubmitByCount {
   /** Business days from today until submit-by (0 on the day itself); negative once past. */
   businessDaysLeft: number;
   /** Business days short of the vendor's lead time; 0 when on time. */
@@ -185,18 +216,25 @@ export interface LeadTime {
 }
 
 /**
- * Where a deadline stands against the vendor's lead time on a given day. A
- * request made on a weekend after submit-by is counted as made on the next
- * business day, when the vendor will first see it.
+ * Where a day stands against a submit-by date. A request made on a weekend
+ * after submit-by is counted as made on the next business day, when the vendor
+ * will first see it: on the weekend after a Friday submit-by there are no
+ * business days in between, yet the request is overdue, not "due today".
  */
+export function countToSubmitBy(submitBy: CalendarDate, today: CalendarDate, calendar: BusinessCalendar): SubmitByCount {
+  if (today <= submitBy) return { businessDaysLeft: businessDaysBetween(today, submitBy, calendar), lateByBusinessDays: 0 };
+  const lateByBusinessDays = businessDaysBetween(submitBy, businessDayOnOrAfter(today, calendar), calendar);
+  return { businessDaysLeft: -lateByBusinessDays, lateByBusinessDays };
+}
+
+export interface LeadTime extends SubmitByCount {
+  submitBy: CalendarDate;
+}
+
+/** Where a deadline stands against the vendor's lead time on a given day. */
 export function leadTime(deadline: CalendarDate, today: CalendarDate, policy: LeadTimePolicy): LeadTime {
   const submitBy = submitByDate(deadline, policy.leadBusinessDays, policy.calendar);
-  const lateByBusinessDays =
-    today > submitBy ? businessDaysBetween(submitBy, businessDayOnOrAfter(today, policy.calendar), policy.calendar) : 0;
-  // Once past, count from the next business day like the late marker does: on the weekend after a
-  // Friday submit-by there are no business days in between, yet the request is overdue, not "due today".
-  const businessDaysLeft = today > submitBy ? -lateByBusinessDays : businessDaysBetween(today, submitBy, policy.calendar);
-  return { submitBy, businessDaysLeft, lateByBusinessDays };
+  return { submitBy, ...countToSubmitBy(submitBy, today, policy.calendar) };
 }
 
 /**

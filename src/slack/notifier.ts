@@ -4,13 +4,15 @@ import type { Notifier, ReminderDisplay, ScheduledReminder } from '../domain/por
 import { DIRECT_REMINDERS, ESCALATIONS, type ReminderOccurrence } from '../domain/reminder-kinds';
 import { isUserId, type AuditEntry, type MessageRef, type Rotation, type RotationIn } from '../domain/rotation';
 import { buildAppHome } from './views/app-home';
-import { buildUndeliverableNotice } from './views/command-replies';
+import { buildDigest } from './views/digest';
 import { buildExportMessage } from './views/export-message';
 import { buildMeetingDetails } from './views/meeting-details';
 import { escapeMrkdwn } from './views/mrkdwn';
-import { buildDigest, buildReminderMessage, toScheduleView } from './views/reminder-message';
-import { buildRotationMessage, type RotationMessageContext, type SlackMessage } from './views/rotation-message';
+import { buildReminderMessage } from './views/reminder-message';
+import { toScheduleView } from './views/reminder-schedule';
+import { buildRotationMessage, buildUndeliverableNotice } from './views/rotation-message';
 import { buildChangeReply } from './views/thread-reply';
+import type { RotationMessageContext, SlackMessage } from './views/types';
 
 type WebClient = webApi.WebClient;
 

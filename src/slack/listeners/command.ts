@@ -4,8 +4,10 @@ import type { ListenerDeps } from '../deps';
 import { COMMAND } from '../ids';
 import { openRotationsFor, rotationStatus } from '../../services/rotation-queries';
 import { sendRotationExport } from '../../services/send-export';
-import { toScheduleView } from '../views/reminder-message';
-import { buildHelp, buildNotFound, buildRotationList, buildRotationStatus } from '../views/command-replies';
+import { toScheduleView } from '../views/reminder-schedule';
+import { buildHelp, buildNotFound } from '../views/command-replies';
+import { buildRotationList } from '../views/rotation-list';
+import { buildRotationStatus } from '../views/status';
 import { buildRequestModal } from '../views/request-modal';
 import { explainRefusal } from '../views/refusals';
 

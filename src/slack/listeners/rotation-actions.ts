@@ -6,15 +6,15 @@ import type { Rotation } from '../../domain/rotation';
 import { announceTransition, transitionRotation } from '../../services/transition-rotation';
 import type { ListenerDeps } from '../deps';
 import { ACTIONS } from '../ids';
+import { parseButtonValue } from '../parse/button-value';
+import type { StepMeta } from '../parse/step-meta';
 import { explainRefusal } from '../views/refusals';
-import { parseButtonValue } from '../views/rotation-message';
 import {
   buildCompletionModal,
   buildMeetingModal,
   buildNoticeModal,
   buildReasonModal,
   buildSubmissionModal,
-  type StepMeta,
 } from '../views/step-modals';
 import { tellPrivately } from './respond-privately';
 

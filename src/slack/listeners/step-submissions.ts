@@ -9,12 +9,12 @@ import {
   parseCompletionForm,
   parseMeetingForm,
   parseReasonForm,
-  parseStepMeta,
   parseSubmissionForm,
   toStepBlockErrors,
 } from '../parse/step-forms';
+import { parseStepMeta, type StepMeta } from '../parse/step-meta';
 import { explainRefusal } from '../views/refusals';
-import { buildNoticeModal, type StepMeta } from '../views/step-modals';
+import { buildNoticeModal } from '../views/step-modals';
 
 type StateValues = Parameters<typeof parseReasonForm>[0];
 

@@ -1,40 +1,11 @@
-import { isTimeZone } from '../../domain/calendar';
 import type { MeetingInput } from '../../domain/step-inputs';
-import { ROTATION_ID_PATTERN } from '../../domain/rotation';
 import { STEP_BLOCKS } from '../ids';
-import type { StepMeta } from '../views/step-modals';
 import { definedOnly, inputState, isRecord, selectedValueOf, stringsOf, textOf, type StateValues } from './request-form';
 
 type StepField = keyof typeof STEP_BLOCKS;
 type Values = StateValues | null | undefined;
 
 const input = (values: Values, field: StepField) => inputState(values, STEP_BLOCKS[field]);
-
-/** Far more than `{"rotationId":"ROT-XXXXXX","version":999999999,"myTimeZone":"…"}` needs; anything longer was not written by us. */
-const STEP_META_MAX = 200;
-
-/**
- * A step modal's private_metadata, read back. The client echoes it, so it is
- * untrusted: anything but the exact shape `encodeStepMeta` writes is refused.
- */
-export function parseStepMeta(raw: unknown): StepMeta | undefined {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > STEP_META_MAX) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(parsed)) return undefined;
-  const rotationId = Object.hasOwn(parsed, 'rotationId') ? parsed.rotationId : undefined;
-  const version = Object.hasOwn(parsed, 'version') ? parsed.version : undefined;
-  if (typeof rotationId !== 'string' || !ROTATION_ID_PATTERN.test(rotationId)) return undefined;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version >= 1e9) return undefined;
-  const myTimeZone = Object.hasOwn(parsed, 'myTimeZone') ? parsed.myTimeZone : undefined;
-  // Only a zone the runtime knows; anything else reads as "not looked up", and the form asks for a zone.
-  const zone = typeof myTimeZone === 'string' && myTimeZone.length <= 64 && isTimeZone(myTimeZone) ? myTimeZone : undefined;
-  return { rotationId, version, ...(zone ? { myTimeZone: zone } : {}) };
-}
 
 /** Reject and cancel. */
 export function parseReasonForm(values: Values): { reason?: string } {

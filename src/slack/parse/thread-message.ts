@@ -1,4 +1,4 @@
-import { isUserId } from '../../domain/rotation';
+import { isChannelId, isUserId } from '../../domain/rotation';
 import { isRecord, textOf } from './request-form';
 
 /** A person's reply in a thread, as far as the leak guard needs it. */
@@ -12,7 +12,6 @@ export interface ThreadMessage {
 }
 
 const TS = /^\d{1,12}\.\d{1,8}$/;
-const CHANNEL_ID = /^[CG][A-Z0-9]{2,20}$/;
 /** Subtypes that carry a person's own words; bot posts, joins, deletions and the like do not. */
 const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'message_changed']);
 
@@ -33,7 +32,7 @@ export function parseThreadMessage(event: unknown): ThreadMessage | undefined {
   const messageTs = textOf(message.ts);
   const userId = textOf(message.user);
   const text = textOf(message.text);
-  if (!channelId || !CHANNEL_ID.test(channelId) || !threadTs || !TS.test(threadTs) || !messageTs || !TS.test(messageTs)) return undefined;
+  if (!channelId || !isChannelId(channelId) || !threadTs || !TS.test(threadTs) || !messageTs || !TS.test(messageTs)) return undefined;
   if (threadTs === messageTs || !userId || !isUserId(userId) || text === undefined) return undefined;
   return { channelId, threadTs, messageTs, userId, text };
 }

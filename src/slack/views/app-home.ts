@@ -1,19 +1,13 @@
 import type { types } from '@slack/bolt';
-import { OPEN_STATUSES, type Rotation, type RotationIn, type RotationStatus } from '../../domain/rotation';
+import { isOpen, OPEN_STATUSES, type Rotation, type RotationIn } from '../../domain/rotation';
+import { nextStepAction, sortByUrgency } from '../../domain/standing';
 import { ACTIONS, COMMAND } from '../ids';
-import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime, truncate } from './mrkdwn';
-import { datesLine, sortByUrgency } from './command-replies';
-import {
-  actionButton,
-  instanceText,
-  joinLink,
-  meetingTimeText,
-  nextStepAction,
-  reminderLabel,
-  STATUS_LABELS,
-  type ReminderFailure,
-  type RotationMessageContext,
-} from './rotation-message';
+import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime } from './mrkdwn';
+import { actionButton, startPlannedButton } from './buttons';
+import { STATUS_LABELS } from './labels';
+import { failureBlocks, type ReminderFailure } from './reminder-schedule';
+import { datesLine, instanceText, joinLink, meetingTimeText } from './text';
+import type { RotationMessageContext } from './types';
 
 export type AppHomeContext = RotationMessageContext & {
   leadBusinessDays: number;
@@ -43,11 +37,6 @@ export const HOME_PLANNED_MAX = 10;
 export const HOME_RECENT_MAX = 5;
 /** Instances listed under "Next due"; the lines share one section. */
 export const HOME_INSTANCES_MAX = 15;
-/** Undelivered reminders listed; the rest are counted. */
-export const HOME_FAILURES_MAX = 5;
-
-/** The domain's open states, in the order a rotation passes through them. */
-const HOME_OPEN_STATUSES: readonly RotationStatus[] = OPEN_STATUSES;
 
 const section = (text: string): types.KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): types.KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
@@ -92,12 +81,13 @@ function openRotationBlock(rotation: Rotation, ctx: AppHomeContext): types.Known
 
 function openBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownBlock[] {
   const blocks: types.KnownBlock[] = [header(ctx.scope === 'all' ? 'Open rotations' : 'Your open rotations')];
-  const open = rotations.filter((r) => HOME_OPEN_STATUSES.includes(r.status));
+  const open = rotations.filter(isOpen);
   if (open.length === 0) {
     const none = ctx.scope === 'all' ? 'No open rotations.' : 'You are in no open rotation.';
     return [...blocks, section(`${none} Press *New rotation request* to start one.`)];
   }
-  for (const status of HOME_OPEN_STATUSES) {
+  // Grouped in the order a rotation passes through the open states.
+  for (const status of OPEN_STATUSES) {
     const group = sortByUrgency(
       open.filter((r) => r.status === status),
       ctx,
@@ -114,7 +104,7 @@ function openBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownBloc
 function nextDueBlocks(rotations: Rotation[]): types.KnownBlock[] {
   const byInstance = new Map<string, Rotation>();
   for (const rotation of rotations) {
-    if (!OPEN_STATUSES.includes(rotation.status) && rotation.status !== 'planned') continue;
+    if (!isOpen(rotation) && rotation.status !== 'planned') continue;
     const current = byInstance.get(rotation.instanceUrl);
     if (
       !current ||
@@ -160,39 +150,17 @@ function plannedBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownB
         type: 'mrkdwn',
         text: `*${inlineCode(rotation.id)}* ${instanceText(rotation.instanceUrl)}${previous}${involvement(rotation, ctx.viewerId)}\n${datesLine(rotation, ctx)}`,
       },
-      accessory: {
-        type: 'button',
-        action_id: ACTIONS.startPlanned,
-        text: { type: 'plain_text', text: 'Start request' },
-        value: rotation.id,
-      },
+      accessory: startPlannedButton(rotation),
     });
   }
   if (planned.length > HOME_PLANNED_MAX) blocks.push(moreLine(planned.length - HOME_PLANNED_MAX));
   return blocks;
 }
 
-/** Why a reminder failed is Slack's error code; a longer one (from a newer version) is cut. */
-const HOME_FAILURE_REASON_MAX = 200;
-
 /** Shown only when there are some: a delivery problem someone has to fix (invite the bot, unarchive the channel). */
-function failureBlocks(failures: readonly ReminderFailure[]): types.KnownBlock[] {
-  if (failures.length === 0) return [];
-  const lines = failures.slice(0, HOME_FAILURES_MAX).map((f) => {
-    const what =
-      f.rotationId === undefined
-        ? reminderLabel(f.kind)
-        : `${inlineCode(truncate(f.rotationId, 40))} ${reminderLabel(f.kind)}`;
-    const reason = f.failure ? escapeMrkdwn(truncate(f.failure, HOME_FAILURE_REASON_MAX)) : 'no reason recorded';
-    const failedAt = f.finishedAt ? `, failed ${slackDateTime(f.finishedAt)}` : '';
-    return `• :warning: ${what}, due ${slackDateTime(f.dueAt)}: ${reason}${failedAt}`;
-  });
-  return [
-    header('Reminders that could not be delivered'),
-    ...packLines(lines).map(section),
-    ...(failures.length > HOME_FAILURES_MAX ? [context(`…and ${failures.length - HOME_FAILURES_MAX} more`)] : []),
-    { type: 'divider' },
-  ];
+function homeFailureBlocks(failures: readonly ReminderFailure[]): types.KnownBlock[] {
+  const blocks = failureBlocks(failures, 'home');
+  return blocks.length > 0 ? [...blocks, { type: 'divider' }] : [];
 }
 
 function recentBlocks(rotations: Rotation[]): types.KnownBlock[] {
@@ -217,7 +185,7 @@ function recentBlocks(rotations: Rotation[]): types.KnownBlock[] {
  * the number of rotations.
  */
 export function buildAppHome(rotations: Rotation[], ctx: AppHomeContext): types.HomeView {
-  const openCount = rotations.filter((r) => HOME_OPEN_STATUSES.includes(r.status)).length;
+  const openCount = rotations.filter(isOpen).length;
   return {
     type: 'home',
     blocks: [
@@ -239,7 +207,7 @@ export function buildAppHome(rotations: Rotation[], ctx: AppHomeContext): types.
         `${scopeText(ctx.scope)} ${plural(openCount, 'open rotation')}, most urgent first in each group. The vendor needs the portal request at least ` +
           `${plural(ctx.leadBusinessDays, 'business day')} before the policy deadline. The secret itself is never shared in Slack.`,
       ),
-      ...failureBlocks(ctx.reminderFailures ?? []),
+      ...homeFailureBlocks(ctx.reminderFailures ?? []),
       ...openBlocks(rotations, ctx),
       { type: 'divider' },
       ...nextDueBlocks(rotations),

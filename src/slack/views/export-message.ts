@@ -1,5 +1,5 @@
 import { plural } from './mrkdwn';
-import type { SlackMessage } from './rotation-message';
+import type { SlackMessage } from './types';
 
 /** The direct message carrying an export: the CSV inline when small, else a pointer to the attached file. */
 export function buildExportMessage(rotationCount: number, escapedCsv?: string): SlackMessage {

@@ -1,7 +1,9 @@
 import type { types } from '@slack/bolt';
 import type { RotationIn } from '../../domain/rotation';
 import { escapeMrkdwn, inlineCode } from './mrkdwn';
-import { actionButton, instanceText, joinLink, meetingTimeText, mentions, type SlackMessage } from './rotation-message';
+import { actionButton } from './buttons';
+import { instanceText, joinLink, meetingTimeText, mentions } from './text';
+import type { SlackMessage } from './types';
 
 /**
  * The handoff meeting with its join link, as a direct message to one person

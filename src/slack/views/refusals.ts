@@ -1,7 +1,7 @@
 import type { Refusal } from '../../domain/errors';
 import { COMMAND } from '../ids';
 import { mention } from './mrkdwn';
-import { STATUS_LABELS } from './rotation-message';
+import { STATUS_LABELS } from './labels';
 
 
 /** The private explanation for a click or a form that changed nothing. */

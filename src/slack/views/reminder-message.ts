@@ -1,28 +1,12 @@
 import type { types } from '@slack/bolt';
-import { todayIn } from '../../domain/calendar';
 import { AUDIENCE, DIRECT_REMINDERS, ESCALATIONS, type ReminderKind } from '../../domain/reminder-kinds';
-import type { ReminderDisplay } from '../../domain/ports';
-import { isOpen, isTransition, type Meeting, type Rotation, type RotationIn } from '../../domain/rotation';
-import { ACTIONS, COMMAND } from '../ids';
-import { datesLine, sortByUrgency } from './command-replies';
+import { isTransition, meetingOf, submissionOf, type Rotation } from '../../domain/rotation';
+import { businessDaysToDeadline, nextStepAction, submitByStanding } from '../../domain/standing';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, slackDateTime } from './mrkdwn';
-import {
-  actionButton,
-  businessDaysToDeadline,
-  caseNumberText,
-  instanceText,
-  joinLink,
-  meetingTimeText,
-  nextStepAction,
-  REMINDER_LABELS,
-  STATUS_LABELS,
-  submitByStanding,
-  type RotationMessageContext,
-  type SlackMessage,
-} from './rotation-message';
-
-// The labels live beside the rotation message's, which shows the next reminder; they are the reminders' own.
-export { REMINDER_LABELS };
+import { actionButton, portalButton, startPlannedButton } from './buttons';
+import { REMINDER_LABELS, STATUS_LABELS } from './labels';
+import { caseNumberText, datesLine, instanceText, joinLink, meetingTimeText } from './text';
+import type { RotationMessageContext, SlackMessage } from './types';
 
 export type ReminderMessageContext = RotationMessageContext & {
   /**
@@ -36,14 +20,6 @@ export type ReminderMessageContext = RotationMessageContext & {
 const MENTIONS_MAX_CHARS = 1500;
 /** A reminder that fell due this long before it is sent says so: it was caught up after an outage. */
 const LATE_AFTER_MS = 15 * 60 * 1000;
-
-function meetingOf(rotation: Rotation): Meeting | undefined {
-  return 'meeting' in rotation ? rotation.meeting : undefined;
-}
-
-function caseNumberOf(rotation: Rotation): string | undefined {
-  return 'submission' in rotation && rotation.submission ? rotation.submission.caseNumber : undefined;
-}
 
 /** Exactly the people `AUDIENCE[kind]` names, each once, in the table's order. */
 export function reminderMentions(rotation: Rotation, kind: ReminderKind, approverMentions: readonly string[]): string[] {
@@ -119,7 +95,7 @@ function deadlineSentence(rotation: Rotation, context: Context): string {
 
 /** What the rotation is waiting for in its current state, for reminders not tied to one step. */
 function waitingFor(rotation: Rotation): string {
-  const caseNumber = caseNumberOf(rotation);
+  const caseNumber = submissionOf(rotation)?.caseNumber;
   const meeting = meetingOf(rotation);
   switch (rotation.status) {
     case 'planned':
@@ -200,7 +176,7 @@ function bodyLines(rotation: Rotation, kind: ReminderKind, context: Context): st
     case 'submit_overdue':
       return [submitSentence(rotation, context), afterSubmitting(rotation)];
     case 'no_meeting_yet': {
-      const caseNumber = caseNumberOf(rotation);
+      const caseNumber = submissionOf(rotation)?.caseNumber;
       if (rotation.status !== 'submitted' || !caseNumber) return [waitingFor(rotation), deadlineSentence(rotation, context)];
       const submittedOn = calendarDate(rotation.submission.submittedOn);
       return [
@@ -265,31 +241,14 @@ function titleLine(rotation: Rotation, kind: ReminderKind): string {
   return `${icon} *${label}* · ${inlineCode(rotation.id)} for ${instanceText(rotation.instanceUrl)} (${escapeMrkdwn(rotation.environmentType)})`;
 }
 
-function startButton(rotation: RotationIn<'planned'>): types.Button {
-  return {
-    type: 'button',
-    action_id: ACTIONS.startPlanned,
-    text: { type: 'plain_text', text: 'Start request' },
-    style: 'primary',
-    value: rotation.id,
-  };
-}
-
 /** The button for the next step in the rotation's current state, at its current version. */
 function reminderButtons(rotation: Rotation, kind: ReminderKind, context: RotationMessageContext): types.Button[] {
-  if (rotation.status === 'planned') return kind === 'next_cycle' ? [startButton(rotation)] : [];
+  if (rotation.status === 'planned') return kind === 'next_cycle' ? [startPlannedButton(rotation, 'primary')] : [];
   const next = nextStepAction(rotation.status);
   const buttons = next ? [actionButton(rotation, next)] : [];
   const submitting = kind === 'submit_soon' || kind === 'submit_due' || kind === 'submit_overdue';
-  if (submitting && context.portalUrl && (rotation.status === 'requested' || rotation.status === 'approved')) {
-    buttons.push({
-      type: 'button',
-      action_id: ACTIONS.openPortal,
-      text: { type: 'plain_text', text: 'Open My Support Portal' },
-      url: context.portalUrl,
-    });
-  }
-  return buttons;
+  const portal = submitting ? portalButton(rotation, context.portalUrl) : undefined;
+  return portal ? [...buttons, portal] : buttons;
 }
 
 /**
@@ -349,63 +308,5 @@ export function buildReminderMessage(
   return {
     text: `${prefix}${REMINDER_LABELS[kind]}: ${rotation.id} for ${instanceText(rotation.instanceUrl)}, submit by ${calendarDate(rotation.submitBy)}, deadline ${calendarDate(rotation.deadline)}`,
     blocks,
-  };
-}
-
-/** Open rotations in the digest; the rest are counted. With the planned ones, well inside Slack's 50 blocks. */
-export const DIGEST_OPEN_MAX = 30;
-export const DIGEST_PLANNED_MAX = 10;
-
-function digestSection(heading: string, lines: string[], total: number, max: number, more: string): types.KnownBlock[] {
-  const blocks: types.KnownBlock[] = packLines([heading, ...lines]).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
-  if (total > max) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${total - max} more, ${more}.` }] });
-  return blocks;
-}
-
-/**
- * The weekly summary for a channel: open rotations most urgent first and the
- * planned next cycles, one line each. Mentions nobody: it is a summary, not a
- * call to act (the reminders do that).
- */
-export function buildDigest(rotations: Rotation[], context: RotationMessageContext): SlackMessage {
-  const open = sortByUrgency(rotations.filter(isOpen), context);
-  const planned = sortByUrgency(
-    rotations.filter((r): r is RotationIn<'planned'> => r.status === 'planned'),
-    context,
-  );
-  const title: types.KnownBlock = { type: 'header', text: { type: 'plain_text', text: 'Weekly digest: WFI client secret rotations' } };
-  if (open.length === 0 && planned.length === 0) {
-    const text = `No open or planned rotations this week. \`${COMMAND}\` opens the request form.`;
-    return { text: `Weekly digest: ${text}`, blocks: [title, { type: 'section', text: { type: 'mrkdwn', text } }] };
-  }
-  const today = calendarDate(todayIn(context.policy.calendar, context.now));
-  const lateCount = open.filter((r) => (r.status === 'requested' || r.status === 'approved') && submitByStanding(r, context).late).length;
-  const counts = `${plural(open.length, 'open rotation')}${lateCount > 0 ? ` (${lateCount} late)` : ''}, ${plural(planned.length, 'planned next cycle')}`;
-  const summary = `${counts} · as of ${today}`;
-  const blocks: types.KnownBlock[] = [title, { type: 'context', elements: [{ type: 'mrkdwn', text: summary }] }];
-  if (open.length > 0) {
-    const lines = open
-      .slice(0, DIGEST_OPEN_MAX)
-      .map((r) => `• ${inlineCode(r.id)} *${STATUS_LABELS[r.status]}* · ${instanceText(r.instanceUrl)} · ${datesLine(r, context)}`);
-    blocks.push(...digestSection('*Open rotations*, most urgent first', lines, open.length, DIGEST_OPEN_MAX, 'less urgent'));
-  }
-  if (planned.length > 0) {
-    const lines = planned
-      .slice(0, DIGEST_PLANNED_MAX)
-      .map((r) => `• ${inlineCode(r.id)} ${instanceText(r.instanceUrl)} · ${datesLine(r, context)}`);
-    blocks.push(...digestSection('*Planned next cycles*', lines, planned.length, DIGEST_PLANNED_MAX, 'due later'));
-  }
-  blocks.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: `\`${COMMAND} list\` lists the open rotations; the App Home has a button for each next step.` }],
-  });
-  return { text: `Weekly digest: ${counts}`, blocks };
-}
-
-/** What a rotation's message and `status` show of its reminders, from the schedule's answer. */
-export function toScheduleView(display: ReminderDisplay | undefined): Pick<RotationMessageContext, 'nextReminder' | 'reminderFailures'> {
-  return {
-    ...(display?.next ? { nextReminder: { kind: display.next.kind, dueAt: display.next.dueAt } } : {}),
-    ...(display && display.failures.length > 0 ? { reminderFailures: display.failures } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { ENVIRONMENT_TYPES, type EnvironmentType, isUserId } from '../../domain/
 import { INPUT_ACTION, MODALS, REQUEST_BLOCKS, REQUEST_MODAL } from '../ids';
 import { encodeRequestMeta } from '../parse/request-meta';
 import { escapeMrkdwn, inlineCode, truncate } from './mrkdwn';
-import { instanceText, mentions } from './rotation-message';
+import { instanceText, mentions } from './text';
 
 export interface RequestModalDefaults {
   requesterId: string;

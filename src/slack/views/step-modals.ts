@@ -1,31 +1,12 @@
 import { tz } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
 import { format } from 'date-fns';
-import { isCalendarDate } from '../../domain/calendar';
+import { isCalendarDate, isTimeZone } from '../../domain/calendar';
 import { CONFIRMATIONS, MEETING_PLATFORMS, type Meeting, isUserId } from '../../domain/rotation';
 import { STEP_LIMITS } from '../../domain/step-inputs';
 import { INPUT_ACTION, MODALS, MY_TIME_ZONE, STEP_BLOCKS } from '../ids';
+import { encodeStepMeta, type StepMeta } from '../parse/step-meta';
 import { escapeMrkdwn, SECTION_TEXT_MAX } from './mrkdwn';
-
-/** What a step modal carries in `private_metadata`: the rotation and the version its button was rendered at. */
-export interface StepMeta {
-  rotationId: string;
-  version: number;
-  /**
-   * The meeting form's "My Slack time zone", looked up once the form was open,
-   * so that its submission is answered without asking Slack anything.
-   */
-  myTimeZone?: string;
-}
-
-/** Only these fields, whatever else the object holds: private_metadata is echoed back by the client. */
-export function encodeStepMeta(meta: StepMeta): string {
-  return JSON.stringify({
-    rotationId: meta.rotationId,
-    version: meta.version,
-    ...(meta.myTimeZone ? { myTimeZone: meta.myTimeZone } : {}),
-  });
-}
 
 const TITLE_MAX = 24;
 const OPTIONS_MAX = 100;
@@ -195,15 +176,9 @@ export const MEETING_TIME_ZONES: readonly string[] = [
   'Pacific/Auckland',
 ];
 
-/** A zone Slack can carry as an option value and Intl (hence checkMeeting) accepts. */
+/** A zone Slack can carry as an option value and checkMeeting accepts. */
 function isUsableZone(zone: string): boolean {
-  if (zone === '' || zone.length > OPTION_VALUE_MAX) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return zone.length <= OPTION_VALUE_MAX && isTimeZone(zone);
 }
 
 const zoneOption = (zone: string) => option(zone.replace(/_/g, ' '), zone);

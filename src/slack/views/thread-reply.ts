@@ -1,18 +1,11 @@
 import type { types } from '@slack/bolt';
 import type { AuditEntry, Rotation } from '../../domain/rotation';
+import { submitByStanding } from '../../domain/standing';
 import { COMMAND } from '../ids';
 import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, truncate } from './mrkdwn';
-import {
-  caseNumberText,
-  confirmationLabel,
-  joinLinkNotice,
-  meetingTimeText,
-  mentions,
-  reasonText,
-  submitByStanding,
-  type RotationMessageContext,
-  type SlackMessage,
-} from './rotation-message';
+import { confirmationLabel } from './labels';
+import { caseNumberText, joinLinkNotice, meetingTimeText, mentions, reasonText } from './text';
+import type { RotationMessageContext, SlackMessage } from './types';
 
 /** A detail the entry recorded; callers fall back to the rotation's current step when it is missing. */
 function detail(entry: AuditEntry, key: string): string | undefined {
@@ -97,6 +90,9 @@ function exposureLines(entry: AuditEntry): string[] {
 function changeLines(rotation: Rotation, entry: AuditEntry, context: RotationMessageContext): string[] {
   const actor = mention(entry.actorId);
   if (entry.event === 'secret_exposed') return exposureLines(entry);
+  if (entry.event === 'next_cycle_planned') {
+    return [`:repeat: Next cycle planned as ${inlineCode(entry.details?.nextRotationId ?? '?')}: it waits in the App Home with a *Start request* button.`];
+  }
   switch (entry.to) {
     case 'planned':
       return [`:repeat: Next cycle planned as ${inlineCode(rotation.id)}. Start it from the App Home when it is time.`];

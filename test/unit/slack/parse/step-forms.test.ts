@@ -5,11 +5,10 @@ import {
   parseCompletionForm,
   parseMeetingForm,
   parseReasonForm,
-  parseStepMeta,
   parseSubmissionForm,
   toStepBlockErrors,
 } from '../../../../src/slack/parse/step-forms';
-import { encodeStepMeta } from '../../../../src/slack/views/step-modals';
+import { encodeStepMeta, parseStepMeta } from '../../../../src/slack/parse/step-meta';
 
 type StateValues = ViewOutput['state']['values'];
 type StepField = keyof typeof STEP_BLOCKS;

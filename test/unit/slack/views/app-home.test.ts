@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Rotation } from '../../../../src/domain/rotation';
 import { ACTIONS, COMMAND } from '../../../../src/slack/ids';
 import { buildAppHome, HOME_GROUP_MAX, HOME_PLANNED_MAX, HOME_RECENT_MAX, type AppHomeContext } from '../../../../src/slack/views/app-home';
-import { STATUS_LABELS } from '../../../../src/slack/views/rotation-message';
+import { STATUS_LABELS } from '../../../../src/slack/views/labels';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn, REQUESTER_ID } from '../../../../testkit/rotations';
 import { accessories, allText, buttons, context, contextTexts, plainDate, idFor, sectionTexts } from './view-helpers';

@@ -6,12 +6,15 @@ import { REMINDER_KINDS, type ReminderKind } from '../../../../src/domain/remind
 import type { AuditEntry, LeadTimePolicy, Rotation, RotationIn } from '../../../../src/domain/rotation';
 import { rotationsToCsv } from '../../../../src/services/export-rotations';
 import { buildAppHome } from '../../../../src/slack/views/app-home';
-import { buildRotationList, buildRotationStatus } from '../../../../src/slack/views/command-replies';
+import { buildDigest } from '../../../../src/slack/views/digest';
 import { buildMeetingDetails } from '../../../../src/slack/views/meeting-details';
-import { buildDigest, buildReminderMessage, type ReminderDelivery } from '../../../../src/slack/views/reminder-message';
+import { buildReminderMessage, type ReminderDelivery } from '../../../../src/slack/views/reminder-message';
 import { buildStartPlannedModal } from '../../../../src/slack/views/request-modal';
-import { buildRotationMessage, type RotationMessageContext } from '../../../../src/slack/views/rotation-message';
+import { buildRotationList } from '../../../../src/slack/views/rotation-list';
+import { buildRotationMessage } from '../../../../src/slack/views/rotation-message';
+import { buildRotationStatus } from '../../../../src/slack/views/status';
 import { buildChangeReply } from '../../../../src/slack/views/thread-reply';
+import type { RotationMessageContext } from '../../../../src/slack/views/types';
 import { aPlannedRotation, aRequest, aRotation, aRotationIn, APPROVER_ID, REQUESTER_ID, TEST_NOW } from '../../../../testkit/rotations';
 import { dateTokens, daysSeen, renderDateTokens, shiftDay, shownTexts } from '../../../support/slack-render';
 import { context, epoch, idFor } from './view-helpers';

@@ -2,17 +2,14 @@ import type { types } from '@slack/bolt';
 import { AUDIENCE, DIRECT_REMINDERS, ESCALATIONS, REMINDER_KINDS, type ReminderKind } from '../../../../src/domain/reminder-kinds';
 import type { Rotation } from '../../../../src/domain/rotation';
 import { ACTIONS, COMMAND } from '../../../../src/slack/ids';
+import { buildDigest, DIGEST_OPEN_MAX, DIGEST_PLANNED_MAX } from '../../../../src/slack/views/digest';
 import {
-  buildDigest,
   buildReminderMessage,
-  DIGEST_OPEN_MAX,
-  DIGEST_PLANNED_MAX,
-  REMINDER_LABELS,
   reminderMentions,
   type ReminderDelivery,
   type ReminderMessageContext,
 } from '../../../../src/slack/views/reminder-message';
-import { STATUS_LABELS } from '../../../../src/slack/views/rotation-message';
+import { REMINDER_LABELS, STATUS_LABELS } from '../../../../src/slack/views/labels';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn, MEETING_START, REQUESTER_ID } from '../../../../testkit/rotations';
 import { allText, buttons, context, contextTexts, dateTimeToken, plainDate, HOSTILE, idFor, sectionTexts, type SlackMessage } from './view-helpers';

@@ -2,14 +2,15 @@ import type { types } from '@slack/bolt';
 import type { ScheduledReminder } from '../../../../src/domain/ports';
 import { reminderKey, type ReminderKind } from '../../../../src/domain/reminder-kinds';
 import type { Rotation } from '../../../../src/domain/rotation';
-import { buildAppHome, HOME_FAILURES_MAX, type AppHomeContext } from '../../../../src/slack/views/app-home';
-import { buildRotationStatus } from '../../../../src/slack/views/command-replies';
+import { buildAppHome, type AppHomeContext } from '../../../../src/slack/views/app-home';
 import {
-  buildRotationMessage,
   REMINDER_FAILURES_MAX,
+  REMINDER_FAILURES_MAX as HOME_FAILURES_MAX,
   type ReminderFailure,
-  type RotationMessageContext,
-} from '../../../../src/slack/views/rotation-message';
+} from '../../../../src/slack/views/reminder-schedule';
+import { buildRotationMessage } from '../../../../src/slack/views/rotation-message';
+import { buildRotationStatus } from '../../../../src/slack/views/status';
+import type { RotationMessageContext } from '../../../../src/slack/views/types';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn } from '../../../../testkit/rotations';
 import { allText, context, contextTexts, dateTimeToken, HOSTILE, idFor, sectionTexts, type SlackMessage } from './view-helpers';

@@ -1,7 +1,8 @@
 import type { Rotation } from '../../../../src/domain/rotation';
 import { COMMAND } from '../../../../src/slack/ids';
-import { buildRotationList, LIST_MAX, sortByUrgency } from '../../../../src/slack/views/command-replies';
-import { STATUS_LABELS } from '../../../../src/slack/views/rotation-message';
+import { sortByUrgency } from '../../../../src/domain/standing';
+import { buildRotationList, LIST_MAX } from '../../../../src/slack/views/rotation-list';
+import { STATUS_LABELS } from '../../../../src/slack/views/labels';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aPlannedRotation, aRotation, aRotationIn } from '../../../../testkit/rotations';
 import { context, contextTexts, plainDate, idFor, sectionTexts } from './view-helpers';

@@ -3,13 +3,10 @@ import type { types } from '@slack/bolt';
 import { allowedActions, decide, type ActionType } from '../../../../src/domain/lifecycle';
 import { CONFIRMATIONS, type Rotation, type RotationStatus } from '../../../../src/domain/rotation';
 import { ACTIONS } from '../../../../src/slack/ids';
-import {
-  actionButton,
-  buildRotationMessage,
-  describeChange,
-  nextStepAction,
-  STATUS_LABELS,
-} from '../../../../src/slack/views/rotation-message';
+import { nextStepAction } from '../../../../src/domain/standing';
+import { actionButton } from '../../../../src/slack/views/buttons';
+import { describeChange, STATUS_LABELS } from '../../../../src/slack/views/labels';
+import { buildRotationMessage } from '../../../../src/slack/views/rotation-message';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import {
   APPROVER_ID,

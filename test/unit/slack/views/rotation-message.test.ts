@@ -4,22 +4,14 @@ import type { types } from '@slack/bolt';
 import type { AuditEntry } from '../../../../src/domain/rotation';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../../../../src/domain/service-request';
 import { ACTIONS, COMMAND } from '../../../../src/slack/ids';
+import { buttonValue, parseButtonValue } from '../../../../src/slack/parse/button-value';
 import { buildAppHome } from '../../../../src/slack/views/app-home';
-import {
-  buildHelp,
-  buildNotFound,
-  buildRotationStatus,
-  buildUndeliverableNotice,
-} from '../../../../src/slack/views/command-replies';
+import { buildHelp, buildNotFound } from '../../../../src/slack/views/command-replies';
+import { STATUS_LABELS } from '../../../../src/slack/views/labels';
 import { calendarDate, escapedChunks, escapeMrkdwn, mention, plural, truncate } from '../../../../src/slack/views/mrkdwn';
-import {
-  buildRotationMessage,
-  buttonValue,
-  parseButtonValue,
-  STATUS_LABELS,
-  type RotationMessageContext,
-  type SlackMessage,
-} from '../../../../src/slack/views/rotation-message';
+import { buildRotationMessage, buildUndeliverableNotice } from '../../../../src/slack/views/rotation-message';
+import { buildRotationStatus } from '../../../../src/slack/views/status';
+import type { RotationMessageContext, SlackMessage } from '../../../../src/slack/views/types';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
 import { aRotation, aRotationIn, MEETING_START, TEST_NOW, TEST_POLICY } from '../../../../testkit/rotations';
 import { dateTimeToken } from './view-helpers';

@@ -2,14 +2,13 @@ import type { types } from '@slack/bolt';
 import { MEETING_PLATFORMS, type Meeting } from '../../../../src/domain/rotation';
 import { STEP_LIMITS } from '../../../../src/domain/step-inputs';
 import { INPUT_ACTION, MODALS, MY_TIME_ZONE, STEP_BLOCKS } from '../../../../src/slack/ids';
-import { parseStepMeta } from '../../../../src/slack/parse/step-forms';
+import { encodeStepMeta, parseStepMeta } from '../../../../src/slack/parse/step-meta';
 import {
   buildCompletionModal,
   buildMeetingModal,
   buildNoticeModal,
   buildReasonModal,
   buildSubmissionModal,
-  encodeStepMeta,
   MEETING_TIME_ZONES,
 } from '../../../../src/slack/views/step-modals';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';

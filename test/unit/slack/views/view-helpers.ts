@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { RotationMessageContext, SlackMessage } from '../../../../src/slack/views/rotation-message';
+import type { RotationMessageContext, SlackMessage } from '../../../../src/slack/views/types';
 import { rotationIdAt, TEST_NOW, TEST_POLICY } from '../../../../testkit/rotations';
 
 /** Shared by the view tests: the context they render in and ways to read what was built. */

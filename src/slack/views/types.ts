@@ -1,0 +1,16 @@
+import type { types } from '@slack/bolt';
+import type { LeadTimePolicy } from '../../domain/rotation';
+import type { ReminderScheduleView } from './reminder-schedule';
+
+/** What a message builder returns: the notification text and the blocks. */
+export interface SlackMessage {
+  text: string;
+  blocks: types.KnownBlock[];
+}
+
+/** What every rotation surface is rendered with: today, the lead-time policy, the portal and the rotation's reminders. */
+export interface RotationMessageContext extends ReminderScheduleView {
+  now: Date;
+  policy: LeadTimePolicy;
+  portalUrl?: string;
+}
