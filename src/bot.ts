@@ -14,6 +14,8 @@ import type { ListenerDeps } from './slack/deps';
 import { SlackApproverDirectory } from './slack/approver-directory';
 import { rateLimiters, registerRateLimits, type RateLimitRules } from './slack/rate-limits';
 import type { ServiceDeps } from './services/lifecycle-deps';
+import { useCases } from './services/use-cases';
+import { todayIn } from './domain/calendar';
 // Not re-exported from the package's index; the type of app.error's argument with extendedErrorHandler.
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import { inRequest, newRequestId, RedactingLogger } from './logging';
@@ -262,10 +264,17 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
   const services = serviceDeps(config, { app, store, approvers, clock, logger }, options);
   const deps: ListenerDeps = {
-    config,
-    store: store.rotations,
-    clock,
-    services,
+    useCases: useCases(services, { instanceDomain: config.instanceDomain }),
+    settings: {
+      instanceDomain: config.instanceDomain,
+      ...(config.reminderChannelId ? { reminderChannelId: config.reminderChannelId } : {}),
+      ...(config.rotationIntervalDays ? { rotationIntervalDays: config.rotationIntervalDays } : {}),
+      leadBusinessDays: config.leadBusinessDays,
+      meetingHosts: config.meetingHosts,
+      policyTimeZone: config.calendar.timeZone,
+    },
+    now: () => clock.now(),
+    today: () => todayIn(config.calendar, clock.now()),
     messageContext: () => ({ policy: services.policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), now: clock.now() }),
     limits: rateLimiters(clock, options.rateLimits),
     userTimeZone: async (userId) => (await quickClient.users.info({ user: userId }).catch(() => undefined))?.user?.tz ?? undefined,

@@ -2,7 +2,7 @@ import { todayIn } from '../domain/calendar';
 import type { RefusalOf, Refusal } from '../domain/errors';
 import { precheck, startPlannedRefusal, type ActionType } from '../domain/lifecycle';
 import { approverFlag } from '../domain/ports';
-import type { AuditEntry, Rotation } from '../domain/rotation';
+import type { AuditEntry, Rotation, RotationRequest } from '../domain/rotation';
 import { validateRotationRequest, type FieldErrors, type RawRotationRequest } from '../domain/rotation-request';
 import { refreshDashboards } from './dashboards';
 import type { ServiceDeps } from './lifecycle-deps';
@@ -20,8 +20,10 @@ import { announceTransition, transitionRotation, type TransitionOutcome, type Tr
  * refusal; faults are thrown (see domain/errors.ts).
  */
 export interface UseCases {
-  /** A new rotation from the request form: checked field by field, then saved. */
-  requestRotation(form: RawRotationRequest, requesterId: string): Promise<{ ok: true; rotation: Rotation } | { ok: false; fieldErrors: FieldErrors }>;
+  /** The request form, checked field by field. */
+  checkRequest(form: RawRotationRequest): { ok: true; request: RotationRequest } | { ok: false; fieldErrors: FieldErrors };
+  /** A checked request, saved as a new rotation (its reminders follow when it is announced). */
+  saveRequest(request: RotationRequest, requesterId: string): Promise<Rotation>;
   /** A planned next cycle started by its team (or an approver) with the start form's values. */
   startPlannedCycle(plannedId: string, form: Pick<RawRotationRequest, 'deadline' | 'attendeeIds' | 'notes' | 'rotationIntervalDays'>, starterId: string): Promise<StartPlannedOutcome>;
   /** Posts a saved rotation's message and refreshes the dashboards; a Slack failure never undoes the rotation. */
@@ -57,14 +59,11 @@ export interface UseCaseSettings {
 export function useCases(deps: ServiceDeps, settings: UseCaseSettings): UseCases {
   const isApprover = async (userId: string) => approverFlag(await deps.approvers.statusOf(userId));
   return {
-    async requestRotation(form, requesterId) {
-      const checked = validateRotationRequest(form, {
-        instanceDomain: settings.instanceDomain,
-        today: todayIn(deps.policy.calendar, deps.clock.now()),
-      });
-      if (!checked.ok) return { ok: false, fieldErrors: checked.errors };
-      return { ok: true, rotation: await saveNewRotation(deps, checked.request, requesterId) };
+    checkRequest(form) {
+      const checked = validateRotationRequest(form, { instanceDomain: settings.instanceDomain, today: todayIn(deps.policy.calendar, deps.clock.now()) });
+      return checked.ok ? checked : { ok: false, fieldErrors: checked.errors };
     },
+    saveRequest: (request, requesterId) => saveNewRotation(deps, request, requesterId),
     startPlannedCycle: (plannedId, form, starterId) => startPlanned(deps, plannedId, form, starterId, settings),
     async announceRotation(rotation) {
       await announceRotation(deps, rotation);

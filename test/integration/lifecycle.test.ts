@@ -5,7 +5,7 @@ import { FakeSlack, type RecordedCall } from '../../testkit/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
 import { buttonClick, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission, type RequestFormInput } from '../../testkit/payloads';
 import { postToBot } from '../../testkit/slack-request';
-import { EXPORT_REFUSAL } from '../../src/slack/listeners/command';
+import { EXPORT_REFUSAL } from '../../src/slack/views/refusals';
 
 // Monday 2026-03-02, 10:00 UTC.
 const NOW = new Date('2026-03-02T10:00:00Z');

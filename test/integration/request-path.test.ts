@@ -6,9 +6,9 @@ import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness
 import { buttonClick, interactive, REQUESTER, requestSubmission, slashCommand, type RequestFormInput } from '../../testkit/payloads';
 import { postToBot, SIGNING_SECRET } from '../../testkit/slack-request';
 import { SECRET_REFUSAL } from '../../src/domain/secret-detector';
-import { STORE_FAILURE_MESSAGE } from '../../src/slack/listeners/request-submission';
+import { STORE_FAILURE_MESSAGE } from '../../src/slack/views/refusals';
 import type { RotationStore } from '../../src/domain/ports';
-import { STORE_READ_FAILURE } from '../../src/slack/listeners/command';
+import { STORE_READ_FAILURE } from '../../src/slack/views/refusals';
 import { ACTIONS } from '../../src/slack/ids';
 
 // Monday 2026-03-02, 10:00 UTC: a deadline of Tuesday 2026-03-31 gives submit-by Tuesday 2026-03-17.

@@ -7,7 +7,7 @@ import { startTestBot, type TestBot } from '../support/bot-harness';
 import { freePort } from '../../testkit/free-port';
 import { buttonClick, requestSubmission, slashCommand } from '../../testkit/payloads';
 import { postToBot } from '../../testkit/slack-request';
-import { STORE_FAILURE_MESSAGE } from '../../src/slack/listeners/request-submission';
+import { STORE_FAILURE_MESSAGE } from '../../src/slack/views/refusals';
 import { freshPostgresDatabase, postgresOutage } from '../support/databases';
 
 const NOW = new Date('2026-03-02T10:00:00Z');

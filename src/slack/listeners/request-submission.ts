@@ -1,20 +1,18 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { todayIn } from '../../domain/calendar';
 import type { Rotation } from '../../domain/rotation';
-import { validateRotationRequest, type FieldErrors } from '../../domain/rotation-request';
-import { announceRotation, saveNewRotation, startPlanned } from '../../services/request-rotation';
+import type { FieldErrors } from '../../domain/rotation-request';
 import type { ListenerDeps } from '../deps';
 import { MODALS, REQUEST_BLOCKS, REQUEST_MODAL } from '../ids';
 import { RATE_LIMITS, waitText } from '../rate-limits';
 import { parseRequestForm, toBlockErrors } from '../parse/request-form';
 import { parseRequestMeta } from '../parse/request-meta';
-import { explainRefusal } from '../views/refusals';
+import { explainRefusal, STORE_FAILURE_MESSAGE } from '../views/refusals';
 import { buildNoticeModal } from '../views/step-modals';
 
-export const STORE_FAILURE_MESSAGE =
-  'The request could not be saved (the bot cannot reach its store). Nothing was saved; please try again in a minute.';
+/** Said to a request form opened by an earlier version to start a planned cycle. */
+const OUTDATED_START_FORM = 'This form is out of date. Please press *Start request* on the planned rotation again.';
 
-type SubmissionArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+export type SubmissionArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 function tooManyRequestsText(retryAfterMs: number): string {
   const { limit, windowMs } = RATE_LIMITS.requests;
@@ -45,28 +43,33 @@ async function withinRequestLimit({ ack, body, logger }: SubmissionArgs, deps: L
 /** After the form closed: the message, and a failure there never undoes the saved rotation. */
 async function announce(deps: ListenerDeps, rotation: Rotation, logger: SubmissionArgs['logger']): Promise<void> {
   try {
-    await announceRotation(deps.services, rotation);
+    await deps.useCases.announceRotation(rotation);
   } catch (error) {
     logger.error(`Rotation ${rotation.id} is saved but its message could not be posted: ${(error as Error).message}`);
   }
 }
 
-async function submitNewRequest(args: SubmissionArgs, deps: ListenerDeps): Promise<void> {
+/**
+ * The request form: checked field by field, then (within the person's limit)
+ * saved before the form closes, so a store failure is shown in the form with
+ * everything typed still there.
+ */
+export async function requestSubmitted(deps: ListenerDeps, args: SubmissionArgs): Promise<void> {
   const { ack, body, view, logger } = args;
-  const result = validateRotationRequest(parseRequestForm(view.state.values), {
-    instanceDomain: deps.config.instanceDomain,
-    today: todayIn(deps.config.calendar, deps.clock.now()),
-  });
-  if (!result.ok) {
-    await ack({ response_action: 'errors', errors: toBlockErrors(result.errors) });
+  // A request form that carries a planned rotation was opened by an earlier version to start it: it is out of date.
+  if (parseRequestMeta(view.private_metadata).plannedRotationId) {
+    await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', OUTDATED_START_FORM) });
+    return;
+  }
+  const checked = deps.useCases.checkRequest(parseRequestForm(view.state.values));
+  if (!checked.ok) {
+    await ack({ response_action: 'errors', errors: toBlockErrors(checked.fieldErrors) });
     return;
   }
   if (!(await withinRequestLimit(args, deps, REQUEST_BLOCKS.instanceUrl))) return;
-  // Saved before the modal closes, so a store failure is shown in the form
-  // (with everything the person typed still there) instead of being lost.
   let rotation;
   try {
-    rotation = await saveNewRotation(deps.services, result.request, body.user.id);
+    rotation = await deps.useCases.saveRequest(checked.request, body.user.id);
   } catch (error) {
     logger.error(`Could not save a rotation request: ${(error as Error).message}`);
     await ack({ response_action: 'errors', errors: { [REQUEST_BLOCKS.instanceUrl]: STORE_FAILURE_MESSAGE } });
@@ -76,27 +79,28 @@ async function submitNewRequest(args: SubmissionArgs, deps: ListenerDeps): Promi
   await announce(deps, rotation, logger);
 }
 
-async function submitPlannedStart(args: SubmissionArgs, deps: ListenerDeps, plannedId: string): Promise<void> {
+/** The start form of a planned next cycle. */
+export async function plannedStartSubmitted(deps: ListenerDeps, args: SubmissionArgs): Promise<void> {
   const { ack, body, view, logger } = args;
+  const { plannedRotationId } = parseRequestMeta(view.private_metadata);
+  if (!plannedRotationId) {
+    logger.warn('Refused a start of a planned rotation with unreadable private_metadata');
+    await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', 'This form could not be read. Please press *Start request* again.') });
+    return;
+  }
   const { deadline, attendeeIds, notes, rotationIntervalDays } = parseRequestForm(view.state.values);
   if (!(await withinRequestLimit(args, deps, REQUEST_BLOCKS.deadline))) return;
   let outcome;
   try {
-    outcome = await startPlanned(
-      deps.services,
-      plannedId,
-      { deadline, attendeeIds, notes, rotationIntervalDays },
-      body.user.id,
-      { instanceDomain: deps.config.instanceDomain },
-    );
+    outcome = await deps.useCases.startPlannedCycle(plannedRotationId, { deadline, attendeeIds, notes, rotationIntervalDays }, body.user.id);
   } catch (error) {
-    logger.error(`Could not start the planned rotation ${plannedId}: ${(error as Error).message}`);
+    logger.error(`Could not start the planned rotation ${plannedRotationId}: ${(error as Error).message}`);
     await ack({ response_action: 'errors', errors: { [REQUEST_BLOCKS.deadline]: STORE_FAILURE_MESSAGE } });
     return;
   }
   if (!outcome.ok) {
     if ('fieldErrors' in outcome) await ack({ response_action: 'errors', errors: startFormErrors(outcome.fieldErrors) });
-    else await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', explainRefusal(outcome.error, plannedId)) });
+    else await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', explainRefusal(outcome.error, plannedRotationId)) });
     return;
   }
   await ack();
@@ -104,22 +108,6 @@ async function submitPlannedStart(args: SubmissionArgs, deps: ListenerDeps, plan
 }
 
 export function register(app: App, deps: ListenerDeps): void {
-  app.view<ViewSubmitAction>(REQUEST_MODAL, async (args) => {
-    // A request form that carries a planned rotation was opened by an earlier version to start it.
-    const { plannedRotationId } = parseRequestMeta(args.view.private_metadata);
-    if (plannedRotationId) await submitPlannedStart(args, deps, plannedRotationId);
-    else await submitNewRequest(args, deps);
-  });
-  app.view<ViewSubmitAction>(MODALS.startPlanned, async (args) => {
-    const { plannedRotationId } = parseRequestMeta(args.view.private_metadata);
-    if (plannedRotationId) {
-      await submitPlannedStart(args, deps, plannedRotationId);
-      return;
-    }
-    args.logger.warn('Refused a start of a planned rotation with unreadable private_metadata');
-    await args.ack({
-      response_action: 'update',
-      view: buildNoticeModal('Nothing was changed', 'This form could not be read. Please press *Start request* again.'),
-    });
-  });
+  app.view<ViewSubmitAction>(REQUEST_MODAL, (args) => requestSubmitted(deps, args));
+  app.view<ViewSubmitAction>(MODALS.startPlanned, (args) => plannedStartSubmitted(deps, args));
 }

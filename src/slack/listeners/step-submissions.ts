@@ -1,8 +1,6 @@
-import type { App } from '@slack/bolt';
-import { todayIn } from '../../domain/calendar';
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { RotationAction } from '../../domain/lifecycle';
 import { checkConfirmations, checkMeeting, checkReason, checkSubmission, type Checked } from '../../domain/step-inputs';
-import { announceTransition, transitionRotation } from '../../services/transition-rotation';
 import type { ListenerDeps } from '../deps';
 import { MODALS, MY_TIME_ZONE, STEP_BLOCKS } from '../ids';
 import {
@@ -13,10 +11,11 @@ import {
   toStepBlockErrors,
 } from '../parse/step-forms';
 import { parseStepMeta, type StepMeta } from '../parse/step-meta';
-import { explainRefusal } from '../views/refusals';
+import { explainRefusal, explainStepFault } from '../views/refusals';
 import { buildNoticeModal } from '../views/step-modals';
 
 type StateValues = Parameters<typeof parseReasonForm>[0];
+export type SubmissionArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 interface StepContext {
   deps: ListenerDeps;
@@ -24,72 +23,68 @@ interface StepContext {
 }
 
 /** Reads one step form into the action it asks for, or the field errors to show. */
-type StepReader = (values: StateValues, context: StepContext) => Promise<Checked<RotationAction, string>>;
+type StepReader = (values: StateValues, context: StepContext) => Checked<RotationAction, string>;
 
 const asAction = <T, F extends string>(checked: Checked<T, F>, toAction: (value: T) => RotationAction): Checked<RotationAction, F> =>
   checked.ok ? { ok: true, value: toAction(checked.value) } : checked;
 
 const READERS: Record<string, StepReader> = {
-  [MODALS.reject]: async (values) => asAction(checkReason(parseReasonForm(values).reason), (reason) => ({ type: 'reject', reason })),
-  [MODALS.cancel]: async (values) => asAction(checkReason(parseReasonForm(values).reason), (reason) => ({ type: 'cancel', reason })),
-  [MODALS.submission]: async (values, { deps }) =>
-    asAction(
-      checkSubmission(parseSubmissionForm(values), { today: todayIn(deps.config.calendar, deps.clock.now()) }),
-      (s) => ({ type: 'record_submission', caseNumber: s.caseNumber, submittedOn: s.submittedOn }),
-    ),
-  [MODALS.meeting]: async (values, { deps, meta }) => {
+  [MODALS.reject]: (values) => asAction(checkReason(parseReasonForm(values).reason), (reason) => ({ type: 'reject', reason })),
+  [MODALS.cancel]: (values) => asAction(checkReason(parseReasonForm(values).reason), (reason) => ({ type: 'cancel', reason })),
+  [MODALS.submission]: (values, { deps }) =>
+    asAction(checkSubmission(parseSubmissionForm(values), { today: deps.today() }), (s) => ({
+      type: 'record_submission',
+      caseNumber: s.caseNumber,
+      submittedOn: s.submittedOn,
+    })),
+  [MODALS.meeting]: (values, { deps, meta }) => {
     const input = parseMeetingForm(values);
     if (input.timeZone === MY_TIME_ZONE) {
       // Looked up when the form opened: nothing here may wait on Slack before the submission is answered.
-      if (!meta.myTimeZone) {
-        return { ok: false, errors: { timeZone: 'Your Slack time zone could not be read; choose a time zone from the list' } };
-      }
+      if (!meta.myTimeZone) return { ok: false, errors: { timeZone: 'Your Slack time zone could not be read; choose a time zone from the list' } };
       input.timeZone = meta.myTimeZone;
     }
-    return asAction(checkMeeting(input, { now: deps.clock.now(), meetingHosts: deps.config.meetingHosts }), (meeting) => ({ type: 'schedule_meeting', meeting }));
+    return asAction(checkMeeting(input, { now: deps.now(), meetingHosts: deps.settings.meetingHosts }), (meeting) => ({ type: 'schedule_meeting', meeting }));
   },
-  [MODALS.completion]: async (values) => ({
-    ok: true,
-    value: { type: 'complete', confirmations: checkConfirmations(parseCompletionForm(values).confirmations) },
-  }),
+  [MODALS.completion]: (values) => ({ ok: true, value: { type: 'complete', confirmations: checkConfirmations(parseCompletionForm(values).confirmations) } }),
 };
 
-export function register(app: App, deps: ListenerDeps): void {
-  for (const [callbackId, read] of Object.entries(READERS)) {
-    app.view(callbackId, async ({ ack, body, view, logger }) => {
-      const meta = parseStepMeta(view.private_metadata);
-      if (!meta) {
-        logger.warn(`Refused a ${callbackId} submission with unreadable private_metadata`);
-        await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', 'This form could not be read. Please use the button on the rotation message again.') });
-        return;
-      }
-      const checked = await read(view.state.values, { deps, meta });
-      if (!checked.ok) {
-        await ack({ response_action: 'errors', errors: toStepBlockErrors(checked.errors) });
-        return;
-      }
-      // Applied before the form closes, so a refusal (out of date, not allowed) is shown in it.
-      let outcome;
-      try {
-        outcome = await transitionRotation(deps.services, {
-          rotationId: meta.rotationId,
-          actorId: body.user.id,
-          action: checked.value,
-          expectedVersion: meta.version,
-        });
-      } catch (error) {
-        logger.error(`${callbackId} for ${meta.rotationId} failed: ${(error as Error).message}`);
-        await ack({ response_action: 'errors', errors: { [firstBlock(callbackId)]: 'The bot could not save this step (its store did not answer). Nothing was saved; please try again.' } });
-        return;
-      }
-      if (!outcome.ok) {
-        await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', explainRefusal(outcome.error, meta.rotationId)) });
-        return;
-      }
-      await ack();
-      await announceTransition(deps.services, outcome.rotation, outcome.entry);
-    });
+/**
+ * A step's form submitted: read into the step it asks for (or the field
+ * errors to show), then applied before the form closes, so a refusal (out of
+ * date, not allowed) or a store failure is shown in it.
+ */
+export async function stepSubmitted(deps: ListenerDeps, callbackId: string, { ack, body, view, logger }: SubmissionArgs): Promise<void> {
+  const meta = parseStepMeta(view.private_metadata);
+  const read = READERS[callbackId];
+  if (!meta || !read) {
+    logger.warn(`Refused a ${callbackId} submission with unreadable private_metadata`);
+    await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', 'This form could not be read. Please use the button on the rotation message again.') });
+    return;
   }
+  const checked = read(view.state.values, { deps, meta });
+  if (!checked.ok) {
+    await ack({ response_action: 'errors', errors: toStepBlockErrors(checked.errors) });
+    return;
+  }
+  let outcome;
+  try {
+    outcome = await deps.useCases.takeStep({ rotationId: meta.rotationId, actorId: body.user.id, action: checked.value, expectedVersion: meta.version });
+  } catch (error) {
+    logger.error(`${callbackId} for ${meta.rotationId} failed: ${(error as Error).message}`);
+    await ack({ response_action: 'errors', errors: { [firstBlock(callbackId)]: explainStepFault(error) } });
+    return;
+  }
+  if (!outcome.ok) {
+    await ack({ response_action: 'update', view: buildNoticeModal('Nothing was changed', explainRefusal(outcome.error, meta.rotationId)) });
+    return;
+  }
+  await ack();
+  await deps.useCases.announceStep(outcome.rotation, outcome.entry);
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  for (const callbackId of Object.keys(READERS)) app.view<ViewSubmitAction>(callbackId, (args) => stepSubmitted(deps, callbackId, args));
 }
 
 /** The input block a general error is shown on. */

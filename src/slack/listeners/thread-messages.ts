@@ -1,9 +1,10 @@
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { looksLikeSecret } from '../../domain/secret-detector';
-import { announceExposure, reportSecretExposure } from '../../services/report-secret-exposure';
 import type { ListenerDeps } from '../deps';
 import { parseThreadMessage } from '../parse/thread-message';
 import { explainSecretInThread } from '../views/refusals';
+
+export type MessageArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
 
 /**
  * The leak guard on the threads of rotation messages: a reply that looks like
@@ -15,20 +16,22 @@ import { explainSecretInThread } from '../views/refusals';
  * once a minute per person and rotation, so a burst (or a flood) of such
  * replies costs one of each, not one per message.
  */
-export function register(app: App, deps: ListenerDeps): void {
-  app.event('message', async ({ event, client, logger }) => {
-    const message = parseThreadMessage(event);
-    if (!message || !looksLikeSecret(message.text)) return;
-    const recorded = await reportSecretExposure(deps.services, {
-      thread: { channelId: message.channelId, ts: message.threadTs },
-      messageTs: message.messageTs,
-      posterId: message.userId,
-    });
-    if (!recorded) return;
-    const { rotation } = recorded;
-    logger.warn(`${rotation.id}: a message in its thread looked like a secret (message ts ${message.messageTs}); recorded as secret_exposed`);
-    if (!deps.limits.exposureNotices.take(`${rotation.id}:${message.userId}`).ok) return;
-    await client.chat.postMessage({ channel: message.userId, text: explainSecretInThread(rotation.id, message.channelId) });
-    await announceExposure(deps.services, recorded);
+export async function threadMessage(deps: ListenerDeps, { event, client, logger }: MessageArgs): Promise<void> {
+  const message = parseThreadMessage(event);
+  if (!message || !looksLikeSecret(message.text)) return;
+  const recorded = await deps.useCases.reportExposure({
+    thread: { channelId: message.channelId, ts: message.threadTs },
+    messageTs: message.messageTs,
+    posterId: message.userId,
   });
+  if (!recorded) return;
+  const { rotation } = recorded;
+  logger.warn(`${rotation.id}: a message in its thread looked like a secret (message ts ${message.messageTs}); recorded as secret_exposed`);
+  if (!deps.limits.exposureNotices.take(`${rotation.id}:${message.userId}`).ok) return;
+  await client.chat.postMessage({ channel: message.userId, text: explainSecretInThread(rotation.id, message.channelId) });
+  await deps.useCases.announceExposure(recorded);
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.event('message', (args) => threadMessage(deps, args));
 }

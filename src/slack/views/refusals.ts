@@ -1,4 +1,4 @@
-import type { Refusal } from '../../domain/errors';
+import { isCodedError, type Refusal } from '../../domain/errors';
 import { COMMAND } from '../ids';
 import { mention } from './mrkdwn';
 import { STATUS_LABELS } from './labels';
@@ -42,3 +42,20 @@ export function explainSecretInThread(rotationId: string, channelId: string): st
     `and a fresh rotation (\`${COMMAND}\`) replaces it. The bot did not keep your text.`
   );
 }
+
+/** A request form that could not be saved (the store did not answer): shown on the form, which keeps what was typed. */
+export const STORE_FAILURE_MESSAGE =
+  'The request could not be saved (the bot cannot reach its store). Nothing was saved; please try again in a minute.';
+
+/** A step form that could not be saved: busy (someone else's change held the rotation) or unreachable. */
+export function explainStepFault(error: unknown): string {
+  return isCodedError(error, 'STORE_BUSY')
+    ? 'Someone else was changing this rotation at the same moment, so this step was not saved. Nothing was saved; please try again.'
+    : 'The bot could not save this step (its store did not answer). Nothing was saved; please try again.';
+}
+
+/** `status` or `list` when the store does not answer. */
+export const STORE_READ_FAILURE = 'The bot cannot reach its store right now, so it cannot show rotations. Please try again in a minute.';
+
+export const EXPORT_REFUSAL =
+  "Only the approvers named in the bot's configuration can export the rotations and their history. `/wfi-rotate status ROT-XXXXXX` shows one rotation with its history.";
