@@ -232,6 +232,31 @@ function serviceDeps(
   };
 }
 
+/** What the listeners get: the use cases and what they need to translate between Slack and them. */
+function listenerDeps(
+  config: Config,
+  parts: { services: ServiceDeps; clock: Clock; quickClient: webApi.WebClient },
+  options: BotOptions,
+): ListenerDeps {
+  const { services, clock, quickClient } = parts;
+  return {
+    useCases: useCases(services, { instanceDomain: config.instanceDomain }),
+    settings: {
+      instanceDomain: config.instanceDomain,
+      ...(config.reminderChannelId ? { reminderChannelId: config.reminderChannelId } : {}),
+      ...(config.rotationIntervalDays ? { rotationIntervalDays: config.rotationIntervalDays } : {}),
+      leadBusinessDays: config.leadBusinessDays,
+      meetingHosts: config.meetingHosts,
+      policyTimeZone: config.calendar.timeZone,
+    },
+    now: () => clock.now(),
+    today: () => todayIn(config.calendar, clock.now()),
+    messageContext: () => ({ policy: services.policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), now: clock.now() }),
+    limits: rateLimiters(clock, options.rateLimits),
+    userTimeZone: async (userId) => (await quickClient.users.info({ user: userId }).catch(() => undefined))?.user?.tz ?? undefined,
+  };
+}
+
 /** Builds and starts the whole bot from a checked configuration. */
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
   const logger = new RedactingLogger(options.logger ?? new ConsoleLogger(), configSecrets(config));
@@ -263,22 +288,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const quickClient = quickWebClient(config, logger);
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
   const services = serviceDeps(config, { app, store, approvers, clock, logger }, options);
-  const deps: ListenerDeps = {
-    useCases: useCases(services, { instanceDomain: config.instanceDomain }),
-    settings: {
-      instanceDomain: config.instanceDomain,
-      ...(config.reminderChannelId ? { reminderChannelId: config.reminderChannelId } : {}),
-      ...(config.rotationIntervalDays ? { rotationIntervalDays: config.rotationIntervalDays } : {}),
-      leadBusinessDays: config.leadBusinessDays,
-      meetingHosts: config.meetingHosts,
-      policyTimeZone: config.calendar.timeZone,
-    },
-    now: () => clock.now(),
-    today: () => todayIn(config.calendar, clock.now()),
-    messageContext: () => ({ policy: services.policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), now: clock.now() }),
-    limits: rateLimiters(clock, options.rateLimits),
-    userTimeZone: async (userId) => (await quickClient.users.info({ user: userId }).catch(() => undefined))?.user?.tz ?? undefined,
-  };
+  const deps = listenerDeps(config, { services, clock, quickClient }, options);
   // Global middleware runs in this order, before any listener: the user-id and trigger_id checks
   // first, so that the rate limiter only ever counts well-formed requests.
   registerListeners(app, deps);

@@ -238,22 +238,6 @@ export function stillApplies(occurrence: ReminderOccurrence, rotation: Rotation,
   }
 }
 
-export interface ReminderPlan {
-  /** What to send now: the latest occurrence per kind that fell due in (since, now] and still applies. */
-  due: ReminderOccurrence[];
-  /** The earliest occurrence after now over every kind that applies. */
-  next?: ReminderOccurrence;
-}
-
-export function planReminders(rotation: Rotation, policy: ReminderPolicy, now: Date, since: Date): ReminderPlan {
-  const due = applicableKinds(rotation)
-    .map((kind) => latestDue(kind, rotation, policy, { after: since, until: now }))
-    .filter((o): o is ReminderOccurrence => o !== undefined && stillApplies(o, rotation, now))
-    .sort(byDueAt);
-  const [next] = nextOccurrences(rotation, policy, now);
-  return next ? { due, next } : { due };
-}
-
 /** Every occurrence of every applicable kind in the window, in order: the offline preview's schedule. */
 export function reminderSchedule(rotation: Rotation, policy: ReminderPolicy, window: ReminderWindow): ReminderOccurrence[] {
   return applicableKinds(rotation)
@@ -275,19 +259,6 @@ export function nextDigest(policy: ReminderPolicy, after: Date): Date | undefine
     if (weekday(day) !== policy.digestDay) continue;
     const at = reminderTime(day, policy);
     if (at.getTime() > after.getTime()) return at;
-  }
-  return undefined;
-}
-
-/** The last weekly digest in (after, until]: after an outage, one digest however many weeks were missed. */
-export function latestDigest(policy: ReminderPolicy, window: ReminderWindow): Date | undefined {
-  if (policy.digestDay === 'off') return undefined;
-  const end = todayIn(policy.calendar, window.until);
-  for (let offset = 0; offset <= 7; offset += 1) {
-    const day = addCalendarDays(end, -offset);
-    if (weekday(day) !== policy.digestDay) continue;
-    const at = reminderTime(day, policy);
-    if (at.getTime() <= window.until.getTime()) return at.getTime() > window.after.getTime() ? at : undefined;
   }
   return undefined;
 }

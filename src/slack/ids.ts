@@ -12,7 +12,6 @@ export const MODALS = {
   meeting: 'wfi_meeting',
   completion: 'wfi_completion',
 } as const;
-export const REQUEST_MODAL = MODALS.request;
 
 /** block_id of each request-modal input; every input's action_id is `INPUT_ACTION`. */
 export const REQUEST_BLOCKS = {

@@ -19,8 +19,7 @@ import { ACTIONS, MODALS, REQUEST_BLOCKS, STEP_BLOCKS } from '../../src/slack/id
 import { encodeRequestMeta } from '../../src/slack/parse/request-meta';
 import { RATE_LIMITS } from '../../src/slack/rate-limits';
 import { MAX_LINE_CHARS } from '../../src/logging';
-import { openKeyv } from '../../src/store/keyv-factory';
-import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
+import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
 import { FakeSlack } from '../../testkit/fake-slack';
 import { rawStatusLine } from '../support/raw-http';
@@ -806,7 +805,7 @@ describe(`fuzzing POST /slack/events of the real bot (FUZZ_SEED=${SEED})`, () =>
 
   async function storedRotations(): Promise<Rotation[]> {
     // A second connection to the same SQLite file: the bot keeps running.
-    const reader = new KeyvRotationStore(openKeyv(store.url));
+    const reader = openStore(store.url).rotations;
     try {
       return await reader.list();
     } finally {
@@ -819,7 +818,7 @@ describe(`fuzzing POST /slack/events of the real bot (FUZZ_SEED=${SEED})`, () =>
     realProcess.on('uncaughtException', onException);
     await fake.start();
     store = tempStoreUrl();
-    const seeder = new KeyvRotationStore(openKeyv(store.url));
+    const seeder = openStore(store.url).rotations;
     for (const rotation of SEEDS) {
       await seeder.insert(rotation);
       if (rotation.status !== 'planned') await seeder.setMessage(rotation.id, { channelId: CHANNEL, ts: messageTs(rotation.id) });

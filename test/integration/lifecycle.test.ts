@@ -1,5 +1,4 @@
-import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
-import { openKeyv } from '../../src/store/keyv-factory';
+import { openStore } from '../../src/store/keyv-factory';
 import type { Rotation } from '../../src/domain/rotation';
 import { FakeSlack, type RecordedCall } from '../../testkit/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
@@ -41,7 +40,7 @@ describe('the rotation lifecycle through Slack', () => {
 
   async function stored(id: string): Promise<Rotation | undefined> {
     await bot?.stop();
-    const reader = new KeyvRotationStore(openKeyv(store.url));
+    const reader = openStore(store.url).rotations;
     try {
       return await reader.get(id);
     } finally {

@@ -1,5 +1,4 @@
-import { openKeyv } from '../../src/store/keyv-factory';
-import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
+import { openStore } from '../../src/store/keyv-factory';
 import { FakeSlack } from '../../testkit/fake-slack';
 import { BOT_TOKEN } from '../../testkit/bot-env';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
@@ -15,7 +14,7 @@ import { ACTIONS } from '../../src/slack/ids';
 const NOW = new Date('2026-03-02T10:00:00Z');
 
 async function rotationsIn(storeUrl: string): Promise<unknown[]> {
-  const reader = new KeyvRotationStore(openKeyv(storeUrl));
+  const reader = openStore(storeUrl).rotations;
   try {
     return await reader.list();
   } finally {
@@ -109,7 +108,7 @@ describe('the request path over real HTTP', () => {
     const [post] = await fake.waitFor('chat.postMessage');
     const id = rotationIdFrom(post?.args.text);
     await bot?.stop();
-    const reopened = new KeyvRotationStore(openKeyv(store.url));
+    const reopened = openStore(store.url).rotations;
     const rotation = await reopened.get(id);
     await reopened.close();
     expect(rotation?.message).toEqual({ channelId: 'C0CHANNEL1', ts: '1001.000100' });
@@ -294,7 +293,7 @@ describe('the request path over real HTTP', () => {
 
   /** The test's SQLite store, failing every call with `outage()`'s error while it returns one. */
   function flakyStore(outage: () => Error | undefined): RotationStore {
-    const real = new KeyvRotationStore(openKeyv(store.url));
+    const real = openStore(store.url).rotations;
     const check = () => {
       const error = outage();
       return error ? Promise.reject(error) : Promise.resolve();

@@ -1,6 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { openKeyv } from '../../src/store/keyv-factory';
-import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
+import { openStore } from '../../src/store/keyv-factory';
 import type { Rotation } from '../../src/domain/rotation';
 import { explainRefusal } from '../../src/slack/views/refusals';
 import { FakeSlack, type RecordedCall } from '../../testkit/fake-slack';
@@ -82,7 +81,7 @@ describe('answering Slack in time while Slack itself is slow', () => {
 
   /** Reads the store beside the running bot (SQLite takes a second connection). */
   async function storedRotations(): Promise<Rotation[]> {
-    const reader = new KeyvRotationStore(openKeyv(store.url));
+    const reader = openStore(store.url).rotations;
     try {
       return await reader.list();
     } finally {

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction 
 import type { Rotation } from '../../domain/rotation';
 import type { FieldErrors } from '../../domain/rotation-request';
 import type { ListenerDeps } from '../deps';
-import { MODALS, REQUEST_BLOCKS, REQUEST_MODAL } from '../ids';
+import { MODALS, REQUEST_BLOCKS } from '../ids';
 import { RATE_LIMITS, waitText } from '../rate-limits';
 import { parseRequestForm, toBlockErrors } from '../parse/request-form';
 import { parseRequestMeta } from '../parse/request-meta';
@@ -108,6 +108,6 @@ export async function plannedStartSubmitted(deps: ListenerDeps, args: Submission
 }
 
 export function register(app: App, deps: ListenerDeps): void {
-  app.view<ViewSubmitAction>(REQUEST_MODAL, (args) => requestSubmitted(deps, args));
+  app.view<ViewSubmitAction>(MODALS.request, (args) => requestSubmitted(deps, args));
   app.view<ViewSubmitAction>(MODALS.startPlanned, (args) => plannedStartSubmitted(deps, args));
 }

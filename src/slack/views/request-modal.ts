@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { isCalendarDate } from '../../domain/calendar';
 import { LIMITS } from '../../domain/rotation-request';
 import { ENVIRONMENT_TYPES, type EnvironmentType, isUserId } from '../../domain/rotation';
-import { INPUT_ACTION, MODALS, REQUEST_BLOCKS, REQUEST_MODAL } from '../ids';
+import { INPUT_ACTION, MODALS, REQUEST_BLOCKS } from '../ids';
 import { encodeRequestMeta } from '../parse/request-meta';
 import { escapeMrkdwn, inlineCode, truncate } from './mrkdwn';
 import { instanceText, mentions } from './text';
@@ -106,7 +106,7 @@ export function buildRequestModal(defaults: RequestModalDefaults): types.ModalVi
   const environmentOptions = ENVIRONMENT_TYPES.map((type) => ({ text: plain(type), value: type }));
   return {
     type: 'modal',
-    callback_id: REQUEST_MODAL,
+    callback_id: MODALS.request,
     title: plain('WFI secret rotation'),
     submit: plain('Create request'),
     close: plain('Cancel'),

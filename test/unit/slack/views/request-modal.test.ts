@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { INPUT_ACTION, MODALS, REQUEST_BLOCKS, REQUEST_MODAL } from '../../../../src/slack/ids';
+import { INPUT_ACTION, MODALS, REQUEST_BLOCKS } from '../../../../src/slack/ids';
 import { parseRequestMeta } from '../../../../src/slack/parse/request-meta';
 import { buildRequestModal, buildStartPlannedModal, type PlannedCycle } from '../../../../src/slack/views/request-modal';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
@@ -22,7 +22,7 @@ describe('buildRequestModal', () => {
 
   it('is the request modal, with a submit and a close button', () => {
     expect(view.type).toBe('modal');
-    expect(view.callback_id).toBe(REQUEST_MODAL);
+    expect(view.callback_id).toBe(MODALS.request);
     expect(view.submit?.type).toBe('plain_text');
     expect(view.close?.type).toBe('plain_text');
   });

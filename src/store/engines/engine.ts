@@ -1,0 +1,33 @@
+import type Keyv from 'keyv';
+import type { EngineLocks, ReminderSchedule } from '../../domain/ports';
+
+/** What one storage engine provides: keyv for the records, a reminder schedule, and leases on names. */
+export interface Engine {
+  /** Resolves once the engine can take commands; rejects when it cannot in time. */
+  ready?: () => Promise<void>;
+  keyv: Keyv;
+  reminders: ReminderSchedule;
+  locks: EngineLocks;
+}
+
+export interface EngineContext {
+  /**
+   * For every engine's keyv: the namespace, and `throwOnErrors`, because keyv 5
+   * otherwise turns a broken store into "not found", which would read as a
+   * missing rotation instead of an outage.
+   */
+  keyvOptions: { namespace: string; throwOnErrors: true };
+  namespace: string;
+  /** Store errors that arrive on no call (an idle pool's broken connection). */
+  onError: (error: Error) => void;
+}
+
+/**
+ * A storage engine: the STORE_URL schemes it serves and how it opens. Adding
+ * an engine is one such file (its schedule and locks beside it) and one line
+ * in `ENGINES` (`../keyv-factory.ts`).
+ */
+export interface StoreEngine {
+  schemes: readonly string[];
+  open(storeUrl: string, context: EngineContext): Engine;
+}

@@ -1,0 +1,14 @@
+import Keyv from 'keyv';
+import { MemoryLocks } from '../engine-locks';
+import { MemoryReminderSchedule } from '../memory-reminder-schedule';
+import type { StoreEngine } from './engine';
+
+/** In this process only, gone with it: the tests' and the benchmark's store. */
+export const memoryEngine: StoreEngine = {
+  schemes: ['memory'],
+  open: (_storeUrl, { keyvOptions }) => ({
+    keyv: new Keyv({ ...keyvOptions, store: new Map() }),
+    reminders: new MemoryReminderSchedule(),
+    locks: new MemoryLocks(),
+  }),
+};

@@ -1,0 +1,31 @@
+import Keyv from 'keyv';
+import type KeyvPostgres from '@keyv/postgres';
+import { PostgresLocks, type PgQuery } from '../engine-locks';
+import { reportIdlePoolErrors } from '../pg-pool-errors';
+import { POSTGRES, SqlReminderSchedule } from '../sql-reminder-schedule';
+import type { StoreEngine } from './engine';
+
+/** The namespace the bot itself uses: its schedule table keeps the plain name. */
+const DEFAULT_NAMESPACE = 'wfi-rotate';
+
+/** Loaded only when STORE_URL names PostgreSQL (see the Redis engine). */
+function loadPostgresAdapter(): typeof KeyvPostgres {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return (require('@keyv/postgres') as { default: typeof KeyvPostgres }).default;
+}
+
+/** Several replicas on one PostgreSQL: the schedule is a table, claimed with single statements. */
+export const postgresEngine: StoreEngine = {
+  schemes: ['postgres', 'postgresql'],
+  open(storeUrl, { keyvOptions, namespace, onError }) {
+    reportIdlePoolErrors((error) => onError(error));
+    const adapter = new (loadPostgresAdapter())({ uri: storeUrl, connectionTimeoutMillis: 2000 });
+    const query: PgQuery = (sql, values) => adapter.query(sql, values);
+    const table = namespace === DEFAULT_NAMESPACE ? 'wfi_reminders' : `wfi_reminders_${namespace.replace(/[^a-z0-9_]/gi, '_')}`;
+    return {
+      keyv: new Keyv({ ...keyvOptions, store: adapter }),
+      reminders: new SqlReminderSchedule(POSTGRES, query, table),
+      locks: new PostgresLocks(query),
+    };
+  },
+};
