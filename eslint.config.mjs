@@ -65,6 +65,33 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/slack/listeners/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            STORE_IMPORTS,
+            {
+              group: ['**/services/*'],
+              allowTypeImports: true,
+              message: 'Listeners call the use cases they are given (ListenerDeps.useCases), not the services directly.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/services/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [STORE_IMPORTS, { group: ['**/slack/*', '@slack/*'], message: 'Use cases reach Slack through the Notifier port, never directly.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
