@@ -1,8 +1,9 @@
 import type { types } from '@slack/bolt';
+import { CodedError } from '../../../../src/domain/errors';
 import type { ActionType } from '../../../../src/domain/lifecycle';
 import { approveClicked, stepClicked } from '../../../../src/slack/listeners/rotation-actions';
 import { ACTIONS, MODALS, STEP_BLOCKS } from '../../../../src/slack/ids';
-import { explainRefusal } from '../../../../src/slack/views/refusals';
+import { explainRefusal, explainStepFault } from '../../../../src/slack/views/refusals';
 import { CHANNEL, REQUESTER } from '../../../../testkit/payloads';
 import { aRotation } from '../../../../testkit/rotations';
 import { aTakenStep, callOrder, clickArgs, fakeDeps, noticeText, onlyCallOf, OPENED_VIEW } from './helpers';
@@ -69,6 +70,26 @@ describe('approveClicked', () => {
     await approveClicked(deps, args);
 
     expect(args.client.chat.postMessage).toHaveBeenCalledWith({ channel: REQUESTER, text: explainRefusal({ code: 'NOT_AN_APPROVER' }, 'ROT-4F7K2Q') });
+  });
+
+  it('given the store was busy, when the step is taken, then the clicker is told privately to try again and nothing is announced', async () => {
+    const deps = fakeDeps({ useCases: { takeStep: async () => Promise.reject(new CodedError('STORE_BUSY', 'ROT-4F7K2Q is locked')) } });
+    const args = click();
+
+    await approveClicked(deps, args);
+
+    expect(args.client.chat.postEphemeral).toHaveBeenCalledWith({ channel: CHANNEL, user: REQUESTER, text: explainStepFault(new CodedError('STORE_BUSY', '')) });
+    expect(deps.useCases.announceStep).not.toHaveBeenCalled();
+  });
+
+  it('given the store did not answer, when the step is taken, then the clicker is told privately it was not saved and the failure is logged', async () => {
+    const deps = fakeDeps({ useCases: { takeStep: async () => Promise.reject(new Error('connection refused')) } });
+    const args = click();
+
+    await approveClicked(deps, args);
+
+    expect(args.client.chat.postEphemeral).toHaveBeenCalledWith({ channel: CHANNEL, user: REQUESTER, text: explainStepFault(new Error('')) });
+    expect(args.logger.error).toHaveBeenCalledWith(expect.stringContaining('connection refused'));
   });
 
   it.each(['ROT-4F7K2Q', 'ROT-4F7K2Q:three', 'ROT-000000:1', ''])(
