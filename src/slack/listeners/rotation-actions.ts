@@ -5,7 +5,7 @@ import type { ListenerDeps } from '../deps';
 import { ACTIONS } from '../ids';
 import { parseButtonValue } from '../parse/button-value';
 import type { StepMeta } from '../parse/step-meta';
-import { explainRefusal } from '../views/refusals';
+import { explainRefusal, explainStepFault } from '../views/refusals';
 import { buildCompletionModal, buildMeetingModal, buildNoticeModal, buildReasonModal, buildSubmissionModal } from '../views/step-modals';
 import { tellPrivately } from './respond-privately';
 
@@ -38,7 +38,7 @@ const BUTTONS: Array<[string, ActionType]> = [
 
 const whereOf = (body: BlockAction<ButtonAction>) => ({ userId: body.user.id, ...(body.channel?.id ? { channelId: body.channel.id } : {}) });
 
-/** Approve: no form. Acknowledged first, then applied; a refusal is a private message. */
+/** Approve: no form. Acknowledged first, then applied; a refusal or a fault is a private message. */
 export async function approveClicked(deps: ListenerDeps, { ack, body, action, client, logger }: ButtonArgs): Promise<void> {
   await ack();
   const target = parseButtonValue(action.value);
@@ -47,7 +47,15 @@ export async function approveClicked(deps: ListenerDeps, { ack, body, action, cl
     await tellPrivately(client, whereOf(body), 'That button could not be read. Nothing was changed.');
     return;
   }
-  const outcome = await deps.useCases.takeStep({ rotationId: target.id, actorId: body.user.id, action: { type: 'approve' }, expectedVersion: target.version });
+  let outcome;
+  try {
+    outcome = await deps.useCases.takeStep({ rotationId: target.id, actorId: body.user.id, action: { type: 'approve' }, expectedVersion: target.version });
+  } catch (error) {
+    // As on a step form: the person hears that nothing was saved (busy, or the store did not answer), not silence.
+    logger.error(`approve for ${target.id} failed: ${(error as Error).message}`);
+    await tellPrivately(client, whereOf(body), explainStepFault(error));
+    return;
+  }
   if (!outcome.ok) {
     await tellPrivately(client, whereOf(body), explainRefusal(outcome.error, target.id));
     return;
