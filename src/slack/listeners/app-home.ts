@@ -5,7 +5,7 @@ import { ACTIONS } from '../ids';
 import { explainRefusal } from '../views/refusals';
 import { buildRequestModal, buildStartPlannedModal } from '../views/request-modal';
 import { buildNoticeModal } from '../views/step-modals';
-import { tellPrivately } from './respond-privately';
+import { rotationForForm, tellPrivately } from './respond-privately';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -33,12 +33,14 @@ export async function newRequestClicked(deps: ListenerDeps, { ack, body, client 
  * expires 3 s after the click, so the form opens first; then the person's
  * right to start it is checked, and a refused start replaces the form with why.
  */
-export async function startPlannedClicked(deps: ListenerDeps, { ack, body, action, client }: ButtonArgs): Promise<void> {
+export async function startPlannedClicked(deps: ListenerDeps, { ack, body, action, client, logger }: ButtonArgs): Promise<void> {
   await ack();
   const where = { userId: body.user.id, ...(body.channel?.id ? { channelId: body.channel.id } : {}) };
   // The value round-trips through the client: only an id the bot could have made is looked up or repeated.
   const id = typeof action.value === 'string' && ROTATION_ID_PATTERN.test(action.value) ? action.value : undefined;
-  const planned = id ? await deps.useCases.findRotation(id) : undefined;
+  const read = id ? await rotationForForm(deps, client, where, id, logger) : ({ found: true, rotation: undefined } as const);
+  if (!read.found) return;
+  const planned = read.rotation;
   if (!planned || planned.status !== 'planned') {
     const refusal = planned ? ({ code: 'PLANNED_ALREADY_STARTED' } as const) : ({ code: 'ROTATION_NOT_FOUND' } as const);
     await tellPrivately(client, where, explainRefusal(refusal, id ?? 'That rotation'));

@@ -7,7 +7,7 @@ import { parseButtonValue } from '../parse/button-value';
 import type { StepMeta } from '../parse/step-meta';
 import { explainRefusal, explainStepFault } from '../views/refusals';
 import { buildCompletionModal, buildMeetingModal, buildNoticeModal, buildReasonModal, buildSubmissionModal } from '../views/step-modals';
-import { tellPrivately } from './respond-privately';
+import { rotationForForm, tellPrivately } from './respond-privately';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 type FormStep = Exclude<ActionType, 'approve'>;
@@ -78,7 +78,9 @@ export async function stepClicked(deps: ListenerDeps, step: FormStep, { ack, bod
     await tellPrivately(client, where, 'That button could not be read. Nothing was changed.');
     return;
   }
-  const rotation = await deps.useCases.findRotation(target.id);
+  const read = await rotationForForm(deps, client, where, target.id, logger);
+  if (!read.found) return;
+  const { rotation } = read;
   if (!rotation) {
     await tellPrivately(client, where, explainRefusal({ code: 'ROTATION_NOT_FOUND' }, target.id));
     return;

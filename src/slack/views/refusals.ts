@@ -54,6 +54,9 @@ export function explainStepFault(error: unknown): string {
     : 'The bot could not save this step (its store did not answer). Nothing was saved; please try again.';
 }
 
+/** A button whose form needs the rotation, when the store does not answer. */
+export const FORM_READ_FAILURE = 'The bot cannot reach its store right now, so the form could not be opened. Nothing was changed; please try again in a minute.';
+
 /** `status` or `list` when the store does not answer. */
 export const STORE_READ_FAILURE = 'The bot cannot reach its store right now, so it cannot show rotations. Please try again in a minute.';
 

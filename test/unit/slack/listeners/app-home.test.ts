@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { homeOpened, newRequestClicked, startPlannedClicked } from '../../../../src/slack/listeners/app-home';
-import { ACTIONS, MODALS, REQUEST_BLOCKS, REQUEST_MODAL } from '../../../../src/slack/ids';
-import { explainRefusal } from '../../../../src/slack/views/refusals';
+import { ACTIONS, MODALS, REQUEST_BLOCKS } from '../../../../src/slack/ids';
+import { explainRefusal, FORM_READ_FAILURE } from '../../../../src/slack/views/refusals';
 import { appHomeOpened, REQUESTER } from '../../../../testkit/payloads';
 import { aPlannedRotation, aRotation } from '../../../../testkit/rotations';
 import { callOrder, clickArgs, eventArgs, fakeDeps, noticeText, onlyCallOf, OPENED_VIEW } from './helpers';
@@ -56,7 +56,7 @@ describe('newRequestClicked', () => {
 
     const call = onlyCallOf(args.client.views.open) as { trigger_id: string; view: types.ModalView };
     expect(call.trigger_id).toBe(args.body.trigger_id);
-    expect(call.view.callback_id).toBe(REQUEST_MODAL);
+    expect(call.view.callback_id).toBe(MODALS.request);
     expect(elementOf(call.view, REQUEST_BLOCKS.attendeeIds).initial_users).toEqual([REQUESTER]);
   });
 
@@ -88,6 +88,17 @@ describe('startPlannedClicked', () => {
     await startPlannedClicked(deps, args);
 
     expect(callOrder({ ack: args.ack, find: deps.useCases.findRotation, open: args.client.views.open })).toEqual(['ack', 'find', 'open']);
+  });
+
+  it('given the store does not answer, when clicked, then the clicker is told privately, no form opens and the failure is logged', async () => {
+    const deps = fakeDeps({ useCases: { findRotation: async () => Promise.reject(new Error('connection refused')) } });
+    const args = click();
+
+    await startPlannedClicked(deps, args);
+
+    expect(args.client.views.open).not.toHaveBeenCalled();
+    expect(onlyCallOf(args.client.chat.postMessage)).toEqual({ channel: REQUESTER, text: FORM_READ_FAILURE });
+    expect(args.logger.error).toHaveBeenCalledWith(expect.stringContaining('connection refused'));
   });
 
   it('given a planned cycle the person may start, when clicked, then its start form opens with the planned id and is left as it is', async () => {

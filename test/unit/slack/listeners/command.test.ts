@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { handleCommand, openRequestForm, replyList, replyStatus, sendExport } from '../../../../src/slack/listeners/command';
-import { REQUEST_BLOCKS, REQUEST_MODAL } from '../../../../src/slack/ids';
+import { MODALS, REQUEST_BLOCKS } from '../../../../src/slack/ids';
 import { buildHelp } from '../../../../src/slack/views/command-replies';
 import { explainRefusal, EXPORT_REFUSAL, STORE_READ_FAILURE } from '../../../../src/slack/views/refusals';
 import { CHANNEL, REQUESTER } from '../../../../testkit/payloads';
@@ -28,7 +28,7 @@ describe('handleCommand', () => {
 
     await handleCommand(fakeDeps())(args);
 
-    expect((onlyCallOf(args.client.views.open) as { view: types.ModalView }).view.callback_id).toBe(REQUEST_MODAL);
+    expect((onlyCallOf(args.client.views.open) as { view: types.ModalView }).view.callback_id).toBe(MODALS.request);
   });
 
   it('given "status ROT-4F7K2Q", when the command arrives, then that rotation’s status is looked up for the person', async () => {

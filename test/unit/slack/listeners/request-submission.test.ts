@@ -1,5 +1,5 @@
 import { plannedStartSubmitted, requestSubmitted } from '../../../../src/slack/listeners/request-submission';
-import { MODALS, REQUEST_BLOCKS, REQUEST_MODAL } from '../../../../src/slack/ids';
+import { MODALS, REQUEST_BLOCKS } from '../../../../src/slack/ids';
 import { encodeRequestMeta } from '../../../../src/slack/parse/request-meta';
 import { explainRefusal, STORE_FAILURE_MESSAGE } from '../../../../src/slack/views/refusals';
 import { CHANNEL, REQUESTER, requestFormState } from '../../../../testkit/payloads';
@@ -10,7 +10,7 @@ const TOO_MANY =
   'You created 10 rotations in the last 10 minutes, the most the bot takes from one person. Nothing was saved; submit again in 10 minutes (the form keeps what you typed).';
 
 const requestForm = (options: { user?: string; privateMetadata?: string } = {}) =>
-  submissionArgs({ callbackId: REQUEST_MODAL, values: requestFormState({ notes: 'Yearly rotation', rotationIntervalDays: '90' }), ...options });
+  submissionArgs({ callbackId: MODALS.request, values: requestFormState({ notes: 'Yearly rotation', rotationIntervalDays: '90' }), ...options });
 
 /** The one acknowledgement, when it answered the form with a notice in its place. */
 function updatedNotice(ack: jest.Mock): string {

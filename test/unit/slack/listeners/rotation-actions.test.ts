@@ -3,7 +3,7 @@ import { CodedError } from '../../../../src/domain/errors';
 import type { ActionType } from '../../../../src/domain/lifecycle';
 import { approveClicked, stepClicked } from '../../../../src/slack/listeners/rotation-actions';
 import { ACTIONS, MODALS, STEP_BLOCKS } from '../../../../src/slack/ids';
-import { explainRefusal, explainStepFault } from '../../../../src/slack/views/refusals';
+import { explainRefusal, explainStepFault, FORM_READ_FAILURE } from '../../../../src/slack/views/refusals';
 import { CHANNEL, REQUESTER } from '../../../../testkit/payloads';
 import { aRotation } from '../../../../testkit/rotations';
 import { aTakenStep, callOrder, clickArgs, fakeDeps, noticeText, onlyCallOf, OPENED_VIEW } from './helpers';
@@ -211,6 +211,17 @@ describe('stepClicked', () => {
 
     const view = (onlyCallOf(args.client.views.open) as { view: types.ModalView }).view;
     expect(zoneOptions(view).map((o) => o.value)).toContain('Pacific/Chatham');
+  });
+
+  it('given the store does not answer, when a step button is clicked, then the clicker is told privately, no form opens and the failure is logged', async () => {
+    const deps = fakeDeps({ useCases: { findRotation: async () => Promise.reject(new Error('connection refused')) } });
+    const args = clickArgs({ actionId: ACTIONS.cancel, value: VALUE });
+
+    await stepClicked(deps, 'cancel', args);
+
+    expect(args.client.views.open).not.toHaveBeenCalled();
+    expect(onlyCallOf(args.client.chat.postEphemeral)).toEqual({ channel: CHANNEL, user: REQUESTER, text: FORM_READ_FAILURE });
+    expect(args.logger.error).toHaveBeenCalledWith(expect.stringContaining('connection refused'));
   });
 
   it('given a rotation that no longer exists, when clicked, then the clicker is told privately and no form opens', async () => {
