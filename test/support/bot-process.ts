@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordLogOutput } from './log-capture';
 
@@ -14,10 +15,40 @@ export interface Running {
 }
 
 export function startBotAt(fakeStart: string, env: Record<string, string>): Running {
+  removeLeftFaketimeFiles();
   const realStart = Date.now();
   const child = spawnBot('faketime', ['-f', `@${fakeStart}`, 'npm', 'start', '--silent'], env);
   const base = Date.parse(`${fakeStart.replace(' ', 'T')}Z`);
   return { child, output: keepOutput(child), fakeNow: () => base + (Date.now() - realStart) };
+}
+
+/**
+ * libfaketime keeps a semaphore and a shared-memory file named after each
+ * process's pid in /dev/shm and removes them only when the process exits
+ * normally, so every bot the tests stop by signal leaves them behind; a later
+ * process that is given the same pid then refuses to start ("sem_open: File
+ * exists"). Remove those of processes that no longer run before starting one.
+ */
+function removeLeftFaketimeFiles(): void {
+  let names: string[];
+  try {
+    names = readdirSync('/dev/shm');
+  } catch {
+    return; // no /dev/shm: nothing can collide
+  }
+  for (const name of names) {
+    const pid = /^(?:sem\.)?faketime_(?:sem|shm)_(\d+)$/.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) rmSync(join('/dev/shm', name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
