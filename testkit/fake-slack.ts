@@ -437,6 +437,18 @@ export class FakeSlack {
     }
   }
 
+  /**
+   * The messages Slack took in a channel (`threadTs` undefined) or in a thread,
+   * with their metadata, as conversations.history and .replies give them (read
+   * from what was recorded, so with `record: false` there are none).
+   */
+  private postedTo(channel: string, threadTs: string | undefined): Array<Record<string, unknown>> {
+    return this.calls
+      .filter((call) => call.method === 'chat.postMessage' && call.answer?.ok === true && call.answer.channel === channel)
+      .filter((call) => (threadTs === undefined ? call.args.thread_ts === undefined || call.args.reply_broadcast === 'true' : call.args.thread_ts === threadTs))
+      .map((call) => ({ ts: call.answer?.ts, text: call.args.text, ...(call.args.metadata ? { metadata: call.args.metadata } : {}) }));
+  }
+
   /** `arg` reads one argument of the call: only the answers that echo one decode the body. */
   private defaultAnswer(method: string, arg: (name: string) => unknown): Record<string, unknown> {
     switch (method) {
@@ -468,6 +480,10 @@ export class FakeSlack {
         return { ok: true, user: { id: arg('user'), tz: 'Europe/Berlin' } };
       case 'conversations.join':
         return { ok: true, channel: { id: arg('channel') } };
+      case 'conversations.replies':
+        return { ok: true, messages: this.postedTo(String(arg('channel')), String(arg('ts'))) };
+      case 'conversations.history':
+        return { ok: true, messages: this.postedTo(String(arg('channel')), undefined) };
       default:
         return { ok: false, error: 'unknown_method' };
     }

@@ -54,7 +54,9 @@ export type FaultCode =
   /** store:migrate found the target different from the source, or could not verify it. */
   | 'MIGRATION_FAILED'
   /** Slack would not take a reminder anywhere; the message is Slack's reason. */
-  | 'REMINDER_UNDELIVERABLE';
+  | 'REMINDER_UNDELIVERABLE'
+  /** Slack did not take a reminder for now (rate limited, a 5xx, no answer): the scheduler tries it again later. */
+  | 'SLACK_UNAVAILABLE';
 
 export class CodedError extends Error {
   constructor(

@@ -141,9 +141,18 @@ export interface Notifier {
    * A meeting reminder (DIRECT_REMINDERS) goes to each meeting attendee
    * directly, with the join link, and the thread only hears that the meeting
    * is near. Throws a CodedError REMINDER_UNDELIVERABLE, with Slack's reason as its
-   * message, when it could not be delivered at all.
+   * message, when it could not be delivered at all, and SLACK_UNAVAILABLE when
+   * Slack did not take it for now (rate limited, a 5xx, no answer).
+   * Every post carries `deliveryKey` (the schedule entry's key), for `reminderPosted`.
    */
-  sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date): Promise<void>;
+  sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date, deliveryKey: string): Promise<void>;
+  /**
+   * Whether Slack already holds a reminder posted with `deliveryKey` since
+   * `since`: asked before sending an entry whose claim ran out, as the process
+   * that held it may have died after Slack took the post and before recording
+   * it. `undefined` when Slack could not tell (the reminder is then sent).
+   */
+  reminderPosted(rotation: Rotation, deliveryKey: string, since: Date): Promise<boolean | undefined>;
   /** Posts the weekly digest of these rotations to a channel. */
   sendDigest(channelId: string, rotations: Rotation[], now: Date): Promise<void>;
   /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ReminderDisplay, ScheduledReminder, ScheduledRotationEntry } from '../domain/ports';
 import type { ReminderKind, ReminderOccurrence } from '../domain/reminder-kinds';
 import { latestDue, nextDigest, nextOccurrence, stillApplies } from '../domain/reminders';
+import { isCodedError } from '../domain/errors';
 import { isOpen, type Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
 import { involvedPeople, refreshDashboards } from './dashboards';
@@ -14,6 +15,11 @@ export type ReminderDeps = Pick<
 
 /** How long a claim holds: a process that dies mid-send leaves it to another after this. */
 export const CLAIM_LEASE_MS = 10 * 60 * 1000;
+/**
+ * How long a reminder Slack did not take for now (rate limited, a 5xx, no
+ * answer) is tried again, once a lease, before it is recorded as failed.
+ */
+export const RETRY_UNAVAILABLE_MS = 24 * 60 * 60 * 1000;
 /** Occurrences handled per tick at most; the rest are due on the next tick. */
 const TICK_BATCH = 100;
 
@@ -33,6 +39,8 @@ export interface TickResult {
   sent: string[];
   dropped: string[];
   failed: string[];
+  /** Slack did not take them for now: tried again when their claim runs out. */
+  deferred: string[];
 }
 
 /**
@@ -42,7 +50,7 @@ export interface TickResult {
  * its kind. Holds no state: everything it needs is in the store.
  */
 export async function runDueReminders(deps: ReminderDeps, owner = `tick-${randomUUID()}`): Promise<TickResult> {
-  const result: TickResult = { sent: [], dropped: [], failed: [] };
+  const result: TickResult = { sent: [], dropped: [], failed: [], deferred: [] };
   const now = deps.clock.now();
   for (const due of await deps.reminders.due(now, TICK_BATCH)) {
     if (!(await deps.reminders.claim(due.key, owner, now, CLAIM_LEASE_MS))) continue;
@@ -113,21 +121,47 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now
   if (!stillApplies(occurrence, rotation, now)) return finish(deps, due, { state: 'dropped' }, now);
 
   let outcome: keyof TickResult;
-  try {
-    await deps.notifier.sendReminder(rotation, occurrence, now);
+  if (due.state === 'claimed' && (await deps.notifier.reminderPosted(rotation, due.key, new Date(due.dueAt)))) {
+    // The claim ran out: whoever held it died after Slack took the post and before recording it.
+    deps.logger.warn(`Reminder ${due.key} was already in Slack; recorded as sent, not posted again`);
     outcome = await finish(deps, due, { state: 'sent' }, now);
-  } catch (error) {
-    deps.logger.error(`Reminder ${due.key} could not be delivered: ${reasonOf(error)}`);
-    outcome = await finish(deps, due, { state: 'failed', reason: reasonOf(error) }, now);
+  } else {
+    outcome = await deliver(deps, due, rotation, occurrence, now);
   }
   const next = nextOccurrence(kind, rotation, deps.reminderPolicy, now);
   if (next) await deps.reminders.add([next]);
+  if (outcome === 'deferred') return outcome;
   try {
     await deps.notifier.refreshMessage(rotation, now, await reminderDisplay(deps, rotation.id));
   } catch (error) {
     deps.logger.warn(`The message of ${rotation.id} could not show its next reminder: ${reasonOf(error)}`);
   }
   return outcome;
+}
+
+/**
+ * Posts the reminder and records the outcome. When Slack does not take it for
+ * now, the claim is left to run out so a later tick tries again (asking Slack
+ * first whether the post got through after all), for a day after its due time.
+ */
+async function deliver(
+  deps: ReminderDeps,
+  due: ScheduledRotationEntry,
+  rotation: Rotation,
+  occurrence: ReminderOccurrence,
+  now: Date,
+): Promise<keyof TickResult> {
+  try {
+    await deps.notifier.sendReminder(rotation, occurrence, now, due.key);
+    return await finish(deps, due, { state: 'sent' }, now);
+  } catch (error) {
+    if (isCodedError(error, 'SLACK_UNAVAILABLE') && now.getTime() - Date.parse(due.dueAt) < RETRY_UNAVAILABLE_MS) {
+      deps.logger.warn(`Reminder ${due.key} was not taken by Slack for now (${reasonOf(error)}); it is tried again when its claim runs out`);
+      return 'deferred';
+    }
+    deps.logger.error(`Reminder ${due.key} could not be delivered: ${reasonOf(error)}`);
+    return finish(deps, due, { state: 'failed', reason: reasonOf(error) }, now);
+  }
 }
 
 function toOccurrence(due: ScheduledRotationEntry): ReminderOccurrence {

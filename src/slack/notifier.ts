@@ -33,6 +33,27 @@ function reminderRecipients(rotation: Rotation): string[] {
   return 'meeting' in rotation && rotation.meeting ? rotation.meeting.attendeeIds : rotation.attendeeIds;
 }
 
+/**
+ * The event type of the metadata every reminder post carries, with its
+ * schedule entry's key: how a process that takes over an entry whose claim ran
+ * out finds whether the one before it got the post to Slack before dying.
+ * Message metadata is visible to anyone who can read the message; the key is
+ * the rotation id, the kind and the due time, nothing more.
+ */
+export const REMINDER_EVENT = 'wfi_rotate_reminder';
+
+/** Slack's answers that mean "not now" rather than "never": the reminder is tried again on a later tick. */
+const TRANSIENT_ERRORS = new Set(['ratelimited', 'rate_limited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+/** A rate limit, a 5xx, no answer at all, or one of Slack's "try again" errors. */
+function isTransient(error: unknown): boolean {
+  const e = error as { code?: string; statusCode?: number };
+  if (e?.code === 'slack_webapi_rate_limited_error' || e?.code === 'slack_webapi_request_error') return true;
+  if (e?.code === 'slack_webapi_http_error') return (e.statusCode ?? 0) >= 500;
+  const reason = slackErrorCode(error);
+  return reason !== undefined && TRANSIENT_ERRORS.has(reason);
+}
+
 /** A reminder Slack would not take anywhere: recorded as failed, with Slack's reason as the message. */
 function undeliverable(reason: string): CodedError {
   return new CodedError('REMINDER_UNDELIVERABLE', reason);
@@ -57,6 +78,7 @@ export interface NotifierContext extends Omit<RotationMessageContext, 'now'> {
 interface Post extends SlackMessage {
   threadTs?: string;
   broadcast?: boolean;
+  metadata?: { event_type: string; event_payload: Record<string, string> };
 }
 
 export class SlackNotifier implements Notifier {
@@ -89,18 +111,20 @@ export class SlackNotifier implements Notifier {
     await this.client.chat.update({ channel: channelId, ts, text: message.text, blocks: message.blocks });
   }
 
-  async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date): Promise<void> {
+  async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date, deliveryKey: string): Promise<void> {
     const context = { ...this.messageContext(now), approverMentions: this.context.approverMentions };
+    const metadata = { event_type: REMINDER_EVENT, event_payload: { key: deliveryKey } };
     const reminder = buildReminderMessage(rotation, occurrence, context);
     // In the rotation's thread, where its history is; escalations are also broadcast to the channel.
     const where = rotation.message ?? { channelId: rotation.channelId, ts: undefined };
     const post: Post = {
       ...reminder,
+      metadata,
       ...(where.ts ? { threadTs: where.ts, broadcast: ESCALATIONS.has(occurrence.kind) } : {}),
     };
     const direct = DIRECT_REMINDERS.has(occurrence.kind)
-      ? this.sendDirectly(rotation, reminderRecipients(rotation), buildReminderMessage(rotation, occurrence, context, 'direct'))
-      : Promise.resolve({ sent: 0, failed: [] });
+      ? this.sendDirectly(rotation, reminderRecipients(rotation), { ...buildReminderMessage(rotation, occurrence, context, 'direct'), metadata })
+      : Promise.resolve({ sent: 0, failed: [], transient: false });
     const inThread = this.deliver(rotation, where.channelId, post, (channelId, reason) => ({
       text: `I could not post this reminder in <#${channelId}> (${reason}).`,
       blocks: [
@@ -111,19 +135,36 @@ export class SlackNotifier implements Notifier {
       ],
     })).then(
       () => undefined,
-      (error: unknown) => (isCodedError(error, 'REMINDER_UNDELIVERABLE') ? error : undeliverable(describeFailure(error))),
+      (error: unknown) => ({ error, reason: isCodedError(error) ? error.message : describeFailure(error) }),
     );
     const [directly, threadError] = await Promise.all([direct, inThread]);
     if (directly.failed.length > 0) {
       this.logger.warn(`${occurrence.key}: the direct reminder did not reach ${directly.failed.join(', ')}`);
     }
     if (threadError && DIRECT_REMINDERS.has(occurrence.kind)) {
-      this.logger.warn(`${occurrence.key}: the note in the thread could not be posted (${threadError.message}); the invitees got the reminder directly`);
+      this.logger.warn(`${occurrence.key}: the note in the thread could not be posted (${threadError.reason}); the invitees got the reminder directly`);
     }
     // Delivered when someone who must act got it; a meeting reminder's thread note alone is not the reminder.
-    if (DIRECT_REMINDERS.has(occurrence.kind) ? directly.sent === 0 : threadError) {
-      const reasons = [...(threadError ? [threadError.message] : []), ...directly.failed];
-      throw undeliverable(reasons.join('; ') || 'nobody to send it to');
+    const undelivered = DIRECT_REMINDERS.has(occurrence.kind) ? directly.sent === 0 : threadError !== undefined;
+    if (!undelivered) return;
+    const reasons = [...(threadError ? [threadError.reason] : []), ...directly.failed].join('; ') || 'nobody to send it to';
+    const transient = DIRECT_REMINDERS.has(occurrence.kind) ? directly.transient : isTransient(threadError?.error);
+    throw transient ? new CodedError('SLACK_UNAVAILABLE', reasons) : undeliverable(reasons);
+  }
+
+  async reminderPosted(rotation: Rotation, deliveryKey: string, since: Date): Promise<boolean | undefined> {
+    // Replies since the entry fell due: a handful in a rotation's thread, so one page holds them.
+    const oldest = (since.getTime() / 1000).toFixed(6);
+    try {
+      const { messages } = rotation.message
+        ? await this.client.conversations.replies({ channel: rotation.message.channelId, ts: rotation.message.ts, oldest, include_all_metadata: true, limit: 200 })
+        : await this.client.conversations.history({ channel: rotation.channelId, oldest, include_all_metadata: true, limit: 200 });
+      return (messages ?? []).some(
+        (m) => m.metadata?.event_type === REMINDER_EVENT && (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === deliveryKey,
+      );
+    } catch (error) {
+      this.logger.warn(`${deliveryKey}: Slack could not say whether it was already posted (${describeFailure(error)}), so it is sent`);
+      return undefined;
     }
   }
 
@@ -137,12 +178,14 @@ export class SlackNotifier implements Notifier {
    * in their conversation with the app); one person's failure does not stop
    * the others. Says how many got it and who did not, with Slack's reason.
    */
-  private async sendDirectly(rotation: Rotation, userIds: string[], message: SlackMessage): Promise<{ sent: number; failed: string[] }> {
+  private async sendDirectly(rotation: Rotation, userIds: string[], message: Post): Promise<{ sent: number; failed: string[]; transient: boolean }> {
     const people = [...new Set(userIds)].filter(isUserId);
     const results = await Promise.allSettled(people.map((userId) => this.post(userId, message)));
     const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [`${people[i]} (${describeFailure(result.reason)})`] : []));
     if (people.length === 0) this.logger.warn(`${rotation.id}: nobody to send a direct message to`);
-    return { sent: people.length - failed.length, failed };
+    // Worth trying again later when someone could not be reached only for now.
+    const transient = results.some((result) => result.status === 'rejected' && isTransient(result.reason));
+    return { sent: people.length - failed.length, failed, transient };
   }
 
   async sendDigest(channelId: string, rotations: Rotation[], now: Date): Promise<void> {
@@ -201,7 +244,11 @@ export class SlackNotifier implements Notifier {
       this.logger.warn(`Could not post for ${rotation.id} in ${channelId} (${reason}); sending it to the requester`);
       const top = notice(channelId, reason);
       try {
-        return await this.post(rotation.requesterId, { text: `${top.text}\n${post.text}`, blocks: [...top.blocks, ...post.blocks] });
+        return await this.post(rotation.requesterId, {
+          text: `${top.text}\n${post.text}`,
+          blocks: [...top.blocks, ...post.blocks],
+          ...(post.metadata ? { metadata: post.metadata } : {}),
+        });
       } catch (dmError) {
         throw undeliverable(`${reason}; the direct message to the requester failed too (${describeFailure(dmError)})`);
       }
@@ -223,7 +270,7 @@ export class SlackNotifier implements Notifier {
   }
 
   private async post(channel: string, post: Post): Promise<MessageRef> {
-    const base = { channel, text: post.text, blocks: post.blocks, unfurl_links: false };
+    const base = { channel, text: post.text, blocks: post.blocks, unfurl_links: false, ...(post.metadata ? { metadata: post.metadata } : {}) };
     const inThread = post.threadTs ? { ...base, thread_ts: post.threadTs } : undefined;
     const posted = await this.client.chat.postMessage(
       inThread && post.broadcast ? { ...inThread, reply_broadcast: true } : (inThread ?? base),

@@ -1,4 +1,8 @@
+import { webApi } from '@slack/bolt';
 import { FakeSlack, httpAnswer, type RecordedCall } from '../../testkit/fake-slack';
+import { CLAIM_LEASE_MS } from '../../src/services/reminders';
+import { REMINDER_EVENT } from '../../src/slack/notifier';
+import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
 import { REQUESTER, requestSubmission, slashCommand } from '../../testkit/payloads';
 import { postToBot } from '../../testkit/slack-request';
@@ -99,6 +103,57 @@ describe('reminder delivery through Slack', () => {
     const posts = await tickAt('2026-03-03T09:00:00Z');
     expect(posts).toHaveLength(3);
     expect(await statusText()).not.toContain('could not be delivered');
+  });
+
+  it('tries again a reminder Slack did not take for now (5xx beyond the retries), after its claim runs out, and delivers it once', async () => {
+    fake.on('chat.postMessage', () => httpAnswer(503));
+    await tickAt('2026-03-03T09:00:00Z');
+    expect(await statusText()).not.toContain('could not be delivered');
+
+    fake.reset();
+    // Slack is back, but the claim still holds: nothing yet.
+    expect(await tickAt('2026-03-03T09:05:00Z')).toHaveLength(0);
+    const posts = await tickAt(new Date(Date.parse('2026-03-03T09:00:00Z') + CLAIM_LEASE_MS + 60_000).toISOString());
+    const texts = posts.map((p) => String(p.args.text));
+    expect(texts.filter((t) => t.includes('Approval pending'))).toHaveLength(1);
+    expect(texts.filter((t) => t.startsWith('Escalation'))).toHaveLength(1);
+    expect(posts.every((p) => JSON.stringify(p.args.metadata).includes(REMINDER_EVENT))).toBe(true);
+    expect(await tickAt('2026-03-03T10:00:00Z')).toHaveLength(2);
+  });
+
+  it('records as failed a reminder Slack has not taken for a day', async () => {
+    fake.on('chat.postMessage', () => httpAnswer(503));
+    await tickAt('2026-03-03T09:00:00Z');
+    await tickAt('2026-03-04T09:01:00Z');
+    const status = await statusText();
+    expect(status).toContain('could not be delivered');
+    expect((bot as TestBot).logger.lines.join('\n')).toMatch(/could not be delivered: An HTTP protocol error occurred: statusCode = 503/);
+  });
+
+  it('does not post again a reminder Slack took from a process that died before recording it', async () => {
+    // The dead process: it claimed the approval reminder, Slack took its post, and it never finished.
+    clock.t = Date.parse('2026-03-03T09:00:00Z');
+    const { rotations, reminders } = openStore(store.url);
+    const approval = (await reminders.due(clock.now(), 10)).find((entry) => entry.kind === 'approval_pending');
+    expect(await reminders.claim(approval?.key as string, 'dead-process', clock.now(), CLAIM_LEASE_MS)).toBe(true);
+    const client = new webApi.WebClient('xoxb-dead-process', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+    await client.chat.postMessage({
+      channel: message.channel,
+      thread_ts: message.ts,
+      text: 'Approval pending (posted by the process that died)',
+      metadata: { event_type: REMINDER_EVENT, event_payload: { key: approval?.key as string } },
+    });
+    await rotations.close();
+
+    const posts = await tickAt(new Date(clock.t + CLAIM_LEASE_MS + 60_000).toISOString());
+    expect(posts.map((p) => String(p.args.text)).filter((t) => t.includes('Approval pending'))).toEqual([
+      'Approval pending (posted by the process that died)',
+    ]);
+    expect(fake.callsTo('conversations.replies').map((c) => c.args.ts)).toEqual([message.ts]);
+    expect((bot as TestBot).logger.lines.join('\n')).toContain(`Reminder ${approval?.key} was already in Slack`);
+    // Recorded as sent: the next tick does not ask or post again.
+    await tickAt('2026-03-03T10:00:00Z');
+    expect(fake.callsTo('conversations.replies')).toHaveLength(1);
   });
 
   it('joins a public channel on not_in_channel and posts again', async () => {

@@ -10,6 +10,8 @@ export interface SentReminder {
   dueAt: string;
   /** When it was sent (the virtual clock). */
   sentAt: string;
+  /** The schedule entry's key it was posted with (none for the digest). */
+  deliveryKey?: string;
 }
 
 /**
@@ -31,9 +33,13 @@ export class RecordingNotifier implements Notifier {
   async sendMeetingDetails(): Promise<void> {}
   async sendExport(): Promise<void> {}
 
-  async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence): Promise<void> {
+  async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, _now: Date, deliveryKey: string): Promise<void> {
     if (this.refusal) throw new CodedError('REMINDER_UNDELIVERABLE', this.refusal);
-    this.sent.push({ kind: occurrence.kind, rotationId: rotation.id, dueAt: occurrence.dueAt, sentAt: this.clock.now().toISOString() });
+    this.sent.push({ kind: occurrence.kind, rotationId: rotation.id, dueAt: occurrence.dueAt, sentAt: this.clock.now().toISOString(), deliveryKey });
+  }
+
+  async reminderPosted(_rotation: Rotation, deliveryKey: string): Promise<boolean> {
+    return this.sent.some((s) => s.deliveryKey === deliveryKey);
   }
 
   async sendDigest(_channelId: string, _rotations: Rotation[], now: Date): Promise<void> {

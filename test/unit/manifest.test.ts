@@ -53,6 +53,10 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'conversations.join': 'channels:join',
+  // A reminder whose claim ran out is looked up in its thread (or channel) before it is posted again;
+  // groups:history for private channels. In a direct message (no im:history) the lookup fails and it is sent.
+  'conversations.history': 'channels:history',
+  'conversations.replies': 'channels:history',
   // The Web client's helper over files.getUploadURLExternal + files.completeUploadExternal.
   filesUploadV2: 'files:write',
   'usergroups.users.list': 'usergroups:read',
