@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'test/**', 'bench/**', 'jest.config.js'],
+    files: ['src/config.ts', 'test/**', 'bench/**', 'soak/**', 'jest.config.js'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
@@ -31,11 +31,11 @@ export default tseslint.config(
   },
   {
     // The benchmark runs testkit/ under plain node: jest is not there, and test/ is not compiled.
-    files: ['testkit/**', 'bench/**'],
+    files: ['testkit/**', 'bench/**', 'soak/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['jest', '@jest/*', '**/test/*'], message: 'testkit/ and bench/ run without jest: jest helpers stay in test/support.' }] },
+        { patterns: [{ group: ['jest', '@jest/*', '**/test/*'], message: 'testkit/, bench/ and soak/ run without jest: jest helpers stay in test/support.' }] },
       ],
     },
   },

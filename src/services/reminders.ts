@@ -128,9 +128,11 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now
   } else {
     outcome = await deliver(deps, due, rotation, occurrence, now);
   }
+  // A deferred one is not followed yet: were the next day's added now, the retry of this one
+  // after that day fell due would send the latest occurrence, and the next day's entry again.
+  if (outcome === 'deferred') return outcome;
   const next = nextOccurrence(kind, rotation, deps.reminderPolicy, now);
   if (next) await deps.reminders.add([next]);
-  if (outcome === 'deferred') return outcome;
   try {
     await deps.notifier.refreshMessage(rotation, now, await reminderDisplay(deps, rotation.id));
   } catch (error) {

@@ -113,7 +113,8 @@ export class SlackNotifier implements Notifier {
 
   async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date, deliveryKey: string): Promise<void> {
     const context = { ...this.messageContext(now), approverMentions: this.context.approverMentions };
-    const metadata = { event_type: REMINDER_EVENT, event_payload: { key: deliveryKey } };
+    // The entry's key, to find the post again; the occurrence's, which is later after an outage, to say which one it was.
+    const metadata = { event_type: REMINDER_EVENT, event_payload: { key: deliveryKey, occurrence: occurrence.key } };
     const reminder = buildReminderMessage(rotation, occurrence, context);
     // In the rotation's thread, where its history is; escalations are also broadcast to the channel.
     const where = rotation.message ?? { channelId: rotation.channelId, ts: undefined };
