@@ -60,8 +60,8 @@ export function check(record: SoakRecord): SoakResult {
     }
     return at;
   };
-  // A tick on the grid after `ready`, and the batch after a long backlog, at most two intervals on.
-  const byWhen = (due: number) => ready(due) + 2 * interval;
+  // The first tick on the grid once the bot can act: one interval at most.
+  const byWhen = (due: number) => ready(due) + interval;
 
   const rotations = new Map(record.rotations.map((r) => [r.id, r as unknown as HistoryRotation]));
   const posts = record.posts.filter((p) => p.occurrenceKey);
@@ -136,7 +136,9 @@ export function check(record: SoakRecord): SoakResult {
       else if (transitions.some((t) => t > due && t <= deadline) || !stillOwedAt(rotation, owed.kind, due, deadline)) movedOn += 1;
       else {
         lost += 1;
-        problem(`lost: ${key} (${rotation.status}); bot ready again ${new Date(ready(due)).toISOString()}`);
+        const around = record.disruptions.filter((d) => d.until > due - 86_400_000 && d.from <= deadline).map((d) => `${d.why} ${new Date(d.from).toISOString()}–${new Date(d.until).toISOString()}`);
+        const sameKind = posts.filter((p) => p.occurrenceKey?.startsWith(kindKey)).map((p) => `${p.occurrenceKey?.split('|')[2]}@${new Date(p.at).toISOString()}`);
+        problem(`lost: ${key} (${rotation.status}); bot ready again ${new Date(ready(due)).toISOString()}; disrupted: ${around.join(', ') || 'no'}; sent of the kind: ${sameKind.slice(-4).join(', ')}`);
       }
     }
   }

@@ -123,11 +123,20 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
 
   // Slack: what it took, and the stretches in which it refuses posts.
   let slackFault: { until: number; kind: string; channel?: string } | undefined;
+  /** A fault due to start at the n-th post from now (so it can start in the middle of a tick). */
+  let slackFaultNext: { in: number; length: number; kind: string; channel?: string } | undefined;
   let ts = 1_000_000;
   const fake = new FakeSlack({ record: false });
   await fake.start();
   fake.on('chat.postMessage', (args) => {
     const channel = String(args.channel).replace(/^[UW]/, 'D');
+    if (slackFaultNext && --slackFaultNext.in <= 0) {
+      const { length, kind, channel: only } = slackFaultNext;
+      slackFaultNext = undefined;
+      slackFault = { until: clock.t + length, kind, ...(only ? { channel: only } : {}) };
+      // A post refused for now is tried again once its claim runs out.
+      record.disruptions.push({ from: clock.t, until: clock.t + length + CLAIM_LEASE_MS, why: `Slack answering ${kind}` });
+    }
     if (slackFault && clock.t < slackFault.until && (!slackFault.channel || slackFault.channel === channel)) {
       if (slackFault.kind === '429') return httpAnswer(429, { 'retry-after': '30' }, { ok: false, error: 'ratelimited' });
       if (slackFault.kind === '5xx') return httpAnswer(503);
@@ -154,14 +163,26 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
   fake.on('conversations.replies', lookup);
   fake.on('conversations.history', lookup);
 
-  // The store's outages: every replica's calls fail for the stretch.
+  // The store's outages: every replica's calls fail for the stretch. One starts at the n-th store
+  // call after it is due, so it can cut a tick or a step in the middle.
   let storeDownUntil = 0;
-  const storeDown = () => clock.t < storeDownUntil;
+  let outageIn: number | undefined;
+  const storeDown = () => {
+    if (outageIn !== undefined && --outageIn <= 0) {
+      outageIn = undefined;
+      storeDownUntil = clock.t + HOUR;
+      record.disruptions.push({ from: clock.t, until: storeDownUntil, why: 'store unreachable' });
+    }
+    return clock.t < storeDownUntil;
+  };
 
   const failures = record.failures;
   let generation = 0;
   const replicas: Replica[] = [];
   const opened: Array<{ close(): Promise<void> }> = [];
+
+  /** Calls a dying process got out before it died: they land before the clock moves on. */
+  const gotOut = new Set<Promise<unknown>>();
 
   function mortal<T extends object>(target: T, replica: () => Replica, scope: 'store' | 'slack'): T {
     return new Proxy(target, {
@@ -176,7 +197,11 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
           if (countdown && (countdown.scope === 'any' || countdown.scope === scope) && --countdown.ops <= 0) {
             r.kill();
             // Half the time the call got through (Slack took the post, the store wrote the row) before the process died.
-            if (rng.chance(0.5)) void Promise.resolve((value as (...a: unknown[]) => unknown).apply(object, args)).catch(() => undefined);
+            if (rng.chance(0.5)) {
+              const through = Promise.resolve((value as (...a: unknown[]) => unknown).apply(object, args)).catch(() => undefined);
+              gotOut.add(through);
+              void through.finally(() => gotOut.delete(through));
+            }
             return NEVER;
           }
           return (value as (...a: unknown[]) => unknown).apply(object, args);
@@ -265,6 +290,11 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
   }
 
   const alive = () => replicas.filter((r) => !r.dead);
+  /** A replica's scheduler starts with a tick (the catch-up pass): the clock waits for it. */
+  async function startTicking(replica: Replica): Promise<void> {
+    await replica.scheduler.start();
+    await replica.scheduler.tickNow();
+  }
   let downSince: number | undefined;
   const noteAllDown = () => {
     if (alive().length === 0 && downSince === undefined) downSince = clock.t;
@@ -333,9 +363,17 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
     }
   }
 
+  /** One step, by one person; now and then the same click reaches two replicas at once (a double click). */
   async function take(persona: Persona, actorId: string, action: RotationAction, version: number): Promise<'ok' | 'refused' | 'retry'> {
-    const replica = pickReplica();
-    if (!replica) return 'retry';
+    const first = pickReplica();
+    if (!first) return 'retry';
+    const second = rng.chance(0.1) ? (rng.pick(alive().filter((r) => r !== first)) as Replica | undefined) : undefined;
+    if (second) record.counts.races += 1;
+    const outcomes = await Promise.all([first, ...(second ? [second] : [])].map((replica) => takeOn(replica, persona, actorId, action, version)));
+    return outcomes.includes('ok') ? 'ok' : outcomes.includes('retry') ? 'retry' : 'refused';
+  }
+
+  async function takeOn(replica: Replica, persona: Persona, actorId: string, action: RotationAction, version: number): Promise<'ok' | 'refused' | 'retry'> {
     record.counts.actions += 1;
     try {
       const outcome = await on(replica, (r) => r.cases.takeStep({ rotationId: persona.rotationId as string, actorId, action, expectedVersion: version }));
@@ -448,12 +486,14 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
     at(actionTime(start + rng.next() * (createUntil - start)), () => create(persona, instance));
   }
 
-  // Faults. A replica killed each week: mid-tick, mid-send or mid-transition in turn; most come back
-  // within hours, some after days.
+  // Faults. Each week a replica is killed mid-tick, one mid-send and one mid-transition; most come
+  // back within hours, some after days.
   for (let week = 0; week * 7 * DAY < end - start; week += 1) {
-    const when = start + week * 7 * DAY + rng.next() * 7 * DAY;
-    const mode = (['tick', 'send', 'transition'] as const)[week % 3] as 'tick' | 'send' | 'transition';
-    const down = rng.chance(0.2) ? rng.int(1, 4) * DAY : rng.int(5, 180) * MINUTE;
+    for (const mode of ['tick', 'send', 'transition'] as const) killSometimeIn(start + week * 7 * DAY, mode);
+  }
+  function killSometimeIn(weekStart: number, mode: 'tick' | 'send' | 'transition'): void {
+    const when = weekStart + rng.next() * 7 * DAY;
+    const down = rng.chance(0.15) ? rng.int(1, 4) * DAY : rng.int(5, 180) * MINUTE;
     at(when, async () => {
       const list = alive();
       if (list.length === 0) return;
@@ -470,7 +510,7 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
           record.counts.restarts += 1;
           const replica = startReplica(slot);
           noteUp();
-          await on(replica, (r) => r.scheduler.start());
+          await on(replica, startTicking);
         });
       });
     });
@@ -480,8 +520,7 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
     const from = start + month * 30 * DAY + rng.next() * 29 * DAY;
     at(from, async () => {
       record.counts.outages += 1;
-      storeDownUntil = from + HOUR;
-      record.disruptions.push({ from, until: from + HOUR, why: 'store unreachable' });
+      outageIn = rng.int(1, 12);
     });
   }
   // Slack refusing posts for stretches: rate limits and 5xx everywhere, a channel gone or archived.
@@ -492,41 +531,53 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
     const from = t + rng.int(0, 23) * HOUR;
     at(from, async () => {
       record.counts.slackFaults[kind] = (record.counts.slackFaults[kind] ?? 0) + 1;
-      slackFault = { until: from + length, kind, ...(channel ? { channel } : {}) };
-      // A post refused for now is tried again once its claim runs out.
-      record.disruptions.push({ from, until: from + length + CLAIM_LEASE_MS, why: `Slack answering ${kind}` });
+      slackFaultNext = { in: rng.int(1, 5), length, kind, ...(channel ? { channel } : {}) };
     });
   }
 
   // Start the replicas, then run: ticks on the interval grid, everything else between them.
-  for (let slot = 0; slot < options.replicas; slot += 1) await startReplica(slot).scheduler.start();
+  for (let slot = 0; slot < options.replicas; slot += 1) await startTicking(startReplica(slot));
   log(`seed ${options.seed}: ${options.engine}, ${options.replicas} replica(s), ${options.days} days, ${options.rotations} rotations, ${options.timeZone}`);
+  let doing = 'starting';
+  const watchdog = setInterval(() => log(`  still at ${new Date(clock.t).toISOString()}: ${doing}; calls in flight ${gotOut.size}`), 30_000);
   for (let tick = start + intervalMs; tick < end; ) {
     const next = agenda.peek();
     if (next !== undefined && next < tick) {
       clock.t = next;
+      doing = 'an event';
       await (agenda.take() as () => Promise<void>)();
+      doing = 'calls that got out';
+      await Promise.all([...gotOut]);
       continue;
     }
     clock.t = tick;
     record.counts.ticks += 1;
+    doing = `a tick of ${alive().map((r) => r.name).join(', ')}`;
     await Promise.all(alive().map((r) => on(r, (x) => x.scheduler.tickNow())));
+    doing = 'calls that got out of a tick';
+    await Promise.all([...gotOut]);
     tick += intervalMs;
     if (record.counts.ticks % (30 * 24 * 6) === 0) log(`  day ${Math.round((tick - start) / DAY)}: ${record.posts.length} posts`);
   }
+  clearInterval(watchdog);
   clock.t = end;
   noteUp();
 
   // What the store holds at the end, through a connection of its own.
+  log('  reading the store');
   const reader = openStore(options.storeUrl, undefined, namespace);
   record.rotations = await reader.rotations.list();
   const inspect = reader.reminders as ReminderSchedule & { entries?: () => Promise<Array<{ key: string; state: string; rotationId?: string }>> };
   if (typeof inspect.entries === 'function') record.leftovers.entries = await inspect.entries();
+  log('  stopping the replicas');
   for (const r of alive()) await r.scheduler.stop();
+  log('  stopping Slack');
   await fake.stop();
+  log('  closing the store');
   // PostgreSQL: one pool for the process, ended once; the others close each connection.
-  if (options.engine === 'postgres') await reader.rotations.close();
-  else for (const store of [...opened, reader.rotations]) await store.close().catch(() => undefined);
+  const closing = options.engine === 'postgres' ? [reader.rotations] : [...opened, reader.rotations];
+  for (const store of closing) await Promise.race([store.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  log('  done');
   record.wallMs = Date.now() - wallStart;
   return record;
 }

@@ -20,8 +20,15 @@ export const CLAIM_LEASE_MS = 10 * 60 * 1000;
  * answer) is tried again, once a lease, before it is recorded as failed.
  */
 export const RETRY_UNAVAILABLE_MS = 24 * 60 * 60 * 1000;
-/** Occurrences handled per tick at most; the rest are due on the next tick. */
+/** Occurrences read from the store at a time. */
 const TICK_BATCH = 100;
+/**
+ * Batches per tick at most: after a long outage everything that fell due goes
+ * out in the first tick (found by the soak: with one batch, the backlog of a
+ * few hundred rotations came out one interval per hundred), while a store that
+ * kept answering the same entries could not hold a tick forever.
+ */
+const TICK_BATCHES = 50;
 
 export async function reminderDisplay(deps: Pick<ReminderDeps, 'reminders'>, rotationId: string): Promise<ReminderDisplay> {
   const [next, failures] = await Promise.all([deps.reminders.nextFor(rotationId), deps.reminders.failures(rotationId, 5)]);
@@ -52,15 +59,22 @@ export interface TickResult {
 export async function runDueReminders(deps: ReminderDeps, owner = `tick-${randomUUID()}`): Promise<TickResult> {
   const result: TickResult = { sent: [], dropped: [], failed: [], deferred: [] };
   const now = deps.clock.now();
-  for (const due of await deps.reminders.due(now, TICK_BATCH)) {
-    if (!(await deps.reminders.claim(due.key, owner, now, CLAIM_LEASE_MS))) continue;
-    const outcome =
-      due.kind === 'weekly_digest'
-        ? await sendDigest(deps, due, now)
-        : due.kind === FOLLOW_UP
-          ? await completeRecordedFollowUp(deps, due, now)
-          : await sendReminder(deps, due, now);
-    result[outcome].push(due.key);
+  for (let batch = 0; batch < TICK_BATCHES; batch += 1) {
+    const dueNow = await deps.reminders.due(now, TICK_BATCH);
+    let claimed = 0;
+    for (const due of dueNow) {
+      if (!(await deps.reminders.claim(due.key, owner, now, CLAIM_LEASE_MS))) continue;
+      claimed += 1;
+      const outcome =
+        due.kind === 'weekly_digest'
+          ? await sendDigest(deps, due, now)
+          : due.kind === FOLLOW_UP
+            ? await completeRecordedFollowUp(deps, due, now)
+            : await sendReminder(deps, due, now);
+      result[outcome].push(due.key);
+    }
+    // What this tick took is claimed or finished, so the next read holds only what is left.
+    if (dueNow.length < TICK_BATCH || claimed === 0) break;
   }
   return result;
 }

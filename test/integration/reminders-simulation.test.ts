@@ -138,3 +138,25 @@ describe('two schedulers on one SQLite store', () => {
   });
 });
 
+
+describe('a tick after a long outage', () => {
+  it('sends everything that fell due, however many, not a hundred per interval', async () => {
+    const clock = new VirtualClock(Date.parse('2026-03-02T10:00:00Z'));
+    const notifier = new RecordingNotifier(clock);
+    // Ids drawn at random: the harness's counting draw repeats itself within a few hundred.
+    const deps = { ...servicesOn('memory://', clock, notifier), randomIndex: (max: number) => Math.floor(Math.random() * max) };
+    for (let i = 0; i < 260; i += 1) {
+      await saveNewRotation(
+        deps,
+        { instanceUrl: 'https://acme.wfi.pega.com', environmentType: 'Production', deadline: '2026-04-30', channelId: 'C0CHANNEL1', attendeeIds: [REQUESTER] },
+        REQUESTER,
+      );
+    }
+    // Down from Monday until Wednesday noon: each rotation owes its latest approval reminder.
+    clock.set('2026-03-04T12:00:00Z');
+    const result = await runDueReminders(deps);
+    expect(notifier.sent.filter((s) => s.kind === 'approval_pending')).toHaveLength(260);
+    expect(result.sent.length).toBeGreaterThanOrEqual(260);
+    await deps.close();
+  });
+});
