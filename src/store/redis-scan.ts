@@ -19,11 +19,11 @@ export function prefixPattern(prefix: string): string {
  * twice: callers that count deduplicate. For maintenance and tests only: it
  * visits every key under the prefix.
  */
-export async function scanUnder(client: RedisEval, script: string, prefix: string, args: string[] = [], keys: string[] = []): Promise<unknown[]> {
+export async function scanUnder(redis: RedisEval, script: string, prefix: string, args: string[] = [], keys: string[] = []): Promise<unknown[]> {
   const items: unknown[] = [];
   let cursor = '0';
   do {
-    const reply = (await client.eval(script, { keys, arguments: [cursor, prefixPattern(prefix), SCAN_COUNT, ...args] })) as [unknown, unknown[]];
+    const reply = (await redis.eval(script, { keys, arguments: [cursor, prefixPattern(prefix), SCAN_COUNT, ...args] })) as [unknown, unknown[]];
     items.push(...reply[1]);
     cursor = String(reply[0]);
   } while (cursor !== '0');
