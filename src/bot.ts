@@ -3,7 +3,7 @@ import { App, LogLevel, webApi, type Logger } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import type { Config } from './config';
 import { CodedError } from './domain/errors';
-import type { ApproverDirectory, Clock, ReminderSchedule, RotationStore } from './domain/ports';
+import type { ApproverDirectory, Clock, EngineLocks, ReminderSchedule, RotationStore } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
 import { describeRequest, type HealthCheck } from './slack/receiver';
@@ -117,7 +117,11 @@ export function configSecrets(config: Config): string[] {
  * not answer within STORE_PING_TIMEOUT_MS is a start-up error, not a bot that
  * fails every request.
  */
-async function openAnsweringStore(config: Config, options: BotOptions, logger: Logger): Promise<{ rotations: RotationStore; reminders: ReminderSchedule }> {
+async function openAnsweringStore(
+  config: Config,
+  options: BotOptions,
+  logger: Logger,
+): Promise<{ rotations: RotationStore; reminders: ReminderSchedule; locks: EngineLocks }> {
   const opened = openStore(config.storeUrl, (error) => logger.warn(`Store error: ${error.message}`));
   const rotations = options.store ?? opened.rotations;
   try {
@@ -126,7 +130,7 @@ async function openAnsweringStore(config: Config, options: BotOptions, logger: L
     await rotations.close().catch(() => undefined);
     throw new CodedError('STORE_UNAVAILABLE', `STORE_URL could not be opened: ${(error as Error).message}`, { cause: error });
   }
-  return { rotations, reminders: opened.reminders };
+  return { rotations, reminders: opened.reminders, locks: opened.locks };
 }
 
 /**
@@ -293,7 +297,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   // first, so that the rate limiter only ever counts well-formed requests.
   registerListeners(app, deps);
   registerRateLimits(app, deps.limits);
-  const scheduler = new Scheduler(services, { intervalMs: config.schedulerIntervalSeconds * 1000 });
+  // The scheduler also prunes: it gets the engine's locks and the retention, which no use case needs.
+  const scheduler = new Scheduler(
+    { ...services, locks: store.locks, retentionDays: config.retentionDays },
+    { intervalMs: config.schedulerIntervalSeconds * 1000 },
+  );
 
   let port: number;
   try {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CodedError } from './domain/errors';
 import { isCalendarDate, isTimeZone, type BusinessCalendar } from './domain/calendar';
+import { DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS } from './domain/retention';
 import { isChannelId } from './domain/rotation';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -32,6 +33,8 @@ export interface Config extends PolicyConfig {
   allowSelfApproval: boolean;
   reminderChannelId?: string;
   schedulerIntervalSeconds: number;
+  /** Days a finished reminder is kept before it is pruned (WFI_RETENTION_DAYS). */
+  retentionDays: number;
   digestDay: number | 'off';
   rotationIntervalDays?: number;
   portalUrl?: string;
@@ -203,6 +206,7 @@ const slackSchema = z.object({
     message: 'WFI_REMINDER_CHANNEL must be a channel ID such as C0123ABCD (not a #name)',
   }),
   WFI_SCHEDULER_INTERVAL_SECONDS: integer('WFI_SCHEDULER_INTERVAL_SECONDS', 60, 1, 3600),
+  WFI_RETENTION_DAYS: integer('WFI_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS, 3650),
   WFI_DIGEST_DAY: z.preprocess(
     blankToUndefined,
     z
@@ -293,6 +297,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowSelfApproval: s.WFI_ALLOW_SELF_APPROVAL === 'true',
     ...(s.WFI_REMINDER_CHANNEL ? { reminderChannelId: s.WFI_REMINDER_CHANNEL } : {}),
     schedulerIntervalSeconds: s.WFI_SCHEDULER_INTERVAL_SECONDS,
+    retentionDays: s.WFI_RETENTION_DAYS,
     digestDay: s.WFI_DIGEST_DAY,
     ...(s.WFI_ROTATION_INTERVAL_DAYS ? { rotationIntervalDays: s.WFI_ROTATION_INTERVAL_DAYS } : {}),
     ...(s.WFI_PORTAL_URL ? { portalUrl: s.WFI_PORTAL_URL } : {}),

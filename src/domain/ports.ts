@@ -84,6 +84,19 @@ export interface ReminderSchedule {
   nextFor(rotationId: string): Promise<ScheduledReminder | undefined>;
   /** Occurrences that could not be delivered, newest first; of one rotation, or of all (the digest included). */
   failures(rotationId?: string, limit?: number): Promise<ScheduledReminder[]>;
+  /**
+   * Removes the sent, failed and dropped occurrences (the digest's too) that
+   * finished before `finishedBefore`; pending and claimed ones always stay.
+   * Safe with several processes pruning at once (each row goes in one
+   * statement or script). Answers how many rows this call removed.
+   */
+  pruneFinished(finishedBefore: Date): Promise<number>;
+  /**
+   * Every occurrence stored, in every state, ordered by key: a full read, for
+   * maintenance and tests (the store holds nothing it should not), never for
+   * a request or a tick.
+   */
+  entries(): Promise<ScheduledReminder[]>;
 }
 
 /**
@@ -96,6 +109,19 @@ export interface EngineLocks {
   acquire(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Gives `key` back if `owner` still holds it. */
   release(key: string, owner: string): Promise<void>;
+  /**
+   * Removes the lock rows whose lease ran out more than `graceMs` ago, by the
+   * clock `acquire` uses (a lease still held stays). Safe with several
+   * processes pruning at once. Answers how many rows this call removed: on
+   * Redis always 0, as its leases expire by themselves (PX).
+   */
+  pruneExpired(graceMs: number): Promise<number>;
+  /**
+   * How many lock rows are present, expired ones included (on Redis, the keys
+   * under the namespace's lock prefix): for maintenance and tests. On SQLite
+   * and PostgreSQL the lock table is shared by every namespace in that file or database.
+   */
+  count(): Promise<number>;
 }
 
 /** Whether a person is an approver: `'unknown'` when a user group could not be read in time. */

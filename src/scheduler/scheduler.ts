@@ -1,25 +1,36 @@
 import { runDueReminders, scheduleDigest, type ReminderDeps, type TickResult } from '../services/reminders';
+import { pruneFinished, type PruneResult, type RetentionDeps } from '../services/retention';
+
+export type SchedulerDeps = ReminderDeps & RetentionDeps;
 
 export interface SchedulerOptions {
   intervalMs: number;
   /** Called after each tick (tests and logs). */
   onTick?: (result: TickResult) => void;
+  /** Called after each prune that succeeded (tests). */
+  onPrune?: (result: PruneResult) => void;
 }
+
+/** How often a process prunes the store at most: finished rows are kept for days, so once an hour is plenty. */
+export const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * The tick loop. It holds no state of its own: each tick reads what is due
  * from the store. Ticks are chained (the next is set when one ends), so a slow
  * or failing tick never overlaps the next; `stop()` lets the tick in flight
  * finish and starts no new one. The first tick runs at once: the catch-up pass
- * for what fell due while the bot was down.
+ * for what fell due while the bot was down. After its work, a tick prunes the
+ * store (the first one, then at most once every PRUNE_INTERVAL_MS by the
+ * deps' clock); every replica does, which is safe.
  */
 export class Scheduler {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
+  private lastPruneAt?: number;
 
   constructor(
-    private readonly deps: ReminderDeps,
+    private readonly deps: SchedulerDeps,
     private readonly options: SchedulerOptions,
   ) {}
 
@@ -58,6 +69,20 @@ export class Scheduler {
     } catch (error) {
       // The store may be down: the next tick tries again; nothing is lost, as nothing was claimed.
       this.deps.logger.error(`Reminder tick failed: ${(error as Error).message}`);
+    }
+    await this.pruneWhenDue();
+  }
+
+  /** Never fails the tick: a prune that fails is logged and tried again an interval later. */
+  private async pruneWhenDue(): Promise<void> {
+    const now = this.deps.clock.now();
+    if (this.lastPruneAt !== undefined && now.getTime() - this.lastPruneAt < PRUNE_INTERVAL_MS) return;
+    this.lastPruneAt = now.getTime();
+    try {
+      const result = await pruneFinished(this.deps, now);
+      this.options.onPrune?.(result);
+    } catch (error) {
+      this.deps.logger.error(`Pruning finished reminders and expired locks failed: ${(error as Error).message}`);
     }
   }
 }

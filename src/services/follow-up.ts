@@ -2,6 +2,7 @@ import { isCodedError } from '../domain/errors';
 import { planNextRotation } from '../domain/lifecycle';
 import { reminderKey } from '../domain/reminder-kinds';
 import { nextOccurrences } from '../domain/reminders';
+import { earliestPlanFrom } from '../domain/retention';
 import { isTransition, nextCycleId, rotationId, type Rotation, type RotationIn } from '../domain/rotation';
 import { changeRotation } from './change-rotation';
 import type { ServiceDeps } from './lifecycle-deps';
@@ -62,12 +63,17 @@ export async function followUpNow(deps: FollowUpDeps, rotation: Rotation): Promi
 /**
  * The plan as of the rotation's last change, not as of now: a follow-up the
  * scheduler completes late still plans the reminders that fell due meanwhile,
- * and the tick sends them (of a repeating kind, the latest).
+ * and the tick sends them (of a repeating kind, the latest). Not from further
+ * back than `earliestPlanFrom`, though: finished rows are pruned after the
+ * retention period, and a key planned from before it could be one that was
+ * sent and pruned, which would then be sent again.
  */
 async function replan(deps: FollowUpDeps, rotation: Rotation): Promise<void> {
-  const now = deps.clock.now().getTime();
+  const now = deps.clock.now();
   const changedAt = Date.parse([...rotation.history].reverse().find(isTransition)?.at ?? '');
-  const since = new Date(Number.isNaN(changedAt) ? now : Math.min(now, changedAt));
+  const since = new Date(
+    Number.isNaN(changedAt) ? now.getTime() : Math.max(earliestPlanFrom(now).getTime(), Math.min(now.getTime(), changedAt)),
+  );
   await deps.reminders.reschedule(rotation.id, nextOccurrences(rotation, deps.reminderPolicy, since));
 }
 

@@ -1,4 +1,5 @@
 import type { EngineLocks } from '../domain/ports';
+import { scanUnder } from './redis-scan';
 
 /** Runs SQL with `?` placeholders (SQLite) and returns the rows. */
 export type SqlQuery = (sql: string, ...params: unknown[]) => Promise<Array<Record<string, unknown>>>;
@@ -18,6 +19,19 @@ export class MemoryLocks implements EngineLocks {
   async release(key: string, owner: string): Promise<void> {
     if (this.held.get(key)?.owner === owner) this.held.delete(key);
   }
+
+  async pruneExpired(graceMs: number): Promise<number> {
+    const before = Date.now() - graceMs;
+    let removed = 0;
+    for (const [key, { until }] of this.held) {
+      if (until < before && this.held.delete(key)) removed++;
+    }
+    return removed;
+  }
+
+  async count(): Promise<number> {
+    return this.held.size;
+  }
 }
 
 /**
@@ -30,9 +44,13 @@ export class SqliteLocks implements EngineLocks {
 
   constructor(private readonly query: SqlQuery) {}
 
-  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+  private setUp(): Promise<unknown> {
     this.ready ??= this.query('CREATE TABLE IF NOT EXISTS wfi_locks (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)');
-    await this.ready;
+    return this.ready;
+  }
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    await this.setUp();
     const now = Date.now();
     await this.query(
       `INSERT INTO wfi_locks (key, owner, expires_at) VALUES (?, ?, ?)
@@ -50,6 +68,18 @@ export class SqliteLocks implements EngineLocks {
   async release(key: string, owner: string): Promise<void> {
     await this.query('DELETE FROM wfi_locks WHERE key = ? AND owner = ?', key, owner);
   }
+
+  // No index on expires_at: once pruned, the table holds only the last hour's leases.
+  async pruneExpired(graceMs: number): Promise<number> {
+    await this.setUp();
+    return (await this.query('DELETE FROM wfi_locks WHERE expires_at < ? RETURNING key', Date.now() - graceMs)).length;
+  }
+
+  async count(): Promise<number> {
+    await this.setUp();
+    const [row] = await this.query('SELECT count(*) AS n FROM wfi_locks');
+    return Number(row?.n ?? 0);
+  }
 }
 
 /** Runs SQL with `$n` placeholders (PostgreSQL) and returns the rows. */
@@ -61,11 +91,15 @@ export class PostgresLocks implements EngineLocks {
 
   constructor(private readonly query: PgQuery) {}
 
-  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+  private setUp(): Promise<unknown> {
     this.ready ??= this.query(
       'CREATE TABLE IF NOT EXISTS wfi_locks (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)',
     );
-    await this.ready;
+    return this.ready;
+  }
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    await this.setUp();
     const rows = await this.query(
       `INSERT INTO wfi_locks (key, owner, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3 / 1000.0))
        ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
@@ -79,6 +113,21 @@ export class PostgresLocks implements EngineLocks {
   async release(key: string, owner: string): Promise<void> {
     await this.query('DELETE FROM wfi_locks WHERE key = $1 AND owner = $2', [key, owner]);
   }
+
+  /**
+   * By the server's clock, as `acquire`. A lease taken again meanwhile is
+   * safe: PostgreSQL re-checks the WHERE against the row it waited for.
+   */
+  async pruneExpired(graceMs: number): Promise<number> {
+    await this.setUp();
+    return (await this.query('DELETE FROM wfi_locks WHERE expires_at < now() - make_interval(secs => $1 / 1000.0) RETURNING key', [graceMs])).length;
+  }
+
+  async count(): Promise<number> {
+    await this.setUp();
+    const [row] = await this.query('SELECT count(*) AS n FROM wfi_locks');
+    return Number(row?.n ?? 0);
+  }
 }
 
 /** The minimal Redis client surface the locks use. */
@@ -88,6 +137,9 @@ export interface RedisLockClient {
 }
 
 const RELEASE_IF_OWNER = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/** One step of SCAN (see scanUnder): {next cursor, keys}. */
+const SCAN_STEP = "return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])";
 
 /** SET NX PX takes a lease atomically; a small script gives it back only if still ours. */
 export class RedisLocks implements EngineLocks {
@@ -102,5 +154,15 @@ export class RedisLocks implements EngineLocks {
 
   async release(key: string, owner: string): Promise<void> {
     await (await this.client()).eval(RELEASE_IF_OWNER, { keys: [this.prefix + key], arguments: [owner] });
+  }
+
+  /** Nothing to do: every lease is set with PX, so Redis removes it when it runs out. */
+  async pruneExpired(_graceMs: number): Promise<number> {
+    return 0;
+  }
+
+  /** A walk with SCAN (a key met twice counts once): for maintenance and tests, never on a request's path. */
+  async count(): Promise<number> {
+    return new Set(await scanUnder(await this.client(), SCAN_STEP, this.prefix)).size;
   }
 }

@@ -1,5 +1,5 @@
 import { CodedError } from '../domain/errors';
-import type { ReminderSchedule, RotationStore } from '../domain/ports';
+import type { EngineLocks, ReminderSchedule, RotationStore } from '../domain/ports';
 import type { Engine, StoreEngine } from './engines/engine';
 import { memoryEngine } from './engines/memory';
 import { postgresEngine } from './engines/postgres';
@@ -30,7 +30,8 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
 }
 
 /**
- * Everything STORE_URL holds: rotations and the reminder schedule, on one
+ * Everything STORE_URL holds: rotations, the reminder schedule and the
+ * rotations' write leases (which only pruning and tests use directly), on one
  * connection (closed with the rotations). `namespace` keeps test suites that
  * share one Redis or PostgreSQL server apart.
  */
@@ -38,7 +39,7 @@ export function openStore(
   storeUrl: string,
   onError: ErrorListener = () => undefined,
   namespace: string = NAMESPACE,
-): { rotations: RotationStore; reminders: ReminderSchedule } {
+): { rotations: RotationStore; reminders: ReminderSchedule; locks: EngineLocks } {
   const { keyv, reminders, locks, ready } = openEngine(storeUrl, onError, namespace);
-  return { rotations: new KeyvRotationStore(keyv, locks, ready), reminders };
+  return { rotations: new KeyvRotationStore(keyv, locks, ready), reminders, locks };
 }

@@ -23,7 +23,7 @@ function withoutBookkeeping({ dueMs: _d, claimedBy: _c, leaseUntil: _l, ...remin
  * a tick costs follows what is due, not what is stored.
  */
 export class MemoryReminderSchedule implements ReminderSchedule {
-  private readonly entries = new Map<string, Entry>();
+  private readonly byKey = new Map<string, Entry>();
   /** Keys of the pending and claimed occurrences, by due time. */
   private readonly unfinished = new Map<number, Set<string>>();
   /** The due times in `unfinished`, ascending. */
@@ -33,9 +33,9 @@ export class MemoryReminderSchedule implements ReminderSchedule {
 
   async add(occurrences: readonly StoredEntry[]): Promise<void> {
     for (const o of occurrences) {
-      if (this.entries.has(o.key)) continue;
+      if (this.byKey.has(o.key)) continue;
       const entry: Entry = { ...o, state: 'pending', dueMs: Date.parse(o.dueAt) };
-      this.entries.set(o.key, entry);
+      this.byKey.set(o.key, entry);
       this.addUnfinished(entry);
       this.pendingKeysOf(o.rotationId).add(o.key);
     }
@@ -47,9 +47,9 @@ export class MemoryReminderSchedule implements ReminderSchedule {
 
   async reschedule(rotationId: string, occurrences: ReminderOccurrence[]): Promise<void> {
     for (const key of this.pendingKeysOf(rotationId)) {
-      const entry = this.entries.get(key);
+      const entry = this.byKey.get(key);
       if (entry) this.removeUnfinished(entry);
-      this.entries.delete(key);
+      this.byKey.delete(key);
     }
     this.pendingByRotation.delete(rotationId);
     await this.add(occurrences);
@@ -61,7 +61,7 @@ export class MemoryReminderSchedule implements ReminderSchedule {
     for (const dueMs of this.dueTimes) {
       if (dueMs > t || found.length >= limit) break;
       for (const key of [...(this.unfinished.get(dueMs) ?? [])].sort()) {
-        const e = this.entries.get(key);
+        const e = this.byKey.get(key);
         if (e && found.length < limit && (e.state === 'pending' || (e.leaseUntil ?? 0) < t)) found.push(withoutBookkeeping(e));
       }
     }
@@ -69,7 +69,7 @@ export class MemoryReminderSchedule implements ReminderSchedule {
   }
 
   async claim(key: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
-    const e = this.entries.get(key);
+    const e = this.byKey.get(key);
     const t = now.getTime();
     if (!e || !(e.state === 'pending' || (e.state === 'claimed' && (e.leaseUntil ?? 0) < t))) return false;
     Object.assign(e, { state: 'claimed', claimedBy: owner, leaseUntil: t + leaseMs });
@@ -78,7 +78,7 @@ export class MemoryReminderSchedule implements ReminderSchedule {
   }
 
   async finish(key: string, outcome: ReminderOutcome, now: Date): Promise<void> {
-    const e = this.entries.get(key);
+    const e = this.byKey.get(key);
     if (!e) return;
     if (e.state === 'pending' || e.state === 'claimed') this.removeUnfinished(e);
     this.pendingByRotation.get(e.rotationId)?.delete(key);
@@ -94,7 +94,7 @@ export class MemoryReminderSchedule implements ReminderSchedule {
   async nextFor(rotationId: string): Promise<ScheduledReminder | undefined> {
     let next: Entry | undefined;
     for (const key of this.pendingByRotation.get(rotationId) ?? []) {
-      const e = this.entries.get(key);
+      const e = this.byKey.get(key);
       if (e && (!next || byDue(e, next) < 0)) next = e;
     }
     return next && withoutBookkeeping(next);
@@ -106,6 +106,26 @@ export class MemoryReminderSchedule implements ReminderSchedule {
       .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''))
       .slice(0, limit)
       .map(withoutBookkeeping);
+  }
+
+  /** Walks every entry: the memory store is the tests' and the benchmark's, and this runs once an hour. */
+  async pruneFinished(finishedBefore: Date): Promise<number> {
+    const before = finishedBefore.getTime();
+    let removed = 0;
+    for (const [key, e] of this.byKey) {
+      if (e.state !== 'pending' && e.state !== 'claimed' && Date.parse(e.finishedAt ?? '') < before) {
+        this.byKey.delete(key);
+        removed++;
+      }
+    }
+    let kept = 0;
+    for (const e of this.failed) if (this.byKey.get(e.key) === e) this.failed[kept++] = e;
+    this.failed.length = kept;
+    return removed;
+  }
+
+  async entries(): Promise<ScheduledReminder[]> {
+    return [...this.byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(withoutBookkeeping);
   }
 
   private pendingKeysOf(rotationId: string): Set<string> {

@@ -1,5 +1,6 @@
 import type { ReminderOutcome, ReminderSchedule, ScheduledReminder } from '../domain/ports';
 import type { ReminderOccurrence } from '../domain/reminder-kinds';
+import { scanUnder } from './redis-scan';
 import { readEntry, storedDigest, type StoredEntry } from './schedule-entry';
 
 /** The minimal node-redis (v5) client surface the schedule uses: every read and write is one script. */
@@ -15,12 +16,14 @@ const BATCH = 500;
  *   pending       sorted set, score = due time (ms), member = occurrence key
  *   claimed       sorted set, score = lease expiry (ms), member = occurrence key
  *   failed        sorted set, score = finishedAt (ms), member = occurrence key
+ *   finished      sorted set, score = finishedAt (ms), member = occurrence key (sent, failed or dropped): what pruning reads
+ *   finished-indexed  set once the occurrences finished before `finished` existed were added to it
  *   o:<key>       hash: rotationId, kind, dueAt (ms), state, claimedBy, leaseUntil, finishedAt, failure
  *   r:<rotation>  set of the rotation's occurrence keys, in every state
  * The hash is the truth about an occurrence; the sorted sets are its indexes,
  * and every script changes both together, so they never disagree.
  * Scripts that visit occurrences they are not told in advance (reschedule,
- * due, nextFor, failures) build `o:<key>` names from the prefix (ARGV): fine
+ * due, nextFor, failures, pruneFinished, entries) build `o:<key>` names from the prefix (ARGV): fine
  * on one server or a primary with replicas; on Redis Cluster the prefix must
  * carry a hash tag (e.g. `{wfi-rotate}:reminders:`) so every key is in one slot.
  */
@@ -88,17 +91,19 @@ end
 return 0`;
 
 /**
- * KEYS: pending, claimed, failed, o:<key>.  ARGV: key, state, finishedAt ms, failure ('' unless failed).
- * Records the outcome whatever the state was; only failures stay indexed.
+ * KEYS: pending, claimed, failed, finished, o:<key>.  ARGV: key, state, finishedAt ms, failure ('' unless failed).
+ * Records the outcome whatever the state was; failures stay indexed for
+ * reading, and every finished occurrence by when it finished, for pruning.
  */
 const FINISH = `
-local pending, claimed, failed, hash = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local pending, claimed, failed, finished, hash = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local key, state, finishedAt, failure = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if redis.call('EXISTS', hash) == 0 then return 0 end
 redis.call('HSET', hash, 'state', state, 'finishedAt', finishedAt)
 redis.call('HDEL', hash, 'leaseUntil')
 redis.call('ZREM', pending, key)
 redis.call('ZREM', claimed, key)
+redis.call('ZADD', finished, finishedAt, key)
 if state == 'failed' then
   redis.call('HSET', hash, 'failure', failure)
   redis.call('ZADD', failed, finishedAt, key)
@@ -195,6 +200,70 @@ for _, key in ipairs(redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '-inf', 'LI
 end
 return out`;
 
+/**
+ * KEYS: finished, failed.  ARGV: cutoff ms, limit, hash prefix, rotation set prefix.
+ * Deletes up to `limit` occurrences that finished before the cutoff, oldest
+ * first (a range of the finished index, so it costs what it removes), with
+ * their place in their rotation's set and in the failures; pending and claimed
+ * ones are never in the finished index, and are checked for anyway.
+ * Answers {removed, looked at}.
+ */
+const PRUNE = `
+local finished, failed = KEYS[1], KEYS[2]
+local hashPrefix, rotationPrefix = ARGV[3], ARGV[4]
+local keys = redis.call('ZRANGEBYSCORE', finished, '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local removed = 0
+for _, key in ipairs(keys) do
+  local hash = hashPrefix .. key
+  local state = redis.call('HGET', hash, 'state')
+  if state == 'sent' or state == 'failed' or state == 'dropped' then
+    local rotationId = redis.call('HGET', hash, 'rotationId')
+    redis.call('DEL', hash)
+    if rotationId then redis.call('SREM', rotationPrefix .. rotationId, key) end
+    redis.call('ZREM', failed, key)
+    removed = removed + 1
+  end
+  redis.call('ZREM', finished, key)
+end
+return { removed, #keys }`;
+
+/**
+ * KEYS: finished, finished-indexed.  ARGV: cursor, pattern, count, hash prefix (see scanUnder).
+ * One SCAN step over the occurrences: adds the finished ones to the finished
+ * index (stores written before it existed); sets finished-indexed after the last step.
+ */
+const INDEX_EARLIER_FINISHED = `
+local reply = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
+local added = 0
+for _, hash in ipairs(reply[2]) do
+  local state = redis.call('HGET', hash, 'state')
+  local finishedAt = redis.call('HGET', hash, 'finishedAt')
+  if finishedAt and (state == 'sent' or state == 'failed' or state == 'dropped') then
+    added = added + redis.call('ZADD', KEYS[1], 'NX', finishedAt, string.sub(hash, #ARGV[4] + 1))
+  end
+end
+if reply[1] == '0' then redis.call('SET', KEYS[2], '1') end
+return { reply[1], { added } }`;
+
+/**
+ * ARGV: cursor, pattern, count, hash prefix (see scanUnder).
+ * One SCAN step over the occurrences, each as {key, field, value, …}.
+ */
+const ENTRIES = `
+local reply = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
+local out = {}
+for _, hash in ipairs(reply[2]) do
+  local fields = redis.call('HGETALL', hash)
+  if #fields > 0 then
+    table.insert(fields, 1, string.sub(hash, #ARGV[4] + 1))
+    out[#out + 1] = fields
+  end
+end
+return { reply[1], out }`;
+
+/** Occurrences deleted per prune script. */
+const PRUNE_BATCH = 500;
+
 const STATES: ReadonlyArray<ScheduledReminder['state']> = ['pending', 'claimed', 'sent', 'failed', 'dropped'];
 
 /** One `{key, field, value, …}` reply of a script, as the port's shape (dates as ISO strings). */
@@ -239,6 +308,9 @@ function ms(iso: string): string {
  * claim an occurrence and `add` never revives a finished one.
  */
 export class RedisReminderSchedule implements ReminderSchedule {
+  /** The finished index's catch-up on a store written before it existed (see indexEarlierFinished). */
+  private indexed?: Promise<void>;
+
   constructor(
     private readonly client: () => Promise<RedisScheduleClient>,
     private readonly prefix = 'wfi-rotate:reminders:',
@@ -252,6 +324,9 @@ export class RedisReminderSchedule implements ReminderSchedule {
   }
   private get failedKey(): string {
     return `${this.prefix}failed`;
+  }
+  private get finishedKey(): string {
+    return `${this.prefix}finished`;
   }
   private get hashPrefix(): string {
     return `${this.prefix}o:`;
@@ -307,7 +382,7 @@ export class RedisReminderSchedule implements ReminderSchedule {
   async finish(key: string, outcome: ReminderOutcome, now: Date): Promise<void> {
     await this.run(
       FINISH,
-      [this.pendingKey, this.claimedKey, this.failedKey, this.hashPrefix + key],
+      [this.pendingKey, this.claimedKey, this.failedKey, this.finishedKey, this.hashPrefix + key],
       [key, outcome.state, String(now.getTime()), outcome.state === 'failed' ? outcome.reason : ''],
     );
   }
@@ -321,6 +396,49 @@ export class RedisReminderSchedule implements ReminderSchedule {
     if (n === 0) return [];
     if (rotationId !== undefined) return (await this.ofRotation(rotationId, 'failed', 'finished')).slice(0, n);
     return toReminders(await this.run(FAILURES, [this.failedKey], [String(n), this.hashPrefix]));
+  }
+
+  /**
+   * Scripts of PRUNE_BATCH each, until one finds nothing more before the
+   * cutoff. Each script is atomic, so processes pruning at once never remove
+   * one occurrence twice or half of one. A store written before the finished
+   * index existed is indexed once first (a walk over every occurrence).
+   */
+  async pruneFinished(finishedBefore: Date): Promise<number> {
+    await this.indexEarlierFinished();
+    let removed = 0;
+    for (;;) {
+      const [gone, seen] = (await this.run(
+        PRUNE,
+        [this.finishedKey, this.failedKey],
+        [String(finishedBefore.getTime()), String(PRUNE_BATCH), this.hashPrefix, this.rotationKey('')],
+      )) as [number, number];
+      removed += Number(gone);
+      if (Number(seen) < PRUNE_BATCH) return removed;
+    }
+  }
+
+  /** Once per process (again after a failure), and a no-op once the store says it was done. */
+  private indexEarlierFinished(): Promise<void> {
+    this.indexed ??= (async () => {
+      const marker = `${this.prefix}finished-indexed`;
+      if (Number(await this.run("return redis.call('EXISTS', KEYS[1])", [marker], [])) === 1) return;
+      await scanUnder(await this.client(), INDEX_EARLIER_FINISHED, this.hashPrefix, [this.hashPrefix], [this.finishedKey, marker]);
+    })().catch((error: unknown) => {
+      this.indexed = undefined;
+      throw error;
+    });
+    return this.indexed;
+  }
+
+  /** A walk with SCAN over every occurrence: for maintenance and tests. */
+  async entries(): Promise<ScheduledReminder[]> {
+    const byKey = new Map<string, ScheduledReminder>();
+    for (const reply of await scanUnder(await this.client(), ENTRIES, this.hashPrefix, [this.hashPrefix])) {
+      const entry = toReminder(reply);
+      byKey.set(entry.key, entry);
+    }
+    return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   private async ofRotation(rotationId: string, state: ScheduledReminder['state'], order: 'due' | 'finished'): Promise<ScheduledReminder[]> {

@@ -49,8 +49,13 @@ export const POSTGRES: SqlDialect = {
   lostCreateRace: (error) => CREATE_RACE_CODES.has((error as { code?: unknown } | null)?.code),
 };
 
-/** Each of the three objects (table, two indexes) can be lost to a racing process once: then it exists. */
-const CREATE_ATTEMPTS = 4;
+/** Each of the four objects (table, three indexes) can be lost to a racing process once: then it exists. */
+const CREATE_ATTEMPTS = 5;
+
+/** Rows deleted per statement when pruning: short statements, so no prune holds SQLite's write lock for long. */
+const PRUNE_BATCH = 1000;
+
+const FINISHED_STATES = "('sent', 'failed', 'dropped')";
 
 const COLUMNS = 'key, rotation_id, kind, due_at, state, finished_at, failure';
 
@@ -137,6 +142,9 @@ export class SqlReminderSchedule implements ReminderSchedule {
     )`);
     await this.run(`CREATE INDEX IF NOT EXISTS ${t}_due ON ${t} (state, due_at)`);
     await this.run(`CREATE INDEX IF NOT EXISTS ${t}_rotation_due ON ${t} (rotation_id, state, due_at)`);
+    // Pruning finds what finished before the retention cutoff here instead of scanning the table.
+    // Stores made before pruning get it at their next start (or `npm run store:migrate`), like any index here.
+    await this.run(`CREATE INDEX IF NOT EXISTS ${t}_finished ON ${t} (finished_at)`);
     // Stores made before due_at joined the rotation's index still have the old one, which
     // rotation_due replaces (nextFor reads a rotation's next reminder straight from it).
     // Looked up first: dropping is a schema change, not worth taking at every start.
@@ -212,6 +220,36 @@ export class SqlReminderSchedule implements ReminderSchedule {
       [rotationId],
     );
     return row ? toReminder(row) : undefined;
+  }
+
+  /**
+   * Batches of one statement each, oldest first, walking the finished_at
+   * index. Two processes pruning at once may pick the same rows: the second
+   * delete finds them gone and skips them (PostgreSQL re-checks the WHERE
+   * against the row it waited for; SQLite runs one writer at a time), and
+   * whichever removed some goes on to the next batch.
+   */
+  async pruneFinished(finishedBefore: Date): Promise<number> {
+    const t = finishedBefore.getTime();
+    let removed = 0;
+    for (;;) {
+      // Only finish() sets finished_at, so the batch is chosen by it alone: a state condition
+      // there would have SQLite walk the (state, due_at) index through every finished row.
+      const rows = await this.rows(
+        `DELETE FROM ${this.table}
+         WHERE key IN (SELECT key FROM ${this.table} WHERE finished_at < ? ORDER BY finished_at LIMIT ?)
+           AND finished_at < ? AND state IN ${FINISHED_STATES}
+         RETURNING key`,
+        [t, PRUNE_BATCH, t],
+      );
+      // Until a batch finds nothing: one that lost all its rows to another process is not the end.
+      if (rows.length === 0) return removed;
+      removed += rows.length;
+    }
+  }
+
+  async entries(): Promise<ScheduledReminder[]> {
+    return (await this.rows(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY key`, [])).map(toReminder);
   }
 
   async failures(rotationId?: string, limit = 20): Promise<ScheduledReminder[]> {

@@ -108,7 +108,7 @@ if (url === undefined || url === '') {
       await Promise.all(schedules.map((s, i) => s.add([occurrence(`ROT-${String(i).padStart(6, '0')}`, 'submit_due', '2026-03-02T09:00:00.000Z')])));
       expect(await opened.schedule.due(T('2026-03-02T09:00:00Z'), 100)).toHaveLength(10);
       const { rows } = await opened.pool.query('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [opened.table]);
-      expect(rows.map((r) => r.indexname)).toEqual([`${opened.table}_due`, `${opened.table}_pkey`, `${opened.table}_rotation_due`]);
+      expect(rows.map((r) => r.indexname)).toEqual([`${opened.table}_due`, `${opened.table}_finished`, `${opened.table}_pkey`, `${opened.table}_rotation_due`]);
     });
 
     it('adds each key once when two pools add the same occurrences at once', async () => {

@@ -127,6 +127,33 @@ if (url === undefined || url === '') {
       ]);
     });
 
+    it('indexes finished occurrences by when they finished, and prunes them with their place in every index', async () => {
+      const { client, prefix, schedule } = opened;
+      const a = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      const b = occurrence('ROT-AAAAAA', 'submit_soon', '2026-03-03T09:00:00.000Z');
+      await schedule.add([a, b]);
+      await schedule.finish(a.key, { state: 'failed', reason: 'is_archived' }, T('2026-03-02T09:00:05Z'));
+      expect(await client.zRangeWithScores(`${prefix}finished`, 0, -1)).toEqual([{ value: a.key, score: Date.parse('2026-03-02T09:00:05Z') }]);
+
+      expect(await schedule.pruneFinished(T('2026-06-01T00:00:00Z'))).toBe(1);
+      expect(await client.exists([`${prefix}o:${a.key}`, `${prefix}finished`, `${prefix}failed`])).toBe(0);
+      expect(await client.sMembers(`${prefix}r:ROT-AAAAAA`)).toEqual([b.key]);
+    });
+
+    it('prunes what a store written before the finished index holds, after indexing it once', async () => {
+      const { client, prefix, schedule } = opened;
+      const os = Array.from({ length: 30 }, (_, i) => occurrence(`ROT-${String(i).padStart(6, '0')}`, 'submit_due', '2026-03-02T09:00:00.000Z'));
+      await schedule.add(os);
+      for (const o of os.slice(0, 20)) await schedule.finish(o.key, { state: 'dropped' }, T('2026-03-02T09:00:01Z'));
+      // As the previous version left it: finished occurrences in no finished index.
+      await client.del([`${prefix}finished`, `${prefix}finished-indexed`]);
+
+      const upgraded = new RedisReminderSchedule(async () => client, prefix);
+      expect(await upgraded.pruneFinished(T('2026-06-01T00:00:00Z'))).toBe(20);
+      expect(await client.get(`${prefix}finished-indexed`)).toBe('1');
+      expect((await upgraded.entries()).map((e) => e.key)).toEqual(os.slice(20).map((o) => o.key).sort());
+    });
+
     it('gives the earliest pending occurrence of a rotation, and nothing for an unknown one', async () => {
       const later = occurrence('ROT-AAAAAA', 'deadline_near', '2026-03-09T09:00:00.000Z');
       const earlier = occurrence('ROT-AAAAAA', 'submit_soon', '2026-03-05T09:00:00.000Z');

@@ -1,7 +1,6 @@
-import type { ServiceDeps } from '../../src/services/lifecycle-deps';
 import { saveNewRotation } from '../../src/services/request-rotation';
 import { runDueReminders } from '../../src/services/reminders';
-import { Scheduler } from '../../src/scheduler/scheduler';
+import { Scheduler, type SchedulerDeps } from '../../src/scheduler/scheduler';
 import { transitionRotation } from '../../src/services/transition-rotation';
 import { RecordingNotifier, type SentReminder } from '../support/recording-notifier';
 import { tempStoreUrl } from '../support/bot-harness';
@@ -19,7 +18,7 @@ describe('reminders over a simulated 60-day life of a rotation', () => {
     const notifier = new RecordingNotifier(clock);
     let deps = servicesOn(location.url, clock, notifier);
     // The real loop, with its timer out of the way: the test says when a tick happens.
-    const schedulerOn = (d: ServiceDeps) => new Scheduler(d, { intervalMs: 1e9 });
+    const schedulerOn = (d: SchedulerDeps) => new Scheduler(d, { intervalMs: 1e9 });
     let scheduler = schedulerOn(deps);
     await scheduler.start();
     await scheduler.tickNow();
@@ -109,7 +108,7 @@ describe('two schedulers on one SQLite store', () => {
     const alone = servicesOn(reference.url.url, clock, reference.notifier);
 
     const deadlines = ['2026-03-20', '2026-03-27', '2026-04-03', '2026-04-10', '2026-03-16'];
-    for (const deps of [replicas[0] as ServiceDeps, alone]) {
+    for (const deps of [replicas[0] as SchedulerDeps, alone]) {
       for (const deadline of deadlines) {
         await saveNewRotation(
           deps,

@@ -132,6 +132,39 @@ describe.each(engines)('the SQL reminder schedule on %s', (_name, dialect, open)
     await new SqlReminderSchedule(dialect, next.run, db.table).due(T('2026-03-02T09:00:00Z'), 1);
     expect(next.statements.filter((sql) => sql.startsWith('DROP'))).toEqual([]);
   });
+
+  maybe('gives a store made before pruning its finished_at index at the next start, and prunes what it had', async () => {
+    // A store as the version before pruning left it: no finished_at index, and finished rows.
+    const earlier = new SqlReminderSchedule(dialect, db.query, db.table);
+    const old = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+    await earlier.add([old, occurrence('ROT-AAAAAA', 'deadline_near', '2026-03-09T09:00:00.000Z')]);
+    await earlier.finish(old.key, { state: 'sent' }, T('2026-03-02T09:00:01Z'));
+    await db.query(`DROP INDEX ${db.table}_finished`, []);
+    const found = (name: string) => db.query(dialect.findIndex.replace('?', dialect.placeholder(1)), [name]);
+    expect(await found(`${db.table}_finished`)).toEqual([]);
+
+    const upgraded = new SqlReminderSchedule(dialect, db.query, db.table);
+    expect(await upgraded.pruneFinished(T('2026-06-01T00:00:00Z'))).toBe(1);
+    expect(await found(`${db.table}_finished`)).toHaveLength(1);
+    expect((await upgraded.entries()).map((e) => e.kind)).toEqual(['deadline_near']);
+  });
+});
+
+describe('the SQL reminder schedule on sqlite, pruning', () => {
+  it('finds what to prune through the finished_at index, not by scanning the table', async () => {
+    const db = sqliteDatabase();
+    try {
+      const { run, statements } = watched(db.query);
+      await new SqlReminderSchedule(SQLITE, run, db.table).pruneFinished(T('2026-06-01T00:00:00Z'));
+      const prune = statements.find((sql) => sql.trim().startsWith('DELETE')) as string;
+      const plan = await db.query(`EXPLAIN QUERY PLAN ${prune}`, [0, 10, 0]);
+      const steps = plan.map((row) => String(row.detail));
+      expect(steps).toContain(`SEARCH ${db.table} USING INDEX ${db.table}_finished (finished_at<?)`);
+      expect(steps.filter((step) => step.startsWith('SCAN'))).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
 });
 
 (POSTGRES_URL ? describe : describe.skip)('the SQL reminder schedule on postgres, racing another replica', () => {

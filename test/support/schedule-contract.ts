@@ -175,6 +175,89 @@ export function scheduleContract(
       expect(await schedule.due(T('2026-03-02T09:00:00Z'), 10)).toStrictEqual([{ kind: 'weekly_digest', dueAt, key: previous.key, state: 'pending' }]);
     });
 
+    /** Adds `o` and finishes it with `state` at `finishedAt`. */
+    async function finished(o: ReminderOccurrence, state: 'sent' | 'failed' | 'dropped', finishedAt: string): Promise<void> {
+      await schedule.add([o]);
+      await schedule.claim(o.key, 'x', T(o.dueAt), LEASE);
+      await schedule.finish(o.key, state === 'failed' ? { state, reason: 'is_archived' } : { state }, T(finishedAt));
+    }
+
+    it('lists every entry in every state, by key', async () => {
+      const pending = occurrence('ROT-BBBBBB', 'submit_due', '2026-03-09T09:00:00.000Z');
+      const claimed = occurrence('ROT-AAAAAA', 'deadline_near', '2026-03-02T09:00:00.000Z');
+      const failed = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      await schedule.add([pending, claimed]);
+      await schedule.claim(claimed.key, 'x', T('2026-03-02T09:00:00Z'), LEASE);
+      await finished(failed, 'failed', '2026-03-02T09:00:05Z');
+      await schedule.addDigest('2026-03-02T09:00:00.000Z');
+
+      const entries = await schedule.entries();
+      expect(entries.map((e) => e.key)).toEqual([...entries.map((e) => e.key)].sort());
+      expect(entries).toEqual(
+        expect.arrayContaining([
+          { ...pending, state: 'pending' },
+          { ...claimed, state: 'claimed' },
+          { ...failed, state: 'failed', finishedAt: '2026-03-02T09:00:05.000Z', failure: 'is_archived' },
+          { kind: 'weekly_digest', dueAt: '2026-03-02T09:00:00.000Z', key: expect.any(String), state: 'pending' },
+        ]),
+      );
+      expect(entries).toHaveLength(4);
+    });
+
+    it('prunes what finished before the cutoff, the digest too, and keeps what is younger, pending or claimed', async () => {
+      const cutoff = '2026-06-01T00:00:00.000Z';
+      const sent = occurrence('ROT-AAAAAA', 'approval_pending', '2026-03-02T09:00:00.000Z');
+      const failed = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-03T09:00:00.000Z');
+      const dropped = occurrence('ROT-BBBBBB', 'submit_due', '2026-03-03T09:00:00.000Z');
+      const atCutoff = occurrence('ROT-BBBBBB', 'submit_soon', '2026-05-31T09:00:00.000Z');
+      const young = occurrence('ROT-CCCCCC', 'submit_due', '2026-05-31T09:00:00.000Z');
+      const pending = occurrence('ROT-AAAAAA', 'deadline_near', '2026-03-04T09:00:00.000Z');
+      const claimed = occurrence('ROT-CCCCCC', 'deadline_near', '2026-03-04T09:00:00.000Z');
+      await finished(sent, 'sent', '2026-03-02T09:00:01Z');
+      await finished(failed, 'failed', '2026-03-03T09:00:01Z');
+      await finished(dropped, 'dropped', '2026-03-03T09:00:02Z');
+      await finished(atCutoff, 'sent', cutoff);
+      await finished(young, 'sent', '2026-06-01T00:00:01Z');
+      await schedule.add([pending, claimed]);
+      // A claim from long ago whose lease ran out: due again, never pruned.
+      await schedule.claim(claimed.key, 'crashed', T('2026-03-04T09:00:00Z'), LEASE);
+      await schedule.addDigest('2026-03-02T09:00:00.000Z');
+      const [digest] = (await schedule.entries()).filter((e) => e.kind === 'weekly_digest');
+      await schedule.claim(digest!.key, 'x', T('2026-03-02T09:00:00Z'), LEASE);
+      await schedule.finish(digest!.key, { state: 'sent' }, T('2026-03-02T09:00:03Z'));
+
+      expect(await schedule.pruneFinished(T(cutoff))).toBe(4);
+
+      expect((await schedule.entries()).map((e) => `${e.key} ${e.state}`).sort()).toEqual(
+        [`${atCutoff.key} sent`, `${young.key} sent`, `${pending.key} pending`, `${claimed.key} claimed`].sort(),
+      );
+      expect(await schedule.failures()).toEqual([]);
+      expect(await schedule.failures('ROT-AAAAAA')).toEqual([]);
+      expect((await schedule.nextFor('ROT-AAAAAA'))?.key).toBe(pending.key);
+      expect((await schedule.due(T('2026-06-02T00:00:00Z'), 10)).map((d) => d.key).sort()).toEqual([pending.key, claimed.key].sort());
+      // Replanning a rotation whose finished rows were pruned still replaces only its pending ones.
+      await schedule.reschedule('ROT-AAAAAA', [occurrence('ROT-AAAAAA', 'submit_soon', '2026-06-05T09:00:00.000Z')]);
+      expect((await schedule.nextFor('ROT-AAAAAA'))?.kind).toBe('submit_soon');
+      expect(await schedule.pruneFinished(T(cutoff))).toBe(0);
+    });
+
+    it('prunes a large backlog once however many prune at the same time', async () => {
+      const count = 1_050;
+      const os = Array.from({ length: count }, (_, i) => occurrence(`ROT-${String(i).padStart(6, '0')}`, 'submit_due', '2026-03-02T09:00:00.000Z'));
+      await schedule.add(os);
+      for (const o of os) await schedule.finish(o.key, { state: 'sent' }, T('2026-03-02T09:00:01Z'));
+      const keep = occurrence('ROT-ZZZZZZ', 'submit_due', '2026-03-09T09:00:00.000Z');
+      await schedule.add([keep]);
+      const second = opened.another ? await opened.another() : { schedule, close: async () => undefined };
+      try {
+        const removed = await Promise.all([schedule.pruneFinished(T('2026-04-01T00:00:00Z')), second.schedule.pruneFinished(T('2026-04-01T00:00:00Z'))]);
+        expect(removed[0]! + removed[1]!).toBe(count);
+      } finally {
+        await second.close();
+      }
+      expect(await schedule.entries()).toEqual([{ ...keep, state: 'pending' }]);
+    }, 60_000); // a thousand writes, one statement each on SQL
+
     const { sharedAs } = options;
     if (sharedAs !== undefined) {
       it(`gives a claim to exactly one of two connections to the same ${sharedAs}`, async () => {

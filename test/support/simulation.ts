@@ -1,5 +1,6 @@
 import { openStore } from '../../src/store/keyv-factory';
-import type { ServiceDeps } from '../../src/services/lifecycle-deps';
+import { DEFAULT_RETENTION_DAYS } from '../../src/domain/retention';
+import type { SchedulerDeps } from '../../src/scheduler/scheduler';
 import type { RecordingNotifier } from './recording-notifier';
 
 /** Services over a real store, a virtual clock and a recording notifier: reminders without HTTP. */
@@ -19,8 +20,9 @@ export class VirtualClock {
   }
 }
 
-export function servicesOn(storeUrl: string, clock: VirtualClock, notifier: RecordingNotifier, namespace?: string): ServiceDeps & { close(): Promise<void> } {
-  const { rotations, reminders } = openStore(storeUrl, undefined, namespace);
+/** The services' ports and what the scheduler needs besides them (to prune): the engine's locks, the retention. */
+export function servicesOn(storeUrl: string, clock: VirtualClock, notifier: RecordingNotifier, namespace?: string): SchedulerDeps & { close(): Promise<void> } {
+  const { rotations, reminders, locks } = openStore(storeUrl, undefined, namespace);
   let n = 0;
   return {
     store: rotations,
@@ -33,6 +35,8 @@ export function servicesOn(storeUrl: string, clock: VirtualClock, notifier: Reco
     allowSelfApproval: false,
     randomIndex: (max) => (n++ * 7) % max,
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    locks,
+    retentionDays: DEFAULT_RETENTION_DAYS,
     close: () => rotations.close(),
   };
 }

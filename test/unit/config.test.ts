@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         approvers: { userIds: ['U0APPROVE1'], groupIds: [] },
         allowSelfApproval: false,
         schedulerIntervalSeconds: 60,
+        retentionDays: 90,
         digestDay: 1,
         meetingHosts: [],
         logLevel: 'info',
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
         WFI_DIGEST_DAY: '',
         WFI_REMINDER_CHANNEL: '  ',
         WFI_ROTATION_INTERVAL_DAYS: '',
+        WFI_RETENTION_DAYS: ' ',
         LOG_LEVEL: '',
       });
 
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
       expect(config.port).toBe(3000);
       expect(config.digestDay).toBe(1);
       expect(config.logLevel).toBe('info');
+      expect(config.retentionDays).toBe(90);
       expect('reminderChannelId' in config).toBe(false);
       expect('rotationIntervalDays' in config).toBe(false);
     });
@@ -82,6 +85,7 @@ describe('loadConfig', () => {
         WFI_ALLOW_SELF_APPROVAL: 'true',
         WFI_REMINDER_CHANNEL: 'C0123ABCD',
         WFI_SCHEDULER_INTERVAL_SECONDS: '15',
+        WFI_RETENTION_DAYS: '30',
         WFI_DIGEST_DAY: 'Friday',
         WFI_ROTATION_INTERVAL_DAYS: '365',
         WFI_PORTAL_URL: 'https://support.example.com/',
@@ -110,6 +114,7 @@ describe('loadConfig', () => {
       allowSelfApproval: true,
       reminderChannelId: 'C0123ABCD',
       schedulerIntervalSeconds: 15,
+      retentionDays: 30,
       digestDay: 5,
       rotationIntervalDays: 365,
       portalUrl: 'https://support.example.com/',
@@ -130,6 +135,7 @@ describe('loadConfig', () => {
       WFI_ALLOW_SELF_APPROVAL: 'yes',
       WFI_REMINDER_CHANNEL: '#wfi-ops',
       WFI_SCHEDULER_INTERVAL_SECONDS: '0',
+      WFI_RETENTION_DAYS: '6',
       WFI_DIGEST_DAY: 'funday',
       WFI_ROTATION_INTERVAL_DAYS: '0',
       WFI_PORTAL_URL: 'http://support.example.com',
@@ -143,16 +149,16 @@ describe('loadConfig', () => {
     };
     const BAD_VARIABLES = Object.keys(BAD).filter((name) => name !== 'SLACK_SIGNING_SECRET');
 
-    it('given 19 bad variables, when loaded, then one ConfigError lists 19 problems, one naming each variable', () => {
+    it('given 20 bad variables, when loaded, then one ConfigError lists 20 problems, one naming each variable', () => {
       const error = configError(BAD);
 
       expect(error.name).toBe('ConfigError');
-      expect(error.problems).toHaveLength(19);
+      expect(error.problems).toHaveLength(20);
       for (const variable of BAD_VARIABLES) {
         expect({ variable, problems: problemsNaming(error, variable).length }).toEqual({ variable, problems: 1 });
         expect(error.message).toContain(variable);
       }
-      expect(error.message).toContain('19 problem(s)');
+      expect(error.message).toContain('20 problem(s)');
     });
 
     it('given wrong-prefixed tokens, when loaded, then no token or secret value appears in the error', () => {
@@ -289,6 +295,8 @@ describe('loadConfig', () => {
       ['WFI_LEAD_BUSINESS_DAYS', '60', 'leadBusinessDays', 60],
       ['WFI_SCHEDULER_INTERVAL_SECONDS', '3600', 'schedulerIntervalSeconds', 3600],
       ['WFI_ROTATION_INTERVAL_DAYS', '3650', 'rotationIntervalDays', 3650],
+      ['WFI_RETENTION_DAYS', '7', 'retentionDays', 7],
+      ['WFI_RETENTION_DAYS', '3650', 'retentionDays', 3650],
     ])('given %s=%s (at the edge of its range), when loaded, then it is accepted', (variable, value, key, expected) => {
       expect((loadConfig({ ...HTTP_MODE, [variable]: value }) as unknown as Record<string, unknown>)[key]).toBe(expected);
     });
@@ -303,6 +311,10 @@ describe('loadConfig', () => {
       ['WFI_LEAD_BUSINESS_DAYS', '61'],
       ['WFI_SCHEDULER_INTERVAL_SECONDS', '3601'],
       ['WFI_ROTATION_INTERVAL_DAYS', '3651'],
+      ['WFI_RETENTION_DAYS', '6'],
+      ['WFI_RETENTION_DAYS', '0'],
+      ['WFI_RETENTION_DAYS', '3651'],
+      ['WFI_RETENTION_DAYS', '90.5'],
     ])('given %s=%s, when loaded, then that variable is refused with the value it got', (variable, value) => {
       const error = configError({ ...HTTP_MODE, [variable]: value });
 

@@ -1,31 +1,49 @@
-import type { ReminderSchedule } from '../../../src/domain/ports';
-import { Scheduler } from '../../../src/scheduler/scheduler';
-import type { ReminderDeps } from '../../../src/services/reminders';
+import type { EngineLocks, ReminderSchedule } from '../../../src/domain/ports';
+import { PRUNE_INTERVAL_MS, Scheduler, type SchedulerDeps } from '../../../src/scheduler/scheduler';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Deps whose `due()` takes `tickMs` and can be made to fail: enough to watch the loop itself. */
-function slowDeps(tickMs: number, failing = { now: false }) {
-  const stats = { running: 0, maxRunning: 0, ticks: 0, errors: [] as string[] };
+/**
+ * Deps whose `due()` takes `tickMs` and can be made to fail, and whose prunes
+ * are recorded (and can be made to fail): enough to watch the loop itself.
+ */
+function slowDeps(tickMs: number, failing = { now: false, prune: false }) {
+  const stats = { running: 0, maxRunning: 0, ticks: 0, errors: [] as string[], calls: [] as string[], prunedBefore: [] as string[], lockGraces: [] as number[] };
+  const clock = { t: Date.parse('2026-03-02T10:00:00Z'), now: () => new Date(clock.t) };
   const reminders = {
+    pruneFinished: async (before: Date) => {
+      stats.calls.push('prune');
+      stats.prunedBefore.push(before.toISOString());
+      if (failing.prune) throw new Error('prune refused');
+      return 0;
+    },
     add: async () => undefined,
     due: async () => {
       stats.running += 1;
       stats.maxRunning = Math.max(stats.maxRunning, stats.running);
       stats.ticks += 1;
+      stats.calls.push('due');
       await sleep(tickMs);
       stats.running -= 1;
       if (failing.now) throw new Error('store unreachable');
       return [];
     },
   } as unknown as ReminderSchedule;
+  const locks = {
+    pruneExpired: async (graceMs: number) => {
+      stats.lockGraces.push(graceMs);
+      return 0;
+    },
+  } as unknown as EngineLocks;
   const deps = {
     reminders,
+    locks,
+    retentionDays: 30,
     reminderPolicy: { calendar: { timeZone: 'UTC', holidays: new Set() }, leadBusinessDays: 10, reminderHour: 9, digestDay: 'off' },
-    clock: { now: () => new Date('2026-03-02T10:00:00Z') },
-    logger: { warn: () => undefined, error: (msg: string) => stats.errors.push(msg) },
-  } as unknown as ReminderDeps;
-  return { deps, stats };
+    clock,
+    logger: { info: () => undefined, warn: () => undefined, error: (msg: string) => stats.errors.push(msg) },
+  } as unknown as SchedulerDeps;
+  return { deps, stats, clock };
 }
 
 describe('Scheduler', () => {
@@ -55,7 +73,7 @@ describe('Scheduler', () => {
   });
 
   it('logs a failing tick and keeps ticking', async () => {
-    const failing = { now: true };
+    const failing = { now: true, prune: false };
     const { deps, stats } = slowDeps(1, failing);
     const scheduler = new Scheduler(deps, { intervalMs: 5 });
     await scheduler.start();
@@ -66,5 +84,48 @@ describe('Scheduler', () => {
     await scheduler.stop();
     expect(stats.errors[0]).toMatch(/Reminder tick failed: store unreachable/);
     expect(stats.ticks).toBeGreaterThan(ticksWhenHealed);
+  });
+
+  it('prunes after the first tick\'s work, then at most once an hour by its clock', async () => {
+    const { deps, stats, clock } = slowDeps(1);
+    const scheduler = new Scheduler(deps, { intervalMs: 1e9 });
+    await scheduler.start();
+    await scheduler.tickNow(); // the first tick, still running
+    expect(stats.calls).toEqual(['due', 'prune']);
+    expect(stats.prunedBefore).toEqual(['2026-01-31T10:00:00.000Z']); // 30 days of retention
+    expect(stats.lockGraces).toEqual([60 * 60 * 1000]);
+
+    clock.t += PRUNE_INTERVAL_MS - 1;
+    await scheduler.tickNow();
+    await scheduler.tickNow();
+    expect(stats.calls).toEqual(['due', 'prune', 'due', 'due']);
+
+    clock.t += 1;
+    await scheduler.tickNow();
+    await scheduler.tickNow();
+    await scheduler.stop();
+    expect(stats.calls).toEqual(['due', 'prune', 'due', 'due', 'due', 'prune', 'due']);
+    expect(stats.prunedBefore[1]).toBe('2026-01-31T11:00:00.000Z');
+  });
+
+  it('logs a failing prune without failing the tick, and tries again an hour later', async () => {
+    const failing = { now: false, prune: true };
+    const { deps, stats, clock } = slowDeps(1, failing);
+    const results: unknown[] = [];
+    const scheduler = new Scheduler(deps, { intervalMs: 1e9, onTick: (result) => results.push(result) });
+    await scheduler.start();
+    await scheduler.tickNow(); // the first tick, still running
+    await scheduler.tickNow();
+    expect(results).toHaveLength(2);
+    expect(stats.errors).toEqual([expect.stringMatching(/^Pruning finished reminders and expired locks failed: prune refused/)]);
+    // The locks were pruned all the same.
+    expect(stats.lockGraces).toHaveLength(1);
+
+    failing.prune = false;
+    clock.t += PRUNE_INTERVAL_MS;
+    await scheduler.tickNow();
+    await scheduler.stop();
+    expect(stats.calls.filter((c) => c === 'prune')).toHaveLength(2);
+    expect(stats.errors).toHaveLength(1);
   });
 });
