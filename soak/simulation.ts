@@ -5,7 +5,7 @@ import { useCases, type UseCases } from '../src/services/use-cases';
 import { Scheduler } from '../src/scheduler/scheduler';
 import { SlackNotifier } from '../src/slack/notifier';
 import { openStore } from '../src/store/keyv-factory';
-import type { ReminderSchedule, RotationStore } from '../src/domain/ports';
+import type { EngineLocks, ReminderSchedule, RotationStore, ScheduledReminder } from '../src/domain/ports';
 import type { Rotation } from '../src/domain/rotation';
 import type { RotationAction } from '../src/domain/lifecycle';
 import { FakeSlack, httpAnswer } from '../testkit/fake-slack';
@@ -36,6 +36,8 @@ export interface SoakOptions {
   /** The first simulated day (a Monday is a good start). */
   start: string;
   intervalMinutes: number;
+  /** WFI_RETENTION_DAYS: finished schedule rows older than this are pruned. */
+  retentionDays?: number;
   plant?: Plant;
   log?: (line: string) => void;
 }
@@ -71,7 +73,7 @@ export interface SoakRecord {
   counts: { kills: Record<string, number>; outages: number; slackFaults: Record<string, number>; restarts: number; ticks: number; actions: number; races: number };
   wallMs: number;
   /** What the store holds at the end (for the orphan check). */
-  leftovers: { entries?: Array<{ key: string; state: string; rotationId?: string }>; locks?: number };
+  leftovers: { entries: ScheduledReminder[]; locks: number };
 }
 
 const APPROVERS = ['U0APPROVE1', 'U0APPROVE2'];
@@ -117,7 +119,7 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
     applied: [],
     counts: { kills: {}, outages: 0, slackFaults: {}, restarts: 0, ticks: 0, actions: 0, races: 0 },
     wallMs: 0,
-    leftovers: {},
+    leftovers: { entries: [], locks: 0 },
   };
   const log = options.log ?? (() => undefined);
 
@@ -269,7 +271,8 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
         },
       },
     };
-    const scheduler = new Scheduler(deps, { intervalMs: 2 ** 31 - 1 });
+    const locks = mortal<EngineLocks>(store.locks, me, 'store');
+    const scheduler = new Scheduler({ ...deps, locks, retentionDays: options.retentionDays ?? 90 }, { intervalMs: 2 ** 31 - 1 });
     const self: Replica = {
       name,
       dead: false,
@@ -567,8 +570,7 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
   log('  reading the store');
   const reader = openStore(options.storeUrl, undefined, namespace);
   record.rotations = await reader.rotations.list();
-  const inspect = reader.reminders as ReminderSchedule & { entries?: () => Promise<Array<{ key: string; state: string; rotationId?: string }>> };
-  if (typeof inspect.entries === 'function') record.leftovers.entries = await inspect.entries();
+  record.leftovers = { entries: await reader.reminders.entries(), locks: await reader.locks.count() };
   log('  stopping the replicas');
   for (const r of alive()) await r.scheduler.stop();
   log('  stopping Slack');

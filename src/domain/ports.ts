@@ -179,8 +179,10 @@ export interface Notifier {
    * it. `undefined` when Slack could not tell (the reminder is then sent).
    */
   reminderPosted(rotation: Rotation, deliveryKey: string, since: Date): Promise<boolean | undefined>;
-  /** Posts the weekly digest of these rotations to a channel. */
-  sendDigest(channelId: string, rotations: Rotation[], now: Date): Promise<void>;
+  /** Posts the weekly digest of these rotations to a channel, carrying `deliveryKey` (the digest entry's key). */
+  sendDigest(channelId: string, rotations: Rotation[], now: Date, deliveryKey: string): Promise<void>;
+  /** Like `reminderPosted`, for a digest in a channel (a process can die between two channels' digests). */
+  digestPosted(channelId: string, deliveryKey: string, since: Date): Promise<boolean | undefined>;
   /**
    * Publishes one person's App Home dashboard: the rotations they may see
    * (`scope` says which: every one, or their own) and the undelivered reminders among them.

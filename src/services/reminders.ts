@@ -84,9 +84,12 @@ async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date)
   const byChannel = new Map<string, Rotation[]>();
   for (const rotation of active) byChannel.set(rotation.channelId, [...(byChannel.get(rotation.channelId) ?? []), rotation]);
   const failures: string[] = [];
+  // A claim that ran out: whoever held it may have posted to some channels before dying.
+  const takenOver = due.state === 'claimed';
   for (const [channelId, rotations] of byChannel) {
     try {
-      await deps.notifier.sendDigest(channelId, rotations, now);
+      if (takenOver && (await deps.notifier.digestPosted(channelId, due.key, new Date(due.dueAt)))) continue;
+      await deps.notifier.sendDigest(channelId, rotations, now, due.key);
     } catch (error) {
       failures.push(`${channelId}: ${reasonOf(error)}`);
     }

@@ -153,13 +153,22 @@ export class SlackNotifier implements Notifier {
     throw transient ? new CodedError('SLACK_UNAVAILABLE', reasons) : undeliverable(reasons);
   }
 
-  async reminderPosted(rotation: Rotation, deliveryKey: string, since: Date): Promise<boolean | undefined> {
-    // Replies since the entry fell due: a handful in a rotation's thread, so one page holds them.
+  reminderPosted(rotation: Rotation, deliveryKey: string, since: Date): Promise<boolean | undefined> {
+    return this.holdsPost(rotation.message ?? { channelId: rotation.channelId }, deliveryKey, since);
+  }
+
+  digestPosted(channelId: string, deliveryKey: string, since: Date): Promise<boolean | undefined> {
+    return this.holdsPost({ channelId }, deliveryKey, since);
+  }
+
+  /** Whether a thread (or a channel) has a post carrying `deliveryKey` since `since`; undefined when Slack cannot say. */
+  private async holdsPost(where: { channelId: string; ts?: string }, deliveryKey: string, since: Date): Promise<boolean | undefined> {
+    // Posts since the entry fell due: a handful in a thread or in a reminder channel, so one page holds them.
     const oldest = (since.getTime() / 1000).toFixed(6);
     try {
-      const { messages } = rotation.message
-        ? await this.client.conversations.replies({ channel: rotation.message.channelId, ts: rotation.message.ts, oldest, include_all_metadata: true, limit: 200 })
-        : await this.client.conversations.history({ channel: rotation.channelId, oldest, include_all_metadata: true, limit: 200 });
+      const { messages } = where.ts
+        ? await this.client.conversations.replies({ channel: where.channelId, ts: where.ts, oldest, include_all_metadata: true, limit: 200 })
+        : await this.client.conversations.history({ channel: where.channelId, oldest, include_all_metadata: true, limit: 200 });
       return (messages ?? []).some(
         (m) => m.metadata?.event_type === REMINDER_EVENT && (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === deliveryKey,
       );
@@ -189,10 +198,10 @@ export class SlackNotifier implements Notifier {
     return { sent: people.length - failed.length, failed, transient };
   }
 
-  async sendDigest(channelId: string, rotations: Rotation[], now: Date): Promise<void> {
+  async sendDigest(channelId: string, rotations: Rotation[], now: Date, deliveryKey: string): Promise<void> {
     const digest = buildDigest(rotations, this.messageContext(now));
     try {
-      await this.postJoiningIfNeeded(channelId, digest);
+      await this.postJoiningIfNeeded(channelId, { ...digest, metadata: { event_type: REMINDER_EVENT, event_payload: { key: deliveryKey } } });
     } catch (error) {
       throw undeliverable(describeFailure(error));
     }

@@ -156,6 +156,24 @@ describe('reminder delivery through Slack', () => {
     expect(fake.callsTo('conversations.replies')).toHaveLength(1);
   });
 
+  it('does not post again a weekly digest Slack took from a process that died before recording it', async () => {
+    clock.t = Date.parse('2026-03-09T09:00:00Z');
+    const { rotations, reminders } = openStore(store.url);
+    const digest = (await reminders.due(clock.now(), 50)).find((entry) => entry.kind === 'weekly_digest');
+    expect(await reminders.claim(digest?.key as string, 'dead-process', clock.now(), CLAIM_LEASE_MS)).toBe(true);
+    const client = new webApi.WebClient('xoxb-dead-process', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+    await client.chat.postMessage({
+      channel: message.channel,
+      text: 'Weekly digest (posted by the process that died)',
+      metadata: { event_type: REMINDER_EVENT, event_payload: { key: digest?.key as string } },
+    });
+    await rotations.close();
+
+    const posts = await tickAt(new Date(clock.t + CLAIM_LEASE_MS + 60_000).toISOString());
+    expect(posts.map((p) => String(p.args.text)).filter((t) => t.startsWith('Weekly digest'))).toEqual(['Weekly digest (posted by the process that died)']);
+    expect(fake.callsTo('conversations.history').map((c) => c.args.channel)).toEqual([message.channel]);
+  });
+
   it('joins a public channel on not_in_channel and posts again', async () => {
     let refused = false;
     fake.on('chat.postMessage', (args) => {

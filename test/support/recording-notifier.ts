@@ -42,8 +42,12 @@ export class RecordingNotifier implements Notifier {
     return this.sent.some((s) => s.deliveryKey === deliveryKey);
   }
 
-  async sendDigest(_channelId: string, _rotations: Rotation[], now: Date): Promise<void> {
+  async sendDigest(channelId: string, _rotations: Rotation[], now: Date, deliveryKey: string): Promise<void> {
     if (this.refusal) throw new CodedError('REMINDER_UNDELIVERABLE', this.refusal);
-    this.sent.push({ kind: 'weekly_digest', rotationId: '*', dueAt: '', sentAt: now.toISOString() });
+    this.sent.push({ kind: 'weekly_digest', rotationId: '*', dueAt: '', sentAt: now.toISOString(), deliveryKey: `${deliveryKey} ${channelId}` });
+  }
+
+  async digestPosted(channelId: string, deliveryKey: string): Promise<boolean> {
+    return this.sent.some((s) => s.deliveryKey === `${deliveryKey} ${channelId}`);
   }
 }
