@@ -126,7 +126,7 @@ export class SlackNotifier implements Notifier {
     const direct = DIRECT_REMINDERS.has(occurrence.kind)
       ? this.sendDirectly(rotation, reminderRecipients(rotation), { ...buildReminderMessage(rotation, occurrence, context, 'direct'), metadata })
       : Promise.resolve({ sent: 0, failed: [], transient: false });
-    const inThread = this.deliver(rotation, where.channelId, post, (channelId, reason) => ({
+    const fallback = (channelId: string, reason: string): SlackMessage => ({
       text: `I could not post this reminder in <#${channelId}> (${reason}).`,
       blocks: [
         {
@@ -134,7 +134,12 @@ export class SlackNotifier implements Notifier {
           elements: [{ type: 'mrkdwn', text: `:warning: I could not post this reminder in <#${channelId}> (Slack said \`${escapeMrkdwn(reason)}\`), so it comes to you.` }],
         },
       ],
-    })).then(
+    });
+    // A meeting reminder's thread note has no fallback: the invitees (the requester among them, most
+    // often) have the reminder directly, and a second direct message would say it twice (found by the soak).
+    const inThread = (
+      DIRECT_REMINDERS.has(occurrence.kind) ? this.postJoiningIfNeeded(where.channelId, post) : this.deliver(rotation, where.channelId, post, fallback)
+    ).then(
       () => undefined,
       (error: unknown) => ({ error, reason: isCodedError(error) ? error.message : describeFailure(error) }),
     );

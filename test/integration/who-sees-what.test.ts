@@ -214,6 +214,27 @@ describe.each(CASES)('who sees the join link, on $engine.name over $transport', 
     expect(JSON.stringify(thread[0]?.args)).not.toContain(LINK_MARK);
   });
 
+  it('sends a meeting reminder whose thread is gone to each invitee once, and nobody a second direct message', async () => {
+    // The channel is deleted before the one-hour reminder (15:30 on the 20th).
+    let gone = true;
+    fake.on('chat.postMessage', (args) =>
+      gone && String(args.channel).startsWith('C') ? { ok: false, error: 'channel_not_found' } : { ok: true, channel: String(args.channel).replace(/^U/, 'D'), ts: '7000.000100' },
+    );
+    clock.t = Date.parse('2026-03-20T15:30:30Z');
+    const mark = fake.calls.length;
+    await bot.runReminders();
+    await quiet();
+    gone = false;
+
+    for (const invitee of [ATTENDEE, INVITEE]) {
+      const reminders = directMessagesTo(invitee, mark);
+      expect({ invitee, reminders: reminders.length }).toEqual({ invitee, reminders: 1 });
+      expect(JSON.stringify(reminders[0]?.args)).toContain(LINK_MARK);
+    }
+    // The thread note has no fallback: the requester (an invitee, most often) would hear it twice.
+    for (const other of [REQUESTER, APPROVER, GROUP_MEMBER]) expect(directMessagesTo(other, mark)).toEqual([]);
+  });
+
   it('keeps the link in the audit trail, which `export` gives an approver', async () => {
     const mark = fake.calls.length;
     await transport.send(slashCommand({ text: 'export', user_id: GROUP_MEMBER, response_url: fake.responseUrl('export'), trigger_id: '1.2.3' }));
