@@ -90,6 +90,10 @@ describe('queries and dashboards on a store', () => {
 
   it('refreshes one home per person with their own view, and a home that fails is logged, not passed on', async () => {
     await deps.store.insert(aRotationIn('approved', { id: 'ROT-222222' }));
+    await refreshDashboards(deps, [STRANGER]);
+    expect(homes).toEqual([{ viewerId: STRANGER, scope: 'yours', ids: [] }]);
+    expect(warnings).toEqual([]);
+    homes.length = 0;
     await refreshDashboards(deps, [REQUESTER_ID, APPROVER, REQUESTER_ID, 'U0BROKEN']);
     expect(homes).toEqual([
       { viewerId: REQUESTER_ID, scope: 'yours', ids: ['ROT-222222'] },
