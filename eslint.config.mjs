@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const STORE_IMPORTS = { group: ['**/store/*'], message: 'Listeners reach storage through the ports in domain/ports.ts.' };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'bench/results/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'bench/results/', 'reports/', '.stryker-tmp*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

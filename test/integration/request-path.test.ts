@@ -176,6 +176,17 @@ describe('the request path over real HTTP', () => {
     expect(await rotationsIn(store.url)).toEqual([]);
   });
 
+  // Slack's clock may run ahead of ours: a request signed within five minutes in the future is Slack's, not a replay.
+  it.each([
+    ['one second ahead', 1],
+    ['a few seconds ahead', 5],
+    ['four and a half minutes ahead', 4 * 60 + 30],
+  ])('accepts a request signed %s', async (_what, seconds) => {
+    const response = await postToBot(port(), slashCommand({ text: 'help' }), { timestamp: Math.floor(Date.now() / 1000) + seconds });
+
+    expect(response.status).toBe(200);
+  });
+
   it('keeps the rotation across a restart on the same SQLite file', async () => {
     await postToBot(port(), requestSubmission());
     const [post] = await fake.waitFor('chat.postMessage');

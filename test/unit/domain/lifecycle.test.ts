@@ -868,6 +868,15 @@ describe('starting a planned cycle', () => {
     }
   });
 
+  it('given the start form was opened on an older version of the plan, when it is sent, then it is refused as already started', () => {
+    const planned = aPlannedRotation();
+    const startAt = (expectedVersion: number) =>
+      decide(planned, { type: 'start', request: request(planned, REQUESTER_ID), policy: TEST_POLICY }, { actor: requester, now: new Date('2026-04-20T09:00:00Z'), allowSelfApproval: false, expectedVersion });
+
+    expect(startAt(planned.version - 1)).toEqual({ ok: false, error: { code: 'PLANNED_ALREADY_STARTED' } });
+    expect(startAt(planned.version).ok).toBe(true);
+  });
+
   it('given an approver who was not in the last cycle starts it, then they join its attendees', () => {
     expect(started(start(aPlannedRotation(), approver)).attendeeIds).toContain(APPROVER_ID);
   });

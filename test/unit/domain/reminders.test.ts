@@ -445,6 +445,15 @@ describe('stillApplies', () => {
     expect(stillApplies(newConfirm as ReminderOccurrence, rescheduled, at('2026-03-27T09:00:00Z'))).toBe(true);
   });
 
+  it('given a meeting moved to start exactly when a confirmation is due, when it is checked, then it no longer applies', () => {
+    // The confirmation asks whether the secret arrived in the meeting; at the meeting's first instant it has not yet.
+    const atConfirm = scheduleMeeting(scheduled, confirm.dueAt, '2026-03-02T10:00:00Z');
+    expect(stillApplies(confirm, atConfirm, at('2026-03-25T09:00:00Z'))).toBe(false);
+    // A millisecond earlier start, and the same confirmation is due after it: it applies.
+    const justBefore = scheduleMeeting(scheduled, '2026-03-25T08:59:59.999Z', '2026-03-02T10:00:00Z');
+    expect(stillApplies(confirm, justBefore, at('2026-03-25T09:00:00Z'))).toBe(true);
+  });
+
   it('given the meeting has started, when a meeting reminder is checked late, then it no longer applies', () => {
     expect(stillApplies(oneHour, scheduled, at('2026-03-24T14:00:00Z'))).toBe(false);
     expect(stillApplies(tomorrow, scheduled, at('2026-03-24T15:00:00Z'))).toBe(false);

@@ -246,6 +246,21 @@ describe('mrkdwn helpers', () => {
     expect(escapedChunks('one two three four', 12)).toEqual(['one two ', 'three four']);
   });
 
+  it('escapedChunks breaks at a space or line end only in the second half of a piece, and fills a piece exactly', () => {
+    // max 12: the 13th character overflows; a break at index 6 (= max / 2) is taken, one at index 5 is not.
+    expect(escapedChunks('abcdef ghijklmnop', 12)).toEqual(['abcdef ', 'ghijklmnop']);
+    expect(escapedChunks('abcde fghijklmnop', 12)).toEqual(['abcde fghijk', 'lmnop']);
+    expect(escapedChunks('abcdef\nghijklmnop', 12)).toEqual(['abcdef\n', 'ghijklmnop']);
+    // The later of a line end and a space wins.
+    expect(escapedChunks('ab cdefg\nhij klmno', 12)).toEqual(['ab cdefg\n', 'hij klmno']);
+    expect(escapedChunks('ab\ncdefg hij klmno', 12)).toEqual(['ab\ncdefg ', 'hij klmno']);
+    // Exactly max characters are one piece; one more makes two.
+    expect(escapedChunks('x'.repeat(12), 12)).toEqual(['x'.repeat(12)]);
+    expect(escapedChunks('x'.repeat(13), 12)).toEqual(['x'.repeat(12), 'x']);
+    // An entity that would overflow moves whole to the next piece.
+    expect(escapedChunks(`${'x'.repeat(10)}<`, 12)).toEqual(['x'.repeat(10), '&lt;']);
+  });
+
   it('truncate shortens long text with an ellipsis and leaves short text alone', () => {
     expect(truncate('abc', 3)).toBe('abc');
     expect(truncate('abcd', 3)).toBe('ab…');
