@@ -4,7 +4,8 @@ import type { ServiceDeps } from '../src/services/lifecycle-deps';
 import { useCases, type UseCases } from '../src/services/use-cases';
 import { Scheduler } from '../src/scheduler/scheduler';
 import { SlackNotifier } from '../src/slack/notifier';
-import { openStore } from '../src/store/keyv-factory';
+import { NAMESPACE, openStore } from '../src/store/keyv-factory';
+import { soakPlace } from './places';
 import type { EngineLocks, ReminderSchedule, RotationStore, ScheduledReminder } from '../src/domain/ports';
 import type { Rotation } from '../src/domain/rotation';
 import type { RotationAction } from '../src/domain/lifecycle';
@@ -105,7 +106,10 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
   const calendar = { timeZone: options.timeZone, holidays: new Set(holidays) };
   const policy = { calendar, leadBusinessDays: 10 };
   const reminderPolicy = { ...policy, reminderHour: 9, digestDay: 1 as const };
-  const namespace = `soak_${options.seed}_${Math.floor(Math.random() * 1e9).toString(36)}`;
+  // A place of its own (see places.ts), so the bot's own namespace.
+  const place = await soakPlace(options.engine, options.storeUrl);
+  const storeUrl = place.storeUrl;
+  const namespace = NAMESPACE;
   const record: SoakRecord = {
     options: { ...options, log: undefined },
     holidays,
@@ -228,7 +232,7 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
   function startReplica(slot: number): Replica {
     generation += 1;
     const name = `replica-${slot}.${generation}`;
-    const store = openStore(options.storeUrl, undefined, namespace);
+    const store = openStore(storeUrl, undefined, namespace);
     opened.push(store.rotations);
     let kill: () => void = () => undefined;
     const died = new Promise<void>((resolve) => {
@@ -568,7 +572,7 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
 
   // What the store holds at the end, through a connection of its own.
   log('  reading the store');
-  const reader = openStore(options.storeUrl, undefined, namespace);
+  const reader = openStore(storeUrl, undefined, namespace);
   record.rotations = await reader.rotations.list();
   record.leftovers = { entries: await reader.reminders.entries(), locks: await reader.locks.count() };
   log('  stopping the replicas');
@@ -579,6 +583,7 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
   // PostgreSQL: one pool for the process, ended once; the others close each connection.
   const closing = options.engine === 'postgres' ? [reader.rotations] : [...opened, reader.rotations];
   for (const store of closing) await Promise.race([store.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  await place.dispose();
   log('  done');
   record.wallMs = Date.now() - wallStart;
   return record;
