@@ -196,7 +196,7 @@ export function check(record: SoakRecord): SoakResult {
   // finished row the last prune should have taken.
   let orphanEntries = 0;
   const retentionMs = (options.retentionDays ?? 90) * 86_400_000;
-  // Pruning runs at most once an hour, after a tick.
+  // Pruning runs at most once an hour, after a tick: the last tick any replica ran was the last chance.
   const pruneSlack = 3_600_000 + interval;
   for (const entry of record.leftovers.entries) {
     const rotationId = 'rotationId' in entry ? entry.rotationId : undefined;
@@ -205,7 +205,7 @@ export function check(record: SoakRecord): SoakResult {
     let why: string | undefined;
     if (entry.state === 'pending' && rotationId && entry.kind !== 'follow_up' && (!rotation || ['completed', 'cancelled', 'rejected'].includes(rotation.status))) {
       why = `pending for a rotation that is ${rotation?.status ?? 'gone'}`;
-    } else if (finishedAt !== undefined && finishedAt < record.end - retentionMs - pruneSlack) {
+    } else if (finishedAt !== undefined && finishedAt < record.lastTickAt - retentionMs - pruneSlack) {
       why = `finished ${entry.finishedAt}, past the ${options.retentionDays ?? 90}-day retention`;
     }
     if (why) {

@@ -73,6 +73,8 @@ export interface SoakRecord {
   applied: Array<{ rotationId: string; to: string; at: string; actorId: string }>;
   counts: { kills: Record<string, number>; outages: number; slackFaults: Record<string, number>; restarts: number; ticks: number; actions: number; races: number };
   wallMs: number;
+  /** The last tick any replica ran (the last chance to prune). */
+  lastTickAt: number;
   /** What the store holds at the end (for the orphan check). */
   leftovers: { entries: ScheduledReminder[]; locks: number };
 }
@@ -123,6 +125,7 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
     applied: [],
     counts: { kills: {}, outages: 0, slackFaults: {}, restarts: 0, ticks: 0, actions: 0, races: 0 },
     wallMs: 0,
+    lastTickAt: start,
     leftovers: { entries: [], locks: 0 },
   };
   const log = options.log ?? (() => undefined);
@@ -560,6 +563,7 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
     clock.t = tick;
     record.counts.ticks += 1;
     doing = `a tick of ${alive().map((r) => r.name).join(', ')}`;
+    if (alive().length > 0) record.lastTickAt = tick;
     await Promise.all(alive().map((r) => on(r, (x) => x.scheduler.tickNow())));
     doing = 'calls that got out of a tick';
     await Promise.all([...gotOut]);
