@@ -585,9 +585,11 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
   await fake.stop();
   log('  closing the store');
   // PostgreSQL: one pool for the process, ended once; the others close each connection.
+  // Bounded: a close or a drop that never answers must not hold the run (or jest) forever.
+  const within = (work: Promise<unknown>) => Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000))]);
   const closing = options.engine === 'postgres' ? [reader.rotations] : [...opened, reader.rotations];
-  for (const store of closing) await Promise.race([store.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-  await place.dispose();
+  for (const store of closing) await within(store.close());
+  await within(place.dispose());
   log('  done');
   record.wallMs = Date.now() - wallStart;
   return record;
