@@ -130,27 +130,32 @@ describe('reminder delivery through Slack', () => {
     expect((bot as TestBot).logger.lines.join('\n')).toMatch(/could not be delivered: An HTTP protocol error occurred: statusCode = 503/);
   });
 
-  it('does not post again a reminder Slack took from a process that died before recording it', async () => {
-    // The dead process: it claimed the approval reminder, Slack took its post, and it never finished.
-    clock.t = Date.parse('2026-03-03T09:00:00Z');
+  /** A process that claimed the entry of `kind` due now, had its post taken by Slack, and died before recording it. */
+  async function diedAfterSlackTookIt(kind: string, text: string, threadTs?: string): Promise<string> {
     const { rotations, reminders } = openStore(store.url);
-    const approval = (await reminders.due(clock.now(), 10)).find((entry) => entry.kind === 'approval_pending');
-    expect(await reminders.claim(approval?.key as string, 'dead-process', clock.now(), CLAIM_LEASE_MS)).toBe(true);
+    const entry = (await reminders.due(clock.now(), 50)).find((due) => due.kind === kind);
+    expect(await reminders.claim(entry?.key as string, 'dead-process', clock.now(), CLAIM_LEASE_MS)).toBe(true);
     const client = new webApi.WebClient('xoxb-dead-process', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
     await client.chat.postMessage({
       channel: message.channel,
-      thread_ts: message.ts,
-      text: 'Approval pending (posted by the process that died)',
-      metadata: { event_type: REMINDER_EVENT, event_payload: { key: approval?.key as string } },
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      text,
+      metadata: { event_type: REMINDER_EVENT, event_payload: { key: entry?.key as string } },
     });
     await rotations.close();
+    return entry?.key as string;
+  }
+
+  it('does not post again a reminder Slack took from a process that died before recording it', async () => {
+    clock.t = Date.parse('2026-03-03T09:00:00Z');
+    const approvalKey = await diedAfterSlackTookIt('approval_pending', 'Approval pending (posted by the process that died)', message.ts);
 
     const posts = await tickAt(new Date(clock.t + CLAIM_LEASE_MS + 60_000).toISOString());
     expect(posts.map((p) => String(p.args.text)).filter((t) => t.includes('Approval pending'))).toEqual([
       'Approval pending (posted by the process that died)',
     ]);
     expect(fake.callsTo('conversations.replies').map((c) => c.args.ts)).toEqual([message.ts]);
-    expect((bot as TestBot).logger.lines.join('\n')).toContain(`Reminder ${approval?.key} was already in Slack`);
+    expect((bot as TestBot).logger.lines.join('\n')).toContain(`Reminder ${approvalKey} was already in Slack`);
     // Recorded as sent: the next tick does not ask or post again.
     await tickAt('2026-03-03T10:00:00Z');
     expect(fake.callsTo('conversations.replies')).toHaveLength(1);
@@ -158,16 +163,7 @@ describe('reminder delivery through Slack', () => {
 
   it('does not post again a weekly digest Slack took from a process that died before recording it', async () => {
     clock.t = Date.parse('2026-03-09T09:00:00Z');
-    const { rotations, reminders } = openStore(store.url);
-    const digest = (await reminders.due(clock.now(), 50)).find((entry) => entry.kind === 'weekly_digest');
-    expect(await reminders.claim(digest?.key as string, 'dead-process', clock.now(), CLAIM_LEASE_MS)).toBe(true);
-    const client = new webApi.WebClient('xoxb-dead-process', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
-    await client.chat.postMessage({
-      channel: message.channel,
-      text: 'Weekly digest (posted by the process that died)',
-      metadata: { event_type: REMINDER_EVENT, event_payload: { key: digest?.key as string } },
-    });
-    await rotations.close();
+    await diedAfterSlackTookIt('weekly_digest', 'Weekly digest (posted by the process that died)');
 
     const posts = await tickAt(new Date(clock.t + CLAIM_LEASE_MS + 60_000).toISOString());
     expect(posts.map((p) => String(p.args.text)).filter((t) => t.startsWith('Weekly digest'))).toEqual(['Weekly digest (posted by the process that died)']);
