@@ -21,7 +21,7 @@ export function leaksIn(line: string): string | undefined {
  * test/support/bot-harness.ts and the child-process suites), checked for the
  * tokens, the signing secret and the secrets the tests typed. A leak fails the run.
  */
-export default function globalTeardown(): void {
+export default async function globalTeardown(): Promise<void> {
   const dir = logCaptureDir();
   if (!dir || !existsSync(dir)) return;
   const leaks: string[] = [];
@@ -38,4 +38,21 @@ export default function globalTeardown(): void {
     throw new Error(`The log scan found ${leaks.length} leaking line(s) in ${lines} captured:\n${leaks.slice(0, 10).join('\n')}`);
   }
   console.log(`\nLog scan: ${lines} captured log lines, no token or test secret among them.`);
+  await reportStillOpen();
+}
+
+/**
+ * What the suites left running (jest.config.js has `forceExit`, so it cannot hold the run): when jest runs the
+ * suites in this process (one worker, as on two cores), their timers and sockets are counted here.
+ */
+async function reportStillOpen(): Promise<void> {
+  // Past jest's own short timers (its reporter debounces by 100 ms).
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  // The wait's own timer is gone by now; stdio handles are the process's own.
+  const open = process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap' && kind !== 'PipeWrap');
+  if (open.length === 0) return;
+  const counts = new Map<string, number>();
+  for (const kind of open) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  const list = [...counts].map(([kind, count]) => `${kind} ×${count}`).join(', ');
+  console.log(`Still open after the run (ended by forceExit): ${list}.`);
 }
