@@ -45,6 +45,8 @@ describe('normaliseInstanceUrl', () => {
       ['https://acme.wfi.pega.com?tenant=1', 'a query without slash'],
       ['https://acme.wfi.pega.com/#/home', 'a fragment'],
       ['acme.wfi.pega.com/prweb', 'a path and no scheme'],
+      // The `x:` of a scheme counts only at the start: one later in the text (here `https:`) does not make it a URL with a scheme.
+      ['acme.wfi.pega.com/login?next=https://acme.wfi.pega.com/prweb', 'no scheme, and a link in the query'],
     ])('given %j (%s), when normalised, then it asks for the address alone', (input) => {
       expect(rejection(input)).toMatch(/without a path or query/);
     });

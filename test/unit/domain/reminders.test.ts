@@ -271,6 +271,17 @@ describe('occurrencesOf: windows', () => {
     ]);
   });
 
+  it('given a late request approved a day later, when overdue is listed from the request on, then the reminders before the approval are there', () => {
+    // Requested Wed 03-11 10:00Z (submit-by 03-06 past), approved Thu 03-12 10:00Z: the window's floor is the request,
+    // not the approval, so Thu 03-12 09:00Z (between the two) is still an overdue reminder of this request.
+    const approved = aRotationIn('approved', { now: at('2026-03-11T10:00:00Z') });
+    expect(approved.approval.at).toBe('2026-03-12T10:00:00.000Z');
+    expect(dueTimes(occurrencesOf('submit_overdue', approved, POLICY, window('2026-03-11T10:00:00Z', '2026-03-13T09:00:00Z')))).toEqual([
+      '2026-03-12T09:00:00.000Z',
+      '2026-03-13T09:00:00.000Z',
+    ]);
+  });
+
   it('given a planned cycle started on Thursday 04-30, when approval is pending, then it counts from the start, not from when it was planned', () => {
     const { planned } = aPlannedRotation();
     const result = startedCycle(planned, aRequest({ deadline: '2026-05-25' }), {
@@ -551,6 +562,25 @@ describe('status changes', () => {
       'submit_soon 2026-03-03T09:00:00.000Z',
       'submit_due 2026-03-06T09:00:00.000Z',
       'submit_overdue 2026-03-09T09:00:00.000Z',
+      'deadline_near 2026-03-18T09:00:00.000Z',
+    ]);
+  });
+
+  it('given a meeting scheduled, when its next reminders are listed, then they are earliest first, not in the table\'s order', () => {
+    // The table lists deadline near last; on 02-23 it is the first due (03-18, before the meeting on 03-24).
+    expect(summary(nextOccurrences(aRotationIn('meeting_scheduled'), POLICY, at('2026-02-23T10:00:00Z')))).toEqual([
+      'deadline_near 2026-03-18T09:00:00.000Z',
+      'meeting_tomorrow 2026-03-23T14:00:00.000Z',
+      'meeting_in_one_hour 2026-03-24T13:00:00.000Z',
+      'confirm_receipt 2026-03-25T09:00:00.000Z',
+    ]);
+  });
+
+  it('given a request whose submit-by has passed, when its next reminders are listed, then the kinds with nothing left to send are left out', () => {
+    // On Mon 03-09 10:00Z submit soon (03-03) and submit due (03-06) are behind it: no entry, not an empty one.
+    expect(summary(nextOccurrences(aRotationIn('requested'), POLICY, at('2026-03-09T10:00:00Z')))).toEqual([
+      'approval_pending 2026-03-10T09:00:00.000Z',
+      'submit_overdue 2026-03-10T09:00:00.000Z',
       'deadline_near 2026-03-18T09:00:00.000Z',
     ]);
   });

@@ -195,6 +195,13 @@ describe('validateRotationRequest', () => {
     });
   });
 
+  describe('the secret pasted into the instance URL field', () => {
+    it('given the secret as the instance URL, when validated, then instanceUrl says it looks like a secret, not that the URL is malformed', () => {
+      // As a URL it is only "not on the instance domain"; the refusal tells the person what they actually pasted.
+      expect(errorsOf({ ...VALID, instanceUrl: 'aB3dE5gH7jK9mN1pQ3sT5vW7' })).toEqual({ instanceUrl: SECRET_REFUSAL });
+    });
+  });
+
   describe('rotate again every (rotationIntervalDays)', () => {
     it.each<[string | undefined, string]>([
       [undefined, 'missing'],

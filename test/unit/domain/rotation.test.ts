@@ -1,7 +1,10 @@
 import type { BusinessCalendar } from '../../../src/domain/calendar';
 import {
   createRotation,
+  ID_ALPHABET,
+  isChannelId,
   leadTime,
+  nextCycleId,
   parseRotationId,
   ROTATION_ID_PATTERN,
   rotationId,
@@ -244,6 +247,60 @@ describe('rotationId', () => {
     for (const id of ['ROT-22222O', 'ROT-222220', 'ROT-222221', 'ROT-22222I', 'ROT-22222L', 'ROT-22222U', 'ROT-22222a']) {
       expect(id).not.toMatch(ROTATION_ID_PATTERN);
     }
+  });
+});
+
+describe('nextCycleId', () => {
+  it('given a completed rotation, when its next cycle id is derived, then it is a well-formed rotation id', () => {
+    for (const completedId of ['ROT-4F7K2Q', 'ROT-222222', 'ROT-ZZZZZZ']) {
+      expect(nextCycleId(completedId)).toMatch(ROTATION_ID_PATTERN);
+    }
+  });
+
+  it('given the same completed rotation, when derived twice, then it is the same id: a retry finds the cycle planned before', () => {
+    expect(nextCycleId('ROT-4F7K2Q')).toBe(nextCycleId('ROT-4F7K2Q'));
+  });
+
+  it('given known completed ids, when derived, then they are the fixed ids the derivation gives', () => {
+    // Planned cycles are stored under these ids: a changed derivation would make a retry after an upgrade plan a second one.
+    expect(nextCycleId('ROT-4F7K2Q')).toBe('ROT-BRG5JB');
+    expect(nextCycleId('ROT-4F7K2R')).toBe('ROT-QQ6PK8');
+    expect(nextCycleId('ROT-222222')).toBe('ROT-DR5DJA');
+  });
+
+  it('given 200 completed ids that differ in one character or two, when derived, then every next cycle id is different', () => {
+    // Each of the six characters is drawn from its own hash of the completed id, so near-identical ids do not share one.
+    const completed = Array.from({ length: 200 }, (_, i) => `ROT-2222${ID_ALPHABET[Math.floor(i / 30)]}${ID_ALPHABET[i % 30]}`);
+    const next = completed.map(nextCycleId);
+
+    expect(new Set(completed).size).toBe(200);
+    expect(new Set(next).size).toBe(200);
+    expect(next.filter((id) => /^ROT-(.)\1{5}$/.test(id))).toEqual([]);
+  });
+});
+
+describe('isChannelId', () => {
+  it.each([
+    ['C0123ABCD', 'a public channel'],
+    ['G0123ABCD', 'a private channel'],
+    ['C01', 'the shortest allowed (2 characters after C)'],
+    [`C${'A'.repeat(20)}`, 'the longest allowed (21 characters)'],
+  ])('given %j (%s), when checked, then it is a channel id', (id) => {
+    expect(isChannelId(id)).toBe(true);
+  });
+
+  it.each([
+    ['D0123ABCD', 'a direct message'],
+    ['U0123ABCD', 'a user'],
+    ['C0', 'too short'],
+    [`C${'A'.repeat(21)}`, 'one character too long'],
+    ['C0123ABCD<script>', 'an id with anything after it'],
+    ['C0123ABCD ', 'a trailing space'],
+    ['#C0123ABCD', 'anything before it'],
+    ['c0123abcd', 'lower case'],
+    ['', 'empty'],
+  ])('given %j (%s), when checked, then it is not', (id) => {
+    expect(isChannelId(id)).toBe(false);
   });
 });
 

@@ -129,6 +129,10 @@ describe('looksLikeSecret after normalising what people type', () => {
       [`https://${S}@acme.webex.com/meet/handoff`, 'as the user name of a link'],
       [`callback https://x.example/cb?access_token=${HEAD}`, 'a link with access_token= in prose'],
       [`<https://x.example/cb?token=abc|the callback>`, 'a wrapped link with token='],
+      ['<https://x.example/cb?token=x>', 'a wrapped link without a label, judged to its last character (token=x)'],
+      [`<#C0123ABCD|${S}>`, 'as the label of a channel mention (the label is text)'],
+      [`${S}_`, 'with one underscore after it (italics take a pair)'],
+      [`_${S}`, 'with one underscore before it'],
     ])('given %j (%s), when checked, then it looks like a secret', (text) => {
       expect(looksLikeSecret(text)).toBe(true);
     });
@@ -175,6 +179,18 @@ describe('looksLikeSecret after normalising what people type', () => {
       ],
       ['Approved by <@U0APPROVE1> in <#C0123ABCD|wfi-ops>; the previous rotation was ROT-4F7K2Q on 2025-12-01.', 'notes: approval and history'],
       ['Use the vault item WFI-PROD-2026 at 14:30 CET, ticket CHG0042 (x86_64 hosts, utf8 export).', 'notes: vault item and change ticket'],
+      [`_${S.slice(0, 23)}_`, 'a 23-character token in italics (the underscores are markup, not length)'],
+      ['_ROT-4F7K2Q_ _ROT-8H3J4K_ _ROT-9P2Q3R_', 'rotation ids, each in italics (read without the markup, they are ids)'],
+      ['attendees U0123ABCD U0456EFGH U0789JKMN', 'Slack user ids separated by spaces (ids, not the pieces of a split secret)'],
+      ['the export calls parseJSONResponseFromHTTPServer twice', 'a long camel-case name with an acronym and no digit'],
+      [
+        '<http://acme.webex.com/acme/j.php?MTID=m8f2c1e4b7a9d3f6e0b5c8a2d4f7e1b3c|acme.webex.com/acme/j.php?MTID=m8f2c1e4b7a9d3f6e0b5c8a2d4f7e1b3c>',
+        'a Webex link typed without a scheme, as Slack wraps it (the label is the link again, judged as a link)',
+      ],
+      [
+        '<zoommtg://zoom.us/join?confno=81234567890&pwd=aBcDeF1234567890GhIjKlMnOpQrStUv|zoommtg://zoom.us/join?confno=81234567890&pwd=aBcDeF1234567890GhIjKlMnOpQrStUv>',
+        'a Zoom app link that Slack shows as itself (its pwd= is the meeting passcode)',
+      ],
     ])('given %j (%s), when checked, then it does not look like a secret', (text) => {
       expect(looksLikeSecret(text)).toBe(false);
     });
@@ -188,6 +204,9 @@ describe('looksLikeSecret after normalising what people type', () => {
       [`${HEAD} and ${TAIL}`, 'halves a word apart'],
       [`${HEAD} ROT-4F7K2Q ${TAIL}`, 'halves with a rotation id between them'],
       ['commits 3f9e2a1 8c7d6e5 2b3c4d5 a1b2c3d', 'four 7-character hashes in a row (pieces under 8 characters never join)'],
+      // A link is cut out of the text, not closed up: the words glued to either side of it stay apart.
+      [`${HEAD}<http://acme.webex.com/meet/handoff|acme.webex.com/meet/handoff>${TAIL}`, 'halves glued to a wrapped link'],
+      [`${HEAD}https://acme.webex.com/meet/handoff ${TAIL}`, 'halves on either side of a link in the text'],
     ])('given %j (%s), when checked, then it does not look like a secret', (text) => {
       expect(looksLikeSecret(text)).toBe(false);
     });
@@ -247,6 +266,8 @@ describe('linkLooksLikeSecret', () => {
       ['https://example.com/callback?token=', 'an empty token= parameter'],
       ['https://zoom.us/j/81234567890?pwd=Xy7pQ2mNa8Rt&uname=Jane', 'a pwd= passcode beside a name'],
       ['https://example.com/list?next=2&tokens_used=3x', 'a parameter that only starts like a credential'],
+      // Only a user name made of the token alphabet alone can be a token; this one has `.` and `%` in it.
+      ['https://jane.doe%40b2bpartner.example@acme.webex.com/meet/handoff', 'an e-mail address (its @ encoded) as the user name'],
     ])('given %j (%s), when checked, then it is not a secret', (link) => {
       expect(linkLooksLikeSecret(link)).toBe(false);
     });

@@ -57,6 +57,13 @@ describe('checkSubmission', () => {
     },
   );
 
+  it('given a case number of three digits, the shortest allowed, when checked, then it is accepted', () => {
+    expect(checkSubmission({ caseNumber: '123', submittedOn: today }, { today })).toEqual({
+      ok: true,
+      value: { caseNumber: '123', submittedOn: today },
+    });
+  });
+
   it('given a case number with spaces around it and a date in the past, when checked, then it is trimmed and accepted', () => {
     expect(checkSubmission({ caseNumber: '  CS-0123456 ', submittedOn: '2026-02-20' }, { today })).toEqual({
       ok: true,
@@ -257,6 +264,11 @@ describe('checkMeeting', () => {
     expect(errorsFor({ ...valid, date })).toEqual({ date: 'Pick the meeting date' });
   });
 
+  it('given a date that does not exist, checked after the day it would roll over to, then the date is asked for, not a future one', () => {
+    // 2026-02-30 would roll over to Monday 03-02, which is past on 03-10: the start is judged only once date, time and zone are all valid.
+    expect(errorsFor({ ...valid, date: '2026-02-30' }, new Date('2026-03-10T00:00:00Z'))).toEqual({ date: 'Pick the meeting date' });
+  });
+
   it.each([undefined, '', 'Mars/Olympus_Mons', 'Berlin', 'CEST+2'])('given time zone %p, when checked, then a zone is asked for', (timeZone) => {
     expect(errorsFor({ ...valid, timeZone })).toEqual({ timeZone: 'Choose a time zone' });
   });
@@ -302,6 +314,13 @@ describe('checkMeeting', () => {
   });
 
   describe('where the join link points', () => {
+    it('given a link of exactly 500 characters, the limit, when checked, then it is accepted', () => {
+      const joinUrl = `https://acme.webex.com/meet/${'a'.repeat(472)}`;
+      expect(joinUrl).toHaveLength(STEP_LIMITS.joinUrl);
+
+      expect(checkMeeting({ ...valid, joinUrl }, { now })).toMatchObject({ ok: true, value: { joinUrl } });
+    });
+
     it.each([
       ['a Webex site', 'https://acme.webex.com/acme/j.php?MTID=m8f2c1e4b7a9d3f6e0b5c8a2d4f7e1b3c'],
       ['Webex itself', 'https://webex.com/meet/jane.doe'],
