@@ -1,7 +1,17 @@
 import type { ReminderKind, ReminderOccurrence } from './reminder-kinds';
 import type { AuditEntry, MessageRef, Rotation, RotationIn } from './rotation';
 
-/** Durable storage of rotations. Implementations live in `store/`. */
+/**
+ * A page of a listing: at most `limit` rotations after skipping `offset`. A
+ * page can come back shorter than `limit` before the end of the listing (a
+ * rotation that changed list between the index read and its own read is left out).
+ */
+export interface Page {
+  limit: number;
+  offset?: number;
+}
+
+/** Durable storage of rotations. Implementations live in `store/`. Reads other than `list` cost what they return, not what is stored. */
 export interface RotationStore {
   /** Stores a new rotation; throws a CodedError ROTATION_EXISTS when the id is taken. */
   insert(rotation: Rotation): Promise<void>;
@@ -15,8 +25,29 @@ export interface RotationStore {
   setMessage(id: string, message: MessageRef): Promise<boolean>;
   /** The rotation whose message is at this place (a thread's parent), if any. */
   findByMessage(message: MessageRef): Promise<string | undefined>;
-  /** Every rotation, in no particular order. */
+  /**
+   * Open and planned rotations, earliest deadline first (the submit-by date
+   * follows the deadline): what needs attention. Without a page, every one of
+   * them (read in pages): a few hundred at most, whatever the store has finished.
+   */
+  active(page?: Page): Promise<Rotation[]>;
+  /** The rotations a person is in the handoff of (requester, attendee, meeting invitee), latest deadline first. */
+  involving(userId: string, page: Page): Promise<Rotation[]>;
+  /** The rotations of one WFI instance, latest deadline first. */
+  ofInstance(instanceUrl: string, page: Page): Promise<Rotation[]>;
+  /** Completed rotations, the most recently received secret first. */
+  recentlyCompleted(page: Page): Promise<Rotation[]>;
+  /**
+   * Every rotation, in no particular order: a full read, for the export and
+   * maintenance (store:migrate), never for a request or a tick.
+   */
   list(): Promise<Rotation[]>;
+  /**
+   * Brings a store made by an earlier release up to date (at start and by
+   * store:migrate): indexes its rotations once; later calls cost one read.
+   * Answers how many rotations it indexed.
+   */
+  migrate(): Promise<number>;
   /** Resolves when the store answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

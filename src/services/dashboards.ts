@@ -1,4 +1,4 @@
-import { handoffPeople, isInHandoff, type Rotation } from '../domain/rotation';
+import { handoffPeople, type Rotation } from '../domain/rotation';
 import type { ScheduledReminder } from '../domain/ports';
 import type { ServiceDeps } from './lifecycle-deps';
 
@@ -12,20 +12,32 @@ export interface RotationView {
   reminderFailures: ScheduledReminder[];
 }
 
+/** How many of a person's rotations their view reads, latest deadline first: far more than anyone is in at once. */
+export const PERSON_VIEW_MAX = 200;
+/** How many completed rotations an approver's view reads: App Home shows the latest few. */
+export const RECENT_COMPLETED_MAX = 10;
+
+/** What an approver's dashboard shows: every open and planned rotation, and the latest completed ones. */
+function everyRotationInView(store: ServiceDeps['store']): Promise<Rotation[]> {
+  return Promise.all([store.active(), store.recentlyCompleted({ limit: RECENT_COMPLETED_MAX })]).then(([active, completed]) => [...active, ...completed]);
+}
+
 /**
- * An approver sees every rotation; anyone else the ones they are in the
- * handoff of (requester, attendee, meeting invitee), planned next cycles
- * included. A person whose approver rights cannot be checked right now is
- * shown their own: the narrower view is the safe one.
+ * An approver sees every rotation (`everyone` reads them: the dashboard's by
+ * default); anyone else the ones they are in the handoff of (requester,
+ * attendee, meeting invitee), planned next cycles included, read from the
+ * store's index of that person. A person whose approver rights cannot be
+ * checked right now is shown their own: the narrower view is the safe one.
+ * Either way the read costs what the view shows, not what the store holds.
  */
 export async function viewFor(
-  deps: Pick<ServiceDeps, 'approvers'>,
+  deps: Pick<ServiceDeps, 'approvers' | 'store'>,
   viewerId: string,
-  rotations: Rotation[],
   failures: ScheduledReminder[] = [],
+  everyone: () => Promise<Rotation[]> = () => everyRotationInView(deps.store),
 ): Promise<RotationView> {
-  if ((await deps.approvers.statusOf(viewerId)) === 'approver') return { scope: 'all', rotations, reminderFailures: failures };
-  const visible = rotations.filter((rotation) => isInHandoff(rotation, viewerId));
+  if ((await deps.approvers.statusOf(viewerId)) === 'approver') return { scope: 'all', rotations: await everyone(), reminderFailures: failures };
+  const visible = await deps.store.involving(viewerId, { limit: PERSON_VIEW_MAX });
   const ids = new Set(visible.map((rotation) => rotation.id));
   return { scope: 'yours', rotations: visible, reminderFailures: failures.filter((failure) => failure.rotationId !== undefined && ids.has(failure.rotationId)) };
 }
@@ -33,11 +45,14 @@ export async function viewFor(
 /** Publishes fresh App Home dashboards, each showing what its person may see; a failure is logged, never passed on. */
 export async function refreshDashboards(deps: DashboardDeps, userIds: string[]): Promise<void> {
   try {
-    const [rotations, failures] = await Promise.all([deps.store.list(), deps.reminders.failures(undefined, 10)]);
+    const failures = await deps.reminders.failures(undefined, 10);
     const now = deps.clock.now();
     const people = [...new Set(userIds)];
+    // Every approver's view is the same: read once for all of them.
+    let everyone: Promise<Rotation[]> | undefined;
+    const shared = () => (everyone ??= everyRotationInView(deps.store));
     const results = await Promise.allSettled(
-      people.map(async (viewerId) => deps.notifier.publishHome(viewerId, await viewFor(deps, viewerId, rotations, failures), now)),
+      people.map(async (viewerId) => deps.notifier.publishHome(viewerId, await viewFor(deps, viewerId, failures, shared), now)),
     );
     const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed.length > 0) {

@@ -3,7 +3,7 @@ import type { ReminderDisplay, ScheduledReminder, ScheduledRotationEntry } from 
 import type { ReminderKind, ReminderOccurrence } from '../domain/reminder-kinds';
 import { latestDue, nextDigest, nextOccurrence, stillApplies } from '../domain/reminders';
 import { isCodedError } from '../domain/errors';
-import { isOpen, type Rotation } from '../domain/rotation';
+import type { Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
 import { involvedPeople, refreshDashboards } from './dashboards';
 import { completeFollowUp, FOLLOW_UP, recordFollowUp } from './follow-up';
@@ -80,7 +80,7 @@ export async function runDueReminders(deps: ReminderDeps, owner = `tick-${random
 }
 
 async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date): Promise<keyof TickResult> {
-  const active = (await deps.store.list()).filter((r) => isOpen(r) || r.status === 'planned');
+  const active = await deps.store.active();
   const byChannel = new Map<string, Rotation[]>();
   for (const rotation of active) byChannel.set(rotation.channelId, [...(byChannel.get(rotation.channelId) ?? []), rotation]);
   const failures: string[] = [];

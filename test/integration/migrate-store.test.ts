@@ -119,6 +119,11 @@ function wrap(store: RotationStore): RotationStore {
     setMessage: (id, message) => store.setMessage(id, message),
     findByMessage: (message) => store.findByMessage(message),
     list: () => store.list(),
+    active: (page) => store.active(page),
+    involving: (userId, page) => store.involving(userId, page),
+    ofInstance: (instanceUrl, page) => store.ofInstance(instanceUrl, page),
+    recentlyCompleted: (page) => store.recentlyCompleted(page),
+    migrate: () => store.migrate(),
     ping: () => store.ping(),
     close: () => store.close(),
   };

@@ -316,6 +316,11 @@ describe('the request path over real HTTP', () => {
       findByMessage: (m) => check().then(() => real.findByMessage(m)),
       replace: (r, v) => check().then(() => real.replace(r, v)),
       list: () => check().then(() => real.list()),
+      active: (page) => check().then(() => real.active(page)),
+      involving: (userId, page) => check().then(() => real.involving(userId, page)),
+      ofInstance: (instanceUrl, page) => check().then(() => real.ofInstance(instanceUrl, page)),
+      recentlyCompleted: (page) => check().then(() => real.recentlyCompleted(page)),
+      migrate: () => check().then(() => real.migrate()),
       ping: () => check().then(() => real.ping()),
       close: () => real.close(),
     };

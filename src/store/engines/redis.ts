@@ -2,6 +2,7 @@ import Keyv from 'keyv';
 import type KeyvRedis from '@keyv/redis';
 import { RedisLocks, type RedisLockClient } from '../engine-locks';
 import { RedisReminderSchedule, type RedisScheduleClient } from '../redis-reminder-schedule';
+import { RedisRotationIndex } from '../redis-rotation-index';
 import type { StoreEngine } from './engine';
 
 interface RedisConnection {
@@ -58,6 +59,7 @@ export const redisEngine: StoreEngine = {
     return {
       ready: async () => void (await client()),
       keyv: new Keyv({ ...keyvOptions, store: adapter }),
+      index: new RedisRotationIndex(client, `${namespace}:index:`),
       reminders: new RedisReminderSchedule(client, `${namespace}:reminders:`),
       locks: new RedisLocks(client, `${namespace}:lock:`),
     };

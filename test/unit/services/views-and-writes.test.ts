@@ -7,6 +7,7 @@ import type { ServiceDeps } from '../../../src/services/lifecycle-deps';
 import { saveNewRotation } from '../../../src/services/request-rotation';
 import { openRotationsFor, rotationStatus } from '../../../src/services/rotation-queries';
 import { announceTransition, transitionRotation } from '../../../src/services/transition-rotation';
+import { openStore } from '../../../src/store/keyv-factory';
 import { RecordingNotifier } from '../../support/recording-notifier';
 import { APPROVER, servicesOn, VirtualClock } from '../../support/simulation';
 import { aRequest, aRotationIn, REQUESTER_ID } from '../../../testkit/rotations';
@@ -26,16 +27,17 @@ const failure = (rotationId: string | undefined): ScheduledReminder => ({ rotati
 describe('what each person sees', () => {
   const mine = aRotationIn('approved', { id: 'ROT-222222', attendeeIds: [REQUESTER_ID, ATTENDEE] });
   const theirs = aRotationIn('approved', { id: 'ROT-222223', requesterId: SOMEONE, attendeeIds: [SOMEONE] });
-  const approverDeps = { approvers: { statusOf: async (id: string) => (id === APPROVER ? 'approver' : 'not_approver'), knownApproverIds: () => [APPROVER] } } as Pick<
-    ServiceDeps,
-    'approvers'
-  >;
+  const approvers = { statusOf: async (id: string) => (id === APPROVER ? 'approver' : 'not_approver'), knownApproverIds: () => [APPROVER] } as ServiceDeps['approvers'];
 
   it('an approver sees every rotation and every failure; anyone else their own and their own failures only', async () => {
+    const { rotations: store } = openStore('memory://');
+    for (const rotation of [mine, theirs]) await store.insert(rotation);
+    const deps = { approvers, store };
     const failures = [failure(mine.id), failure(theirs.id), failure(undefined)];
-    expect(await viewFor(approverDeps, APPROVER, [mine, theirs], failures)).toEqual({ scope: 'all', rotations: [mine, theirs], reminderFailures: failures });
-    expect(await viewFor(approverDeps, ATTENDEE, [mine, theirs], failures)).toEqual({ scope: 'yours', rotations: [mine], reminderFailures: [failures[0]] });
-    expect(await viewFor(approverDeps, STRANGER, [mine, theirs], failures)).toEqual({ scope: 'yours', rotations: [], reminderFailures: [] });
+    const byId = (view: { rotations: Rotation[] }) => ({ ...view, rotations: [...view.rotations].sort((a, b) => (a.id < b.id ? -1 : 1)) });
+    expect(byId(await viewFor(deps, APPROVER, failures))).toEqual({ scope: 'all', rotations: [mine, theirs], reminderFailures: failures });
+    expect(await viewFor(deps, ATTENDEE, failures)).toEqual({ scope: 'yours', rotations: [mine], reminderFailures: [failures[0]] });
+    expect(await viewFor(deps, STRANGER, failures)).toEqual({ scope: 'yours', rotations: [], reminderFailures: [] });
   });
 
   it('involvedPeople is the handoff, every known approver and the actor, each once', () => {
@@ -59,6 +61,8 @@ describe('queries and dashboards on a store', () => {
     warnings = [];
     deps = servicesOn('memory://', clock, notifier);
     deps.logger = { ...deps.logger, warn: (message: string) => warnings.push(message) };
+    // No query here may read every rotation ever stored: they read the store's index.
+    deps.store.list = () => Promise.reject(new Error('a full read of the store'));
   });
   afterEach(() => deps.close());
 
@@ -103,10 +107,14 @@ describe('queries and dashboards on a store', () => {
   });
 
   it('a store that cannot be read refreshes nothing and logs it', async () => {
-    deps.store.list = () => Promise.reject(new Error('store down'));
+    deps.store.involving = () => Promise.reject(new Error('store down'));
     await refreshDashboards(deps, [REQUESTER_ID]);
     expect(homes).toEqual([]);
-    expect(warnings).toEqual(['Could not refresh the App Home of 1 people: store down']);
+    expect(warnings).toEqual(['App Home not refreshed for 1 of 1 people: store down']);
+    deps.reminders.failures = () => Promise.reject(new Error('schedule down'));
+    await refreshDashboards(deps, [APPROVER]);
+    expect(homes).toEqual([]);
+    expect(warnings.at(-1)).toBe('Could not refresh the App Home of 1 people: schedule down');
   });
 });
 
