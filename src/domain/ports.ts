@@ -43,6 +43,14 @@ export interface RotationStore {
    */
   list(): Promise<Rotation[]>;
   /**
+   * Records that a person opened the bot's Home tab (Slack's `app_home_opened`):
+   * from then on a change to a rotation they may see refreshes their Home.
+   * Durable and shared by every replica on the store.
+   */
+  recordHomeViewer(userId: string): Promise<void>;
+  /** Which of these people have opened the Home tab (`recordHomeViewer`), in the order given, each once: one read for all of them. */
+  homeViewers(userIds: readonly string[]): Promise<string[]>;
+  /**
    * Brings a store made by an earlier release up to date (at start and by
    * store:migrate): indexes its rotations once; later calls cost one read.
    * Answers how many rotations it indexed.
@@ -215,13 +223,24 @@ export interface Notifier {
   /** Like `reminderPosted`, for a digest in a channel (a process can die between two channels' digests). */
   digestPosted(channelId: string, deliveryKey: string, since: Date): Promise<boolean | undefined>;
   /**
+   * Slack's hash (`view.hash`) of the App Home this process last published to
+   * the person, if it knows one. Taken before their view is read and given back
+   * to `publishHome`, so that a view read before another publish cannot
+   * overwrite what that publish showed.
+   */
+  homeHash(viewerId: string): string | undefined;
+  /**
    * Publishes one person's App Home dashboard: the rotations they may see
-   * (`scope` says which: every one, or their own) and the undelivered reminders among them.
+   * (`scope` says which: every one, or their own) and the undelivered reminders
+   * among them. With `hash`, only over the Home of that hash: when it changed
+   * since (another publish got there first), throws a CodedError
+   * HOME_VIEW_CHANGED and publishes nothing.
    */
   publishHome(
     viewerId: string,
     view: { scope: 'all' | 'yours'; rotations: Rotation[]; reminderFailures: ScheduledReminder[] },
     now: Date,
+    hash?: string,
   ): Promise<void>;
   /**
    * Sends the meeting, its join link included, to each person in a direct

@@ -5,12 +5,12 @@ import { latestDue, nextDigest, nextOccurrence, stillApplies } from '../domain/r
 import { isCodedError } from '../domain/errors';
 import type { Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
-import { involvedPeople, refreshDashboards } from './dashboards';
+import { involvedPeople } from './dashboards';
 import { completeFollowUp, FOLLOW_UP, recordFollowUp } from './follow-up';
 
 export type ReminderDeps = Pick<
   ServiceDeps,
-  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'approvers' | 'clock' | 'policy' | 'randomIndex' | 'allowSelfApproval' | 'logger'
+  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'homes' | 'approvers' | 'clock' | 'policy' | 'randomIndex' | 'allowSelfApproval' | 'logger'
 >;
 
 /** How long a claim holds: a process that dies mid-send leaves it to another after this. */
@@ -122,7 +122,7 @@ async function completeRecordedFollowUp(deps: ReminderDeps, due: ScheduledRotati
     await deps.notifier.refreshMessage(done, now, await reminderDisplay(deps, done.id)).catch((error: unknown) => {
       deps.logger.warn(`The message of ${done.id} could not show its next cycle: ${reasonOf(error)}`);
     });
-    await refreshDashboards(deps, involvedPeople(done, deps.approvers.knownApproverIds(), done.requesterId));
+    deps.homes.changed(involvedPeople(done, deps.approvers.knownApproverIds(), done.requesterId));
   }
   return finish(deps, due, { state: 'sent' }, now);
 }

@@ -17,6 +17,8 @@ const messageKey = (id: string) => `${MESSAGE_PREFIX}${id}`;
 // The way back, from a thread's parent message to its rotation: a message
 // event names only the channel and the parent's ts.
 const threadKey = (message: MessageRef) => `thread:${message.channelId}:${message.ts}`;
+// Who has opened the bot's Home tab: only their Homes are published when a rotation changes.
+const homeViewerKey = (userId: string) => `home:${userId}`;
 const HEALTH_KEY = 'health';
 // Set once every rotation is in the index: a store made before the index existed is indexed at its first start.
 const INDEX_VERSION_KEY = 'index-version';
@@ -238,6 +240,17 @@ export class KeyvRotationStore implements RotationStore {
       return belongsTo(rotation, list) ? [rotation] : [];
     });
     return { rotations, ids: ids.length };
+  }
+
+  async recordHomeViewer(userId: string): Promise<void> {
+    await this.guarded(() => this.keyv.set(homeViewerKey(userId), true));
+  }
+
+  async homeViewers(userIds: readonly string[]): Promise<string[]> {
+    const people = [...new Set(userIds)];
+    if (people.length === 0) return [];
+    const recorded = await this.guarded(() => this.keyv.getMany<unknown>(people.map(homeViewerKey)));
+    return people.filter((_, i) => recorded[i] !== undefined && recorded[i] !== null);
   }
 
   async migrate(): Promise<number> {

@@ -123,6 +123,8 @@ function wrap(store: RotationStore): RotationStore {
     involving: (userId, page) => store.involving(userId, page),
     ofInstance: (instanceUrl, page) => store.ofInstance(instanceUrl, page),
     recentlyCompleted: (page) => store.recentlyCompleted(page),
+    recordHomeViewer: (userId) => store.recordHomeViewer(userId),
+    homeViewers: (userIds) => store.homeViewers(userIds),
     migrate: () => store.migrate(),
     ping: () => store.ping(),
     close: () => store.close(),

@@ -320,6 +320,8 @@ describe('the request path over real HTTP', () => {
       involving: (userId, page) => check().then(() => real.involving(userId, page)),
       ofInstance: (instanceUrl, page) => check().then(() => real.ofInstance(instanceUrl, page)),
       recentlyCompleted: (page) => check().then(() => real.recentlyCompleted(page)),
+      recordHomeViewer: (userId) => check().then(() => real.recordHomeViewer(userId)),
+      homeViewers: (userIds) => check().then(() => real.homeViewers(userIds)),
       migrate: () => check().then(() => real.migrate()),
       ping: () => check().then(() => real.ping()),
       close: () => real.close(),

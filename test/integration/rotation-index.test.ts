@@ -15,7 +15,7 @@ import { storeEngines } from '../support/databases';
 
 /**
  * The store's indexed reads (issue 14): what App Home, `list` and the digest
- * read instead of every rotation ever stored. One contract on every engine
+ * read instead of every rotation ever stored, and who opened App Home. One contract on every engine
  * (Redis and PostgreSQL when TEST_REDIS_URL / TEST_POSTGRES_URL are set), two
  * store instances sharing one engine standing in for replicas.
  */
@@ -103,6 +103,20 @@ describe.each(storeEngines())('the rotation index on %s', (_engine, makeUrl) => 
     expect(ids(await replica.involving('U0STRANGER', { limit: 10 }))).toEqual([]);
     expect(ids(await replica.ofInstance(mine.instanceUrl, { limit: 10 }))).toEqual(['ROT-JJJJJJ', 'ROT-HHHHHH', 'ROT-GGGGGG']);
     expect(ids(await replica.ofInstance(other.instanceUrl, { limit: 10 }))).toEqual(['ROT-IIIIII']);
+  });
+
+  it('records who opened App Home, for every replica, and answers which of some people did in one read', async () => {
+    expect(await replica.homeViewers([REQUESTER_ID, 'U0FRIEND1'])).toEqual([]);
+    await store.recordHomeViewer(REQUESTER_ID);
+    await replica.recordHomeViewer('U0FRIEND1');
+    // Recording twice is recording once.
+    await store.recordHomeViewer(REQUESTER_ID);
+    expect(await replica.homeViewers(['U0STRANGER', 'U0FRIEND1', REQUESTER_ID, 'U0FRIEND1'])).toEqual(['U0FRIEND1', REQUESTER_ID]);
+    expect(await store.homeViewers([APPROVER_ID])).toEqual([]);
+    expect(await store.homeViewers([])).toEqual([]);
+    // Not rotations: neither a listing nor a full read sees them.
+    expect(await store.list()).toEqual([]);
+    expect(await store.active()).toEqual([]);
   });
 
   it('stays right when replicas change many rotations at once, racing on the same ones', async () => {
