@@ -49,14 +49,14 @@ const FAILURES_SHOWN = 10;
 /**
  * Publishes each of these people's App Home from a fresh read of what they may
  * see. Each publish carries the hash of the Home as it was before that read
- * (`hashOf`, else the notifier's): when Slack answers that the Home changed
+ * (the one `given`, else the notifier's): when Slack answers that the Home changed
  * since (another publish, of this process or a replica, got there first), the
  * view is read again, after that publish, and published without a hash, so a
  * view read earlier never overwrites a later one. Failures are logged.
  */
-async function publishHomes(deps: DashboardDeps, people: readonly string[], hashOf: (viewerId: string) => string | undefined): Promise<void> {
+async function publishHomes(deps: DashboardDeps, people: readonly string[], given: ReadonlyMap<string, string> = new Map()): Promise<void> {
   // The hashes before any read: a publish that lands after them makes these refused.
-  const hashes = new Map(people.map((viewerId) => [viewerId, hashOf(viewerId) ?? deps.notifier.homeHash(viewerId)]));
+  const hashes = new Map(people.map((viewerId) => [viewerId, given.get(viewerId) ?? deps.notifier.homeHash(viewerId)]));
   const failures = await deps.reminders.failures(undefined, FAILURES_SHOWN);
   const now = deps.clock.now();
   // Every approver's view is the same: read once for all of them.
@@ -88,7 +88,7 @@ async function publishHomes(deps: DashboardDeps, people: readonly string[], hash
 export async function refreshDashboards(deps: DashboardDeps, userIds: readonly string[]): Promise<void> {
   try {
     const viewers = await deps.store.homeViewers([...new Set(userIds)]);
-    if (viewers.length > 0) await publishHomes(deps, viewers, () => undefined);
+    if (viewers.length > 0) await publishHomes(deps, viewers);
   } catch (error) {
     deps.logger.warn(`Could not refresh the App Home of ${userIds.length} people: ${(error as Error).message}`);
   }
@@ -108,7 +108,7 @@ export async function openedHome(deps: DashboardDeps, userId: string, viewHash?:
     deps.logger.warn(`Could not record that ${userId} opened App Home: ${(error as Error).message}`);
   }
   try {
-    await publishHomes(deps, [userId], () => viewHash);
+    await publishHomes(deps, [userId], new Map(viewHash ? [[userId, viewHash]] : []));
   } catch (error) {
     deps.logger.warn(`Could not refresh the App Home of ${userId}: ${(error as Error).message}`);
   }
