@@ -249,7 +249,7 @@ export class SlackNotifier implements Notifier {
     this.rememberHomeHash(viewerId, published.view?.hash);
   }
 
-  /** The hash of the person's Home as this publish left it, the latest first out of HOME_HASHES_KEPT. */
+  /** Keeps the hash of the Home this publish left, as the newest of at most HOME_HASHES_KEPT (none when Slack gave none). */
   private rememberHomeHash(viewerId: string, hash: string | undefined): void {
     this.homeHashes.delete(viewerId);
     if (!hash) return;
