@@ -14,8 +14,9 @@ import { median } from '../lib/stats';
  * in a temp dir). Start-up is timed from spawn to the first 200 from
  * /healthz, several times on an empty store. Memory is the process's RSS
  * after start, then with 10,000 rotations stored (all open: seed-rotations.ts),
- * while it serves App Home, `list` and a new request, which read every open
- * one. Section 6 measures the same against stored history.
+ * while it serves App Home, `list` and a new request of a person in none of
+ * them. Section 6 measures those for approvers and people in the rotations,
+ * against years of stored history.
  */
 
 export interface StartupResult {
