@@ -16,6 +16,9 @@
  * migrate-store (it tests src/cli). A mutant only they would kill shows here as a survivor: the score is that
  * of the unit and store/service suites, a lower bound for `npm test`'s.
  * No global setup/teardown: the log scan is `npm test`'s job.
+ *
+ * `npm run mutate:domain` sets MUTATE_SUITES=unit: the pure domain is measured by the unit tests alone (its
+ * mutants are covered by the store/scheduler simulations too, which would make each one cost seconds).
  */
 const base = require('./jest.config.js');
 
@@ -27,7 +30,7 @@ module.exports = {
   testTimeout: base.testTimeout,
   testMatch: [
     '<rootDir>/test/unit/**/*.test.ts',
-    ...[
+    ...(process.env.MUTATE_SUITES === 'unit' ? [] : [
       'rotation-store',
       'reminder-schedule',
       'redis-reminder-schedule',
@@ -35,6 +38,6 @@ module.exports = {
       'sql-reminder-schedule',
       'reminders-simulation',
       'replicas',
-    ].map((name) => `<rootDir>/test/integration/${name}.test.ts`),
+    ].map((name) => `<rootDir>/test/integration/${name}.test.ts`)),
   ],
 };

@@ -29,7 +29,8 @@ export class MemoryReminderSchedule implements ReminderSchedule {
   /** The due times in `unfinished`, ascending. */
   private readonly dueTimes: number[] = [];
   private readonly pendingByRotation = new Map<string, Set<string>>();
-  private readonly failed: Entry[] = [];
+  /** The occurrences that failed, each once; one finished again with another outcome stays here and is filtered out when read. */
+  private readonly failed = new Set<Entry>();
 
   async add(occurrences: readonly StoredEntry[]): Promise<void> {
     for (const o of occurrences) {
@@ -86,7 +87,9 @@ export class MemoryReminderSchedule implements ReminderSchedule {
     e.finishedAt = now.toISOString();
     if (outcome.state === 'failed') {
       e.failure = outcome.reason;
-      this.failed.push(e);
+      this.failed.add(e);
+    } else {
+      delete e.failure;
     }
     delete e.leaseUntil;
   }
@@ -101,7 +104,7 @@ export class MemoryReminderSchedule implements ReminderSchedule {
   }
 
   async failures(rotationId?: string, limit = 20): Promise<ScheduledReminder[]> {
-    return this.failed
+    return [...this.failed]
       .filter((e) => e.state === 'failed' && (rotationId === undefined || e.rotationId === rotationId))
       .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''))
       .slice(0, limit)
@@ -118,9 +121,7 @@ export class MemoryReminderSchedule implements ReminderSchedule {
         removed++;
       }
     }
-    let kept = 0;
-    for (const e of this.failed) if (this.byKey.get(e.key) === e) this.failed[kept++] = e;
-    this.failed.length = kept;
+    for (const e of this.failed) if (this.byKey.get(e.key) !== e) this.failed.delete(e);
     return removed;
   }
 

@@ -145,8 +145,9 @@ export class SqlReminderSchedule implements ReminderSchedule {
   }
 
   async nextFor(rotationId: string): Promise<ScheduledReminder | undefined> {
+    // Ties by key, as `due` and the other engines break them.
     const [row] = await this.rows(
-      `SELECT ${COLUMNS} FROM ${this.table} WHERE rotation_id = ? AND state = 'pending' ORDER BY due_at LIMIT 1`,
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE rotation_id = ? AND state = 'pending' ORDER BY due_at, key LIMIT 1`,
       [rotationId],
     );
     return row ? toReminder(row) : undefined;

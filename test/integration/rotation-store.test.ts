@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type Keyv from 'keyv';
 import { openStore } from '../../src/store/keyv-factory';
-import type { RotationStore } from '../../src/domain/ports';
+import type { EngineLocks, RotationStore } from '../../src/domain/ports';
 import type { AuditEntry, Rotation } from '../../src/domain/rotation';
 import { aRotation, aRotationIn } from '../../testkit/rotations';
 import { tempStoreUrl } from '../support/bot-harness';
@@ -24,18 +25,29 @@ if (!process.env.TEST_REDIS_URL || !process.env.TEST_POSTGRES_URL) {
   console.warn('rotation-store.test.ts: set TEST_REDIS_URL and TEST_POSTGRES_URL to run the Redis and PostgreSQL variants');
 }
 
+/**
+ * The keyv under a store: for writing a record as another release (or a
+ * damaged write) left it, and for making the adapter fail the way it does in
+ * production. The store keeps it private; tests reach it here only.
+ */
+const keyvOf = (store: RotationStore): Keyv => (store as unknown as { keyv: Keyv }).keyv;
+
 describe.each(engines)('the rotation store on %s', (engine, makeUrl) => {
   let location: { url: string; cleanup(): void };
   let store: RotationStore;
+  let locks: EngineLocks;
   let namespace: string;
+  let closed: boolean;
 
   beforeEach(() => {
     location = makeUrl();
     namespace = `test_${randomUUID().slice(0, 8)}`;
-    store = openStore(location.url, undefined, namespace).rotations;
+    ({ rotations: store, locks } = openStore(location.url, undefined, namespace));
+    closed = false;
   });
   afterEach(async () => {
-    await store.close();
+    jest.restoreAllMocks();
+    if (!closed) await store.close();
     location.cleanup();
   });
 
@@ -143,5 +155,126 @@ describe.each(engines)('the rotation store on %s', (engine, makeUrl) => {
     const listed = await store.list();
     expect(listed.map((r) => r.id).sort()).toEqual(['ROT-AAAAAA', 'ROT-BBBBBB', 'ROT-CCCCCC']);
     expect(listed.find((r) => r.id === 'ROT-BBBBBB')?.message).toEqual({ channelId: 'C0CHANNEL1', ts: '9.9' });
+  });
+
+  it('says it recorded a message location for a rotation it holds', async () => {
+    await store.insert(aRotation({ id: 'ROT-AAAAAA' }));
+    expect(await store.setMessage('ROT-AAAAAA', { channelId: 'C0CHANNEL1', ts: '1.2' })).toBe(true);
+  });
+
+  it.each([
+    ['of a schema version it does not know', { ...aRotation({ id: 'ROT-AAAAAA' }), schemaVersion: 2 }],
+    ['that is no record at all (null)', null],
+    ['that is no record at all (a string)', 'ROT-AAAAAA'],
+  ])('refuses a stored record %s with SCHEMA_UNSUPPORTED, when read and when listed', async (_what, raw) => {
+    await keyvOf(store).set('rotation:ROT-AAAAAA', raw);
+
+    const read = await store.get('ROT-AAAAAA').catch((e: unknown) => e);
+    expect(isCodedError(read, 'SCHEMA_UNSUPPORTED')).toBe(true);
+    expect((read as Error).message).toBe('Rotation ROT-AAAAAA was stored with an unknown schema version');
+    expect(isCodedError(await store.list().catch((e: unknown) => e), 'SCHEMA_UNSUPPORTED')).toBe(true);
+  });
+
+  it('refuses a write whose history drops or rewrites a stored entry, at the expected version', async () => {
+    const approved = aRotationIn('approved', { id: 'ROT-AAAAAA' });
+    await store.insert({ ...approved, version: 1 });
+    const [requested, approval] = approved.history as [AuditEntry, AuditEntry];
+    const next = { ...approved, version: 2 };
+
+    expect(await store.replace({ ...next, history: [requested] }, 1)).toBe(false);
+    expect(await store.replace({ ...next, history: [{ ...requested, actorId: 'U0SOMEONE' }, approval] }, 1)).toBe(false);
+    expect((await store.get('ROT-AAAAAA'))?.version).toBe(1);
+    // Every stored entry kept, in order, and one more: written.
+    expect(await store.replace({ ...next, history: [requested, approval, { ...approval, at: '2026-03-02T10:00:00.000Z' }] }, 1)).toBe(true);
+  });
+
+  it('takes a stored record without a history as having none: any history extends it', async () => {
+    const { history: _history, ...withoutHistory } = aRotation({ id: 'ROT-AAAAAA' });
+    await keyvOf(store).set('rotation:ROT-AAAAAA', withoutHistory);
+    const approved = aRotationIn('approved', { id: 'ROT-AAAAAA' });
+
+    expect(await store.replace(approved, 1)).toBe(true);
+    expect(await store.get('ROT-AAAAAA')).toEqual(approved);
+  });
+
+  it("fails a write the adapter reports only as an 'error' event (Redis resolves a write while offline), and leaves no listener behind", async () => {
+    const keyv = keyvOf(store);
+    const listeners = keyv.listeners('error').length;
+    // The write "succeeds", but the adapter said otherwise on the side.
+    jest.spyOn(keyv, 'set').mockImplementationOnce(async () => {
+      keyv.emit('error', new Error('connection lost'));
+      return true;
+    });
+
+    await expect(store.insert(aRotation({ id: 'ROT-AAAAAA' }))).rejects.toThrow('connection lost');
+    expect(keyv.listeners('error')).toHaveLength(listeners);
+
+    // And the next write, with nothing reported, goes through.
+    await store.insert(aRotation({ id: 'ROT-AAAAAA' }));
+    expect(keyv.listeners('error')).toHaveLength(listeners);
+    expect((await store.get('ROT-AAAAAA'))?.id).toBe('ROT-AAAAAA');
+  });
+
+  it('ping fails when the store cannot write, whether the adapter throws or only reports it', async () => {
+    const keyv = keyvOf(store);
+    await store.ping();
+    jest.spyOn(keyv, 'set').mockRejectedValueOnce(new Error('READONLY'));
+    await expect(store.ping()).rejects.toThrow('READONLY');
+    jest.spyOn(keyv, 'set').mockImplementationOnce(async () => {
+      keyv.emit('error', new Error('connection lost'));
+      return true;
+    });
+    await expect(store.ping()).rejects.toThrow('connection lost');
+  });
+
+  it('close disconnects from the engine', async () => {
+    const disconnect = jest.spyOn(keyvOf(store), 'disconnect');
+    await store.close();
+    closed = true;
+    expect(disconnect).toHaveBeenCalledTimes(1);
+  });
+
+  describe("another process holding the rotation's lease", () => {
+    // The leases of SQLite and PostgreSQL are not namespaced: an id of this test's own, so that no other run of
+    // these suites on the same server waits on this one (or this one on it).
+    let id: string;
+    const other = `another-process-${randomUUID()}`;
+    beforeEach(async () => {
+      id = `ROT-${randomUUID().replace(/-/g, '').slice(0, 6).toUpperCase()}`;
+      await store.insert(aRotation({ id }));
+      expect(await locks.acquire(`rotation:${id}`, other, 10_000)).toBe(true);
+    });
+    afterEach(() => locks.release(`rotation:${id}`, other));
+
+    it('past the wait (3 s), fails the change with STORE_BUSY, having tried again about every 20 ms', async () => {
+      // The pause between tries is 10 + 20 × random ms: at 0.5 exactly 20 ms, so some 150 tries in 3 s.
+      jest.spyOn(Math, 'random').mockReturnValue(0.5);
+      const tries = jest.spyOn(locks, 'acquire');
+      const started = Date.now();
+
+      const error = await store.replace(aRotationIn('approved', { id }), 1).catch((e: unknown) => e);
+
+      expect(isCodedError(error, 'STORE_BUSY')).toBe(true);
+      expect((error as Error).message).toBe(`Rotation ${id} is busy; try again`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+      // Not hammering the engine (a pause of 10 ms or less would make 300 tries or more), nor giving up early.
+      expect(tries.mock.calls.length).toBeLessThan(200);
+      expect(tries.mock.calls.length).toBeGreaterThan(20);
+      expect((await store.get(id))?.status).toBe('requested');
+    });
+
+    it('released within the wait, lets the change through', async () => {
+      setTimeout(() => void locks.release(`rotation:${id}`, other), 300);
+      const started = Date.now();
+
+      expect(await store.replace(aRotationIn('approved', { id }), 1)).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect((await store.get(id))?.status).toBe('approved');
+    });
+
+    it("does not hold up another rotation's change", async () => {
+      await store.insert(aRotation({ id: 'ROT-AAAAAA' }));
+      expect(await store.replace(aRotationIn('approved', { id: 'ROT-AAAAAA' }), 1)).toBe(true);
+    });
   });
 });

@@ -148,6 +148,197 @@ export function scheduleContract(
       ]);
     });
 
+    /** What a tick does: reads up to `limit` due entries and claims each, in the order given; answers the keys it got. */
+    async function claimDue(now: Date, limit: number, owner: string): Promise<string[]> {
+      const claimed: string[] = [];
+      for (const due of await schedule.due(now, limit)) if (await schedule.claim(due.key, owner, now, LEASE)) claimed.push(due.key);
+      return claimed;
+    }
+
+    it('claims what is due by due time, and what is due at the same instant by key, whatever order it was added in', async () => {
+      const os = [
+        occurrence('ROT-CCCCCC', 'submit_due', '2026-03-03T09:00:00.000Z'),
+        occurrence('ROT-AAAAAA', 'submit_due', '2026-03-04T09:00:00.000Z'),
+        occurrence('ROT-BBBBBB', 'submit_due', '2026-03-03T09:00:00.000Z'),
+        occurrence('ROT-DDDDDD', 'submit_due', '2026-03-02T09:00:00.000Z'),
+        occurrence('ROT-AAAAAA', 'deadline_near', '2026-03-03T09:00:00.000Z'),
+      ];
+      await schedule.add(os);
+      const now = T('2026-03-05T00:00:00Z');
+      // 03-02 DDDDDD; 03-03 AAAAAA (deadline_near), BBBBBB, CCCCCC; 03-04 AAAAAA (submit_due).
+      const expected = [os[3]!, os[4]!, os[2]!, os[0]!, os[1]!].map((o) => o.key);
+      expect((await schedule.due(now, 10)).map((d) => d.key)).toEqual(expected);
+      // One at a time, as a tick with a batch of one: each claim takes the earliest left.
+      const claimed: string[] = [];
+      for (let round = 0; round < os.length; round++) claimed.push(...(await claimDue(now, 1, `tick-${round}`)));
+      expect(claimed).toEqual(expected);
+      expect(await schedule.due(now, 10)).toEqual([]);
+    });
+
+    it("gives a rotation's next reminder: its earliest pending one, by key among those due at the same instant", async () => {
+      // Added latest first and with the smallest key between the others at the same instant, so that
+      // neither the first nor the last one added at that instant is the answer by chance.
+      const later = occurrence('ROT-AAAAAA', 'deadline_near', '2026-03-09T09:00:00.000Z');
+      const submitDue = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-05T09:00:00.000Z');
+      const approval = occurrence('ROT-AAAAAA', 'approval_pending', '2026-03-05T09:00:00.000Z');
+      const submitSoon = occurrence('ROT-AAAAAA', 'submit_soon', '2026-03-05T09:00:00.000Z');
+      const otherRotation = occurrence('ROT-BBBBBB', 'approval_pending', '2026-03-01T09:00:00.000Z');
+      await schedule.add([later, submitDue, approval, submitSoon, otherRotation]);
+
+      expect(await schedule.nextFor('ROT-AAAAAA')).toEqual({ ...approval, state: 'pending' });
+      expect(await schedule.nextFor('ROT-BBBBBB')).toEqual({ ...otherRotation, state: 'pending' });
+      expect(await schedule.nextFor('ROT-ZZZZZZ')).toBeUndefined();
+    });
+
+    it("takes a finished occurrence, claimed first or not, out of what is due and of its rotation's next reminder", async () => {
+      const first = occurrence('ROT-AAAAAA', 'approval_pending', '2026-03-05T09:00:00.000Z');
+      const second = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-05T09:00:00.000Z');
+      const third = occurrence('ROT-AAAAAA', 'submit_soon', '2026-03-06T09:00:00.000Z');
+      const last = occurrence('ROT-AAAAAA', 'deadline_near', '2026-03-09T09:00:00.000Z');
+      await schedule.add([first, second, third, last]);
+      const now = T('2026-03-10T00:00:00Z');
+
+      // Claimed, then sent: what a tick does.
+      expect(await schedule.claim(first.key, 'tick', T('2026-03-05T09:00:00Z'), LEASE)).toBe(true);
+      await schedule.finish(first.key, { state: 'sent' }, T('2026-03-05T09:00:01Z'));
+      expect((await schedule.nextFor('ROT-AAAAAA'))?.key).toBe(second.key);
+      // Finished while still pending (no claim first): it leaves the due index all the same.
+      await schedule.finish(second.key, { state: 'dropped' }, T('2026-03-05T09:00:02Z'));
+      expect((await schedule.nextFor('ROT-AAAAAA'))?.key).toBe(third.key);
+      expect((await schedule.due(now, 10)).map((d) => d.key)).toEqual([third.key, last.key]);
+      // A claimed occurrence is not pending: the next reminder is the one after it.
+      expect(await schedule.claim(third.key, 'tick', T('2026-03-06T09:00:00Z'), LEASE)).toBe(true);
+      expect((await schedule.nextFor('ROT-AAAAAA'))?.key).toBe(last.key);
+      await schedule.finish(third.key, { state: 'failed', reason: 'is_archived' }, T('2026-03-06T09:00:01Z'));
+      await schedule.finish(last.key, { state: 'sent' }, T('2026-03-09T09:00:01Z'));
+
+      expect(await schedule.nextFor('ROT-AAAAAA')).toBeUndefined();
+      expect(await schedule.due(now, 10)).toEqual([]);
+      expect(await schedule.claim(second.key, 'late', now, LEASE)).toBe(false);
+    });
+
+    it('claims exactly the limit, and what is left at the next claim, even within one due time', async () => {
+      // Three due at one instant and two at the next: a limit of two splits the first instant, then crosses into the next.
+      const os = [
+        occurrence('ROT-CCCCCC', 'submit_due', '2026-03-02T09:00:00.000Z'),
+        occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z'),
+        occurrence('ROT-BBBBBB', 'submit_due', '2026-03-02T09:00:00.000Z'),
+        occurrence('ROT-EEEEEE', 'submit_due', '2026-03-03T09:00:00.000Z'),
+        occurrence('ROT-DDDDDD', 'submit_due', '2026-03-03T09:00:00.000Z'),
+      ];
+      await schedule.add(os);
+      const now = T('2026-03-04T00:00:00Z');
+      const rotationsOf = (keys: string[]) => keys.map((key) => key.slice(0, 10));
+
+      expect(await schedule.due(now, 5)).toHaveLength(5);
+      expect(rotationsOf(await claimDue(now, 2, 'tick-1'))).toEqual(['ROT-AAAAAA', 'ROT-BBBBBB']);
+      expect(rotationsOf(await claimDue(now, 2, 'tick-2'))).toEqual(['ROT-CCCCCC', 'ROT-DDDDDD']);
+      expect(rotationsOf(await claimDue(now, 2, 'tick-3'))).toEqual(['ROT-EEEEEE']);
+      expect(await claimDue(now, 2, 'tick-4')).toEqual([]);
+    });
+
+    it('claims a backlog larger than a tick\'s batch of 100, most of it due at one instant, each once and in order', async () => {
+      // 210 due at the same instant (one score on Redis, one bucket in memory) between 20 before and 20 after.
+      const os = Array.from({ length: 250 }, (_, i) => {
+        const dueAt = i < 20 ? '2026-03-02T09:00:00.000Z' : i < 230 ? '2026-03-03T09:00:00.000Z' : '2026-03-04T09:00:00.000Z';
+        return occurrence(`ROT-${String(i).padStart(6, '0')}`, 'submit_due', dueAt);
+      });
+      // Added in a scrambled order (7 is prime to 250), so the store's order is not the order of adding.
+      await schedule.add(os.map((_, i) => os[(i * 7) % os.length]!));
+      const now = T('2026-03-05T00:00:00Z');
+
+      const claimed: string[] = [];
+      const batches: number[] = [];
+      for (let tick = 0; tick < 10; tick++) {
+        const got = await claimDue(now, 100, `tick-${tick}`);
+        if (got.length === 0) break;
+        batches.push(got.length);
+        claimed.push(...got);
+      }
+      expect(batches).toEqual([100, 100, 50]);
+      expect(new Set(claimed).size).toBe(claimed.length);
+      // `os` is in due-then-key order already: its keys and due times both grow with i.
+      expect(claimed).toEqual(os.map((o) => o.key));
+    }, 60_000); // 500 writes, one statement each on SQL
+
+    it('holds a claim up to and including the instant its lease ends, and gives it up one millisecond later', async () => {
+      // Every engine compares lease_until < now: at now == leaseUntil the lease still holds.
+      const o = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      await schedule.add([o]);
+      const claimedAt = T('2026-03-02T09:00:00Z');
+      const leaseEnds = new Date(claimedAt.getTime() + LEASE);
+      const justAfter = new Date(leaseEnds.getTime() + 1);
+      expect(await schedule.claim(o.key, 'first', claimedAt, LEASE)).toBe(true);
+
+      for (const now of [new Date(leaseEnds.getTime() - 1), leaseEnds]) {
+        expect(await schedule.due(now, 10)).toEqual([]);
+        expect(await schedule.claim(o.key, 'second', now, LEASE)).toBe(false);
+      }
+      expect(await schedule.due(justAfter, 10)).toEqual([{ ...o, state: 'claimed' }]);
+      expect(await schedule.claim(o.key, 'second', justAfter, LEASE)).toBe(true);
+
+      // The new lease runs from the claim that took it over, with the same boundary.
+      const secondEnds = new Date(justAfter.getTime() + LEASE);
+      expect(await schedule.due(secondEnds, 10)).toEqual([]);
+      expect(await schedule.claim(o.key, 'third', secondEnds, LEASE)).toBe(false);
+      expect(await schedule.claim(o.key, 'third', new Date(secondEnds.getTime() + 1), LEASE)).toBe(true);
+    });
+
+    it('lists only failed occurrences, by their last outcome, newest first, of the rotation asked for or of all', async () => {
+      const a1 = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      const a2 = occurrence('ROT-AAAAAA', 'submit_soon', '2026-03-03T09:00:00.000Z');
+      const b1 = occurrence('ROT-BBBBBB', 'submit_due', '2026-03-02T09:00:00.000Z');
+      const sent = occurrence('ROT-AAAAAA', 'deadline_near', '2026-03-02T09:00:00.000Z');
+      const dropped = occurrence('ROT-BBBBBB', 'deadline_near', '2026-03-02T09:00:00.000Z');
+      const pending = occurrence('ROT-AAAAAA', 'approval_pending', '2026-03-09T09:00:00.000Z');
+      await finished(a1, 'failed', '2026-03-02T10:00:00Z');
+      await finished(b1, 'failed', '2026-03-02T11:00:00Z');
+      await finished(a2, 'failed', '2026-03-03T12:00:00Z');
+      await finished(sent, 'sent', '2026-03-03T13:00:00Z');
+      await finished(dropped, 'dropped', '2026-03-03T14:00:00Z');
+      await schedule.add([pending]);
+      const failedKeys = async (rotationId?: string, limit?: number) => (await schedule.failures(rotationId, limit)).map((f) => f.key);
+
+      expect(await failedKeys()).toEqual([a2.key, b1.key, a1.key]);
+      expect(await failedKeys('ROT-AAAAAA')).toEqual([a2.key, a1.key]);
+      expect(await failedKeys('ROT-BBBBBB')).toEqual([b1.key]);
+      expect(await failedKeys(undefined, 2)).toEqual([a2.key, b1.key]);
+      expect(await failedKeys('ROT-AAAAAA', 1)).toEqual([a2.key]);
+
+      // Finished again (a process whose claim ran out finishing after the one that took it over): the last outcome counts, once.
+      await schedule.finish(a2.key, { state: 'sent' }, T('2026-03-03T15:00:00Z'));
+      await schedule.finish(b1.key, { state: 'failed', reason: 'channel_not_found' }, T('2026-03-03T16:00:00Z'));
+      expect(await failedKeys()).toEqual([b1.key, a1.key]);
+      expect(await failedKeys('ROT-AAAAAA')).toEqual([a1.key]);
+      expect(await schedule.failures('ROT-BBBBBB')).toEqual([
+        { ...b1, state: 'failed', finishedAt: '2026-03-03T16:00:00.000Z', failure: 'channel_not_found' },
+      ]);
+      expect((await schedule.entries()).find((e) => e.key === a2.key)).toStrictEqual({ ...a2, state: 'sent', finishedAt: '2026-03-03T15:00:00.000Z' });
+    });
+
+    it('keeps every other due time when all due at one instant are finished, and takes an entry added at that instant again', async () => {
+      const before = occurrence('ROT-AAAAAA', 'submit_due', '2026-03-02T09:00:00.000Z');
+      const [sameA, sameB] = ['ROT-BBBBBB', 'ROT-CCCCCC'].map((r) => occurrence(r, 'submit_due', '2026-03-03T09:00:00.000Z'));
+      const after = occurrence('ROT-DDDDDD', 'submit_due', '2026-03-04T09:00:00.000Z');
+      await schedule.add([before, sameA!, sameB!, after]);
+      const now = T('2026-03-05T00:00:00Z');
+      const dueKeys = async () => (await schedule.due(now, 10)).map((d) => d.key);
+
+      // One of two at an instant finished: the other is still due.
+      await finished(sameA!, 'sent', '2026-03-03T09:00:01Z');
+      expect(await dueKeys()).toEqual([before.key, sameB!.key, after.key]);
+      // The last one at that instant finished: the instants before and after are still due.
+      await schedule.finish(sameB!.key, { state: 'dropped' }, T('2026-03-03T09:00:02Z'));
+      expect(await dueKeys()).toEqual([before.key, after.key]);
+
+      // A new entry at the emptied instant (a replanned rotation) is due, once, in its place.
+      const again = occurrence('ROT-EEEEEE', 'submit_due', '2026-03-03T09:00:00.000Z');
+      await schedule.add([again]);
+      expect(await dueKeys()).toEqual([before.key, again.key, after.key]);
+      expect(await claimDue(now, 10, 'tick')).toEqual([before.key, again.key, after.key]);
+      expect(await schedule.due(now, 10)).toEqual([]);
+    });
+
     it('keeps the weekly digest apart from the rotations: of no rotation, added once, claimed, finished and failed like any entry', async () => {
       const dueAt = '2026-03-02T09:00:00.000Z';
       await schedule.addDigest(dueAt);

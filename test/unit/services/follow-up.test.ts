@@ -1,12 +1,14 @@
 import type { ReminderSchedule, RotationStore } from '../../../src/domain/ports';
-import type { Rotation } from '../../../src/domain/rotation';
-import { FOLLOW_UP, FOLLOW_UP_GRACE_MS } from '../../../src/services/follow-up';
+import { decide } from '../../../src/domain/lifecycle';
+import { nextCycleId, type Rotation, type RotationIn } from '../../../src/domain/rotation';
+import { completeFollowUp, FOLLOW_UP, FOLLOW_UP_GRACE_MS } from '../../../src/services/follow-up';
 import type { ServiceDeps } from '../../../src/services/lifecycle-deps';
 import { runDueReminders } from '../../../src/services/reminders';
 import { announceRotation, saveNewRotation } from '../../../src/services/request-rotation';
 import { announceTransition, transitionRotation } from '../../../src/services/transition-rotation';
 import { RecordingNotifier } from '../../support/recording-notifier';
-import { aRequest, aRotationIn, REQUESTER_ID } from '../../../testkit/rotations';
+import { reportedExposure, startedCycle } from '../../support/changes';
+import { APPROVER_ID, aPlannedRotation, aRequest, aRotation, aRotationIn, REQUESTER_ID, TEST_POLICY } from '../../../testkit/rotations';
 import { APPROVER, servicesOn, VirtualClock } from '../../support/simulation';
 
 /**
@@ -148,5 +150,147 @@ describe('follow-up after a stored change', () => {
     clock.t += FOLLOW_UP_GRACE_MS + 1;
     await runDueReminders(with_({ store }));
     expect((await deps.store.get(scheduled.id))?.nextRotationId).toBeDefined();
+  });
+});
+
+/**
+ * `completeFollowUp` on its own, as the tick and the announcement both call
+ * it: which next cycle a completed rotation ends up linked to, who the link is
+ * recorded for, what a refused link means, and from when reminders are planned.
+ */
+describe('completing the follow-up of a change', () => {
+  const clock = new VirtualClock(Date.parse('2026-03-02T10:00:00Z'));
+  let deps: ServiceDeps & { close(): Promise<void> };
+
+  beforeEach(() => {
+    clock.set('2026-03-02T10:00:00Z');
+    deps = servicesOn('memory://', clock, new RecordingNotifier(clock));
+  });
+  afterEach(() => deps.close());
+
+  /** A completed rotation that rotates every 90 days, stored as the completion left it: no next cycle linked yet. */
+  async function storedCompletion(id = 'ROT-222222'): Promise<RotationIn<'completed'>> {
+    const completed = aRotationIn('completed', { id, rotationIntervalDays: 90 });
+    await deps.store.insert(completed);
+    return completed;
+  }
+  const cyclesAfter = async (id: string) => (await deps.store.list()).filter((r) => r.previousRotationId === id);
+
+  it('records the link for the person who completed the rotation, as an event that keeps the version', async () => {
+    const completed = await storedCompletion();
+
+    const linked = await completeFollowUp(deps, completed);
+
+    expect(linked.nextRotationId).toBe(nextCycleId(completed.id));
+    const stored = (await deps.store.get(completed.id)) as Rotation;
+    expect(stored.version).toBe(completed.version);
+    expect(stored.history.at(-1)).toEqual({
+      at: clock.now().toISOString(),
+      actorId: completed.completion.by,
+      from: 'completed',
+      to: 'completed',
+      event: 'next_cycle_planned',
+      details: { nextRotationId: nextCycleId(completed.id) },
+    });
+  });
+
+  it('given its next cycle was inserted (and even started) before the link was recorded, then that one is linked, not a second, and planned as what it is now', async () => {
+    const completed = await storedCompletion();
+    // An earlier follow-up inserted the next cycle under its derived id and died before linking it;
+    // meanwhile someone started it from their App Home.
+    const { planned } = aPlannedRotation({ id: completed.id }, nextCycleId(completed.id));
+    const started = startedCycle(planned, aRequest({ deadline: '2026-05-29' }), {
+      actor: { userId: REQUESTER_ID, isApprover: false },
+      now: new Date('2026-03-01T10:00:00Z'),
+      policy: TEST_POLICY,
+    });
+    if (!started.ok) throw new Error(`cannot start the planned cycle: ${started.error.code}`);
+    await deps.store.insert(started.rotation);
+
+    const linked = await completeFollowUp(deps, completed);
+
+    expect(linked.nextRotationId).toBe(planned.id);
+    expect(await cyclesAfter(completed.id)).toEqual([started.rotation]);
+    // Its reminders are planned from the started request (waiting for approval), not from a fresh plan.
+    expect((await deps.reminders.nextFor(planned.id))?.kind).toBe('approval_pending');
+  });
+
+  it('given an unrelated rotation holds the derived id, then a fresh id is drawn for the next cycle, and the other rotation is left alone', async () => {
+    const completed = await storedCompletion();
+    const unrelated = aRotation({ id: nextCycleId(completed.id) });
+    await deps.store.insert(unrelated);
+
+    const linked = await completeFollowUp(deps, completed);
+
+    const nextId = linked.nextRotationId as string;
+    expect(nextId).toBeDefined();
+    expect(nextId).not.toBe(unrelated.id);
+    expect(await deps.store.get(nextId)).toMatchObject({ status: 'planned', previousRotationId: completed.id });
+    expect((await deps.store.get(completed.id))?.nextRotationId).toBe(nextId);
+    expect(await deps.store.get(unrelated.id)).toEqual(unrelated);
+  });
+
+  it('given another replica linked the next cycle since this copy was read, then the stored, linked rotation is returned and nothing is planned twice', async () => {
+    const completed = await storedCompletion();
+    await completeFollowUp(deps, completed);
+
+    // The same follow-up again, from the read taken before the link (the tick and the announcement racing).
+    const again = await completeFollowUp(deps, completed);
+
+    expect(again.nextRotationId).toBe(nextCycleId(completed.id));
+    expect(again).toEqual(await deps.store.get(completed.id));
+    expect(await cyclesAfter(completed.id)).toHaveLength(1);
+    expect(again.history.filter((e) => e.event === 'next_cycle_planned')).toHaveLength(1);
+  });
+
+  it('given the completed rotation keeps changing under every write, then it throws for the tick to try again, the next cycle already inserted', async () => {
+    const completed = await storedCompletion();
+    // Every compare-and-write loses: another writer got there first each time.
+    const racing = new Proxy(deps.store, { get: (store, key) => (key === 'replace' ? async () => false : Reflect.get(store, key)) });
+
+    await expect(completeFollowUp({ ...deps, store: racing }, completed)).rejects.toThrow(
+      `${completed.id} kept changing; its next cycle ${nextCycleId(completed.id)} could not be linked yet`,
+    );
+    // The retry finds it under the same id instead of planning a second one.
+    expect(await deps.store.get(nextCycleId(completed.id))).toMatchObject({ status: 'planned', previousRotationId: completed.id });
+  });
+
+  it('given the completed rotation is gone from the store, then the rotation is returned as given, unlinked, and nothing is thrown', async () => {
+    // Never stored here: as if pruned before its follow-up ran.
+    const completed = aRotationIn('completed', { id: 'ROT-222222', rotationIntervalDays: 90 });
+
+    const result = await completeFollowUp(deps, completed);
+
+    expect(result).toEqual(completed);
+    expect(await deps.store.get(completed.id)).toBeUndefined();
+  });
+
+  it('plans reminders as of the last transition, not the events recorded after it, nor the time the follow-up runs', async () => {
+    // Requested Fri 2026-02-20, approved Tue 03-03 10:00 (after submit-soon, 03-03 09:00, fell due),
+    // a secret-looking reply reported Fri 03-06 10:00 (after submit-due, 03-06 09:00); the follow-up runs Mon 03-09 10:00.
+    const approval = decide(aRotation({ id: 'ROT-222222' }), { type: 'approve' }, {
+      actor: { userId: APPROVER_ID, isApprover: true },
+      now: new Date('2026-03-03T10:00:00Z'),
+      allowSelfApproval: false,
+    });
+    if (!approval.ok) throw new Error(`cannot approve: ${approval.error.code}`);
+    const reported = reportedExposure(approval.rotation, {
+      posterId: 'U0ATTENDEE',
+      channelId: 'C0ROTATIONS',
+      messageTs: '1.1',
+      now: new Date('2026-03-06T10:00:00Z'),
+    }) as Rotation;
+    await deps.store.insert(reported);
+    clock.set('2026-03-09T10:00:00Z');
+
+    await completeFollowUp(deps, reported);
+
+    const planned = (await deps.reminders.due(new Date('2027-01-01T00:00:00Z'), 100)).filter((r) => r.rotationId === reported.id);
+    // From the approval: submit-due (fell due meanwhile, so the tick sends it), the first overdue day, deadline-near.
+    expect(planned.map((r) => [r.kind, r.dueAt])).toEqual([
+      ['submit_due', '2026-03-06T09:00:00.000Z'],
+      ['submit_overdue', '2026-03-09T09:00:00.000Z'],
+      ['deadline_near', '2026-03-18T09:00:00.000Z'],
+    ]);
   });
 });
