@@ -31,6 +31,8 @@ export interface RotationStore {
    * them (read in pages): a few hundred at most, whatever the store has finished.
    */
   active(page?: Page): Promise<Rotation[]>;
+  /** Every open and planned rotation a person is in the handoff of, earliest deadline first. */
+  activeInvolving(userId: string): Promise<Rotation[]>;
   /** The rotations a person is in the handoff of (requester, attendee, meeting invitee), latest deadline first. */
   involving(userId: string, page: Page): Promise<Rotation[]>;
   /** The rotations of one WFI instance, latest deadline first. */

@@ -13,8 +13,8 @@ export interface RotationView {
   reminderFailures: ScheduledReminder[];
 }
 
-/** How many of a person's rotations their view reads, latest deadline first: far more than anyone is in at once. */
-export const PERSON_VIEW_MAX = 200;
+/** How many of a person's latest rotations (by deadline) their view reads beside the open ones: App Home shows the recently completed few. */
+export const PERSON_RECENT_MAX = 10;
 /** How many completed rotations an approver's view reads: App Home shows the latest few. */
 export const RECENT_COMPLETED_MAX = 10;
 
@@ -23,22 +23,37 @@ function everyRotationInView(store: ServiceDeps['store']): Promise<Rotation[]> {
   return Promise.all([store.active(), store.recentlyCompleted({ limit: RECENT_COMPLETED_MAX })]).then(([active, completed]) => [...active, ...completed]);
 }
 
+/** What a person's own dashboard shows: every open and planned rotation they are in, and their latest ones. */
+async function ownRotationsInView(store: ServiceDeps['store'], viewerId: string): Promise<Rotation[]> {
+  const [active, latest] = await Promise.all([store.activeInvolving(viewerId), store.involving(viewerId, { limit: PERSON_RECENT_MAX })]);
+  const ids = new Set(active.map((rotation) => rotation.id));
+  return [...active, ...latest.filter((rotation) => !ids.has(rotation.id))];
+}
+
+/** How a view reads the rotations: every one an approver sees, and one person's own. */
+export interface ViewReads {
+  everyone(): Promise<Rotation[]>;
+  own(viewerId: string): Promise<Rotation[]>;
+}
+
 /**
- * An approver sees every rotation (`everyone` reads them: the dashboard's by
- * default); anyone else the ones they are in the handoff of (requester,
- * attendee, meeting invitee), planned next cycles included, read from the
- * store's index of that person. A person whose approver rights cannot be
- * checked right now is shown their own: the narrower view is the safe one.
- * Either way the read costs what the view shows, not what the store holds.
+ * An approver sees every rotation; anyone else the ones they are in the
+ * handoff of (requester, attendee, meeting invitee), planned next cycles
+ * included, read from the store's lists of that person (`reads`: the
+ * dashboard's by default). A person whose approver rights cannot be checked
+ * right now is shown their own: the narrower view is the safe one. Either
+ * way the read costs what the view shows, not what the store holds.
  */
 export async function viewFor(
   deps: Pick<ServiceDeps, 'approvers' | 'store'>,
   viewerId: string,
   failures: ScheduledReminder[] = [],
-  everyone: () => Promise<Rotation[]> = () => everyRotationInView(deps.store),
+  reads: Partial<ViewReads> = {},
 ): Promise<RotationView> {
-  if ((await deps.approvers.statusOf(viewerId)) === 'approver') return { scope: 'all', rotations: await everyone(), reminderFailures: failures };
-  const visible = await deps.store.involving(viewerId, { limit: PERSON_VIEW_MAX });
+  if ((await deps.approvers.statusOf(viewerId)) === 'approver') {
+    return { scope: 'all', rotations: await (reads.everyone ?? (() => everyRotationInView(deps.store)))(), reminderFailures: failures };
+  }
+  const visible = await (reads.own ?? ((id: string) => ownRotationsInView(deps.store, id)))(viewerId);
   const ids = new Set(visible.map((rotation) => rotation.id));
   return { scope: 'yours', rotations: visible, reminderFailures: failures.filter((failure) => failure.rotationId !== undefined && ids.has(failure.rotationId)) };
 }
@@ -65,7 +80,7 @@ async function publishHomes(deps: DashboardDeps, people: readonly string[], give
   const results = await Promise.allSettled(
     people.map(async (viewerId) => {
       try {
-        await deps.notifier.publishHome(viewerId, await viewFor(deps, viewerId, failures, shared), now, hashes.get(viewerId));
+        await deps.notifier.publishHome(viewerId, await viewFor(deps, viewerId, failures, { everyone: shared }), now, hashes.get(viewerId));
       } catch (error) {
         if (!isCodedError(error, 'HOME_VIEW_CHANGED')) throw error;
         // Read again, every part of it (not the approvers' shared read, made before that publish).

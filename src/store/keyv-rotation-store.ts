@@ -22,7 +22,8 @@ const homeViewerKey = (userId: string) => `home:${userId}`;
 const HEALTH_KEY = 'health';
 // Set once every rotation is in the index: a store made before the index existed is indexed at its first start.
 const INDEX_VERSION_KEY = 'index-version';
-const INDEX_VERSION = 1;
+// 2: each person's open and planned rotations got a list of their own.
+const INDEX_VERSION = 2;
 /** Ids read from the index per step when a listing is read whole. */
 const LISTING_PAGE = 500;
 
@@ -196,11 +197,19 @@ export class KeyvRotationStore implements RotationStore {
     return [...records].map(([id, raw]) => revive(raw, id, messages.get(id)));
   }
 
-  async active(page?: Page): Promise<Rotation[]> {
-    if (page) return this.listed(LISTS.active, page);
+  active(page?: Page): Promise<Rotation[]> {
+    return page ? this.listed(LISTS.active, page) : this.whole(LISTS.active);
+  }
+
+  activeInvolving(userId: string): Promise<Rotation[]> {
+    return this.whole(LISTS.personActive(userId));
+  }
+
+  /** A list read whole, in pages: for the lists that hold only open and planned rotations. */
+  private async whole(list: string): Promise<Rotation[]> {
     const all: Rotation[] = [];
     for (let offset = 0; ; offset += LISTING_PAGE) {
-      const { rotations, ids } = await this.read(LISTS.active, { limit: LISTING_PAGE, offset });
+      const { rotations, ids } = await this.read(list, { limit: LISTING_PAGE, offset });
       all.push(...rotations);
       // Ended by the ids the index gave, not by the rotations kept: a page can lose stale ids.
       if (ids < LISTING_PAGE) return all;

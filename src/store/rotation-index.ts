@@ -7,6 +7,8 @@ import { handoffPeople, isOpen, type Rotation } from '../domain/rotation';
  *                        submit-by date follows the deadline, so this is urgency)
  *   completed            completed rotations, ranked by when the secret was received
  *   person:<user id>     the rotations a person is in the handoff of, by deadline
+ *   person-active:<user id>  the open and planned ones among them, by deadline
+ *                        (a long-serving requester's history must not bury them)
  *   instance:<url>       the rotations of one WFI instance, by deadline
  * A rotation's postings are derived from the rotation alone (`postingsOf`), so
  * the index can always be rebuilt from the rotations.
@@ -15,6 +17,7 @@ export const LISTS = {
   active: 'active',
   completed: 'completed',
   person: (userId: string) => `person:${userId}`,
+  personActive: (userId: string) => `person-active:${userId}`,
   instance: (instanceUrl: string) => `instance:${instanceUrl}`,
 };
 
@@ -57,7 +60,10 @@ export function postingsOf(rotation: Rotation): Posting[] {
     { list: LISTS.instance(rotation.instanceUrl), rank: byDeadline },
     ...handoffPeople(rotation).map((userId) => ({ list: LISTS.person(userId), rank: byDeadline })),
   ];
-  if (isOpen(rotation) || rotation.status === 'planned') postings.push({ list: LISTS.active, rank: byDeadline });
+  if (isOpen(rotation) || rotation.status === 'planned') {
+    postings.push({ list: LISTS.active, rank: byDeadline });
+    for (const userId of handoffPeople(rotation)) postings.push({ list: LISTS.personActive(userId), rank: byDeadline });
+  }
   if (rotation.status === 'completed') postings.push({ list: LISTS.completed, rank: Date.parse(rotation.completion.at) });
   return postings;
 }

@@ -121,6 +121,7 @@ function wrap(store: RotationStore): RotationStore {
     list: () => store.list(),
     active: (page) => store.active(page),
     involving: (userId, page) => store.involving(userId, page),
+    activeInvolving: (userId) => store.activeInvolving(userId),
     ofInstance: (instanceUrl, page) => store.ofInstance(instanceUrl, page),
     recentlyCompleted: (page) => store.recentlyCompleted(page),
     recordHomeViewer: (userId) => store.recordHomeViewer(userId),

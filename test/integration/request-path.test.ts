@@ -318,6 +318,7 @@ describe('the request path over real HTTP', () => {
       list: () => check().then(() => real.list()),
       active: (page) => check().then(() => real.active(page)),
       involving: (userId, page) => check().then(() => real.involving(userId, page)),
+      activeInvolving: (userId) => check().then(() => real.activeInvolving(userId)),
       ofInstance: (instanceUrl, page) => check().then(() => real.ofInstance(instanceUrl, page)),
       recentlyCompleted: (page) => check().then(() => real.recentlyCompleted(page)),
       recordHomeViewer: (userId) => check().then(() => real.recordHomeViewer(userId)),

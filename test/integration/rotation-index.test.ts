@@ -97,6 +97,10 @@ describe.each(storeEngines())('the rotation index on %s', (_engine, makeUrl) => 
     for (const r of [mine, met, theirs, other]) await store.insert(r);
     expect(ids(await replica.involving(REQUESTER_ID, { limit: 10 }))).toEqual(['ROT-IIIIII', 'ROT-HHHHHH', 'ROT-GGGGGG']);
     expect(ids(await replica.involving(REQUESTER_ID, { limit: 1, offset: 1 }))).toEqual(['ROT-HHHHHH']);
+    // Their open and planned ones, earliest deadline first, however long their history.
+    expect(ids(await replica.activeInvolving(REQUESTER_ID))).toEqual(['ROT-GGGGGG', 'ROT-HHHHHH']);
+    expect(ids(await replica.activeInvolving('U0ATTENDEE'))).toEqual(['ROT-HHHHHH']);
+    expect(ids(await replica.activeInvolving('U0STRANGER'))).toEqual([]);
     expect(ids(await replica.involving('U0FRIEND1', { limit: 10 }))).toEqual(['ROT-GGGGGG']);
     expect(ids(await replica.involving('U0ATTENDEE', { limit: 10 }))).toEqual(['ROT-HHHHHH']);
     expect(ids(await replica.involving('U0SOMEONE', { limit: 10 }))).toEqual(['ROT-JJJJJJ']);
@@ -178,6 +182,7 @@ describe('a store made before the index', () => {
       expect(ids(await store.active())).toEqual(['ROT-OLD001']);
       expect(ids(await store.recentlyCompleted({ limit: 5 }))).toEqual(['ROT-OLD002']);
       expect(ids(await store.involving(REQUESTER_ID, { limit: 5 }))).toEqual(['ROT-OLD001', 'ROT-OLD002']);
+      expect(ids(await store.activeInvolving(REQUESTER_ID))).toEqual(['ROT-OLD001']);
       expect(await store.migrate()).toBe(0);
     } finally {
       await store.close();
@@ -186,14 +191,38 @@ describe('a store made before the index', () => {
   });
 });
 
+describe('a store indexed by an earlier version of the index', () => {
+  it("is indexed again at migrate: each person's open rotations get their own list", async () => {
+    const keyv = new Keyv({ namespace: NAMESPACE });
+    const before = new KeyvRotationStore(keyv);
+    await before.insert(rotation('ROT-OLD003', 'approved', '2026-05-01'));
+    // What version 1 of the index left: its marker, and no person-active lists.
+    await keyv.set('index-version', 1);
+    const store = new KeyvRotationStore(keyv);
+    expect(await store.activeInvolving(REQUESTER_ID)).toEqual([]);
+    expect(await store.migrate()).toBe(1);
+    expect(ids(await store.activeInvolving(REQUESTER_ID))).toEqual(['ROT-OLD003']);
+  });
+});
+
 describe('where a rotation is indexed', () => {
   it('follows its state: open and planned in the active list, completed in the completed list, always its people and instance', () => {
     const lists = (r: Rotation) => postingsOf(r).map((p) => p.list).sort();
     const requested = aRotation({ id: 'ROT-PPPPPP', attendeeIds: [REQUESTER_ID, 'U0FRIEND1'] });
-    expect(lists(requested)).toEqual([LISTS.active, LISTS.instance(requested.instanceUrl), LISTS.person('U0FRIEND1'), LISTS.person(REQUESTER_ID)].sort());
+    expect(lists(requested)).toEqual(
+      [
+        LISTS.active,
+        LISTS.instance(requested.instanceUrl),
+        LISTS.person('U0FRIEND1'),
+        LISTS.person(REQUESTER_ID),
+        LISTS.personActive('U0FRIEND1'),
+        LISTS.personActive(REQUESTER_ID),
+      ].sort(),
+    );
     const completed = aRotationIn('completed', { id: 'ROT-PPPPPP' });
     expect(lists(completed)).toContain(LISTS.completed);
     expect(lists(completed)).not.toContain(LISTS.active);
+    expect(lists(completed)).not.toContain(LISTS.personActive(REQUESTER_ID));
     expect(postingsOf(completed).find((p) => p.list === LISTS.completed)?.rank).toBe(Date.parse(completed.completion.at));
     expect(lists(aRotationIn('cancelled', { id: 'ROT-PPPPPP' }))).not.toContain(LISTS.active);
   });

@@ -25,7 +25,8 @@ describe('the App Home publisher', () => {
     return {
       store: {
         homeViewers: async (userIds: readonly string[]) => [...userIds],
-        involving: async () => [aRotation({ id: 'ROT-222222', notes: String(state) })],
+        activeInvolving: async () => [aRotation({ id: 'ROT-222222', notes: String(state) })],
+        involving: async () => [],
       } as unknown as DashboardDeps['store'],
       reminders: { failures: async () => [] } as unknown as DashboardDeps['reminders'],
       notifier: {
