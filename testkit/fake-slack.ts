@@ -377,6 +377,12 @@ export class FakeSlack {
     return this.receivedBy(method);
   }
 
+  /** Waits until a call to `method` that `matches` was recorded, and gives it. */
+  async waitForCall(method: string, matches: (call: RecordedCall) => boolean, what: string, timeoutMs = 5000): Promise<RecordedCall> {
+    await this.waitUntil(() => this.callsTo(method).some(matches), what, timeoutMs);
+    return this.callsTo(method).find(matches) as RecordedCall;
+  }
+
   /** Waits until `count` calls to `method` were recorded (listeners keep working after the ack). */
   async waitFor(method: string, count = 1, timeoutMs = 5000): Promise<RecordedCall[]> {
     return this.waitUntil(() => this.callsTo(method).length >= count, `${count} call(s) to ${method}`, timeoutMs).then(() =>
