@@ -11,12 +11,13 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runAck } from './sections/ack';
 import { runStartup } from './sections/startup';
+import { scaleEngine, type ScaleEngineResult } from './sections/scale';
 import { runSubmissions } from './sections/submission';
 import { throughputFor, type ThroughputRow } from './sections/throughput';
 import { tickEngine, type TickEngineResult } from './sections/tick';
 import { FakeSlack } from '../testkit/fake-slack';
 import { readKnobs } from './lib/knobs';
-import { BOT_ENTRY, BARE_ENTRY, ROOT } from './lib/processes';
+import { BOT_ENTRY, BARE_ENTRY, ROOT, SEEDED_BOT_ENTRY } from './lib/processes';
 import { judge, render, type Results } from './lib/report';
 
 const log = (line: string) => console.error(line);
@@ -43,7 +44,7 @@ async function attempt<T>(what: string, work: () => Promise<T>, onError: (messag
 }
 
 async function main(): Promise<void> {
-  for (const entry of [BOT_ENTRY, BARE_ENTRY]) {
+  for (const entry of [BOT_ENTRY, BARE_ENTRY, SEEDED_BOT_ENTRY]) {
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   }
   const knobs = readKnobs(process.env, ROOT);
@@ -107,6 +108,22 @@ async function main(): Promise<void> {
         );
       }
       results.throughput = rows;
+    }
+    if (knobs.sections.has('scale')) {
+      log(`6. at scale: ${knobs.scaleSizes.join(', ')} rotations stored, ${knobs.scaleOpen} open`);
+      const scale: ScaleEngineResult[] = [];
+      const options = { sizes: knobs.scaleSizes, open: knobs.scaleOpen, samples: knobs.scaleSamples, warmup: knobs.scaleWarmup, quietMs: knobs.scaleQuietMs };
+      for (const engine of knobs.engines) {
+        scale.push(
+          await attempt(`scale on ${engine}`, () => scaleEngine(engine, slack, options, knobs.urls, log), (error) => ({
+            engine,
+            points: [],
+            growth: { requestHomeRefreshed: Number.NaN, homeOpenedApprover: Number.NaN, homeOpenedPerson: Number.NaN, approveUpdated: Number.NaN, list: Number.NaN },
+            error,
+          })),
+        );
+      }
+      results.scale = scale;
     }
   } finally {
     await slack.stop();

@@ -1,6 +1,8 @@
 import { webApi } from '@slack/bolt';
 import { CLAIM_LEASE_MS } from '../src/services/reminders';
 import type { ServiceDeps } from '../src/services/lifecycle-deps';
+import type { DashboardDeps } from '../src/services/dashboards';
+import { HomePublisher } from '../src/services/home-publisher';
 import { useCases, type UseCases } from '../src/services/use-cases';
 import { Scheduler } from '../src/scheduler/scheduler';
 import { SlackNotifier } from '../src/slack/notifier';
@@ -94,6 +96,8 @@ interface Replica {
   deps: ServiceDeps;
   cases: UseCases;
   scheduler: Scheduler;
+  /** Its App Home publisher (`deps.homes`), stopped with it. */
+  homes: HomePublisher;
   close(): Promise<void>;
 }
 
@@ -258,13 +262,23 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
         },
       });
     }
-    const deps: ServiceDeps = {
+    const dashboards: DashboardDeps = {
       store: rotations,
       reminders,
-      reminderPolicy,
       notifier,
       approvers: { statusOf: async (id) => (APPROVERS.includes(id) ? 'approver' : 'not_approver'), knownApproverIds: () => APPROVERS },
       clock,
+      logger: {
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
+    };
+    const homes = new HomePublisher(dashboards);
+    const deps: ServiceDeps = {
+      ...dashboards,
+      reminderPolicy,
+      homes,
       policy,
       allowSelfApproval: false,
       randomIndex: (max) => Math.floor(rng.next() * max),
@@ -288,11 +302,14 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
         if (self.dead) return;
         self.dead = true;
         void scheduler.stop();
+        // Its Homes waiting are dropped; a publish under way never ends (its calls hang), so it is not waited for.
+        void homes.stop();
         kill();
       },
       deps,
       cases: useCases(deps, { instanceDomain: 'wfi.pega.com' }),
       scheduler,
+      homes,
       close: () => store.rotations.close(),
     };
     replicas[slot] = self;
@@ -580,7 +597,10 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
   record.rotations = await reader.rotations.list();
   record.leftovers = { entries: await reader.reminders.entries(), locks: await reader.locks.count() };
   log('  stopping the replicas');
-  for (const r of alive()) await r.scheduler.stop();
+  for (const r of alive()) {
+    await r.scheduler.stop();
+    await r.homes.stop();
+  }
   log('  stopping Slack');
   await fake.stop();
   log('  closing the store');

@@ -15,6 +15,7 @@ import { SlackApproverDirectory } from './slack/approver-directory';
 import { rateLimiters, registerRateLimits, type RateLimitRules } from './slack/rate-limits';
 import type { ServiceDeps } from './services/lifecycle-deps';
 import { useCases } from './services/use-cases';
+import { HomePublisher } from './services/home-publisher';
 import { todayIn } from './domain/calendar';
 // Not re-exported from the package's index; the type of app.error's argument with extendedErrorHandler.
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
@@ -130,6 +131,14 @@ async function openAnsweringStore(
     await rotations.close().catch(() => undefined);
     throw new CodedError('STORE_UNAVAILABLE', `STORE_URL could not be opened: ${(error as Error).message}`, { cause: error });
   }
+  try {
+    // A store made before the rotation index: indexed once, here (one full read), before any request reads the index.
+    const indexed = await rotations.migrate();
+    if (indexed > 0) logger.info(`The store's ${indexed} rotations were indexed (once, for a store made by an earlier release)`);
+  } catch (error) {
+    await rotations.close().catch(() => undefined);
+    throw new CodedError('STORE_UNAVAILABLE', `STORE_URL could not be brought up to date (indexing its rotations): ${(error as Error).message}`, { cause: error });
+  }
   return { rotations, reminders: opened.reminders, locks: opened.locks };
 }
 
@@ -206,12 +215,19 @@ function quickWebClient(config: Config, logger: Logger): webApi.WebClient {
   });
 }
 
-/** The use cases' ports, wired to Slack and the store. */
+/** The use cases' ports, wired to Slack and the store; `homes` is the process's App Home publisher, stopped with the bot. */
 function serviceDeps(
   config: Config,
-  parts: { app: App; store: { rotations: RotationStore; reminders: ReminderSchedule }; approvers: ApproverDirectory; clock: Clock; logger: Logger },
+  parts: {
+    app: App;
+    store: { rotations: RotationStore; reminders: ReminderSchedule };
+    approvers: ApproverDirectory;
+    clock: Clock;
+    logger: Logger;
+    track: <T>(work: Promise<T>) => Promise<T>;
+  },
   options: BotOptions,
-): ServiceDeps {
+): ServiceDeps & { homes: HomePublisher } {
   const policy = { calendar: config.calendar, leadBusinessDays: config.leadBusinessDays };
   const approverMentions = [
     ...config.approvers.userIds.map((id) => `<@${id}>`),
@@ -222,17 +238,15 @@ function serviceDeps(
     { policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), leadBusinessDays: config.leadBusinessDays, approverMentions },
     parts.logger,
   );
+  const dashboards = { store: parts.store.rotations, reminders: parts.store.reminders, notifier, approvers: parts.approvers, clock: parts.clock, logger: parts.logger };
   return {
-    store: parts.store.rotations,
-    reminders: parts.store.reminders,
+    ...dashboards,
     reminderPolicy: { ...policy, reminderHour: config.reminderHour, digestDay: config.digestDay },
-    notifier,
-    approvers: parts.approvers,
-    clock: parts.clock,
+    // Each window of Homes waiting to be published is work in flight: shutdown lets it finish.
+    homes: new HomePublisher(dashboards, { track: parts.track }),
     policy,
     allowSelfApproval: config.allowSelfApproval,
     randomIndex: options.randomIndex ?? randomInt,
-    logger: parts.logger,
   };
 }
 
@@ -291,7 +305,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
 
   const quickClient = quickWebClient(config, logger);
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
-  const services = serviceDeps(config, { app, store, approvers, clock, logger }, options);
+  const services = serviceDeps(config, { app, store, approvers, clock, logger, track: work.track }, options);
   const deps = listenerDeps(config, { services, clock, quickClient }, options);
   // Global middleware runs in this order, before any listener: the user-id and trigger_id checks
   // first, so that the rate limiter only ever counts well-formed requests.
@@ -331,6 +345,10 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
           void work.track(scheduler.stop());
           await work.drain(logger);
         } finally {
+          // The drain waited for the App Home windows the last requests and the tick opened; one
+          // still open (the drain ran out of time, or a change came after it) is dropped, its timer
+          // cleared. Not awaited: a publish still running after the drain's deadline is not waited for.
+          void services.homes.stop();
           // No connection left open (a request still arriving, or one past the deadline) keeps
           // the store open until the process is killed.
           await transport.close();

@@ -144,6 +144,9 @@ export class FakeSlack {
   private readonly counts = new Map<string, number>();
   private readonly markerWaiters = new Map<string, MarkerWaiter[]>();
   private readonly countWaiters: CountWaiter[] = [];
+  /** Per person, the hash of the App Home last published to them (views.publish). */
+  private readonly homeHashes = new Map<string, string>();
+  private homeVersion = 0;
 
   constructor(options: FakeSlackOptions = {}) {
     this.record = options.record ?? true;
@@ -364,6 +367,7 @@ export class FakeSlack {
     this.uploads.length = 0;
     this.handlers.clear();
     this.counts.clear();
+    this.homeHashes.clear();
     this.ts = 1000;
   }
 
@@ -371,6 +375,12 @@ export class FakeSlack {
   async waitForReceived(method: string, count = 1, timeoutMs = 5000): Promise<ReceivedCall[]> {
     await this.waitUntil(() => this.receivedBy(method).length >= count, `${count} call(s) to ${method} to arrive`, timeoutMs);
     return this.receivedBy(method);
+  }
+
+  /** Waits until a call to `method` that `matches` was recorded, and gives it. */
+  async waitForCall(method: string, matches: (call: RecordedCall) => boolean, what: string, timeoutMs = 5000): Promise<RecordedCall> {
+    await this.waitUntil(() => this.callsTo(method).some(matches), what, timeoutMs);
+    return this.callsTo(method).find(matches) as RecordedCall;
   }
 
   /** Waits until `count` calls to `method` were recorded (listeners keep working after the ack). */
@@ -449,6 +459,26 @@ export class FakeSlack {
       .map((call) => ({ ts: call.answer?.ts, text: call.args.text, ...(call.args.metadata ? { metadata: call.args.metadata } : {}) }));
   }
 
+  /**
+   * views.publish as Slack answers it: each person's Home has a hash that
+   * changes with every publish (here a count of them), answered as
+   * `view.hash`; a publish given a hash that is not the person's latest is
+   * refused with `hash_conflict`, and one without a hash always goes through.
+   */
+  private publishHome(userId: string, hash: unknown): Record<string, unknown> {
+    const latest = this.homeHashes.get(userId);
+    if (hash !== undefined && hash !== '' && hash !== latest) return { ok: false, error: 'hash_conflict' };
+    this.homeVersion += 1;
+    const next = `${this.homeVersion}.${userId}`;
+    this.homeHashes.set(userId, next);
+    return { ok: true, view: { id: `V0HOME${userId}`, type: 'home', hash: next } };
+  }
+
+  /** The hash of a person's App Home as last published (views.publish), if it ever was. */
+  homeHash(userId: string): string | undefined {
+    return this.homeHashes.get(userId);
+  }
+
   /** `arg` reads one argument of the call: only the answers that echo one decode the body. */
   private defaultAnswer(method: string, arg: (name: string) => unknown): Record<string, unknown> {
     switch (method) {
@@ -457,9 +487,10 @@ export class FakeSlack {
       case 'auth.test':
         return { ok: true, user_id: 'UBOT0001', bot_id: 'BBOT0001', team_id: 'T0TEAM001' };
       case 'views.open':
-      case 'views.publish':
       case 'views.update':
         return { ok: true, view: { id: 'V0VIEW001' } };
+      case 'views.publish':
+        return this.publishHome(String(arg('user_id')), arg('hash'));
       case 'chat.postMessage': {
         this.ts += 1;
         // Posting to a user id lands in the app's direct message with them.

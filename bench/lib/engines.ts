@@ -9,8 +9,10 @@ import KeyvPostgres from '@keyv/postgres';
 import pg from 'pg';
 import type { ReminderSchedule, RotationStore } from '../../src/domain/ports';
 import type { ReminderOccurrence } from '../../src/domain/reminder-kinds';
+import { redisEngine } from '../../src/store/engines/redis';
 import { NAMESPACE, openStore, sqlitePath } from '../../src/store/keyv-factory';
 import { KeyvRotationStore } from '../../src/store/keyv-rotation-store';
+import type { IndexPage, Posting, RotationIndex } from '../../src/store/rotation-index';
 import { SQLITE, SqlReminderSchedule } from '../../src/store/sql-reminder-schedule';
 import type { Seeded } from './seed-rotations';
 
@@ -98,22 +100,47 @@ export interface BenchStore {
   name: EngineName;
   rotations: RotationStore;
   reminders: ReminderSchedule;
-  /** Adds rotations, their message refs and their pending reminders, in the layout the bot writes. */
+  /** Adds rotations, their message refs, their places in the index and their pending reminders, in the layout the bot writes. */
   seed(batch: readonly Seeded[]): Promise<void>;
   /** Brings the store to the state a long-lived one is in after a bulk load (PostgreSQL: vacuumed and analysed). */
   settle(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** A row of the rotation index: a rotation's place in one list. */
+interface IndexRow extends Posting {
+  id: string;
+}
+
+/** An index that keeps what the store puts in it, to be written to the engine in bulk. */
+class RecordingIndex implements RotationIndex {
+  readonly rows: IndexRow[] = [];
+
+  async put(id: string, postings: readonly Posting[]): Promise<void> {
+    for (const posting of postings) this.rows.push({ id, ...posting });
+  }
+
+  async remove(): Promise<void> {
+    throw new Error('the bench only inserts: nothing leaves a list while seeding');
+  }
+
+  async range(_list: string, _page: IndexPage): Promise<string[]> {
+    return [];
+  }
+}
+
 /**
  * The records the bot would write for these rotations, read back as keyv
- * entries: the real KeyvRotationStore writes them (insert, then setMessage,
- * as a submission does) into a Map, so whatever keys it uses today (records,
- * message refs, thread index…) are the ones the engine gets.
+ * entries, and the rotation index's rows: the real KeyvRotationStore writes
+ * them (insert, then setMessage, as a submission does) into a Map and a
+ * recording index, so whatever keys and lists it uses today (records,
+ * message refs, thread index, the lists App Home and `list` read) are the
+ * ones the engine gets.
  */
-async function recordsOf(batch: readonly Seeded[]): Promise<Array<{ key: string; value: unknown }>> {
+async function recordsOf(batch: readonly Seeded[]): Promise<{ entries: Array<{ key: string; value: unknown }>; index: IndexRow[] }> {
   const keyv = new Keyv({ namespace: NAMESPACE, store: new Map() });
-  const store = new KeyvRotationStore(keyv);
+  const index = new RecordingIndex();
+  const store = new KeyvRotationStore(keyv, { index });
   for (const { rotation, message } of batch) {
     await store.insert(rotation);
     await store.setMessage(rotation.id, message);
@@ -122,7 +149,7 @@ async function recordsOf(batch: readonly Seeded[]): Promise<Array<{ key: string;
   for await (const [key, value] of (keyv.iterator as NonNullable<Keyv['iterator']>).call(keyv, undefined) as AsyncIterable<[string, unknown]>) {
     entries.push({ key, value });
   }
-  return entries;
+  return { entries, index: index.rows };
 }
 
 const occurrencesOf = (batch: readonly Seeded[]): ReminderOccurrence[] => batch.flatMap((s) => s.occurrences);
@@ -146,8 +173,12 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export async function openBenchStore(target: EngineTarget): Promise<BenchStore> {
   const opened = openStore(target.storeUrl);
   await opened.rotations.ping();
-  // The schedule makes its table on first use; the bulk writers below need it to exist.
+  // As the bot's first start on an empty store: marked as indexed (the seed below keeps the index), so a
+  // bot started on it later does not index every seeded rotation again before it answers.
+  await opened.rotations.migrate();
+  // The schedule and the index make their tables on first use; the bulk writers below need them to exist.
   await opened.reminders.due(new Date(0), 1);
+  await opened.rotations.active({ limit: 1 });
   const base = { name: target.name, rotations: opened.rotations, reminders: opened.reminders, settle: async () => undefined };
 
   switch (target.name) {
@@ -172,10 +203,18 @@ export async function openBenchStore(target: EngineTarget): Promise<BenchStore> 
       return {
         ...base,
         seed: async (batch) => {
-          const records = await recordsOf(batch);
+          const { entries, index } = await recordsOf(batch);
           await adapter.query('BEGIN');
           try {
-            for (const part of chunks(records, 1000)) await keyv.setMany(part);
+            for (const part of chunks(entries, 1000)) await keyv.setMany(part);
+            // SqlRotationIndex.put's own upsert, 500 rows a statement instead of one.
+            for (const part of chunks(index, 500)) {
+              await adapter.query(
+                `INSERT INTO wfi_rotation_index (list, id, rank) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}
+                 ON CONFLICT (list, id) DO UPDATE SET rank = excluded.rank`,
+                ...part.flatMap((row) => [row.list, row.id, row.rank]),
+              );
+            }
             await inLanes(chunks(occurrencesOf(batch), 50), 8, (part) => schedule.add(part));
             await adapter.query('COMMIT');
           } catch (error) {
@@ -190,17 +229,28 @@ export async function openBenchStore(target: EngineTarget): Promise<BenchStore> 
       };
     }
     case 'redis': {
-      const keyv = new Keyv({ namespace: NAMESPACE, store: new KeyvRedis(target.storeUrl), throwOnErrors: true });
+      // The engine as the bot opens it, for its keyv and its index: the bot's key layout by construction.
+      const engine = redisEngine.open(target.storeUrl, {
+        keyvOptions: { namespace: NAMESPACE, throwOnErrors: true },
+        namespace: NAMESPACE,
+        onError: () => undefined,
+      });
+      await engine.ready?.();
       return {
         ...base,
         seed: async (batch) => {
-          for (const part of chunks(await recordsOf(batch), 1000)) await keyv.setMany(part);
+          const { entries, index } = await recordsOf(batch);
+          for (const part of chunks(entries, 1000)) await engine.keyv.setMany(part);
+          // The index's own put (one script a rotation), 32 at a time so the connection stays busy.
+          const byRotation = new Map<string, Posting[]>();
+          for (const { id, list, rank } of index) byRotation.set(id, [...(byRotation.get(id) ?? []), { list, rank }]);
+          await inLanes([...byRotation], 32, ([id, postings]) => engine.index.put(id, postings));
           // The schedule's own add: one Lua script per 500 occurrences, the bot's layout by construction.
           await opened.reminders.add(occurrencesOf(batch));
         },
         close: async () => {
           await opened.rotations.close();
-          await keyv.disconnect();
+          await engine.keyv.disconnect();
         },
       };
     }
@@ -210,7 +260,17 @@ export async function openBenchStore(target: EngineTarget): Promise<BenchStore> 
       return {
         ...base,
         seed: async (batch) => {
-          for (const part of chunks(await recordsOf(batch), 2000)) await keyv.setMany(part);
+          const { entries, index } = await recordsOf(batch);
+          for (const part of chunks(entries, 2000)) await keyv.setMany(part);
+          // SqlRotationIndex.put's own upsert, 5,000 rows per round trip instead of one.
+          for (const part of chunks(index, 5000)) {
+            await adapter.query(
+              `INSERT INTO wfi_rotation_index (list, id, rank)
+               SELECT list, id, rank FROM UNNEST($1::text[], $2::text[], $3::bigint[]) AS t(list, id, rank)
+               ON CONFLICT (list, id) DO UPDATE SET rank = excluded.rank`,
+              [part.map((row) => row.list), part.map((row) => row.id), part.map((row) => row.rank)],
+            );
+          }
           // SqlReminderSchedule.add's own INSERT … ON CONFLICT DO NOTHING, for 5,000 rows per round trip instead of one.
           for (const part of chunks(occurrencesOf(batch), 5000)) {
             await adapter.query(

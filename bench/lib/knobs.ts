@@ -2,8 +2,10 @@ import type { EngineName, EngineUrls } from './engines';
 
 /**
  * Every setting of `npm run bench`, from the environment. The defaults are
- * the full run (about ten minutes on a 2-core machine); BENCH_QUICK=1 shrinks
- * everything for a check that the bench still works (about a minute).
+ * the full run (sections 1 to 5 about five minutes on a 2-core machine;
+ * section 6, which fills a store of 100,000 rotations on each engine, an
+ * estimated 15 to 20 more with four engines); BENCH_QUICK=1 shrinks
+ * everything for a check that the bench still works (about four minutes).
  */
 export interface Knobs {
   sections: Set<Section>;
@@ -25,11 +27,17 @@ export interface Knobs {
   /** Section 5. */
   throughputRotations: number;
   throughputConcurrency: number;
+  /** Section 6: stored rotations per step, the open ones among them, samples per measure after `scaleWarmup` rounds, and the quiet that ends a change (ms). */
+  scaleSizes: number[];
+  scaleOpen: number;
+  scaleSamples: number;
+  scaleWarmup: number;
+  scaleQuietMs: number;
   /** Where results.json goes. */
   out: string;
 }
 
-export const SECTIONS = ['ack', 'submission', 'tick', 'startup', 'throughput'] as const;
+export const SECTIONS = ['ack', 'submission', 'tick', 'startup', 'throughput', 'scale'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 type Env = Record<string, string | undefined>;
@@ -93,6 +101,13 @@ export function readKnobs(env: Env, root: string): Knobs {
     rssRotations: int(env, 'BENCH_RSS_ROTATIONS', quick ? 1000 : 10_000),
     throughputRotations: Math.max(1, int(env, 'BENCH_THROUGHPUT', quick ? 40 : 300)),
     throughputConcurrency: Math.max(1, int(env, 'BENCH_THROUGHPUT_CONCURRENCY', 10)),
+    scaleSizes: ints(env, 'BENCH_SCALE_SIZES', quick ? [1000, 5000] : [1000, 10_000, 100_000]),
+    // A realistic few hundred: about one per instance and step, and the planned next cycles.
+    scaleOpen: int(env, 'BENCH_SCALE_OPEN', 300),
+    scaleSamples: Math.max(1, int(env, 'BENCH_SCALE_SAMPLES', quick ? 5 : 20)),
+    scaleWarmup: int(env, 'BENCH_SCALE_WARMUP', quick ? 1 : 3),
+    // Longer than App Home's wait for more changes before it publishes, and than a slow engine's publishing.
+    scaleQuietMs: Math.max(100, int(env, 'BENCH_SCALE_QUIET_MS', 750)),
     out: env.BENCH_OUT?.trim() || `${root}/bench/results.json`,
   };
 }

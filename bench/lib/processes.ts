@@ -12,6 +12,7 @@ export const ROOT = resolve(__dirname, '..', '..', '..');
 /** The compiled bot, started as production starts it (`npm start` is `node dist/src/index.js`). */
 export const BOT_ENTRY = join(ROOT, 'dist', 'src', 'index.js');
 export const BARE_ENTRY = join(ROOT, 'dist', 'bench', 'bare-app.js');
+export const SEEDED_BOT_ENTRY = join(ROOT, 'dist', 'bench', 'seeded-bot.js');
 
 export interface Child {
   process: ChildProcess;
@@ -40,14 +41,24 @@ export function cpuMsOf(pid: number | undefined): number {
   }
 }
 
-export function rssMbOf(pid: number | undefined): number {
+/** A size line of /proc/<pid>/status (VmRSS, VmHWM…), in MB; NaN where there is none. */
+function statusMbOf(pid: number | undefined, field: string): number {
   if (pid === undefined) return Number.NaN;
   try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : Number.NaN;
   } catch {
     return Number.NaN;
   }
+}
+
+export function rssMbOf(pid: number | undefined): number {
+  return statusMbOf(pid, 'VmRSS');
+}
+
+/** The highest RSS the process ever had (the kernel's high-water mark, start-up included), MB. */
+export function rssHighWaterMbOf(pid: number | undefined): number {
+  return statusMbOf(pid, 'VmHWM');
 }
 
 function launch(entry: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Child {
@@ -88,6 +99,8 @@ export async function startBot(options: {
   apiUrl: string;
   storeUrl: string;
   extra?: Record<string, string>;
+  /** Another compiled entry than the bot's own (bench/seeded-bot.ts: a memory store filled before the bot starts). */
+  entry?: string;
   /** Flags for node itself, e.g. `--cpu-prof` (NODE_OPTIONS refuses it). */
   nodeArgs?: string[];
   timeoutMs?: number;
@@ -97,7 +110,7 @@ export async function startBot(options: {
   // BENCH_PROFILE_DIR: every bot the bench starts writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
   const profileDir = process.env.BENCH_PROFILE_DIR?.trim();
   const nodeArgs = [...(options.nodeArgs ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-  const child = launch(BOT_ENTRY, port, { ...botEnv({ ...options, port }), ...options.extra }, nodeArgs);
+  const child = launch(options.entry ?? BOT_ENTRY, port, { ...botEnv({ ...options, port }), ...options.extra }, nodeArgs);
   try {
     await untilHealthy(child, options.timeoutMs ?? 30_000);
   } catch (error) {

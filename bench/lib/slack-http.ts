@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { requestSubmission } from '../../testkit/payloads';
+import type { FakeSlack } from '../../testkit/fake-slack';
+import { appHomeOpened, requestSubmission } from '../../testkit/payloads';
 import { signatureHeaders } from '../../testkit/slack-request';
 
 /**
@@ -80,4 +81,19 @@ export function marker(prefix: string, n: number): string {
  */
 export function submissionBy(userId: string, form: { instanceUrl: string; deadline: string }): string {
   return requestSubmission({ ...form, attendeeIds: [userId] }, userId);
+}
+
+/**
+ * These people open the bot's Home tab, one after the other, each until their
+ * Home is published. A change refreshes only the Homes of people who opened
+ * it (the store records them), so a section that times "App Home refreshed"
+ * has its people open it first, outside every timing.
+ */
+export async function openHomes(poster: SlackPoster, slack: FakeSlack, userIds: readonly string[]): Promise<void> {
+  for (const userId of userIds) {
+    const published = slack.count('views.publish') + 1;
+    const answer = await poster.post(appHomeOpened(userId, `Ev${userId}`), 'application/json');
+    if (answer.status !== 200) throw new Error(`app_home_opened for ${userId} was answered ${answer.status}`);
+    await slack.untilCount('views.publish', published, 30_000);
+  }
 }

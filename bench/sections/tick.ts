@@ -63,6 +63,8 @@ export async function tickEngine(engine: EngineName, sizes: number[], ticks: num
     reminderPolicy: BENCH_POLICY,
     policy: BENCH_POLICY,
     notifier: nullNotifier(),
+    // A tick's follow-ups change Homes too; this section times the tick, not the Home publishes after it.
+    homes: { changed: () => undefined },
     approvers: { statusOf: async () => 'not_approver', knownApproverIds: () => [] },
     clock: { now: () => BENCH_NOW },
     randomIndex: () => 0,

@@ -63,6 +63,8 @@ const listIds = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join('
  */
 export async function migrateStore(from: MigratableStore, to: MigratableStore, options: MigrateOptions = {}): Promise<MigrateResult> {
   const limit = options.reminderLimit ?? DEFAULT_REMINDER_LIMIT;
+  // A target made by an earlier release indexes what it holds first (copied rotations are indexed as they are written).
+  await step('indexing the target', () => to.rotations.migrate());
   const rotations = await step('reading the source', () => from.rotations.list());
   const existing = await step('reading the target', async () => new Map((await to.rotations.list()).map((r) => [r.id, r])));
 

@@ -56,7 +56,13 @@ export type FaultCode =
   /** Slack would not take a reminder anywhere; the message is Slack's reason. */
   | 'REMINDER_UNDELIVERABLE'
   /** Slack did not take a reminder for now (rate limited, a 5xx, no answer): the scheduler tries it again later. */
-  | 'SLACK_UNAVAILABLE';
+  | 'SLACK_UNAVAILABLE'
+  /**
+   * Slack refused a person's App Home (`hash_conflict`): it changed since the
+   * hash the publish was made against, so the view was read before another
+   * publish. The caller reads it again and publishes that.
+   */
+  | 'HOME_VIEW_CHANGED';
 
 export class CodedError extends Error {
   constructor(

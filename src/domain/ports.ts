@@ -1,7 +1,17 @@
 import type { ReminderKind, ReminderOccurrence } from './reminder-kinds';
 import type { AuditEntry, MessageRef, Rotation, RotationIn } from './rotation';
 
-/** Durable storage of rotations. Implementations live in `store/`. */
+/**
+ * A page of a listing: at most `limit` rotations after skipping `offset`. A
+ * page can come back shorter than `limit` before the end of the listing (a
+ * rotation that changed list between the index read and its own read is left out).
+ */
+export interface Page {
+  limit: number;
+  offset?: number;
+}
+
+/** Durable storage of rotations. Implementations live in `store/`. Reads other than `list` cost what they return, not what is stored. */
 export interface RotationStore {
   /** Stores a new rotation; throws a CodedError ROTATION_EXISTS when the id is taken. */
   insert(rotation: Rotation): Promise<void>;
@@ -15,8 +25,39 @@ export interface RotationStore {
   setMessage(id: string, message: MessageRef): Promise<boolean>;
   /** The rotation whose message is at this place (a thread's parent), if any. */
   findByMessage(message: MessageRef): Promise<string | undefined>;
-  /** Every rotation, in no particular order. */
+  /**
+   * Open and planned rotations, earliest deadline first (the submit-by date
+   * follows the deadline): what needs attention. Without a page, every one of
+   * them (read in pages): a few hundred at most, whatever the store has finished.
+   */
+  active(page?: Page): Promise<Rotation[]>;
+  /** Every open and planned rotation a person is in the handoff of, earliest deadline first. */
+  activeInvolving(userId: string): Promise<Rotation[]>;
+  /** The rotations a person is in the handoff of (requester, attendee, meeting invitee), latest deadline first. */
+  involving(userId: string, page: Page): Promise<Rotation[]>;
+  /** The rotations of one WFI instance, latest deadline first. */
+  ofInstance(instanceUrl: string, page: Page): Promise<Rotation[]>;
+  /** Completed rotations, the most recently received secret first. */
+  recentlyCompleted(page: Page): Promise<Rotation[]>;
+  /**
+   * Every rotation, in no particular order: a full read, for the export and
+   * maintenance (store:migrate), never for a request or a tick.
+   */
   list(): Promise<Rotation[]>;
+  /**
+   * Records that a person opened the bot's Home tab (Slack's `app_home_opened`):
+   * from then on a change to a rotation they may see refreshes their Home.
+   * Durable and shared by every replica on the store.
+   */
+  recordHomeViewer(userId: string): Promise<void>;
+  /** Which of these people have opened the Home tab (`recordHomeViewer`), in the order given, each once: one read for all of them. */
+  homeViewers(userIds: readonly string[]): Promise<string[]>;
+  /**
+   * Brings a store made by an earlier release up to date (at start and by
+   * store:migrate): indexes its rotations once; later calls cost one read.
+   * Answers how many rotations it indexed.
+   */
+  migrate(): Promise<number>;
   /** Resolves when the store answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -184,13 +225,24 @@ export interface Notifier {
   /** Like `reminderPosted`, for a digest in a channel (a process can die between two channels' digests). */
   digestPosted(channelId: string, deliveryKey: string, since: Date): Promise<boolean | undefined>;
   /**
+   * Slack's hash (`view.hash`) of the App Home this process last published to
+   * the person, if it knows one. Taken before their view is read and given back
+   * to `publishHome`, so that a view read before another publish cannot
+   * overwrite what that publish showed.
+   */
+  homeHash(viewerId: string): string | undefined;
+  /**
    * Publishes one person's App Home dashboard: the rotations they may see
-   * (`scope` says which: every one, or their own) and the undelivered reminders among them.
+   * (`scope` says which: every one, or their own) and the undelivered reminders
+   * among them. With `hash`, only over the Home of that hash: when it changed
+   * since (another publish got there first), throws a CodedError
+   * HOME_VIEW_CHANGED and publishes nothing.
    */
   publishHome(
     viewerId: string,
     view: { scope: 'all' | 'yours'; rotations: Rotation[]; reminderFailures: ScheduledReminder[] },
     now: Date,
+    hash?: string,
   ): Promise<void>;
   /**
    * Sends the meeting, its join link included, to each person in a direct

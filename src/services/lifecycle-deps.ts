@@ -1,6 +1,7 @@
 import type { ApproverDirectory, Clock, Notifier, ReminderSchedule, RotationStore } from '../domain/ports';
 import type { ReminderPolicy } from '../domain/reminder-kinds';
 import type { LeadTimePolicy } from '../domain/rotation';
+import type { HomeRefresh } from './home-publisher';
 
 /** What the use cases need; wired in `bot.ts`. */
 export interface ServiceDeps {
@@ -8,6 +9,8 @@ export interface ServiceDeps {
   reminders: ReminderSchedule;
   reminderPolicy: ReminderPolicy;
   notifier: Notifier;
+  /** Whose App Home a change touched: published shortly, once a burst (services/home-publisher.ts). */
+  homes: HomeRefresh;
   approvers: ApproverDirectory;
   clock: Clock;
   policy: LeadTimePolicy;

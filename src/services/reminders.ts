@@ -3,14 +3,14 @@ import type { ReminderDisplay, ScheduledReminder, ScheduledRotationEntry } from 
 import type { ReminderKind, ReminderOccurrence } from '../domain/reminder-kinds';
 import { latestDue, nextDigest, nextOccurrence, stillApplies } from '../domain/reminders';
 import { isCodedError } from '../domain/errors';
-import { isOpen, type Rotation } from '../domain/rotation';
+import type { Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
-import { involvedPeople, refreshDashboards } from './dashboards';
+import { involvedPeople } from './dashboards';
 import { completeFollowUp, FOLLOW_UP, recordFollowUp } from './follow-up';
 
 export type ReminderDeps = Pick<
   ServiceDeps,
-  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'approvers' | 'clock' | 'policy' | 'randomIndex' | 'allowSelfApproval' | 'logger'
+  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'homes' | 'approvers' | 'clock' | 'policy' | 'randomIndex' | 'allowSelfApproval' | 'logger'
 >;
 
 /** How long a claim holds: a process that dies mid-send leaves it to another after this. */
@@ -80,7 +80,7 @@ export async function runDueReminders(deps: ReminderDeps, owner = `tick-${random
 }
 
 async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date): Promise<keyof TickResult> {
-  const active = (await deps.store.list()).filter((r) => isOpen(r) || r.status === 'planned');
+  const active = await deps.store.active();
   const byChannel = new Map<string, Rotation[]>();
   for (const rotation of active) byChannel.set(rotation.channelId, [...(byChannel.get(rotation.channelId) ?? []), rotation]);
   const failures: string[] = [];
@@ -122,7 +122,7 @@ async function completeRecordedFollowUp(deps: ReminderDeps, due: ScheduledRotati
     await deps.notifier.refreshMessage(done, now, await reminderDisplay(deps, done.id)).catch((error: unknown) => {
       deps.logger.warn(`The message of ${done.id} could not show its next cycle: ${reasonOf(error)}`);
     });
-    await refreshDashboards(deps, involvedPeople(done, deps.approvers.knownApproverIds(), done.requesterId));
+    deps.homes.changed(involvedPeople(done, deps.approvers.knownApproverIds(), done.requesterId));
   }
   return finish(deps, due, { state: 'sent' }, now);
 }

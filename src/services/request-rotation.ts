@@ -4,7 +4,7 @@ import { plannedStartRequest, startPlannedRefusal } from '../domain/lifecycle';
 import { validateRotationRequest, type FieldErrors, type RawRotationRequest } from '../domain/rotation-request';
 import { approverFlag } from '../domain/ports';
 import { createRotation, rotationId, type Rotation, type RotationRequest } from '../domain/rotation';
-import { involvedPeople, refreshDashboards } from './dashboards';
+import { involvedPeople } from './dashboards';
 import { followUpNow, recordFollowUp } from './follow-up';
 import type { ServiceDeps } from './lifecycle-deps';
 import { changeRotation, type ChangeOutcome } from './change-rotation';
@@ -70,7 +70,8 @@ export async function startPlanned(
 }
 
 /**
- * Posts the rotation's message and remembers where it went. A failure here
+ * Posts the rotation's message and remembers where it went; the App Home of
+ * everyone involved who opened it follows shortly. A failure here
  * leaves the rotation stored (it shows in `status` and `list`) and is logged;
  * it never undoes the request.
  */
@@ -81,6 +82,6 @@ export async function announceRotation(deps: ServiceDeps, saved: Rotation): Prom
   if (!(await deps.store.setMessage(rotation.id, message))) {
     deps.logger.warn(`${rotation.id} was posted, but is no longer in the store to record where`);
   }
-  await refreshDashboards(deps, involvedPeople(rotation, deps.approvers.knownApproverIds(), rotation.requesterId));
+  deps.homes.changed(involvedPeople(rotation, deps.approvers.knownApproverIds(), rotation.requesterId));
   return { ...rotation, message };
 }

@@ -32,5 +32,6 @@ export async function rotationStatus(
 
 /** `/wfi-rotate list`: the open rotations one person may see (every one for an approver, else their own). */
 export async function openRotationsFor(deps: Pick<ServiceDeps, 'store' | 'approvers'>, viewerId: string): Promise<RotationView> {
-  return viewFor(deps, viewerId, (await deps.store.list()).filter(isOpen));
+  const view = await viewFor(deps, viewerId, [], { everyone: () => deps.store.active(), own: (id) => deps.store.activeInvolving(id) });
+  return { ...view, rotations: view.rotations.filter(isOpen) };
 }

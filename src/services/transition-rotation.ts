@@ -2,7 +2,7 @@ import type { RotationAction } from '../domain/lifecycle';
 import { approverFlag } from '../domain/ports';
 import { handoffPeople, type AuditEntry, type Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
-import { involvedPeople, refreshDashboards } from './dashboards';
+import { involvedPeople } from './dashboards';
 import { changeRotation, type ChangeOutcome } from './change-rotation';
 import { followUpNow, recordFollowUp } from './follow-up';
 import { reminderDisplay } from './reminders';
@@ -46,13 +46,14 @@ async function messageOf(deps: ServiceDeps, id: string): Promise<Pick<Rotation, 
 /**
  * After the acknowledgement: the follow-up work of the change (its reminders,
  * the next cycle), the message updated in place, a thread reply,
- * the join link sent privately when a meeting was set or moved, and fresh
- * dashboards. Slack failures are logged; the transition stands.
+ * the join link sent privately when a meeting was set or moved, and the App
+ * Home of everyone involved who opened it, shortly after (coalesced, see
+ * home-publisher.ts). Slack failures are logged; the transition stands.
  */
 export async function announceTransition(deps: ServiceDeps, changed: Rotation, entry: AuditEntry): Promise<void> {
   const rotation = await announceInThread(deps, await followUpNow(deps, changed), entry);
   if (entry.to === 'meeting_scheduled' && rotation.status === 'meeting_scheduled') await sendMeetingDetails(deps, rotation);
-  await refreshDashboards(deps, involvedPeople(rotation, deps.approvers.knownApproverIds(), entry.actorId));
+  deps.homes.changed(involvedPeople(rotation, deps.approvers.knownApproverIds(), entry.actorId));
 }
 
 /**

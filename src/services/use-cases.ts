@@ -4,7 +4,7 @@ import { precheck, startPlannedRefusal, type ActionType } from '../domain/lifecy
 import { approverFlag } from '../domain/ports';
 import type { AuditEntry, Rotation, RotationRequest } from '../domain/rotation';
 import { validateRotationRequest, type FieldErrors, type RawRotationRequest } from '../domain/rotation-request';
-import { refreshDashboards } from './dashboards';
+import { openedHome } from './dashboards';
 import type { ServiceDeps } from './lifecycle-deps';
 import { announceExposure, reportSecretExposure, type ExposureReport, type RecordedExposure } from './report-secret-exposure';
 import { announceRotation, saveNewRotation, startPlanned, type StartPlannedOutcome } from './request-rotation';
@@ -26,7 +26,7 @@ export interface UseCases {
   saveRequest(request: RotationRequest, requesterId: string): Promise<Rotation>;
   /** A planned next cycle started by its team (or an approver) with the start form's values. */
   startPlannedCycle(plannedId: string, form: Pick<RawRotationRequest, 'deadline' | 'attendeeIds' | 'notes' | 'rotationIntervalDays'>, starterId: string): Promise<StartPlannedOutcome>;
-  /** Posts a saved rotation's message and refreshes the dashboards; a Slack failure never undoes the rotation. */
+  /** Posts a saved rotation's message; the dashboards follow shortly. A Slack failure never undoes the rotation. */
   announceRotation(rotation: Rotation): Promise<void>;
   /** The rotation as stored, to draw a form for it. */
   findRotation(id: string): Promise<Rotation | undefined>;
@@ -36,7 +36,7 @@ export interface UseCases {
   startRefusal(planned: Rotation, userId: string): Promise<Refusal | undefined>;
   /** One step, exactly once. */
   takeStep(request: TransitionRequest): Promise<TransitionOutcome>;
-  /** The message, its thread, the join link to those who get it, and the dashboards, after a step. */
+  /** The message, its thread, the join link to those who get it, and (shortly after) the dashboards, after a step. */
   announceStep(rotation: Rotation, entry: AuditEntry): Promise<void>;
   /** `status`: one rotation for one person. */
   rotationStatus(id: string, viewerId: string): Promise<RotationStatus | undefined>;
@@ -44,8 +44,12 @@ export interface UseCases {
   openRotations(viewerId: string): Promise<RotationView>;
   /** `export`: the whole audit trail, to an approver in a direct message. */
   sendExport(userId: string): Promise<{ ok: true; rotations: number } | { ok: false; error: RefusalOf<'NOT_AN_APPROVER' | 'APPROVER_UNKNOWN'> }>;
-  /** A person's App Home, fresh. */
-  refreshHome(userId: string): Promise<void>;
+  /**
+   * A person opened the Home tab: they are recorded (changes refresh their
+   * Home from now on) and their Home is published at once. `viewHash` is the
+   * hash of the Home they have open, when Slack sent one.
+   */
+  refreshHome(userId: string, viewHash?: string): Promise<void>;
   /** A secret-looking reply in a rotation's thread: recorded in its audit trail. */
   reportExposure(report: ExposureReport): Promise<RecordedExposure | undefined>;
   announceExposure(recorded: RecordedExposure): Promise<void>;
@@ -85,7 +89,7 @@ export function useCases(deps: ServiceDeps, settings: UseCaseSettings): UseCases
       if (status !== 'approver') return { ok: false, error: { code: status === 'unknown' ? 'APPROVER_UNKNOWN' : 'NOT_AN_APPROVER' } };
       return { ok: true, rotations: await sendRotationExport(deps, userId) };
     },
-    refreshHome: (userId) => refreshDashboards(deps, [userId]),
+    refreshHome: (userId, viewHash) => openedHome(deps, userId, viewHash),
     reportExposure: (report) => reportSecretExposure(deps, report),
     announceExposure: (recorded) => announceExposure(deps, recorded),
   };

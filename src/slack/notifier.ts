@@ -81,7 +81,17 @@ interface Post extends SlackMessage {
   metadata?: { event_type: string; event_payload: Record<string, string> };
 }
 
+/**
+ * How many people's Home hashes a process keeps (a few dozen bytes each): far
+ * more than open the Home tab of one workspace's bot. Past that, the one
+ * published longest ago is forgotten, and its next publish goes without a hash.
+ */
+const HOME_HASHES_KEPT = 10_000;
+
 export class SlackNotifier implements Notifier {
+  /** Per person, Slack's `view.hash` of the App Home this process last published to them; insertion order is publish order. */
+  private readonly homeHashes = new Map<string, string>();
+
   constructor(
     private readonly client: WebClient,
     private readonly context: NotifierContext,
@@ -212,16 +222,42 @@ export class SlackNotifier implements Notifier {
     }
   }
 
+  homeHash(viewerId: string): string | undefined {
+    return this.homeHashes.get(viewerId);
+  }
+
   async publishHome(
     viewerId: string,
     view: { scope: 'all' | 'yours'; rotations: Rotation[]; reminderFailures: ScheduledReminder[] },
     now: Date,
+    hash?: string,
   ): Promise<void> {
     if (!isUserId(viewerId)) return;
-    await this.client.views.publish({
-      user_id: viewerId,
-      view: buildAppHome(view.rotations, { ...this.context, now, viewerId, scope: view.scope, reminderFailures: view.reminderFailures }),
-    });
+    let published: webApi.ViewsPublishResponse;
+    try {
+      published = await this.client.views.publish({
+        user_id: viewerId,
+        view: buildAppHome(view.rotations, { ...this.context, now, viewerId, scope: view.scope, reminderFailures: view.reminderFailures }),
+        ...(hash ? { hash } : {}),
+      });
+    } catch (error) {
+      if (slackErrorCode(error) !== 'hash_conflict') throw error;
+      // The hash kept here is out of date: forgotten, so the publish that follows (from a fresh read) goes without one.
+      if (this.homeHashes.get(viewerId) === hash) this.homeHashes.delete(viewerId);
+      throw new CodedError('HOME_VIEW_CHANGED', `The App Home of ${viewerId} changed since it was read`, { cause: error });
+    }
+    this.rememberHomeHash(viewerId, published.view?.hash);
+  }
+
+  /** Keeps the hash of the Home this publish left, as the newest of at most HOME_HASHES_KEPT (none when Slack gave none). */
+  private rememberHomeHash(viewerId: string, hash: string | undefined): void {
+    this.homeHashes.delete(viewerId);
+    if (!hash) return;
+    this.homeHashes.set(viewerId, hash);
+    if (this.homeHashes.size > HOME_HASHES_KEPT) {
+      const oldest = this.homeHashes.keys().next().value;
+      if (oldest !== undefined) this.homeHashes.delete(oldest);
+    }
   }
 
   async sendExport(userId: string, csv: string, rotationCount: number): Promise<void> {

@@ -1,10 +1,11 @@
 import type Keyv from 'keyv';
 import { CodedError } from '../domain/errors';
 import { randomUUID } from 'node:crypto';
-import type { EngineLocks, RotationStore } from '../domain/ports';
+import type { EngineLocks, Page, RotationStore } from '../domain/ports';
 import { MemoryLocks } from './engine-locks';
 import { ROTATION_SCHEMA_VERSION, type AuditEntry, type MessageRef, type Rotation } from '../domain/rotation';
 import { KeyedMutex } from '../lib/keyed-mutex';
+import { belongsTo, LISTS, MemoryRotationIndex, postingsOf, type IndexPage, type RotationIndex } from './rotation-index';
 
 const ROTATION_PREFIX = 'rotation:';
 const MESSAGE_PREFIX = 'message:';
@@ -16,7 +17,15 @@ const messageKey = (id: string) => `${MESSAGE_PREFIX}${id}`;
 // The way back, from a thread's parent message to its rotation: a message
 // event names only the channel and the parent's ts.
 const threadKey = (message: MessageRef) => `thread:${message.channelId}:${message.ts}`;
+// Who has opened the bot's Home tab: only their Homes are published when a rotation changes.
+const homeViewerKey = (userId: string) => `home:${userId}`;
 const HEALTH_KEY = 'health';
+// Set once every rotation is in the index: a store made before the index existed is indexed at its first start.
+const INDEX_VERSION_KEY = 'index-version';
+// 2: each person's open and planned rotations got a list of their own.
+const INDEX_VERSION = 2;
+/** Ids read from the index per step when a listing is read whole. */
+const LISTING_PAGE = 500;
 
 /**
  * Records are plain JSON (keyv serialises with JSON): dates are ISO strings and
@@ -52,15 +61,36 @@ function extendsHistory(stored: readonly AuditEntry[] | undefined, next: readonl
 const LOCK_TTL_MS = 5_000;
 const LOCK_WAIT_MS = 3_000;
 
+/** What a rotation store runs on besides keyv; each defaults to this process's own. */
+export interface StoreEngineParts {
+  locks?: EngineLocks;
+  index?: RotationIndex;
+  /** Resolves once the engine takes commands. */
+  ready?: () => Promise<void>;
+}
+
+/**
+ * Rotations in keyv, with the engine's index of them. The index is kept in
+ * step under each rotation's write lock: the postings of the new state are
+ * added before the rotation is written and the ones it left are removed after,
+ * so a crash in between leaves an extra id in a list (readers check each
+ * rotation they read against the list) but never a missing one.
+ */
 export class KeyvRotationStore implements RotationStore {
   private readonly local = new KeyedMutex();
   private readonly owner = randomUUID();
+  private readonly engineLocks: EngineLocks;
+  private readonly index: RotationIndex;
+  private readonly ready: () => Promise<void>;
 
   constructor(
     private readonly keyv: Keyv,
-    private readonly engineLocks: EngineLocks = new MemoryLocks(),
-    private readonly ready: () => Promise<void> = async () => undefined,
-  ) {}
+    parts: StoreEngineParts = {},
+  ) {
+    this.engineLocks = parts.locks ?? new MemoryLocks();
+    this.index = parts.index ?? new MemoryRotationIndex();
+    this.ready = parts.ready ?? (async () => undefined);
+  }
 
   /**
    * Runs keyv calls so that a failure the adapter only reports as an 'error'
@@ -109,6 +139,7 @@ export class KeyvRotationStore implements RotationStore {
     return this.exclusive(rotation.id, () =>
       this.guarded(async () => {
         if (await this.keyv.has(key)) throw new CodedError('ROTATION_EXISTS', `Rotation ${rotation.id} already exists`);
+        await this.index.put(rotation.id, postingsOf(rotation));
         await this.keyv.set(key, withoutMessage(rotation));
       }),
     );
@@ -124,7 +155,14 @@ export class KeyvRotationStore implements RotationStore {
       this.guarded(async () => {
         const current = (await this.keyv.get(rotationKey(rotation.id))) as Rotation | undefined;
         if (!current || current.version !== expectedVersion || !extendsHistory(current.history, rotation.history)) return false;
+        const postings = postingsOf(rotation);
+        await this.index.put(rotation.id, postings);
         await this.keyv.set(rotationKey(rotation.id), withoutMessage(rotation));
+        const kept = new Set(postings.map((posting) => posting.list));
+        await this.index.remove(
+          rotation.id,
+          postingsOf(current).flatMap((posting) => (kept.has(posting.list) ? [] : [posting.list])),
+        );
         return true;
       }),
     );
@@ -157,6 +195,87 @@ export class KeyvRotationStore implements RotationStore {
       }
     });
     return [...records].map(([id, raw]) => revive(raw, id, messages.get(id)));
+  }
+
+  active(page?: Page): Promise<Rotation[]> {
+    return page ? this.listed(LISTS.active, page) : this.whole(LISTS.active);
+  }
+
+  activeInvolving(userId: string): Promise<Rotation[]> {
+    return this.whole(LISTS.personActive(userId));
+  }
+
+  /** A list read whole, in pages: for the lists that hold only open and planned rotations. */
+  private async whole(list: string): Promise<Rotation[]> {
+    const all: Rotation[] = [];
+    for (let offset = 0; ; offset += LISTING_PAGE) {
+      const { rotations, ids } = await this.read(list, { limit: LISTING_PAGE, offset });
+      all.push(...rotations);
+      // Ended by the ids the index gave, not by the rotations kept: a page can lose stale ids.
+      if (ids < LISTING_PAGE) return all;
+    }
+  }
+
+  involving(userId: string, page: Page): Promise<Rotation[]> {
+    return this.listed(LISTS.person(userId), { ...page, newestFirst: true });
+  }
+
+  ofInstance(instanceUrl: string, page: Page): Promise<Rotation[]> {
+    return this.listed(LISTS.instance(instanceUrl), { ...page, newestFirst: true });
+  }
+
+  recentlyCompleted(page: Page): Promise<Rotation[]> {
+    return this.listed(LISTS.completed, { ...page, newestFirst: true });
+  }
+
+  private async listed(list: string, page: IndexPage): Promise<Rotation[]> {
+    return (await this.read(list, page)).rotations;
+  }
+
+  /**
+   * A page of one of the index's lists, read back in the list's order; ids
+   * that no longer belong are skipped (`ids` says how many the index gave).
+   */
+  private async read(list: string, page: IndexPage): Promise<{ rotations: Rotation[]; ids: number }> {
+    const ids = await this.guarded(() => this.index.range(list, page));
+    if (ids.length === 0) return { rotations: [], ids: 0 };
+    const [records, messages] = await this.guarded(() =>
+      Promise.all([this.keyv.getMany<unknown>(ids.map(rotationKey)), this.keyv.getMany<unknown>(ids.map(messageKey))]),
+    );
+    const rotations = ids.flatMap((id, i) => {
+      const raw = records[i];
+      if (raw === undefined || raw === null) return [];
+      const rotation = revive(raw, id, messages[i]);
+      return belongsTo(rotation, list) ? [rotation] : [];
+    });
+    return { rotations, ids: ids.length };
+  }
+
+  async recordHomeViewer(userId: string): Promise<void> {
+    await this.guarded(() => this.keyv.set(homeViewerKey(userId), true));
+  }
+
+  async homeViewers(userIds: readonly string[]): Promise<string[]> {
+    const people = [...new Set(userIds)];
+    if (people.length === 0) return [];
+    const recorded = await this.guarded(() => this.keyv.getMany<unknown>(people.map(homeViewerKey)));
+    return people.filter((_, i) => recorded[i] !== undefined && recorded[i] !== null);
+  }
+
+  async migrate(): Promise<number> {
+    if ((await this.guarded(() => this.keyv.get(INDEX_VERSION_KEY))) === INDEX_VERSION) return 0;
+    const rotations = await this.list();
+    for (const { id } of rotations) {
+      // Under the rotation's lock, from a fresh read: a replica may be changing it meanwhile.
+      await this.exclusive(id, () =>
+        this.guarded(async () => {
+          const current = (await this.keyv.get(rotationKey(id))) as Rotation | undefined;
+          if (current) await this.index.put(id, postingsOf(current));
+        }),
+      );
+    }
+    await this.guarded(() => this.keyv.set(INDEX_VERSION_KEY, INDEX_VERSION));
+    return rotations.length;
   }
 
   async ping(): Promise<void> {

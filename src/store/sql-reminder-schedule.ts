@@ -1,56 +1,9 @@
 import type { ReminderOutcome, ReminderSchedule, ScheduledReminder } from '../domain/ports';
 import type { ReminderOccurrence } from '../domain/reminder-kinds';
 import { readEntry, storedDigest, type StoredEntry } from './schedule-entry';
+import { SqlTables, type RunSql, type SqlDialect } from './sql-tables';
 
-/** Runs one statement with its parameters and gives back its rows (none for most writes). */
-export type RunSql = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
-
-/**
- * What differs between the SQL engines the schedule runs on. Everything else
- * (the table, every statement) is the same text on each, written with `?`
- * placeholders that the dialect numbers.
- */
-export interface SqlDialect {
-  /** The n-th parameter (from 1) of a statement, as the engine writes it. */
-  placeholder(n: number): string;
-  /** The key column's type: keys must order byte by byte, as `due` breaks ties by key. */
-  keyType: string;
-  /** The type of the instants (milliseconds since the epoch). */
-  instantType: string;
-  /** One parameter, an index name: answers a row when an index of that name exists. */
-  findIndex: string;
-  /**
-   * Whether a CREATE … IF NOT EXISTS failed only because another process
-   * created the same object at the same moment: it exists now, and the setup
-   * is tried again at once.
-   */
-  lostCreateRace(error: unknown): boolean;
-}
-
-export const SQLITE: SqlDialect = {
-  placeholder: () => '?',
-  keyType: 'TEXT',
-  instantType: 'INTEGER',
-  findIndex: "SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?",
-  // SQLite changes a schema under the file's write lock: a second CREATE … IF NOT EXISTS waits for it, then finds the object.
-  lostCreateRace: () => false,
-};
-
-/** PostgreSQL error codes a concurrent CREATE … IF NOT EXISTS can still raise: unique_violation (in pg_type or pg_class), duplicate_table, duplicate_object. */
-const CREATE_RACE_CODES: ReadonlySet<unknown> = new Set(['23505', '42P07', '42710']);
-
-export const POSTGRES: SqlDialect = {
-  placeholder: (n) => `$${n}`,
-  // COLLATE "C": byte order whatever the database's locale, as in SQLite.
-  keyType: 'TEXT COLLATE "C"',
-  instantType: 'BIGINT',
-  findIndex: "SELECT 1 AS found FROM pg_class WHERE oid = to_regclass(?) AND relkind = 'i'",
-  // Processes starting together can all pass IF NOT EXISTS and then collide in the catalogue.
-  lostCreateRace: (error) => CREATE_RACE_CODES.has((error as { code?: unknown } | null)?.code),
-};
-
-/** Each of the four objects (table, three indexes) can be lost to a racing process once: then it exists. */
-const CREATE_ATTEMPTS = 5;
+export { POSTGRES, SQLITE, type RunSql, type SqlDialect } from './sql-tables';
 
 /** Rows deleted per statement when pruning: short statements, so no prune holds SQLite's write lock for long. */
 const PRUNE_BATCH = 1000;
@@ -95,36 +48,15 @@ function toReminder(row: Row): ScheduledReminder {
  * claimant gets it.
  */
 export class SqlReminderSchedule implements ReminderSchedule {
-  private ready?: Promise<void>;
+  private readonly sql: SqlTables;
 
   constructor(
     private readonly dialect: SqlDialect,
-    private readonly query: RunSql,
+    query: RunSql,
     private readonly table = 'wfi_reminders',
   ) {
     if (!/^[a-z_][a-z0-9_]{0,50}$/i.test(table)) throw new Error(`Not a usable table name: ${table}`);
-  }
-
-  /**
-   * Creates the table and its indexes on first use. A failure (the server is
-   * down, the file is locked) is not remembered: the next call tries again.
-   */
-  private setUp(): Promise<void> {
-    this.ready ??= this.createSchema().catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
-    return this.ready;
-  }
-
-  private async createSchema(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.createObjects();
-      } catch (error) {
-        if (!this.dialect.lostCreateRace(error) || attempt >= CREATE_ATTEMPTS) throw error;
-      }
-    }
+    this.sql = new SqlTables(dialect, query, () => this.createObjects());
   }
 
   private async createObjects(): Promise<void> {
@@ -153,13 +85,11 @@ export class SqlReminderSchedule implements ReminderSchedule {
   }
 
   private run(sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
-    let n = 0;
-    return this.query(sql.replace(/\?/g, () => this.dialect.placeholder(++n)), params);
+    return this.sql.run(sql, params);
   }
 
   private async rows(sql: string, params: unknown[]): Promise<Row[]> {
-    await this.setUp();
-    return (await this.run(sql, params)) as unknown as Row[];
+    return (await this.sql.rows(sql, params)) as unknown as Row[];
   }
 
   async add(occurrences: readonly StoredEntry[]): Promise<void> {

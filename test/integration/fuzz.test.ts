@@ -21,6 +21,7 @@ import { RATE_LIMITS } from '../../src/slack/rate-limits';
 import { MAX_LINE_CHARS } from '../../src/logging';
 import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
+import { homePublished, openHome } from '../support/app-home';
 import { FakeSlack } from '../../testkit/fake-slack';
 import { rawStatusLine } from '../support/raw-http';
 import { encodeJson, hugeString, inPool, mutate, oddString, oddValue, randomString, seededRng, type Json, type Path, type Rng } from '../support/fuzz';
@@ -1035,12 +1036,15 @@ describe(`fuzzing POST /slack/events of the real bot (FUZZ_SEED=${SEED})`, () =>
     expect((open?.args.view as { callback_id: string }).callback_id).toBe(MODALS.request);
 
     const before = new Set((await storedRotations()).map((r) => r.id));
+    // The requester opened App Home: its refresh after the request says the request is complete.
+    await openHome(fake, port(), AFTER);
+    const mark = fake.calls.length;
     const submission = await post(port(), signedBody(requestSubmission({ instanceUrl: 'https://after-fuzz.wfi.pega.com', channelId: CHANNEL, attendeeIds: [AFTER] }, AFTER)));
     expect([submission.status, submission.text]).toEqual([200, '']);
     const [posted] = await fake.waitFor('chat.postMessage');
     const id = /ROT-[A-Z0-9]{6}/.exec(String(posted?.args.text))?.[0] as string;
     expect(before.has(id)).toBe(false);
-    await fake.waitFor('views.publish');
+    await homePublished(fake, AFTER, mark, { showing: id });
     const saved = (await storedRotations()).find((r) => r.id === id);
     expect(saved).toEqual(expect.objectContaining({ status: 'requested', instanceUrl: 'https://after-fuzz.wfi.pega.com', requesterId: AFTER, channelId: CHANNEL }));
     expect(rotationProblems(saved as Rotation)).toEqual([]);

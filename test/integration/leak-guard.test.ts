@@ -250,7 +250,12 @@ describe('the leak guard: the secret never enters the bot through any input', ()
 
       // The thread hears of it (the approvers need to know), and the message shows it as the last change.
       await fake.waitFor('chat.update', updates + 1);
-      const notice = fake.callsTo('chat.postMessage').find((c) => c.args.thread_ts === rotation.ts && /looked like a secret/.test(String(c.args.text)));
+      // The notice follows the update (notifier.announceChange): waited for, not read at once.
+      const notice = await fake.waitForCall(
+        'chat.postMessage',
+        (c) => c.args.thread_ts === rotation.ts && /looked like a secret/.test(String(c.args.text)),
+        'the thread notice',
+      );
       expect(notice).toBeDefined();
       expect(await everywhere()).not.toContain(TEST_WFI_SECRET);
     });

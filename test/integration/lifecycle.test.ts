@@ -2,9 +2,11 @@ import { openStore } from '../../src/store/keyv-factory';
 import type { Rotation } from '../../src/domain/rotation';
 import { FakeSlack, type RecordedCall } from '../../testkit/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
+import { homePublished, homesSince, openHome } from '../support/app-home';
 import { buttonClick, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission, type RequestFormInput } from '../../testkit/payloads';
 import { postToBot } from '../../testkit/slack-request';
 import { EXPORT_REFUSAL } from '../../src/slack/views/refusals';
+import { STATUS_LABELS } from '../../src/slack/views/labels';
 
 // Monday 2026-03-02, 10:00 UTC.
 const NOW = new Date('2026-03-02T10:00:00Z');
@@ -48,16 +50,26 @@ describe('the rotation lifecycle through Slack', () => {
     }
   }
 
+  /** People who opened App Home on this test's store: a change refreshes only their Homes. */
+  let homeViewers: Set<string>;
+  async function openHomeOnce(user: string) {
+    if (homeViewers.has(user)) return;
+    await openHome(fake, port(), user);
+    homeViewers.add(user);
+  }
+
   /** Requests a rotation through the modal and returns where its message went. */
   async function requestRotation(input: RequestFormInput = {}, requester = REQUESTER): Promise<Posted> {
+    // The requester opened App Home once: its refresh says when the request is complete.
+    await openHomeOnce(requester);
     const before = fake.callsTo('chat.postMessage').length;
-    const homes = fake.callsTo('views.publish').length;
+    const mark = fake.calls.length;
     await postToBot(port(), requestSubmission({ attendeeIds: [REQUESTER, ATTENDEE], ...input }, requester));
     const posts = await fake.waitFor('chat.postMessage', before + 1);
-    // The dashboards are refreshed once the message's location is stored: the request is complete.
-    await fake.waitFor('views.publish', homes + 2);
     const post = posts[before] as RecordedCall;
     const id = /ROT-[A-Z0-9]{6}/.exec(String(post.args.text))?.[0] as string;
+    // The dashboards are refreshed once the message's location is stored: the request is complete.
+    await homePublished(fake, requester, mark, { showing: id });
     return { id, ts: String(post.answer?.ts), channel: String(post.answer?.channel) };
   }
 
@@ -92,6 +104,7 @@ describe('the rotation lifecycle through Slack', () => {
     fake.reset();
     fake.on('usergroups.users.list', (args) => ({ ok: true, users: args.usergroup === 'S0GROUP001' ? [GROUP_MEMBER] : [] }));
     store = tempStoreUrl();
+    homeViewers = new Set();
     await startBot();
   });
   afterEach(async () => {
@@ -417,13 +430,18 @@ describe('the rotation lifecycle through Slack', () => {
     expect(fake.callsTo('files.completeUploadExternal')[0]?.args).toMatchObject({ channel_id: 'D0APPROVE1' });
   });
 
-  it('publishes the dashboard on App Home and refreshes it for the people involved after a change', async () => {
+  it('publishes the dashboard on App Home and refreshes it after a change for the people involved who opened it, and nobody else', async () => {
     const rotation = await requestRotation();
-    const homes = fake.callsTo('views.publish').length;
+    // The attendee and the listed approver opened App Home too; the approver through the group never did.
+    for (const user of [ATTENDEE, APPROVER]) expect(JSON.stringify((await openHome(fake, port(), user)).args.view)).toContain(rotation.id);
+    const mark = fake.calls.length;
     await approve(rotation);
-    const published = await fake.waitFor('views.publish', homes + 3);
-    const users = published.slice(homes).map((c) => c.args.user_id);
-    expect(users).toEqual(expect.arrayContaining([REQUESTER, ATTENDEE, APPROVER]));
-    expect(JSON.stringify(published.at(-1)?.args.view)).toContain(rotation.id);
+    for (const user of [REQUESTER, ATTENDEE, APPROVER]) {
+      expect(JSON.stringify((await homePublished(fake, user, mark)).args.view)).toContain(STATUS_LABELS.approved);
+    }
+    // Stopping lets the publishes under way finish: after it, everything the change published is recorded.
+    await bot?.stop();
+    expect(homesSince(fake, mark).map((c) => c.args.user_id).sort()).toEqual([APPROVER, ATTENDEE, REQUESTER].sort());
+    expect(fake.callsTo('views.publish').filter((c) => c.args.user_id === GROUP_MEMBER)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { CLAIM_LEASE_MS } from '../../src/services/reminders';
 import { REMINDER_EVENT } from '../../src/slack/notifier';
 import { openStore } from '../../src/store/keyv-factory';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
+import { homePublished, openHome } from '../support/app-home';
 import { REQUESTER, requestSubmission, slashCommand } from '../../testkit/payloads';
 import { postToBot } from '../../testkit/slack-request';
 
@@ -33,9 +34,12 @@ describe('reminder delivery through Slack', () => {
     });
     // Friday 2026-03-13 deadline → submit-by Friday 2026-02-27: already overdue, so the
     // first tick on Tuesday 03-03 09:00 owes an approval reminder and an overdue escalation.
+    // The requester opened App Home: its refresh after the request says the request is complete.
+    await openHome(fake, bot.port, REQUESTER);
+    const mark = fake.calls.length;
     await postToBot(bot.port, requestSubmission({ deadline: '2026-03-13', channelId: 'C0CHANNEL1' }));
-    const [post] = await fake.waitFor('chat.postMessage');
-    await fake.waitFor('views.publish');
+    const post = (await fake.waitFor('chat.postMessage')).find((c) => /ROT-/.test(String(c.args.text)));
+    await homePublished(fake, REQUESTER, mark, { showing: /ROT-[A-Z0-9]{6}/.exec(String(post?.args.text))?.[0] ?? 'ROT-' });
     message = { channel: String(post?.answer?.channel), ts: String(post?.answer?.ts) };
     fake.reset();
   });

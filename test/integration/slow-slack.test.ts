@@ -4,6 +4,7 @@ import type { Rotation } from '../../src/domain/rotation';
 import { explainRefusal } from '../../src/slack/views/refusals';
 import { FakeSlack, type RecordedCall } from '../../testkit/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
+import { homePublished, openHome } from '../support/app-home';
 import { buttonClick, REQUESTER, requestSubmission, slashCommand, stepStates, viewSubmission } from '../../testkit/payloads';
 import { postToBot, type SlackPost } from '../../testkit/slack-request';
 
@@ -97,13 +98,15 @@ describe('answering Slack in time while Slack itself is slow', () => {
 
   /** Requests a rotation through the form and returns where its message went, once that is stored. */
   async function requestRotation(): Promise<Posted> {
+    // The requester opened App Home: its refresh after the request says the request is complete.
+    await openHome(fake, port(), REQUESTER);
     const posts = fake.callsTo('chat.postMessage').length;
-    const homes = fake.callsTo('views.publish').length;
+    const mark = fake.calls.length;
     expectAnsweredInTime(await send(requestSubmission({ attendeeIds: [REQUESTER, ATTENDEE] })));
     const post = (await fake.waitFor('chat.postMessage', posts + 1))[posts] as RecordedCall;
-    // The dashboards are refreshed once the message's location is stored: the request is complete.
-    await fake.waitFor('views.publish', homes + 2);
     const id = /ROT-[A-Z0-9]{6}/.exec(String(post.args.text))?.[0] as string;
+    // The dashboards are refreshed once the message's location is stored: the request is complete.
+    await homePublished(fake, REQUESTER, mark, { showing: id });
     return { id, ts: String(post.answer?.ts), channel: String(post.answer?.channel) };
   }
 
@@ -299,6 +302,8 @@ describe('answering Slack in time while Slack itself is slow', () => {
   it("answers a request form at once while chat.postMessage is rate-limited twice, stores one rotation, and posts its message once Slack takes it", async () => {
     fake.rateLimit('chat.postMessage', 1, 2);
     await startBot();
+    await openHome(fake, port(), REQUESTER);
+    const mark = fake.calls.length;
 
     const submission = await send(requestSubmission());
     expectAnsweredInTime(submission);
@@ -311,7 +316,7 @@ describe('answering Slack in time while Slack itself is slow', () => {
     expect((posts[1]?.receivedAt as number) - (posts[0]?.receivedAt as number)).toBeGreaterThanOrEqual(1000);
     expect(new Set(posts.map((call) => /ROT-[A-Z0-9]{6}/.exec(String(call.args.text))?.[0])).size).toBe(1);
     // The dashboards come after the message's location is stored: nothing more is posted after that.
-    await fake.waitFor('views.publish');
+    await homePublished(fake, REQUESTER, mark, { showing: /ROT-[A-Z0-9]{6}/.exec(String(posts[2]?.args.text))?.[0] ?? 'ROT-' });
     expect(fake.callsTo('chat.postMessage')).toHaveLength(3);
 
     const rotations = await storedRotations();

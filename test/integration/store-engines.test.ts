@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { FakeSlack } from '../../testkit/fake-slack';
 import { startTestBot, type TestBot } from '../support/bot-harness';
 import { freePort } from '../../testkit/free-port';
-import { buttonClick, requestSubmission, slashCommand } from '../../testkit/payloads';
+import { buttonClick, REQUESTER, requestSubmission, slashCommand } from '../../testkit/payloads';
+import { homePublished, openHome } from '../support/app-home';
 import { postToBot } from '../../testkit/slack-request';
 import { STORE_FAILURE_MESSAGE } from '../../src/slack/views/refusals';
 import { freshPostgresDatabase, postgresOutage } from '../support/databases';
@@ -18,10 +19,13 @@ const servers = [
 if (servers.length < 2) console.warn('store-engines.test.ts: set TEST_REDIS_URL and TEST_POSTGRES_URL to run the bot on Redis and PostgreSQL');
 
 async function requestAndApprove(fake: FakeSlack, bot: TestBot): Promise<string> {
+  // The requester opened App Home: its refresh after the request says the request is complete.
+  await openHome(fake, bot.port, REQUESTER);
+  const mark = fake.calls.length;
   await postToBot(bot.port, requestSubmission());
   const [post] = await fake.waitFor('chat.postMessage');
-  await fake.waitFor('views.publish');
   const id = /ROT-[A-Z0-9]{6}/.exec(String(post?.args.text))?.[0] as string;
+  await homePublished(fake, REQUESTER, mark, { showing: id });
   await postToBot(bot.port, buttonClick('rotation_approve', `${id}:1`, { user: 'U0APPROVE1', responseUrl: fake.responseUrl() }));
   await fake.waitFor('chat.update');
   return id;

@@ -23,6 +23,8 @@ const INVITEE = 'U0INVITEE1';
 const STRANGER = 'U0STRANGER';
 const LINK = 'https://acme.webex.com/meet/handoff?pwd=Tr33Frog';
 const LINK_MARK = 'webex.com/meet/handoff';
+/** Who opened App Home before the rotation was requested: everyone it involves, not the stranger. */
+const HOME_VIEWERS = [APPROVER, GROUP_MEMBER, REQUESTER, ATTENDEE, INVITEE];
 
 interface Engine {
   name: string;
@@ -60,7 +62,11 @@ describe.each(CASES)('who sees the join link, on $engine.name over $transport', 
     }
   }
 
-  /** The work after an acknowledgement is done once the bot stops talking to Slack. */
+  /** The App Homes Slack took for these people since call `mark`, each after its own reads (a change's come a moment later, coalesced). */
+  const homesReached = (mark: number, people: string[]) => () =>
+    people.every((person) => fake.calls.slice(mark).some((c) => c.method === 'views.publish' && c.answer?.ok === true && c.args.user_id === person));
+
+  /** The messages after an acknowledgement are done once the bot stops talking to Slack (App Homes are waited for by `homesReached`). */
   async function quiet(): Promise<void> {
     let seen = -1;
     while (seen !== fake.calls.length) {
@@ -103,21 +109,28 @@ describe.each(CASES)('who sees the join link, on $engine.name over $transport', 
       env: { WFI_APPROVERS: `${APPROVER},${GROUP}`, WFI_SCHEDULER_INTERVAL_SECONDS: '3600', ...transport.env },
     });
 
+    // Everyone in the handoff to come and both approvers have opened App Home (the stranger has not):
+    // a change refreshes only the Homes of people who opened it.
+    for (const person of HOME_VIEWERS) await home(person);
+
     // A rotation requested by the requester with one attendee, approved, submitted, and a meeting set
     // by the attendee with someone from outside the request invited.
+    let mark = fake.calls.length;
     await transport.send(requestSubmission({ attendeeIds: [REQUESTER, ATTENDEE], deadline: '2026-03-31' }));
     await until(() => fake.callsTo('chat.postMessage').some((c) => /ROT-/.test(String(c.args.text))), 'the rotation message');
     const post = fake.callsTo('chat.postMessage').find((c) => /ROT-/.test(String(c.args.text))) as RecordedCall;
     rotationId = /ROT-[A-Z0-9]{6}/.exec(String(post.args.text))?.[0] as string;
     message = { channel: String(post.answer?.channel), ts: String(post.answer?.ts) };
     // The dashboards are refreshed once the message's location is stored.
-    await until(() => fake.callsTo('views.publish').length > 0, 'the message location');
-    await quiet();
+    await until(homesReached(mark, [REQUESTER, ATTENDEE, APPROVER, GROUP_MEMBER]), 'the App Homes after the request');
+    mark = fake.calls.length;
     await transport.send(buttonClick('rotation_approve', `${rotationId}:1`, { user: APPROVER, responseUrl: fake.responseUrl(), channelId: message.channel, messageTs: message.ts }));
     await until(() => fake.callsTo('chat.update').length >= 1, 'the approval');
-    await quiet();
+    await until(homesReached(mark, [REQUESTER, ATTENDEE, APPROVER, GROUP_MEMBER]), 'the App Homes after the approval');
+    mark = fake.calls.length;
     await step('wfi_submission', stepStates.submission('CS-0123456', '2026-03-02'), REQUESTER, 2);
     await until(() => fake.callsTo('chat.update').length >= 2, 'the submission');
+    await until(homesReached(mark, [REQUESTER, ATTENDEE, APPROVER, GROUP_MEMBER]), 'the App Homes after the submission');
     await quiet();
   });
   afterAll(async () => {
@@ -144,9 +157,13 @@ describe.each(CASES)('who sees the join link, on $engine.name over $transport', 
     expect(channel.map((c) => c.method).sort()).toEqual(['chat.postMessage', 'chat.update']);
     expect(JSON.stringify(channel)).not.toContain(LINK_MARK);
     expect(JSON.stringify(channel)).toContain('The join link went to the attendees, the requester and the approvers in a direct message.');
-    // The approvers listed through a group have their App Home refreshed like the listed ones.
+    // The approvers listed through a group have their App Home refreshed like the listed ones. The refreshes
+    // follow the messages, each after its own reads: waited for by who they reached, not by a quiet moment.
+    const everyoneInvolved = [APPROVER, GROUP_MEMBER, REQUESTER, ATTENDEE, INVITEE];
+    await until(homesReached(mark, everyoneInvolved), 'the App Home refreshes');
+    await quiet();
     const refreshed = fake.calls.slice(mark).filter((c) => c.method === 'views.publish').map((c) => c.args.user_id);
-    expect(refreshed).toEqual(expect.arrayContaining([APPROVER, GROUP_MEMBER, REQUESTER, ATTENDEE, INVITEE]));
+    expect(refreshed).toEqual(expect.arrayContaining(everyoneInvolved));
     expect(refreshed).not.toContain(STRANGER);
   });
 

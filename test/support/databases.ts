@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { tempStoreUrl } from './bot-harness';
 
 /** Stores of a test's own on the shared servers: a fresh PostgreSQL database, a Redis database number. */
 export function freshPostgresDatabase(url: string): { url: string; drop(): void } {
@@ -33,4 +34,23 @@ export function postgresOutage(adminUrl: string, databaseUrl: string) {
     },
     end: () => void admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`),
   };
+}
+
+/** A store location of a test's own. */
+export type StoreLocation = { url: string; cleanup(): void };
+
+/**
+ * The engines a store contract runs on: memory and SQLite always, Redis and
+ * PostgreSQL when TEST_REDIS_URL / TEST_POSTGRES_URL name a server (.ci/run
+ * sets both); on a shared server each test keeps apart by its namespace.
+ */
+export function storeEngines(): Array<[string, () => StoreLocation]> {
+  const shared = (url: string | undefined) => (url ? () => ({ url, cleanup: () => undefined }) : undefined);
+  const engines: Array<[string, (() => StoreLocation) | undefined]> = [
+    ['memory', () => ({ url: 'memory://', cleanup: () => undefined })],
+    ['sqlite', () => tempStoreUrl()],
+    ['redis', shared(process.env.TEST_REDIS_URL)],
+    ['postgres', shared(process.env.TEST_POSTGRES_URL)],
+  ];
+  return engines.filter((engine): engine is [string, () => StoreLocation] => engine[1] !== undefined);
 }

@@ -29,7 +29,10 @@ export class RecordingNotifier implements Notifier {
   }
   async announceChange(_rotation: Rotation, _entry: AuditEntry, _now: Date, _reminders?: ReminderDisplay): Promise<void> {}
   async refreshMessage(): Promise<void> {}
-  async publishHome(_viewerId: string, _view: { scope: 'all' | 'yours'; rotations: Rotation[]; reminderFailures: ScheduledReminder[] }): Promise<void> {}
+  homeHash(_viewerId: string): string | undefined {
+    return undefined;
+  }
+  async publishHome(_viewerId: string, _view: { scope: 'all' | 'yours'; rotations: Rotation[]; reminderFailures: ScheduledReminder[] }, _now: Date, _hash?: string): Promise<void> {}
   async sendMeetingDetails(): Promise<void> {}
   async sendExport(): Promise<void> {}
 

@@ -2,6 +2,8 @@ import { openStore } from '../../src/store/keyv-factory';
 import { DEFAULT_RETENTION_DAYS } from '../../src/domain/retention';
 import type { SchedulerDeps } from '../../src/scheduler/scheduler';
 import type { RecordingNotifier } from './recording-notifier';
+import type { DashboardDeps } from '../../src/services/dashboards';
+import { HomePublisher } from '../../src/services/home-publisher';
 
 /** Services over a real store, a virtual clock and a recording notifier: reminders without HTTP. */
 export const HOUR = 60 * 60 * 1000;
@@ -24,20 +26,28 @@ export class VirtualClock {
 export function servicesOn(storeUrl: string, clock: VirtualClock, notifier: RecordingNotifier, namespace?: string): SchedulerDeps & { close(): Promise<void> } {
   const { rotations, reminders, locks } = openStore(storeUrl, undefined, namespace);
   let n = 0;
-  return {
+  const deps = {
     store: rotations,
     reminders,
-    reminderPolicy,
     notifier,
     approvers: { statusOf: async (id) => (id === APPROVER ? 'approver' : 'not_approver'), knownApproverIds: () => [APPROVER] },
     clock,
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  } satisfies DashboardDeps;
+  // Given the deps object itself, which is returned: a test replacing its logger or notifier reaches the Home publisher too.
+  const homes = new HomePublisher(deps);
+  return Object.assign(deps, {
+    reminderPolicy,
+    homes,
     policy,
     allowSelfApproval: false,
-    randomIndex: (max) => (n++ * 7) % max,
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    randomIndex: (max: number) => (n++ * 7) % max,
     locks,
     retentionDays: DEFAULT_RETENTION_DAYS,
-    close: () => rotations.close(),
-  };
+    close: async () => {
+      await homes.stop();
+      await rotations.close();
+    },
+  });
 }
 

@@ -9,9 +9,15 @@ import { rotationForForm, tellPrivately } from './respond-privately';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
-/** The Home tab opened: the dashboard of what this person may see. */
+/**
+ * The Home tab opened: the dashboard of what this person may see, published
+ * over the Home they have open (the event carries its hash once they have one).
+ */
 export async function homeOpened(deps: ListenerDeps, { event }: SlackEventMiddlewareArgs<'app_home_opened'>): Promise<void> {
-  if (event.tab === 'home') await deps.useCases.refreshHome(event.user);
+  if (event.tab !== 'home') return;
+  // The event's view is the Home as Slack holds it; its type leaves out the hash Slack sends with it.
+  const hash = (event.view as { hash?: unknown } | undefined)?.hash;
+  await deps.useCases.refreshHome(event.user, typeof hash === 'string' && hash !== '' ? hash : undefined);
 }
 
 /** App Home's "New rotation request": the request form. */

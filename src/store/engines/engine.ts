@@ -1,11 +1,13 @@
 import type Keyv from 'keyv';
 import type { EngineLocks, ReminderSchedule } from '../../domain/ports';
+import type { RotationIndex } from '../rotation-index';
 
-/** What one storage engine provides: keyv for the records, a reminder schedule, and leases on names. */
+/** What one storage engine provides: keyv for the records, their index, a reminder schedule, and leases on names. */
 export interface Engine {
   /** Resolves once the engine can take commands; rejects when it cannot in time. */
   ready?: () => Promise<void>;
   keyv: Keyv;
+  index: RotationIndex;
   reminders: ReminderSchedule;
   locks: EngineLocks;
 }

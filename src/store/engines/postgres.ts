@@ -3,9 +3,10 @@ import type KeyvPostgres from '@keyv/postgres';
 import { PostgresLocks, type PgQuery } from '../engine-locks';
 import { reportIdlePoolErrors } from '../pg-pool-errors';
 import { POSTGRES, SqlReminderSchedule } from '../sql-reminder-schedule';
+import { SqlRotationIndex } from '../sql-rotation-index';
 import type { StoreEngine } from './engine';
 
-/** The namespace the bot itself uses: its schedule table keeps the plain name. */
+/** The namespace the bot itself uses: its tables keep their plain names. */
 const DEFAULT_NAMESPACE = 'wfi-rotate';
 
 /** Loaded only when STORE_URL names PostgreSQL (see the Redis engine). */
@@ -21,10 +22,11 @@ export const postgresEngine: StoreEngine = {
     reportIdlePoolErrors((error) => onError(error));
     const adapter = new (loadPostgresAdapter())({ uri: storeUrl, connectionTimeoutMillis: 2000 });
     const query: PgQuery = (sql, values) => adapter.query(sql, values);
-    const table = namespace === DEFAULT_NAMESPACE ? 'wfi_reminders' : `wfi_reminders_${namespace.replace(/[^a-z0-9_]/gi, '_')}`;
+    const suffix = namespace === DEFAULT_NAMESPACE ? '' : `_${namespace.replace(/[^a-z0-9_]/gi, '_')}`;
     return {
       keyv: new Keyv({ ...keyvOptions, store: adapter }),
-      reminders: new SqlReminderSchedule(POSTGRES, query, table),
+      index: new SqlRotationIndex(POSTGRES, query, `wfi_rotation_index${suffix}`),
+      reminders: new SqlReminderSchedule(POSTGRES, query, `wfi_reminders${suffix}`),
       locks: new PostgresLocks(query),
     };
   },

@@ -2,6 +2,7 @@ import Keyv from 'keyv';
 import type KeyvRedis from '@keyv/redis';
 import { RedisLocks, type RedisLockClient } from '../engine-locks';
 import { RedisReminderSchedule, type RedisScheduleClient } from '../redis-reminder-schedule';
+import { RedisRotationIndex } from '../redis-rotation-index';
 import type { StoreEngine } from './engine';
 
 interface RedisConnection {
@@ -49,15 +50,23 @@ export const redisEngine: StoreEngine = {
       { throwOnConnectError: false, connectionTimeout: 2000 },
     );
     // Without the offline queue, a command sent while the client is still
-    // connecting fails too: every use waits for the connection first (2 s at most).
+    // connecting fails too: every use waits for the connection first (2 s at
+    // most), all of them on one wait (a burst of them would otherwise put a
+    // 'ready' listener each on the client).
+    let connecting: Promise<void> | undefined;
     const client = async () => {
       const connection = (await adapter.getClient()) as unknown as RedisConnection;
-      if (!connection.isReady) await untilReady(connection, 2000);
+      if (!connection.isReady) {
+        await (connecting ??= untilReady(connection, 2000).finally(() => {
+          connecting = undefined;
+        }));
+      }
       return connection as unknown as RedisLockClient & RedisScheduleClient;
     };
     return {
       ready: async () => void (await client()),
       keyv: new Keyv({ ...keyvOptions, store: adapter }),
+      index: new RedisRotationIndex(client, `${namespace}:index:`),
       reminders: new RedisReminderSchedule(client, `${namespace}:reminders:`),
       locks: new RedisLocks(client, `${namespace}:lock:`),
     };

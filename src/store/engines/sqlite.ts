@@ -4,6 +4,7 @@ import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
 import { SqliteLocks, type SqlQuery } from '../engine-locks';
 import { SQLITE, SqlReminderSchedule } from '../sql-reminder-schedule';
+import { SqlRotationIndex } from '../sql-rotation-index';
 import type { StoreEngine } from './engine';
 
 /** The file a `sqlite://PATH` URL names; a relative PATH is taken from the working directory. */
@@ -11,7 +12,7 @@ export function sqlitePath(storeUrl: string): string {
   return resolve(storeUrl.replace(/^sqlite:\/\//, ''));
 }
 
-/** One file, one process: the default. The schedule is its own table beside keyv's, on the same connection. */
+/** One file, one process: the default. The schedule and the index are tables of their own beside keyv's, on the same connection. */
 export const sqliteEngine: StoreEngine = {
   schemes: ['sqlite'],
   open(storeUrl, { keyvOptions }) {
@@ -26,9 +27,11 @@ export const sqliteEngine: StoreEngine = {
     // with it, so the failure is reported where the store is used.
     adapter.query('SELECT 1').catch(() => undefined);
     const query: SqlQuery = (sql, ...params) => adapter.query(sql, ...params);
+    const run = (sql: string, params: unknown[]) => query(sql, ...params);
     return {
       keyv: new Keyv({ ...keyvOptions, store: adapter }),
-      reminders: new SqlReminderSchedule(SQLITE, (sql, params) => query(sql, ...params)),
+      index: new SqlRotationIndex(SQLITE, run),
+      reminders: new SqlReminderSchedule(SQLITE, run),
       locks: new SqliteLocks(query),
     };
   },

@@ -30,9 +30,10 @@ describe('one tick of the scheduler', () => {
     // Through the port's type: the recording notifier's own no-op takes no arguments.
     (notifier as Notifier).refreshMessage = async (rotation, _now, reminders) => void refreshed.push({ rotation, reminders });
     homes = [];
-    notifier.publishHome = async (viewerId) => void homes.push(viewerId);
     logs = { info: [], warn: [], error: [] };
     deps = servicesOn('memory://', clock, notifier);
+    // Whose App Home the tick says changed (the publisher, tested on its own, publishes them later).
+    deps.homes = { changed: (userIds) => void homes.push(...userIds) };
     deps.logger = {
       info: (message: string) => logs.info.push(message),
       warn: (message: string) => logs.warn.push(message),

@@ -2,11 +2,12 @@ import { CodedError } from '../../../src/domain/errors';
 import type { ScheduledReminder } from '../../../src/domain/ports';
 import { handoffPeople, type AuditEntry, type Rotation } from '../../../src/domain/rotation';
 import { changeRotation } from '../../../src/services/change-rotation';
-import { involvedPeople, refreshDashboards, viewFor } from '../../../src/services/dashboards';
+import { involvedPeople, openedHome, refreshDashboards, viewFor } from '../../../src/services/dashboards';
 import type { ServiceDeps } from '../../../src/services/lifecycle-deps';
 import { saveNewRotation } from '../../../src/services/request-rotation';
 import { openRotationsFor, rotationStatus } from '../../../src/services/rotation-queries';
 import { announceTransition, transitionRotation } from '../../../src/services/transition-rotation';
+import { openStore } from '../../../src/store/keyv-factory';
 import { RecordingNotifier } from '../../support/recording-notifier';
 import { APPROVER, servicesOn, VirtualClock } from '../../support/simulation';
 import { aRequest, aRotationIn, REQUESTER_ID } from '../../../testkit/rotations';
@@ -26,16 +27,17 @@ const failure = (rotationId: string | undefined): ScheduledReminder => ({ rotati
 describe('what each person sees', () => {
   const mine = aRotationIn('approved', { id: 'ROT-222222', attendeeIds: [REQUESTER_ID, ATTENDEE] });
   const theirs = aRotationIn('approved', { id: 'ROT-222223', requesterId: SOMEONE, attendeeIds: [SOMEONE] });
-  const approverDeps = { approvers: { statusOf: async (id: string) => (id === APPROVER ? 'approver' : 'not_approver'), knownApproverIds: () => [APPROVER] } } as Pick<
-    ServiceDeps,
-    'approvers'
-  >;
+  const approvers = { statusOf: async (id: string) => (id === APPROVER ? 'approver' : 'not_approver'), knownApproverIds: () => [APPROVER] } as ServiceDeps['approvers'];
 
   it('an approver sees every rotation and every failure; anyone else their own and their own failures only', async () => {
+    const { rotations: store } = openStore('memory://');
+    for (const rotation of [mine, theirs]) await store.insert(rotation);
+    const deps = { approvers, store };
     const failures = [failure(mine.id), failure(theirs.id), failure(undefined)];
-    expect(await viewFor(approverDeps, APPROVER, [mine, theirs], failures)).toEqual({ scope: 'all', rotations: [mine, theirs], reminderFailures: failures });
-    expect(await viewFor(approverDeps, ATTENDEE, [mine, theirs], failures)).toEqual({ scope: 'yours', rotations: [mine], reminderFailures: [failures[0]] });
-    expect(await viewFor(approverDeps, STRANGER, [mine, theirs], failures)).toEqual({ scope: 'yours', rotations: [], reminderFailures: [] });
+    const byId = (view: { rotations: Rotation[] }) => ({ ...view, rotations: [...view.rotations].sort((a, b) => (a.id < b.id ? -1 : 1)) });
+    expect(byId(await viewFor(deps, APPROVER, failures))).toEqual({ scope: 'all', rotations: [mine, theirs], reminderFailures: failures });
+    expect(await viewFor(deps, ATTENDEE, failures)).toEqual({ scope: 'yours', rotations: [mine], reminderFailures: [failures[0]] });
+    expect(await viewFor(deps, STRANGER, failures)).toEqual({ scope: 'yours', rotations: [], reminderFailures: [] });
   });
 
   it('involvedPeople is the handoff, every known approver and the actor, each once', () => {
@@ -59,6 +61,8 @@ describe('queries and dashboards on a store', () => {
     warnings = [];
     deps = servicesOn('memory://', clock, notifier);
     deps.logger = { ...deps.logger, warn: (message: string) => warnings.push(message) };
+    // No query here may read every rotation ever stored: they read the store's index.
+    deps.store.list = () => Promise.reject(new Error('a full read of the store'));
   });
   afterEach(() => deps.close());
 
@@ -88,25 +92,83 @@ describe('queries and dashboards on a store', () => {
     expect(ids(await openRotationsFor(deps, REQUESTER_ID))).toEqual(['ROT-222222']);
   });
 
-  it('refreshes one home per person with their own view, and a home that fails is logged, not passed on', async () => {
+  it('refreshes one home per person who opened App Home, with their own view; nobody else; a home that fails is logged, not passed on', async () => {
     await deps.store.insert(aRotationIn('approved', { id: 'ROT-222222' }));
+    for (const viewer of [STRANGER, REQUESTER_ID, APPROVER, 'U0BROKEN']) await deps.store.recordHomeViewer(viewer);
     await refreshDashboards(deps, [STRANGER]);
     expect(homes).toEqual([{ viewerId: STRANGER, scope: 'yours', ids: [] }]);
     expect(warnings).toEqual([]);
     homes.length = 0;
-    await refreshDashboards(deps, [REQUESTER_ID, APPROVER, REQUESTER_ID, 'U0BROKEN']);
+    // The attendee is in the rotation but never opened App Home: no Home for them.
+    await refreshDashboards(deps, [REQUESTER_ID, ATTENDEE, APPROVER, REQUESTER_ID, 'U0BROKEN']);
     expect(homes).toEqual([
       { viewerId: REQUESTER_ID, scope: 'yours', ids: ['ROT-222222'] },
       { viewerId: APPROVER, scope: 'all', ids: ['ROT-222222'] },
     ]);
     expect(warnings).toEqual(['App Home not refreshed for 1 of 3 people: home refused']);
+    homes.length = 0;
+    await refreshDashboards(deps, [ATTENDEE, SOMEONE]);
+    expect(homes).toEqual([]);
+  });
+
+  it('opening App Home records the person and publishes their Home at once, over the hash the event gave', async () => {
+    const hashes: Array<string | undefined> = [];
+    const publish = deps.notifier.publishHome.bind(deps.notifier);
+    deps.notifier.publishHome = async (viewerId, view, now, hash) => {
+      hashes.push(hash);
+      return publish(viewerId, view, now, hash);
+    };
+    await openedHome(deps, ATTENDEE, '1772445600.0001');
+    expect(homes).toEqual([{ viewerId: ATTENDEE, scope: 'yours', ids: [] }]);
+    expect(hashes).toEqual(['1772445600.0001']);
+    expect(await deps.store.homeViewers([ATTENDEE, SOMEONE])).toEqual([ATTENDEE]);
+    // From then on a change involving them refreshes their Home.
+    await refreshDashboards(deps, [ATTENDEE]);
+    expect(homes).toHaveLength(2);
+  });
+
+  it('opening App Home with a store that cannot record it still publishes the Home, and logs it', async () => {
+    deps.store.recordHomeViewer = () => Promise.reject(new Error('store down'));
+    await openedHome(deps, ATTENDEE);
+    expect(homes).toEqual([{ viewerId: ATTENDEE, scope: 'yours', ids: [] }]);
+    expect(warnings).toEqual([`Could not record that ${ATTENDEE} opened App Home: store down`]);
   });
 
   it('a store that cannot be read refreshes nothing and logs it', async () => {
-    deps.store.list = () => Promise.reject(new Error('store down'));
+    for (const viewer of [REQUESTER_ID, APPROVER]) await deps.store.recordHomeViewer(viewer);
+    deps.store.involving = () => Promise.reject(new Error('store down'));
     await refreshDashboards(deps, [REQUESTER_ID]);
     expect(homes).toEqual([]);
-    expect(warnings).toEqual(['Could not refresh the App Home of 1 people: store down']);
+    expect(warnings).toEqual(['App Home not refreshed for 1 of 1 people: store down']);
+    deps.reminders.failures = () => Promise.reject(new Error('schedule down'));
+    await refreshDashboards(deps, [APPROVER]);
+    expect(homes).toEqual([]);
+    expect(warnings.at(-1)).toBe('Could not refresh the App Home of 1 people: schedule down');
+    deps.store.homeViewers = () => Promise.reject(new Error('index down'));
+    await refreshDashboards(deps, [APPROVER, REQUESTER_ID]);
+    expect(warnings.at(-1)).toBe('Could not refresh the App Home of 2 people: index down');
+  });
+
+  it('publishes over the hash known before the read; when Slack says the Home changed since, reads again and publishes without one', async () => {
+    await deps.store.insert(aRotationIn('requested', { id: 'ROT-222222' }));
+    await deps.store.recordHomeViewer(REQUESTER_ID);
+    const tries: Array<{ hash: string | undefined; statuses: string[] }> = [];
+    deps.notifier.homeHash = (viewerId) => (viewerId === REQUESTER_ID ? 'h-before-the-read' : undefined);
+    deps.notifier.publishHome = async (_viewerId, view, _now, hash) => {
+      tries.push({ hash, statuses: view.rotations.map((r) => r.status) });
+      if (hash !== undefined) {
+        // Another publish got there first, showing the rotation approved.
+        await deps.store.replace(aRotationIn('approved', { id: 'ROT-222222' }), 1);
+        throw new CodedError('HOME_VIEW_CHANGED', 'hash_conflict');
+      }
+    };
+    await refreshDashboards(deps, [REQUESTER_ID]);
+    // The second publish's view is read after the one that got there first.
+    expect(tries).toEqual([
+      { hash: 'h-before-the-read', statuses: ['requested'] },
+      { hash: undefined, statuses: ['approved'] },
+    ]);
+    expect(warnings).toEqual([]);
   });
 });
 

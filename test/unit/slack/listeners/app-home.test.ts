@@ -25,7 +25,21 @@ describe('homeOpened', () => {
 
     await homeOpened(deps, eventArgs<'app_home_opened'>(homeEvent('home')));
 
-    expect(deps.useCases.refreshHome).toHaveBeenCalledWith(REQUESTER);
+    expect(deps.useCases.refreshHome).toHaveBeenCalledWith(REQUESTER, undefined);
+  });
+
+  it('given a Home already shown, when the event carries its view, then its hash goes with the refresh (an empty or odd one does not)', async () => {
+    const deps = fakeDeps();
+
+    await homeOpened(deps, eventArgs<'app_home_opened'>({ ...homeEvent('home'), view: { type: 'home', blocks: [], hash: '1772445600.4f2a' } }));
+    await homeOpened(deps, eventArgs<'app_home_opened'>({ ...homeEvent('home'), view: { type: 'home', blocks: [], hash: '' } }));
+    await homeOpened(deps, eventArgs<'app_home_opened'>({ ...homeEvent('home'), view: { type: 'home', blocks: [], hash: 42 } }));
+
+    expect((deps.useCases.refreshHome as jest.Mock).mock.calls).toEqual([
+      [REQUESTER, '1772445600.4f2a'],
+      [REQUESTER, undefined],
+      [REQUESTER, undefined],
+    ]);
   });
 
   it('given the Messages tab opened, when the event arrives, then nothing is refreshed', async () => {
