@@ -33,6 +33,7 @@ module.exports = {
     // eslint-disable-next-line no-restricted-syntax -- the test tooling's own switch, not the bot's configuration
     ...(process.env.MUTATE_SUITES === 'unit' ? [] : [
       'rotation-store',
+      'rotation-index',
       'reminder-schedule',
       'redis-reminder-schedule',
       'postgres-reminder-schedule',
