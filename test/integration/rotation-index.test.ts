@@ -22,6 +22,13 @@ import { storeEngines } from '../support/databases';
 
 const ids = (rotations: Rotation[]) => rotations.map((r) => r.id);
 
+/** The rotation after one step, taken by `userId` at `at`; the step must be allowed. */
+function after(r: Rotation, change: Parameters<typeof decide>[1], userId: string, at = '2026-03-01T10:00:00Z'): Rotation {
+  const result = decide(r, change, { actor: { userId, isApprover: userId === APPROVER_ID }, now: new Date(at), allowSelfApproval: false });
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.rotation;
+}
+
 /** A rotation of its own id, deadline and instance, carried to `status`. */
 function rotation(id: string, status: Exclude<RotationStatus, 'planned'>, deadline: string, more: Record<string, unknown> = {}) {
   return aRotationIn(status, { id, deadline, ...more } as Parameters<typeof aRotationIn>[1]);
@@ -72,15 +79,7 @@ describe.each(storeEngines())('the rotation index on %s', (_engine, makeUrl) => 
     const late = rotation('ROT-FFFFFF', 'meeting_scheduled', '2026-05-02');
     for (const r of [early, late]) await store.insert(r);
     expect(ids(await replica.recentlyCompleted({ limit: 10 }))).toEqual([]);
-    const complete = (r: Rotation, at: string) => {
-      const result = decide(r, { type: 'complete', confirmations: ['vault', 'integrations'] }, {
-        actor: { userId: REQUESTER_ID, isApprover: false },
-        now: new Date(at),
-        allowSelfApproval: false,
-      });
-      if (!result.ok) throw new Error(JSON.stringify(result.error));
-      return result.rotation;
-    };
+    const complete = (r: Rotation, at: string) => after(r, { type: 'complete', confirmations: ['vault', 'integrations'] }, REQUESTER_ID, at);
     expect(await replica.replace(complete(late, '2026-04-20T10:00:00Z'), late.version)).toBe(true);
     expect(await store.replace(complete(early, '2026-04-21T10:00:00Z'), early.version)).toBe(true);
     expect(ids(await store.active())).toEqual([]);
@@ -126,16 +125,8 @@ describe.each(storeEngines())('the rotation index on %s', (_engine, makeUrl) => 
   it('stays right when replicas change many rotations at once, racing on the same ones', async () => {
     const rotations = Array.from({ length: 12 }, (_, i) => rotation(`ROT-R${String(i).padStart(5, '0')}`, 'requested', `2026-05-${String(10 + i)}`));
     for (const r of rotations) await store.insert(r);
-    const approve = (r: Rotation) => {
-      const result = decide(r, { type: 'approve' }, { actor: { userId: APPROVER_ID, isApprover: true }, now: new Date('2026-03-01T10:00:00Z'), allowSelfApproval: false });
-      if (!result.ok) throw new Error(JSON.stringify(result.error));
-      return result.rotation;
-    };
-    const cancel = (r: Rotation) => {
-      const result = decide(r, { type: 'cancel', reason: 'Moved' }, { actor: { userId: REQUESTER_ID, isApprover: false }, now: new Date('2026-03-01T10:00:00Z'), allowSelfApproval: false });
-      if (!result.ok) throw new Error(JSON.stringify(result.error));
-      return result.rotation;
-    };
+    const approve = (r: Rotation) => after(r, { type: 'approve' }, APPROVER_ID);
+    const cancel = (r: Rotation) => after(r, { type: 'cancel', reason: 'Moved' }, REQUESTER_ID);
     // Each rotation: one replica approves, the other cancels, from the same version; exactly one wins.
     const outcomes = await Promise.all(
       rotations.map((r) => Promise.all([store.replace(approve(r), r.version), replica.replace(cancel(r), r.version)])),

@@ -4,7 +4,7 @@ import { openStore } from '../../src/store/keyv-factory';
 import type { EngineLocks, RotationStore } from '../../src/domain/ports';
 import type { AuditEntry, Rotation } from '../../src/domain/rotation';
 import { aRotation, aRotationIn } from '../../testkit/rotations';
-import { tempStoreUrl } from '../support/bot-harness';
+import { storeEngines } from '../support/databases';
 import { isCodedError } from '../../src/domain/errors';
 
 /**
@@ -12,15 +12,7 @@ import { isCodedError } from '../../src/domain/errors';
  * PostgreSQL when TEST_REDIS_URL / TEST_POSTGRES_URL name a server (.ci/run
  * sets both). Each test gets its own namespace on a shared server.
  */
-const shared = (url: string | undefined) => (url ? () => ({ url, cleanup: () => undefined }) : undefined);
-const engines = (
-  [
-    ['memory', () => ({ url: 'memory://', cleanup: () => undefined })],
-    ['sqlite', () => tempStoreUrl()],
-    ['redis', shared(process.env.TEST_REDIS_URL)],
-    ['postgres', shared(process.env.TEST_POSTGRES_URL)],
-  ] as Array<[string, (() => { url: string; cleanup(): void }) | undefined]>
-).filter((engine): engine is [string, () => { url: string; cleanup(): void }] => engine[1] !== undefined);
+const engines = storeEngines();
 if (!process.env.TEST_REDIS_URL || !process.env.TEST_POSTGRES_URL) {
   console.warn('rotation-store.test.ts: set TEST_REDIS_URL and TEST_POSTGRES_URL to run the Redis and PostgreSQL variants');
 }
