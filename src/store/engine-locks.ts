@@ -1,8 +1,6 @@
 import type { EngineLocks } from '../domain/ports';
 import { scanUnder } from './redis-scan';
-
-/** Runs SQL with `?` placeholders (SQLite) and returns the rows. */
-export type SqlQuery = (sql: string, ...params: unknown[]) => Promise<Array<Record<string, unknown>>>;
+import { POSTGRES, SQLITE, SqlTables, type RunSql } from './sql-tables';
 
 /** Locks of one process only: the memory store is never shared. */
 export class MemoryLocks implements EngineLocks {
@@ -37,71 +35,63 @@ export class MemoryLocks implements EngineLocks {
 /**
  * A lock table in the SQLite file: one INSERT … ON CONFLICT takes a free or
  * expired lease atomically across connections; reading the row back tells
- * whether this owner got it.
+ * whether this owner got it. The table is made on first use, as our other
+ * tables (SqlTables: a setup that failed is tried again, never remembered).
  */
 export class SqliteLocks implements EngineLocks {
-  private ready?: Promise<unknown>;
+  private readonly sql: SqlTables;
 
-  constructor(private readonly query: SqlQuery) {}
-
-  private setUp(): Promise<unknown> {
-    this.ready ??= this.query('CREATE TABLE IF NOT EXISTS wfi_locks (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)');
-    return this.ready;
+  constructor(query: RunSql) {
+    this.sql = new SqlTables(SQLITE, query, async () => {
+      await this.sql.run('CREATE TABLE IF NOT EXISTS wfi_locks (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)');
+    });
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    await this.setUp();
     const now = Date.now();
-    await this.query(
+    await this.sql.rows(
       `INSERT INTO wfi_locks (key, owner, expires_at) VALUES (?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
        WHERE wfi_locks.expires_at < ?`,
-      key,
-      owner,
-      now + ttlMs,
-      now,
+      [key, owner, now + ttlMs, now],
     );
-    const [row] = await this.query('SELECT owner FROM wfi_locks WHERE key = ?', key);
+    const [row] = await this.sql.rows('SELECT owner FROM wfi_locks WHERE key = ?', [key]);
     return row?.owner === owner;
   }
 
   async release(key: string, owner: string): Promise<void> {
-    await this.query('DELETE FROM wfi_locks WHERE key = ? AND owner = ?', key, owner);
+    await this.sql.rows('DELETE FROM wfi_locks WHERE key = ? AND owner = ?', [key, owner]);
   }
 
   // No index on expires_at: once pruned, the table holds only the last hour's leases.
   async pruneExpired(graceMs: number): Promise<number> {
-    await this.setUp();
-    return (await this.query('DELETE FROM wfi_locks WHERE expires_at < ? RETURNING key', Date.now() - graceMs)).length;
+    return (await this.sql.rows('DELETE FROM wfi_locks WHERE expires_at < ? RETURNING key', [Date.now() - graceMs])).length;
   }
 
   async count(): Promise<number> {
-    await this.setUp();
-    const [row] = await this.query('SELECT count(*) AS n FROM wfi_locks');
+    const [row] = await this.sql.rows('SELECT count(*) AS n FROM wfi_locks', []);
     return Number(row?.n ?? 0);
   }
 }
 
-/** Runs SQL with `$n` placeholders (PostgreSQL) and returns the rows. */
-export type PgQuery = (sql: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>;
-
-/** The same lock table in PostgreSQL, where RETURNING says at once who holds the lease. */
+/**
+ * The same lock table in PostgreSQL, where RETURNING says at once who holds
+ * the lease. Replicas starting together race to create it: SqlTables takes a
+ * lost race for what it is (the table exists now) instead of failing every
+ * later lock of the process.
+ */
 export class PostgresLocks implements EngineLocks {
-  private ready?: Promise<unknown>;
+  private readonly sql: SqlTables;
 
-  constructor(private readonly query: PgQuery) {}
-
-  private setUp(): Promise<unknown> {
-    this.ready ??= this.query(
-      'CREATE TABLE IF NOT EXISTS wfi_locks (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)',
-    );
-    return this.ready;
+  constructor(query: RunSql) {
+    this.sql = new SqlTables(POSTGRES, query, async () => {
+      await this.sql.run('CREATE TABLE IF NOT EXISTS wfi_locks (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)');
+    });
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    await this.setUp();
-    const rows = await this.query(
-      `INSERT INTO wfi_locks (key, owner, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3 / 1000.0))
+    const rows = await this.sql.rows(
+      `INSERT INTO wfi_locks (key, owner, expires_at) VALUES (?, ?, now() + make_interval(secs => ? / 1000.0))
        ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
        WHERE wfi_locks.expires_at < now()
        RETURNING owner`,
@@ -111,7 +101,7 @@ export class PostgresLocks implements EngineLocks {
   }
 
   async release(key: string, owner: string): Promise<void> {
-    await this.query('DELETE FROM wfi_locks WHERE key = $1 AND owner = $2', [key, owner]);
+    await this.sql.rows('DELETE FROM wfi_locks WHERE key = ? AND owner = ?', [key, owner]);
   }
 
   /**
@@ -119,13 +109,11 @@ export class PostgresLocks implements EngineLocks {
    * safe: PostgreSQL re-checks the WHERE against the row it waited for.
    */
   async pruneExpired(graceMs: number): Promise<number> {
-    await this.setUp();
-    return (await this.query('DELETE FROM wfi_locks WHERE expires_at < now() - make_interval(secs => $1 / 1000.0) RETURNING key', [graceMs])).length;
+    return (await this.sql.rows('DELETE FROM wfi_locks WHERE expires_at < now() - make_interval(secs => ? / 1000.0) RETURNING key', [graceMs])).length;
   }
 
   async count(): Promise<number> {
-    await this.setUp();
-    const [row] = await this.query('SELECT count(*) AS n FROM wfi_locks');
+    const [row] = await this.sql.rows('SELECT count(*) AS n FROM wfi_locks', []);
     return Number(row?.n ?? 0);
   }
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { EngineLocks } from '../../src/domain/ports';
+import { PostgresLocks } from '../../src/store/engine-locks';
 import { openStore } from '../../src/store/keyv-factory';
 import { tempStoreUrl } from '../support/bot-harness';
 import { freshPostgresDatabase } from '../support/databases';
@@ -99,5 +101,58 @@ describe.each(engines)('the engine locks on %s', (_name, open, { expireByThemsel
     const removed = await Promise.all([locks.pruneExpired(0), locks.pruneExpired(0)]);
     expect(removed[0] + removed[1]).toBe(expireByThemselves ? 0 : 20);
     expect(await locks.count()).toBe(0);
+  });
+});
+
+/**
+ * Replicas starting together on a new PostgreSQL store all create the lock
+ * table at once; the ones that lose the race in the catalogue (23505) must
+ * still take locks, then and later: the lock table was once made by a setup
+ * that remembered its failure, and that replica refused every approval until
+ * it was restarted.
+ */
+(process.env.TEST_POSTGRES_URL ? describe : describe.skip)('the PostgreSQL locks of replicas starting together', () => {
+  const url = process.env.TEST_POSTGRES_URL as string;
+
+  it('are taken in every replica, though all of them create the lock table at the same moment', async () => {
+    const database = freshPostgresDatabase(url);
+    // In one process @keyv/postgres shares a pool per URL: four stores, one pool, up to ten connections racing.
+    const replicas = Array.from({ length: 4 }, () => openStore(database.url));
+    try {
+      for (const round of [1, 2]) {
+        const taken = await Promise.all(replicas.map(({ locks }, i) => locks.acquire(`ROT-${round}0000${i}`, `replica-${i}`, HOUR)));
+        expect(taken).toEqual([true, true, true, true]);
+      }
+      expect(await replicas[0]!.locks.count()).toBe(8);
+    } finally {
+      await replicas[0]!.rotations.close(); // the shared pool: closed once
+      database.drop();
+    }
+  });
+
+  it('take a lost race for what it is, and try a failed setup again on the next call', async () => {
+    const database = freshPostgresDatabase(url);
+    const { Pool } = createRequire(require.resolve('@keyv/postgres'))('pg') as {
+      Pool: new (config: { connectionString: string }) => { query(sql: string, values?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>; end(): Promise<void> };
+    };
+    const pool = new Pool({ connectionString: database.url });
+    // The first CREATE loses to another replica; the next two fail as a server that is going away would.
+    const failures = [
+      Object.assign(new Error('duplicate key value violates unique constraint "pg_type_typname_nsp_index"'), { code: '23505' }),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ];
+    const locks = new PostgresLocks(async (sql, params) => {
+      const failure = sql.startsWith('CREATE') ? failures.shift() : undefined;
+      if (failure) throw failure;
+      return (await pool.query(sql, params)).rows;
+    });
+    try {
+      await expect(locks.acquire('ROT-AAAAAA', 'one', HOUR)).rejects.toThrow(/administrator command/);
+      expect(await locks.acquire('ROT-AAAAAA', 'one', HOUR)).toBe(true);
+      expect(await locks.acquire('ROT-AAAAAA', 'two', HOUR)).toBe(false);
+    } finally {
+      await pool.end();
+      database.drop();
+    }
   });
 });

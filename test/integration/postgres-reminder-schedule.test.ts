@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { PgQuery } from '../../src/store/engine-locks';
+import type { RunSql } from '../../src/store/sql-tables';
 import { POSTGRES, SqlReminderSchedule } from '../../src/store/sql-reminder-schedule';
 import { LEASE, occurrence, scheduleContract, T } from '../support/schedule-contract';
 
@@ -27,7 +27,7 @@ function newPool(connectionString: string): PgPool {
 }
 
 const queryOf =
-  (pool: PgPool): PgQuery =>
+  (pool: PgPool): RunSql =>
   async (sql, values) =>
     (await pool.query(sql, values)).rows;
 

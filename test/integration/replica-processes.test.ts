@@ -1,7 +1,7 @@
 import { FakeSlack } from '../../testkit/fake-slack';
 import { freePort } from '../../testkit/free-port';
 import { freshPostgresDatabase, freshRedisDatabase } from '../support/databases';
-import { hasFaketime, healthy, startBotAt, stop, type Running } from '../support/bot-process';
+import { explained, hasFaketime, healthy, startBotAt, stop, stopAll, type Running } from '../support/bot-process';
 import { buttonClick, requestSubmission } from '../../testkit/payloads';
 import { postToBot, SIGNING_SECRET } from '../../testkit/slack-request';
 
@@ -33,8 +33,9 @@ if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime a
       await fake.start();
       store = makeStore();
     });
+    // A failed test can leave its bots running: none outlives its test.
+    afterEach(stopAll);
     afterAll(async () => {
-      await Promise.all(bots.map(stop));
       await fake.stop();
       store.drop();
     });
@@ -62,7 +63,7 @@ if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime a
       fake.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes('Approval pending') && c.args.thread_ts === firstTs());
     const firstTs = () => String(fake.callsTo('chat.postMessage')[0]?.answer?.ts);
 
-    it('send each day\'s reminder once between them across restarts, and turn approvals sent to each into one transition', async () => {
+    it('send each day\'s reminder once between them across restarts, and turn approvals sent to each into one transition', () => explained(async () => {
       const ports = await startAll('2026-03-02 10:00:00');
       const response = await postToBot(ports[0] as number, requestSubmission({ deadline: '2026-03-31' }), {
         timestamp: Math.floor((bots[0] as Running).fakeNow() / 1000),
@@ -105,9 +106,9 @@ if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime a
         await Promise.all(bots.map(stop));
         expect(reminders()).toHaveLength(expected);
       }
-    }, 120_000);
+    }), 120_000);
 
-    it('hands a reminder claimed by a replica killed mid-send to another after the lease, once', async () => {
+    it('hands a reminder claimed by a replica killed mid-send to another after the lease, once', () => explained(async () => {
       const own = makeStore();
       fake.reset();
       try {
@@ -150,6 +151,6 @@ if (!runnable) console.warn('replica-processes.test.ts skipped: needs faketime a
       } finally {
         own.drop();
       }
-    }, 120_000);
+    }), 120_000);
   },
 );

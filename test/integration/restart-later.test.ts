@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FakeSlack } from '../../testkit/fake-slack';
 import { tempStoreUrl } from '../support/bot-harness';
 import { freePort } from '../../testkit/free-port';
-import { hasFaketime, healthy, ROOT, startBotAt, stop, type Running } from '../support/bot-process';
+import { explained, hasFaketime, healthy, ROOT, startBotAt, stop, stopAll, type Running } from '../support/bot-process';
 import { requestSubmission } from '../../testkit/payloads';
 import { postToBot, SIGNING_SECRET } from '../../testkit/slack-request';
 
@@ -27,12 +27,12 @@ describeWithFaketime('the compiled bot restarted a day later', () => {
     await fake.start();
   });
   afterAll(async () => {
-    if (bot) await stop(bot);
+    await stopAll();
     await fake.stop();
     store.cleanup();
   });
 
-  it('sends the reminder that fell due while it was down, once', async () => {
+  it('sends the reminder that fell due while it was down, once', () => explained(async () => {
     const port = await freePort();
     const env = {
       SLACK_BOT_TOKEN: 'xoxb-test-bot-token-0001',
@@ -71,5 +71,5 @@ describeWithFaketime('the compiled bot restarted a day later', () => {
     expect(JSON.stringify(posts[1]?.args.blocks)).toContain('<@U0APPROVE1>');
     await stop(bot);
     bot = undefined;
-  }, 90_000);
+  }), 90_000);
 });

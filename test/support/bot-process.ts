@@ -19,7 +19,41 @@ export function startBotAt(fakeStart: string, env: Record<string, string>): Runn
   const realStart = Date.now();
   const child = spawnBot('faketime', ['-f', `@${fakeStart}`, 'npm', 'start', '--silent'], env);
   const base = Date.parse(`${fakeStart.replace(' ', 'T')}Z`);
-  return { child, output: keepOutput(child), fakeNow: () => base + (Date.now() - realStart) };
+  return track({ child, output: keepOutput(child), fakeNow: () => base + (Date.now() - realStart) });
+}
+
+/** Every bot started since the last stopAll(), stopped or not: to stop them all, and to show what they printed. */
+const started = new Set<Running>();
+
+function track(bot: Running): Running {
+  started.add(bot);
+  return bot;
+}
+
+/** Stops every bot started since the last call, those a failed test left running included. */
+export async function stopAll(): Promise<void> {
+  const bots = [...started];
+  started.clear();
+  await Promise.all(bots.map(stop));
+}
+
+/**
+ * Runs a test's body; when it fails, the error carries the last lines each bot
+ * printed, since the reason a bot did not answer is in its own log, not in ours.
+ */
+export async function explained<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof Error) {
+      const printed = [...started].map((bot, i) => {
+        const lines = bot.output.join('').split('\n').slice(-40).join('\n');
+        return `--- bot ${i + 1} (pid ${bot.child.pid}) ---\n${lines}`;
+      });
+      error.message += `\n\nWhat the bots printed (last 40 lines each):\n${printed.join('\n')}`;
+    }
+    throw error;
+  }
 }
 
 /**
@@ -57,7 +91,7 @@ function isRunning(pid: number): boolean {
  */
 export function startBotProcess(env: Record<string, string>): Running {
   const child = spawnBot(process.execPath, [join(ROOT, 'dist', 'src', 'index.js')], env);
-  return { child, output: keepOutput(child), fakeNow: () => Date.now() };
+  return track({ child, output: keepOutput(child), fakeNow: () => Date.now() });
 }
 
 function spawnBot(command: string, args: string[], env: Record<string, string>): ChildProcess {

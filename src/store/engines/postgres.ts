@@ -1,9 +1,10 @@
 import Keyv from 'keyv';
 import type KeyvPostgres from '@keyv/postgres';
-import { PostgresLocks, type PgQuery } from '../engine-locks';
+import { PostgresLocks } from '../engine-locks';
 import { reportIdlePoolErrors } from '../pg-pool-errors';
 import { POSTGRES, SqlReminderSchedule } from '../sql-reminder-schedule';
 import { SqlRotationIndex } from '../sql-rotation-index';
+import type { RunSql } from '../sql-tables';
 import type { StoreEngine } from './engine';
 
 /** The namespace the bot itself uses: its tables keep their plain names. */
@@ -21,7 +22,7 @@ export const postgresEngine: StoreEngine = {
   open(storeUrl, { keyvOptions, namespace, onError }) {
     reportIdlePoolErrors((error) => onError(error));
     const adapter = new (loadPostgresAdapter())({ uri: storeUrl, connectionTimeoutMillis: 2000 });
-    const query: PgQuery = (sql, values) => adapter.query(sql, values);
+    const query: RunSql = (sql, values) => adapter.query(sql, values);
     const suffix = namespace === DEFAULT_NAMESPACE ? '' : `_${namespace.replace(/[^a-z0-9_]/gi, '_')}`;
     return {
       keyv: new Keyv({ ...keyvOptions, store: adapter }),

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
-import { SqliteLocks, type SqlQuery } from '../engine-locks';
+import { SqliteLocks } from '../engine-locks';
 import { SQLITE, SqlReminderSchedule } from '../sql-reminder-schedule';
 import { SqlRotationIndex } from '../sql-rotation-index';
+import type { RunSql } from '../sql-tables';
 import type { StoreEngine } from './engine';
 
 /** The file a `sqlite://PATH` URL names; a relative PATH is taken from the working directory. */
@@ -26,13 +27,12 @@ export const sqliteEngine: StoreEngine = {
     // unhandled, which would crash the process; every later call still rejects
     // with it, so the failure is reported where the store is used.
     adapter.query('SELECT 1').catch(() => undefined);
-    const query: SqlQuery = (sql, ...params) => adapter.query(sql, ...params);
-    const run = (sql: string, params: unknown[]) => query(sql, ...params);
+    const run: RunSql = (sql, params) => adapter.query(sql, ...params);
     return {
       keyv: new Keyv({ ...keyvOptions, store: adapter }),
       index: new SqlRotationIndex(SQLITE, run),
       reminders: new SqlReminderSchedule(SQLITE, run),
-      locks: new SqliteLocks(query),
+      locks: new SqliteLocks(run),
     };
   },
 };
