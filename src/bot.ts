@@ -12,14 +12,14 @@ import { openStore } from './store/keyv-factory';
 import { Scheduler } from './scheduler/scheduler';
 import type { ListenerDeps } from './slack/deps';
 import { SlackApproverDirectory } from './slack/approver-directory';
-import { rateLimiters, registerRateLimits, type RateLimitRules } from './slack/rate-limits';
+import { rateLimiters, type RateLimitRules } from './slack/rate-limits';
 import type { ServiceDeps } from './services/lifecycle-deps';
 import { useCases } from './services/use-cases';
 import { HomePublisher } from './services/home-publisher';
 import { todayIn } from './domain/calendar';
 // Not re-exported from the package's index; the type of app.error's argument with extendedErrorHandler.
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
-import { inRequest, newRequestId, RedactingLogger } from './logging';
+import { RedactingLogger } from './logging';
 
 export interface BotOptions {
   clock?: Clock;
@@ -177,23 +177,8 @@ function workInFlight(): { track: <T>(work: Promise<T>) => Promise<T>; drain(log
   };
 }
 
-/**
- * Every request gets an id that prefixes each line its listeners log, and is
- * tracked so shutdown can wait for it (in Socket Mode no receiver of ours sees
- * it); an error a listener throws is logged with that id and the request's
- * kind, never its body.
- */
-function traceRequests(app: App, logger: Logger, track: <T>(work: Promise<T>) => Promise<T>): void {
-  app.use(async ({ next, context, body }) => {
-    const requestId = newRequestId();
-    context.requestId = requestId;
-    await track(
-      inRequest(requestId, async () => {
-        logger.debug(`Request: ${describeRequest(body)}`);
-        await next();
-      }),
-    );
-  });
+/** An error a listener throws is logged with its request's id (set by the listeners' gate) and the request's kind, never its body. */
+function logListenerErrors(app: App, logger: Logger): void {
   app.error(async ({ error, context, body }: ExtendedErrorHandlerArgs) => {
     const requestId = typeof context.requestId === 'string' ? context.requestId : 'none';
     logger.error(`Unhandled error in a listener (request ${requestId}, ${describeRequest(body)}): ${error.message}`);
@@ -299,9 +284,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     clientOptions,
     // The error handler gets the request's context, to log its id (never its body).
     extendedErrorHandler: true,
+    // No listener keeps conversation state: Bolt's store of it would cost every request a lookup (npm run bench).
+    convoStore: false,
     ...identity,
   });
-  traceRequests(app, logger, work.track);
+  logListenerErrors(app, logger);
 
   const quickClient = quickWebClient(config, logger);
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
@@ -309,8 +296,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const deps = listenerDeps(config, { services, clock, quickClient }, options);
   // Global middleware runs in this order, before any listener: the user-id and trigger_id checks
   // first, so that the rate limiter only ever counts well-formed requests.
-  registerListeners(app, deps);
-  registerRateLimits(app, deps.limits);
+  registerListeners(app, deps, { logger, track: work.track });
   // The scheduler also prunes: it gets the engine's locks and the retention, which no use case needs.
   const scheduler = new Scheduler(
     { ...services, locks: store.locks, retentionDays: config.retentionDays },

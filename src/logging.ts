@@ -1,23 +1,18 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Logger, LogLevel } from '@slack/bolt';
 import { REDACTED, redactSecrets } from './domain/secret-detector';
 
-/** The request a log line belongs to: set around each request's listeners. */
-const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+/** The last request id given out: a random start, so ids of different runs of the process seldom meet in one log. */
+let lastRequestNumber = randomBytes(4).readUInt32BE(0);
 
-/** A short id for one request from Slack, so its log lines can be found together. */
+/**
+ * A short id for one request from Slack (8 hex digits), so its log lines can
+ * be found together: counted on from a random start, unique within a process
+ * for four billion requests, with no entropy read per request (npm run bench).
+ */
 export function newRequestId(): string {
-  return randomBytes(4).toString('hex');
-}
-
-/** Runs `work` with `requestId` attached to every line it logs. */
-export function inRequest<T>(requestId: string, work: () => Promise<T>): Promise<T> {
-  return requestScope.run({ requestId }, work);
-}
-
-export function currentRequestId(): string | undefined {
-  return requestScope.getStore()?.requestId;
+  lastRequestNumber = (lastRequestNumber + 1) >>> 0;
+  return lastRequestNumber.toString(16).padStart(8, '0');
 }
 
 /**
@@ -82,8 +77,8 @@ export class RedactingLogger implements Logger {
     this.secrets = bySize(secrets);
   }
 
-  /** One log line made safe: what every level goes through. */
-  clean(parts: unknown[]): string {
+  /** One log line made safe, prefixed with its request's id when it has one: what every level goes through. */
+  clean(parts: unknown[], requestId?: string): string {
     let text = parts.map(asText).join(' ');
     for (const dump of PAYLOAD_DUMPS) {
       const match = dump.exec(text);
@@ -94,30 +89,46 @@ export class RedactingLogger implements Logger {
     }
     text = redactSorted(text, this.secrets);
     if (text.length > MAX_LINE_CHARS) text = `${text.slice(0, MAX_LINE_CHARS)}… (${text.length - MAX_LINE_CHARS} more characters cut)`;
-    const requestId = currentRequestId();
     return requestId ? `[request ${requestId}] ${text}` : text;
   }
 
-  // A line below the level is dropped before it is cleaned: the Web client
-  // logs every call's whole body at debug, and redacting it would cost each
-  // request CPU for a line nobody sees (measured by `npm run bench`).
+  /**
+   * The same logger with every line prefixed by one request's id: what that
+   * request's listeners are given. Passed by hand rather than found through
+   * AsyncLocalStorage, whose promise hooks made every promise of the process
+   * dearer (about 0.1 ms of CPU per command, npm run bench).
+   */
+  forRequest(requestId: string): Logger {
+    return new RequestLogger(this, requestId);
+  }
+
   debug(...msg: unknown[]): void {
-    if (this.shows('debug')) this.inner.debug(this.clean(msg));
+    this.write('debug', msg);
   }
   info(...msg: unknown[]): void {
-    if (this.shows('info')) this.inner.info(this.clean(msg));
+    this.write('info', msg);
   }
   warn(...msg: unknown[]): void {
-    if (this.shows('warn')) this.inner.warn(this.clean(msg));
+    this.write('warn', msg);
   }
   error(...msg: unknown[]): void {
-    this.inner.error(this.clean(msg));
+    this.write('error', msg);
   }
   setLevel(level: LogLevel): void {
     this.inner.setLevel(level);
   }
 
-  private shows(level: 'debug' | 'info' | 'warn'): boolean {
+  // A line below the level is dropped before it is cleaned: the Web client
+  // logs every call's whole body at debug, and redacting it would cost each
+  // request CPU for a line nobody sees (measured by `npm run bench`).
+  /** Writes one line at `level` (errors always), cleaned, with `requestId` when given. */
+  write(level: 'debug' | 'info' | 'warn' | 'error', parts: unknown[], requestId?: string): void {
+    if (level !== 'error' && !this.shows(level)) return;
+    this.inner[level](this.clean(parts, requestId));
+  }
+
+  /** Whether a line at `level` would be written: to skip building a debug line nobody sees. */
+  shows(level: 'debug' | 'info' | 'warn'): boolean {
     return (SEVERITY[level] ?? 0) >= (SEVERITY[String(this.inner.getLevel())] ?? 0);
   }
   getLevel(): LogLevel {
@@ -125,5 +136,35 @@ export class RedactingLogger implements Logger {
   }
   setName(name: string): void {
     this.inner.setName(name);
+  }
+}
+
+/** One request's view of the bot's logger: each line carries the request's id (see RedactingLogger.forRequest). */
+class RequestLogger implements Logger {
+  constructor(
+    private readonly logger: RedactingLogger,
+    readonly requestId: string,
+  ) {}
+
+  debug(...msg: unknown[]): void {
+    this.logger.write('debug', msg, this.requestId);
+  }
+  info(...msg: unknown[]): void {
+    this.logger.write('info', msg, this.requestId);
+  }
+  warn(...msg: unknown[]): void {
+    this.logger.write('warn', msg, this.requestId);
+  }
+  error(...msg: unknown[]): void {
+    this.logger.write('error', msg, this.requestId);
+  }
+  setLevel(level: LogLevel): void {
+    this.logger.setLevel(level);
+  }
+  getLevel(): LogLevel {
+    return this.logger.getLevel();
+  }
+  setName(name: string): void {
+    this.logger.setName(name);
   }
 }

@@ -94,6 +94,19 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * BENCH_PROFILE_DIR: every process the bench starts (the bot and the bare
+ * app) writes a V8 CPU profile there when it stops, named after it (open it in
+ * Chrome DevTools; compare the two to see what the bot adds).
+ */
+function profiled(nodeArgs: string[] = [], name: 'bot' | 'bare'): string[] {
+  const profileDir = process.env.BENCH_PROFILE_DIR?.trim();
+  if (!profileDir) return nodeArgs;
+  profiles += 1;
+  return [...nodeArgs, '--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${String(profiles).padStart(2, '0')}-${name}-${process.pid}.cpuprofile`];
+}
+let profiles = 0;
+
 /** Spawns the compiled bot; `healthyAfterMs` is the time from spawn to the first 200 from /healthz. */
 export async function startBot(options: {
   apiUrl: string;
@@ -107,10 +120,7 @@ export async function startBot(options: {
 }): Promise<Child & { healthyAfterMs: number }> {
   const port = await freePort();
   const startedAt = performance.now();
-  // BENCH_PROFILE_DIR: every bot the bench starts writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
-  const profileDir = process.env.BENCH_PROFILE_DIR?.trim();
-  const nodeArgs = [...(options.nodeArgs ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-  const child = launch(options.entry ?? BOT_ENTRY, port, { ...botEnv({ ...options, port }), ...options.extra }, nodeArgs);
+  const child = launch(options.entry ?? BOT_ENTRY, port, { ...botEnv({ ...options, port }), ...options.extra }, profiled(options.nodeArgs, 'bot'));
   try {
     await untilHealthy(child, options.timeoutMs ?? 30_000);
   } catch (error) {
@@ -154,7 +164,7 @@ export async function startBare(options: { apiUrl: string; viewFile: string; nod
       PORT: String(port),
       BARE_VIEW_FILE: options.viewFile,
     },
-    options.nodeArgs,
+    profiled(options.nodeArgs, 'bare'),
   );
   const deadline = performance.now() + 30_000;
   while (!child.output().includes('bare-app listening')) {

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, AnyMiddlewareArgs, Logger } from '@slack/bolt';
 import type { Clock } from '../domain/ports';
 import { tellPrivately } from './listeners/respond-privately';
 import { isRecord, textOf } from './parse/request-form';
@@ -116,21 +116,21 @@ function limitedRequest(body: unknown): { kind: 'clicks' | 'commands'; userId: s
   return { kind: 'clicks', userId, ...(channelId ? { channelId } : {}) };
 }
 
-export function registerRateLimits(app: App, limits: RateLimiters): void {
-  app.use(async (args) => {
-    const request = limitedRequest(args.body);
-    const verdict = request && limits[request.kind].take(request.userId);
-    if (!request || !verdict || verdict.ok) return args.next();
-    args.logger.warn(`Rate limit: refused ${request.kind === 'clicks' ? 'a click' : 'a command'} from ${request.userId}`);
-    const text = tooFastText(verdict.retryAfterMs);
-    const ack = 'ack' in args ? (args.ack as (response?: { response_type: 'ephemeral'; text: string }) => Promise<void>) : undefined;
-    if (request.kind === 'commands') {
-      // A slash command's acknowledgement is shown to the person, privately.
-      await ack?.({ response_type: 'ephemeral', text });
-    } else {
-      // A click's acknowledgement carries no text: the answer is a private message.
-      await ack?.();
-      await tellPrivately(args.client, request, text);
-    }
-  });
+/** Counts a click or a command against its person's limit; when over it, answers the person and says true (the request goes no further). */
+export async function refuseOverLimit(args: AnyMiddlewareArgs & AllMiddlewareArgs, limits: RateLimiters, log: Logger): Promise<boolean> {
+  const request = limitedRequest(args.body);
+  const verdict = request && limits[request.kind].take(request.userId);
+  if (!request || !verdict || verdict.ok) return false;
+  log.warn(`Rate limit: refused ${request.kind === 'clicks' ? 'a click' : 'a command'} from ${request.userId}`);
+  const text = tooFastText(verdict.retryAfterMs);
+  const ack = 'ack' in args ? (args.ack as (response?: { response_type: 'ephemeral'; text: string }) => Promise<void>) : undefined;
+  if (request.kind === 'commands') {
+    // A slash command's acknowledgement is shown to the person, privately.
+    await ack?.({ response_type: 'ephemeral', text });
+  } else {
+    // A click's acknowledgement carries no text: the answer is a private message.
+    await ack?.();
+    await tellPrivately(args.client, request, text);
+  }
+  return true;
 }

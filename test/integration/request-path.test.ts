@@ -253,11 +253,23 @@ describe('the request path over real HTTP', () => {
 
   it('answers a request no listener handles at once, not after Bolt\'s 3-second timer', async () => {
     const started = Date.now();
-    const response = await postToBot(port(), buttonClick('no_such_action', 'x', { responseUrl: fake.responseUrl() }));
+    // Closing a form: Slack tells the app (notify_on_close), and no listener of the bot takes view_closed.
+    const response = await postToBot(port(), interactive({ type: 'view_closed', user: { id: REQUESTER }, view: { callback_id: 'wfi_request' } }));
 
     expect(response.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2500);
-    expect((bot as TestBot).logger.lines).toContain('INFO No listener handles this request (block_actions no_such_action); answered 200 at once');
+    expect((bot as TestBot).logger.lines).toContain('INFO No listener handles this request (view_closed wfi_request); answered 200 at once');
+  });
+
+  it('acknowledges a click on a button it has no route for (a link button, an old message) at once, and does nothing else', async () => {
+    const started = Date.now();
+    const response = await postToBot(port(), buttonClick('no_such_action', 'x', { responseUrl: fake.responseUrl() }));
+
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('');
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect((bot as TestBot).logger.lines).toContainEqual(expect.stringMatching(/^DEBUG \[request [0-9a-f]{8}\] No route for no_such_action; acknowledged$/));
+    expect(fake.calls.filter((c) => /^(chat|views)\./.test(c.method))).toEqual([]);
   });
 
   const withoutTriggerId = (form: string, triggerId?: unknown) => {

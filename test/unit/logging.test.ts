@@ -1,5 +1,5 @@
 import { LogLevel, type Logger } from '@slack/bolt';
-import { currentRequestId, inRequest, newRequestId, redactLine, RedactingLogger } from '../../src/logging';
+import { newRequestId, redactLine, RedactingLogger } from '../../src/logging';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
@@ -169,30 +169,30 @@ describe('RedactingLogger', () => {
   });
 
   describe('request ids', () => {
-    it('given lines logged inside a request, before and after an await, then each carries its id; lines outside do not', async () => {
+    it('given a request\'s logger, when lines are logged through it and through the bot\'s, then only its lines carry the id, redacted alike', () => {
       const { inner, logger } = setup();
+      const request = logger.forRequest('ab12cd34');
 
       logger.info('before');
-      await inRequest('ab12cd34', async () => {
-        logger.info('first');
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        logger.warn(`after the wait, ${STORE_PASSWORD}`);
-      });
-      logger.info('after');
+      request.info('first');
+      request.warn(`then, ${STORE_PASSWORD}`);
+      logger.info('outside');
 
-      expect(inner.texts()).toEqual(['before', '[request ab12cd34] first', '[request ab12cd34] after the wait, [redacted]', 'after']);
+      expect(inner.texts()).toEqual(['before', '[request ab12cd34] first', '[request ab12cd34] then, [redacted]', 'outside']);
+      expect(inner.lines.map((l) => l.level)).toEqual(['info', 'info', 'warn', 'info']);
     });
 
-    it('given two requests running at once, when both log between awaits, then each line carries its own id', async () => {
+    it('given two requests logging in turns, then each line carries its own id', async () => {
       const { inner, logger } = setup();
-      const work = (step: number) => async () => {
+      const work = (id: string, step: number) => async () => {
+        const log = logger.forRequest(id);
         for (let i = 0; i < 3; i += 1) {
-          logger.info(`step ${i}`);
+          log.info(`step ${i}`);
           await new Promise((resolve) => setTimeout(resolve, step));
         }
       };
 
-      await Promise.all([inRequest('aaaa1111', work(3)), inRequest('bbbb2222', work(5))]);
+      await Promise.all([work('aaaa1111', 3)(), work('bbbb2222', 5)()]);
 
       const texts = inner.texts();
       expect(texts.filter((t) => t.startsWith('[request aaaa1111] '))).toEqual(['step 0', 'step 1', 'step 2'].map((s) => `[request aaaa1111] ${s}`));
@@ -200,18 +200,24 @@ describe('RedactingLogger', () => {
       expect(texts).toHaveLength(6);
     });
 
-    it('given a request, when its work returns, then inRequest returns that value and the id is gone afterwards', async () => {
-      const result = await inRequest('cafe0042', async () => {
-        await Promise.resolve();
-        return currentRequestId();
-      });
+    it('given a request\'s logger, when the level is warn, then its debug and info lines are dropped, its errors never, and it reports the bot\'s level', () => {
+      const { inner, logger } = setup();
+      logger.setLevel(LogLevel.WARN);
+      const request = logger.forRequest('cafe0042');
 
-      expect(result).toBe('cafe0042');
-      expect(currentRequestId()).toBeUndefined();
+      request.debug('d');
+      request.info('i');
+      request.warn('w');
+      request.error('e');
+
+      expect(inner.texts()).toEqual(['[request cafe0042] w', '[request cafe0042] e']);
+      expect(request.getLevel()).toBe(LogLevel.WARN);
+      expect(logger.shows('info')).toBe(false);
+      expect(logger.shows('warn')).toBe(true);
     });
 
     it('given new request ids, when made, then each is 8 hex digits and they differ', () => {
-      const ids = Array.from({ length: 20 }, () => newRequestId());
+      const ids = Array.from({ length: 2000 }, () => newRequestId());
 
       for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}$/);
       expect(new Set(ids).size).toBe(ids.length);

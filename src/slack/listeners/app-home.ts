@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { ROTATION_ID_PATTERN } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
 import { ACTIONS } from '../ids';
@@ -8,12 +8,13 @@ import { buildNoticeModal } from '../views/step-modals';
 import { rotationForForm, tellPrivately } from './respond-privately';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+export type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
 
 /**
  * The Home tab opened: the dashboard of what this person may see, published
  * over the Home they have open (the event carries its hash once they have one).
  */
-export async function homeOpened(deps: ListenerDeps, { event }: SlackEventMiddlewareArgs<'app_home_opened'>): Promise<void> {
+export async function homeOpened(deps: ListenerDeps, { event }: HomeOpenedArgs): Promise<void> {
   if (event.tab !== 'home') return;
   // The event's view is the Home as Slack holds it; its type leaves out the hash Slack sends with it.
   const hash = (event.view as { hash?: unknown } | undefined)?.hash;
@@ -66,8 +67,10 @@ export async function startPlannedClicked(deps: ListenerDeps, { ack, body, actio
   }
 }
 
-export function register(app: App, deps: ListenerDeps): void {
-  app.event('app_home_opened', (args) => homeOpened(deps, args));
-  app.action<BlockAction<ButtonAction>>(ACTIONS.newRequest, (args) => newRequestClicked(deps, args));
-  app.action<BlockAction<ButtonAction>>(ACTIONS.startPlanned, (args) => startPlannedClicked(deps, args));
+/** The App Home's buttons, by action id. */
+export function actionRoutes(deps: ListenerDeps): Record<string, (args: ButtonArgs) => Promise<void>> {
+  return {
+    [ACTIONS.newRequest]: (args) => newRequestClicked(deps, args),
+    [ACTIONS.startPlanned]: (args) => startPlannedClicked(deps, args),
+  };
 }

@@ -1,7 +1,6 @@
-import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import { isChannelId, parseRotationId } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
-import { COMMAND } from '../ids';
 import { buildHelp, buildNotFound } from '../views/command-replies';
 import { explainRefusal, EXPORT_REFUSAL, STORE_READ_FAILURE } from '../views/refusals';
 import { toScheduleView } from '../views/reminder-schedule';
@@ -96,6 +95,3 @@ export function handleCommand(deps: ListenerDeps): (args: CommandArgs) => Promis
   };
 }
 
-export function register(app: App, deps: ListenerDeps): void {
-  app.command(COMMAND, handleCommand(deps));
-}

@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { Rotation } from '../../domain/rotation';
 import type { FieldErrors } from '../../domain/rotation-request';
 import type { ListenerDeps } from '../deps';
@@ -107,7 +107,10 @@ export async function plannedStartSubmitted(deps: ListenerDeps, args: Submission
   await announce(deps, outcome.rotation, logger);
 }
 
-export function register(app: App, deps: ListenerDeps): void {
-  app.view<ViewSubmitAction>(MODALS.request, (args) => requestSubmitted(deps, args));
-  app.view<ViewSubmitAction>(MODALS.startPlanned, (args) => plannedStartSubmitted(deps, args));
+/** The request form and the start form of a planned cycle, by callback id. */
+export function routes(deps: ListenerDeps): Record<string, (args: SubmissionArgs) => Promise<void>> {
+  return {
+    [MODALS.request]: (args) => requestSubmitted(deps, args),
+    [MODALS.startPlanned]: (args) => plannedStartSubmitted(deps, args),
+  };
 }

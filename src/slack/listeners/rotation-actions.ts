@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, types } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs, types } from '@slack/bolt';
 import type { ActionType } from '../../domain/lifecycle';
 import type { Rotation } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
@@ -101,12 +101,13 @@ export async function stepClicked(deps: ListenerDeps, step: FormStep, { ack, bod
   if (myTimeZone) await update(STEP_FORMS.schedule_meeting(rotation, { ...meta, myTimeZone }, deps)).catch(() => undefined);
 }
 
-export function register(app: App, deps: ListenerDeps): void {
-  for (const [actionId, step] of BUTTONS) {
-    app.action<BlockAction<ButtonAction>>(actionId, (args) => (step === 'approve' ? approveClicked(deps, args) : stepClicked(deps, step, args)));
-  }
-  // A link button still sends an action; acknowledging it keeps Slack from showing a warning.
-  app.action(ACTIONS.openPortal, async ({ ack }) => {
-    await ack();
-  });
+/**
+ * The rotation message's buttons, by action id. Its link button (to the
+ * portal) still sends an action: the router acknowledges it as an id it has
+ * no route for, which keeps Slack from showing a warning.
+ */
+export function routes(deps: ListenerDeps): Record<string, (args: ButtonArgs) => Promise<void>> {
+  return Object.fromEntries(
+    BUTTONS.map(([actionId, step]) => [actionId, (args: ButtonArgs) => (step === 'approve' ? approveClicked(deps, args) : stepClicked(deps, step, args))]),
+  );
 }

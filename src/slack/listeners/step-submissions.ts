@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { RotationAction } from '../../domain/lifecycle';
 import { checkConfirmations, checkMeeting, checkReason, checkSubmission, type Checked } from '../../domain/step-inputs';
 import type { ListenerDeps } from '../deps';
@@ -83,8 +83,9 @@ export async function stepSubmitted(deps: ListenerDeps, callbackId: string, { ac
   await deps.useCases.announceStep(outcome.rotation, outcome.entry);
 }
 
-export function register(app: App, deps: ListenerDeps): void {
-  for (const callbackId of Object.keys(READERS)) app.view<ViewSubmitAction>(callbackId, (args) => stepSubmitted(deps, callbackId, args));
+/** The steps' forms, by callback id. */
+export function routes(deps: ListenerDeps): Record<string, (args: SubmissionArgs) => Promise<void>> {
+  return Object.fromEntries(Object.keys(READERS).map((callbackId) => [callbackId, (args: SubmissionArgs) => stepSubmitted(deps, callbackId, args)]));
 }
 
 /** The input block a general error is shown on. */

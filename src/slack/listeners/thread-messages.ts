@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { looksLikeSecret } from '../../domain/secret-detector';
 import type { ListenerDeps } from '../deps';
 import { parseThreadMessage } from '../parse/thread-message';
@@ -32,6 +32,3 @@ export async function threadMessage(deps: ListenerDeps, { event, client, logger 
   await deps.useCases.announceExposure(recorded);
 }
 
-export function register(app: App, deps: ListenerDeps): void {
-  app.event('message', (args) => threadMessage(deps, args));
-}
