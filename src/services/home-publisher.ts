@@ -1,12 +1,13 @@
 import { refreshDashboards, type DashboardDeps } from './dashboards';
 
 /**
- * How long a changed person's App Home waits for more changes before it is
- * published. Changes come in bursts (a request and the next cycle it plans, a
- * team clicking through a handoff, a tick's follow-ups, the same rotation
- * changed on two replicas), and every approver who opened Home is in each of
- * them: one publish a person per burst instead of one per change. Short next
- * to the time anyone takes to switch to the Home tab after acting elsewhere.
+ * How long, after a person's App Home is published, further changes to it
+ * wait to be published together. Changes come in bursts (a team clicking
+ * through a handoff, a tick's follow-ups, the same rotation changed on two
+ * replicas), and every approver who opened Home is in each of them: at most
+ * two publishes a person per burst (its first change at once, the rest at the
+ * window's end) instead of one per change. Short next to the time anyone
+ * takes to switch to the Home tab after acting elsewhere.
  */
 export const HOME_COALESCE_MS = 200;
 
@@ -24,12 +25,15 @@ export interface HomePublisherOptions {
 }
 
 /**
- * This process's App Home publisher. A change opens a window of
- * HOME_COALESCE_MS unless one is open; when it ends, everyone changed
- * meanwhile is published once (to those who opened Home: `refreshDashboards`),
- * each view read then, after the last of those changes. One publishing at a
- * time: people changed while one runs wait for it, and the next takes them all.
- * Nothing is published on a caller's time, and nothing fails a caller.
+ * This process's App Home publisher, on both edges of a window: a change
+ * when no window is open is published at once (to those who opened Home:
+ * `refreshDashboards`) and opens a window of HOME_COALESCE_MS; everyone
+ * changed during it is published once when it ends, each view read then,
+ * after the last of those changes, and that publish holds a window of its own.
+ * A lone change is on screen in the time one publish takes (npm run bench);
+ * a burst costs two. One publishing at a time: people changed while one runs
+ * wait for it, and the next takes them all. Nothing is published on a
+ * caller's time, and nothing fails a caller.
  */
 export class HomePublisher implements HomeRefresh {
   private readonly waiting = new Set<string>();
@@ -46,15 +50,24 @@ export class HomePublisher implements HomeRefresh {
     if (this.stopped) return;
     for (const userId of userIds) this.waiting.add(userId);
     if (this.window || this.waiting.size === 0) return;
+    this.publishAndHold();
+  }
+
+  /** Publishes everyone waiting (after the publishing in progress), and holds whoever changes next until a window has passed. */
+  private publishAndHold(): void {
     let close: () => void = () => undefined;
     const closed = new Promise<void>((resolve) => {
       close = resolve;
     });
+    // Taken now: whoever changes from here on waits for the window's end.
+    const people = [...this.waiting];
+    this.waiting.clear();
+    // refreshDashboards logs its failures and never throws: the chain never rejects.
+    const published = (this.publishing = this.publishing.then(() => refreshDashboards(this.deps, people)));
     const timer = setTimeout(() => {
       this.window = undefined;
-      // refreshDashboards logs its failures and never throws: the chain never rejects.
-      this.publishing = this.publishing.then(() => this.publishWaiting());
-      void this.publishing.then(close);
+      void published.then(close);
+      if (this.waiting.size > 0) this.publishAndHold();
     }, this.options.windowMs ?? HOME_COALESCE_MS);
     this.window = { timer, close };
     this.options.track?.(closed);
@@ -77,11 +90,5 @@ export class HomePublisher implements HomeRefresh {
       this.waiting.clear();
     }
     await this.publishing;
-  }
-
-  private async publishWaiting(): Promise<void> {
-    const people = [...this.waiting];
-    this.waiting.clear();
-    if (people.length > 0) await refreshDashboards(this.deps, people);
   }
 }
