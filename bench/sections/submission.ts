@@ -9,8 +9,8 @@ import { performance } from 'node:perf_hooks';
  * Section 2: the request form's submission, on the compiled bot with its
  * production store (SQLite). A valid one is validated, stored with its
  * reminder plan and acknowledged (the modal closes), then posted to the
- * channel and shown on the requester's App Home (they have it open; it is
- * published after App Home's short wait for more changes); an invalid one is
+ * channel and shown on the requester's App Home (they have it open; a lone
+ * change is published at once); an invalid one is
  * answered with field errors. One at a time, each after the previous one's work is done, as
  * people submit forms: this is latency, not load (section 5 is load).
  */
