@@ -294,8 +294,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
   const services = serviceDeps(config, { app, store, approvers, clock, logger, track: work.track }, options);
   const deps = listenerDeps(config, { services, clock, quickClient }, options);
-  // Global middleware runs in this order, before any listener: the user-id and trigger_id checks
-  // first, so that the rate limiter only ever counts well-formed requests.
+  // One gate before every listener: the user-id and trigger_id checks come before the rate limits,
+  // so that the limiter only ever counts well-formed requests.
   registerListeners(app, deps, { logger, track: work.track });
   // The scheduler also prunes: it gets the engine's locks and the retention, which no use case needs.
   const scheduler = new Scheduler(

@@ -94,4 +94,3 @@ export function handleCommand(deps: ListenerDeps): (args: CommandArgs) => Promis
     }
   };
 }
-
