@@ -85,6 +85,8 @@ const SETTLE_MS = 1000;
 const SAMPLE_TIMEOUT_MS = 60_000;
 
 let sequence = 0;
+/** Requests made so far: each goes to the next person in turn, so no one reaches the bot's limit of 10 rotations in 10 minutes. */
+let requests = 0;
 
 /** Resolves once `method` had no new call for `quietMs` (polled: what it waits for is untimed). */
 async function quiet(slack: FakeSlack, method: string, quietMs: number): Promise<void> {
@@ -159,7 +161,8 @@ async function measure(
 
   const request = async (record: boolean) => {
     const n = (sequence += 1);
-    const requester = people[n % people.length] as string;
+    // Not by `n`: every measure takes a number from `sequence`, so n % 10 would give requests to two people only.
+    const requester = people[(requests += 1) % people.length] as string;
     const host = marker('q', n);
     const before = slack.count('views.publish');
     const posted = arrival(slack, 'chat.postMessage', host);
