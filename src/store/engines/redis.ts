@@ -3,25 +3,42 @@ import type KeyvRedis from '@keyv/redis';
 import { RedisLocks, type RedisLockClient } from '../engine-locks';
 import { RedisReminderSchedule, type RedisScheduleClient } from '../redis-reminder-schedule';
 import { RedisRotationIndex } from '../redis-rotation-index';
+import { causeOf } from '../../lib/error-text';
 import type { StoreEngine } from './engine';
 
 interface RedisConnection {
   isReady: boolean;
   once(event: 'ready', listener: () => void): unknown;
-  off(event: 'ready', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  off(event: 'ready' | 'error', listener: (...args: never[]) => void): unknown;
 }
 
+/**
+ * Resolves once the client is connected; after `ms`, rejects with the last
+ * error the client met meanwhile ("connect ECONNREFUSED …", "WRONGPASS …"),
+ * which says why, rather than the wait alone.
+ */
 function untilReady(connection: RedisConnection, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onReady = () => {
+    let lastError: Error | undefined;
+    const onError = (error: Error) => {
+      lastError = error;
+    };
+    const settle = () => {
       clearTimeout(timer);
+      connection.off('ready', onReady);
+      connection.off('error', onError);
+    };
+    const onReady = () => {
+      settle();
       resolve();
     };
     const timer = setTimeout(() => {
-      connection.off('ready', onReady);
-      reject(new Error(`Redis did not answer within ${ms} ms`));
+      settle();
+      reject(new Error(`Redis did not answer within ${ms} ms${lastError ? `: ${causeOf(lastError)}` : ''}`, { cause: lastError }));
     }, ms);
     connection.once('ready', onReady);
+    connection.on('error', onError);
   });
 }
 

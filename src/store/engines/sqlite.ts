@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
 import { CodedError } from '../../domain/errors';
@@ -45,6 +45,10 @@ export const sqliteEngine: StoreEngine = {
   open(storeUrl, { keyvOptions }) {
     const path = sqlitePath(storeUrl);
     createDirectory(dirname(path));
+    // SQLite would say only "SQLITE_CANTOPEN: unable to open database file".
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new CodedError('STORE_UNAVAILABLE', `${path} is a directory: name the SQLite file in it, e.g. ${join(path, 'wfi-rotate.sqlite')}`);
+    }
     // busyTimeout: wait for a lock held by another connection instead of failing at once.
     // iterationLimit: the adapter pages through a listing with OFFSET, 10 rows a page by default, which
     // made listing 10,000 rotations take about 19 s (npm run bench); 1,000 a page takes well under a second.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCodedError } from '../../../src/domain/errors';
 import { createDirectory } from '../../../src/store/engines/sqlite';
+import { openStore } from '../../../src/store/keyv-factory';
 
 /** What createDirectory threw, or undefined, and how long it took. */
 function attempt(dir: string): { error: unknown; ms: number } {
@@ -45,5 +46,16 @@ describe('createDirectory (the SQLite file’s directory)', () => {
     expect((attempt(join(file, 'below')).error as Error).message).toMatch(
       new RegExp(`^cannot create the directory ${file}/below \\(ENOTDIR: not a directory, mkdir `),
     );
+  });
+});
+
+describe('the SQLite engine', () => {
+  it('names a directory given as the SQLite file, instead of SQLITE_CANTOPEN', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wfi-rotate-dir-'));
+    try {
+      expect(() => openStore(`sqlite://${dir}`)).toThrow(`${dir} is a directory: name the SQLite file in it, e.g. ${dir}/wfi-rotate.sqlite`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
