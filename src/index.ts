@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { loadConfig } from './config';
+import { configWarnings, loadConfig } from './config';
 import { isCodedError } from './domain/errors';
 import { configSecrets, startBot, type RunningBot } from './bot';
 import { redactLine } from './logging';
@@ -31,6 +31,8 @@ function exit(code: number): never {
 }
 
 async function main(): Promise<void> {
+  // Before the check, as a misspelt name is often why a variable reads as missing.
+  for (const warning of configWarnings()) console.warn(`wfi-rotate: ${warning}`);
   const config = loadConfig();
   secrets = configSecrets(config);
   // Listening before the bot starts: a SIGTERM that arrives while it is still

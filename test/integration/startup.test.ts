@@ -135,6 +135,23 @@ describe('a start-up step that cannot succeed', () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
+  it('warns of a misspelt setting, says when and where reminders go, and stops on SIGTERM once running', async () => {
+    const bot = start(env({ WFI_TIME_ZONE: 'Europe/Paris', WFI_REMINDER_HOUR: '8' }), cwd, 20_000);
+    let output = '';
+    bot.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 15_000;
+    while (!output.includes('is running') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    bot.child.kill('SIGTERM');
+    const exit = await bot.exited;
+
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    expect(exit.output).toContain('wfi-rotate: WFI_TIME_ZONE is not a setting of wfi-rotate and is ignored: did you mean WFI_TIMEZONE?\n');
+    expect(exit.output).toMatch(
+      /wfi-rotate is running \(HTTP, port \d+\); reminders at 08:00 UTC \(WFI_REMINDER_HOUR, WFI_TIMEZONE\) on business days, in each request's channel \(WFI_REMINDER_CHANNEL unset\)\n/,
+    );
+    expect(exit.output).toContain('SIGTERM received: finishing the work in flight, then stopping');
+  });
+
   it('stops within seconds on a SQLite directory that can never be made (it used to spin at full CPU, deaf to SIGTERM)', async () => {
     const exit = await run(env({ STORE_URL: 'sqlite:///proc/nope/x.sqlite' }), cwd, 10_000);
 

@@ -340,7 +340,7 @@ describe('main', () => {
     const { code, stdout, stderr } = run(valid, { WFI_TIMEZONE: 'Nowhere/Atlantis' });
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain('WFI_TIMEZONE must be an IANA time zone such as Europe/Paris or UTC');
+    expect(stderr).toContain('WFI_TIMEZONE must be an IANA time zone such as Europe/Paris, America/New_York or UTC (got "Nowhere/Atlantis")');
   });
 
   it('needs no Slack token: SLACK_* variables play no part', () => {
