@@ -18,6 +18,7 @@ import { HomePublisher } from './services/home-publisher';
 import { todayIn } from './domain/calendar';
 // Not re-exported from the package's index; the type of app.error's argument with extendedErrorHandler.
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
+import { tellingError } from './lib/error-text';
 import { inRequest, newRequestId, quietWhile, RedactingLogger } from './logging';
 import {
   SLACK_CHECK,
@@ -149,7 +150,7 @@ async function openAnsweringStore(
   let reported: Error | undefined;
   const onError = (error: Error) => {
     if (starting) {
-      reported = error;
+      reported = tellingError(reported, error);
       logger.debug(`Store error while starting: ${error.message}`);
     } else {
       logger.warn(`Store error: ${error.message}`);

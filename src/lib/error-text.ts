@@ -11,8 +11,13 @@ interface Wrapping {
   errors?: unknown[];
 }
 
+/** Error-like, from any realm (node's own errors fail `instanceof Error` inside a vm context, as under jest). */
+export function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as Error).message === 'string';
+}
+
 function ownText(error: unknown): string {
-  if (error instanceof Error) return error.message.trim() || ((error as NodeJS.ErrnoException).code ?? '');
+  if (isErrorLike(error)) return error.message.trim() || ((error as NodeJS.ErrnoException).code ?? '');
   return typeof error === 'string' ? error : '';
 }
 
@@ -37,6 +42,19 @@ export function causeOf(error: unknown, explained: (error: unknown) => boolean =
     if (text) return text.replace(/\s*\n\s*/g, ' ');
   }
   return String(error);
+}
+
+const SAYS_ONLY_TIME_RAN_OUT = /\btimed? ?out\b|\btimeout\b/i;
+
+/**
+ * Of the errors a client reported while it tried to connect, the one worth
+ * keeping for the message: the latest, unless it says only that time ran out
+ * ("Redis timed out after 2000ms") and the one kept says why
+ * ("connect ECONNREFUSED …").
+ */
+export function tellingError(kept: Error | undefined, next: Error): Error {
+  if (kept && SAYS_ONLY_TIME_RAN_OUT.test(causeOf(next)) && !SAYS_ONLY_TIME_RAN_OUT.test(causeOf(kept))) return kept;
+  return next;
 }
 
 /**

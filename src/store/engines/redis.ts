@@ -3,42 +3,32 @@ import type KeyvRedis from '@keyv/redis';
 import { RedisLocks, type RedisLockClient } from '../engine-locks';
 import { RedisReminderSchedule, type RedisScheduleClient } from '../redis-reminder-schedule';
 import { RedisRotationIndex } from '../redis-rotation-index';
-import { causeOf } from '../../lib/error-text';
+import { causeOf, isErrorLike, tellingError } from '../../lib/error-text';
 import type { StoreEngine } from './engine';
 
 interface RedisConnection {
   isReady: boolean;
   once(event: 'ready', listener: () => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  off(event: 'ready' | 'error', listener: (...args: never[]) => void): unknown;
+  off(event: 'ready', listener: () => void): unknown;
 }
 
 /**
- * Resolves once the client is connected; after `ms`, rejects with the last
- * error the client met meanwhile ("connect ECONNREFUSED …", "WRONGPASS …"),
- * which says why, rather than the wait alone.
+ * Resolves once the client is connected; after `ms`, rejects with what the
+ * client last reported meanwhile (`lastError`: "connect ECONNREFUSED …",
+ * "WRONGPASS …"), which says why, rather than the wait alone.
  */
-function untilReady(connection: RedisConnection, ms: number): Promise<void> {
+function untilReady(connection: RedisConnection, ms: number, lastError: () => Error | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    let lastError: Error | undefined;
-    const onError = (error: Error) => {
-      lastError = error;
-    };
-    const settle = () => {
-      clearTimeout(timer);
-      connection.off('ready', onReady);
-      connection.off('error', onError);
-    };
     const onReady = () => {
-      settle();
+      clearTimeout(timer);
       resolve();
     };
     const timer = setTimeout(() => {
-      settle();
-      reject(new Error(`Redis did not answer within ${ms} ms${lastError ? `: ${causeOf(lastError)}` : ''}`, { cause: lastError }));
+      connection.off('ready', onReady);
+      const cause = lastError();
+      reject(new Error(`Redis did not answer within ${ms} ms${cause ? `: ${causeOf(cause)}` : ''}`));
     }, ms);
     connection.once('ready', onReady);
-    connection.on('error', onError);
   });
 }
 
@@ -71,10 +61,19 @@ export const redisEngine: StoreEngine = {
     // most), all of them on one wait (a burst of them would otherwise put a
     // 'ready' listener each on the client).
     let connecting: Promise<void> | undefined;
+    // What the adapter last reported (a failed connect, a refused password), and when: a wait that runs out says it.
+    let reported: { error: Error; at: number } | undefined;
+    adapter.on('error', (error: unknown) => {
+      if (!isErrorLike(error)) return;
+      const recent = reported && Date.now() - reported.at < 5000 ? reported.error : undefined;
+      reported = { error: tellingError(recent, error), at: Date.now() };
+    });
     const client = async () => {
+      const since = Date.now();
       const connection = (await adapter.getClient()) as unknown as RedisConnection;
       if (!connection.isReady) {
-        await (connecting ??= untilReady(connection, 2000).finally(() => {
+        const lastError = () => (reported && reported.at >= since ? reported.error : undefined);
+        await (connecting ??= untilReady(connection, 2000, lastError).finally(() => {
           connecting = undefined;
         }));
       }

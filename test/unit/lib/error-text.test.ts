@@ -1,4 +1,4 @@
-import { causeOf, redactUrl } from '../../../src/lib/error-text';
+import { causeOf, redactUrl, tellingError } from '../../../src/lib/error-text';
 
 describe('causeOf', () => {
   it('reads through the Web API client and fetch to the socket’s own words', () => {
@@ -47,5 +47,18 @@ describe('redactUrl', () => {
     ['not a url', 'not a url'],
   ])('%s → %s', (url, printed) => {
     expect(redactUrl(url)).toBe(printed);
+  });
+});
+
+describe('tellingError', () => {
+  const refused = new Error('connect ECONNREFUSED 127.0.0.1:6379');
+  const timedOut = new Error('Redis timed out after 2000ms');
+
+  it('keeps the reason over a later "time ran out", and takes any later reason', () => {
+    expect(tellingError(refused, timedOut)).toBe(refused);
+    expect(tellingError(undefined, timedOut)).toBe(timedOut);
+    const wrongPassword = new Error('WRONGPASS invalid username-password pair');
+    expect(tellingError(refused, wrongPassword)).toBe(wrongPassword);
+    expect(tellingError(timedOut, refused)).toBe(refused);
   });
 });
