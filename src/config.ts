@@ -127,6 +127,9 @@ const TOKEN_KINDS: ReadonlyArray<readonly [string, string]> = [
   ['xoxe', 'a token of token rotation, which the bot does not use'],
 ];
 
+/** A template's stand-in left as it was (`.env.example`'s `xoxb-…`): nothing to send to Slack yet. */
+const isPlaceholder = (token: string, prefix: string) => token === prefix || token.includes('…') || token.includes('...');
+
 /** What a wrongly prefixed token is, without printing it: "it starts with xapp-: an app-level token, for SLACK_APP_TOKEN". */
 function tokenKind(token: string): string {
   const kind = TOKEN_KINDS.find(([prefix]) => token.startsWith(prefix));
@@ -177,7 +180,9 @@ const slackSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({ error: 'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from OAuth & Permissions' })
     .superRefine((t, ctx) => {
-      if (!t.startsWith('xoxb-')) {
+      if (isPlaceholder(t, 'xoxb-')) {
+        ctx.addIssue({ code: 'custom', message: "SLACK_BOT_TOKEN is still a placeholder: paste the Bot User OAuth Token (xoxb-…), under Install App in the app's settings" });
+      } else if (!t.startsWith('xoxb-')) {
         ctx.addIssue({
           code: 'custom',
           message: `SLACK_BOT_TOKEN must be a bot token starting with xoxb-${tokenKind(t)}: the Bot User OAuth Token, under Install App in the app's settings`,
@@ -186,7 +191,12 @@ const slackSchema = z.object({
     }),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.superRefine((t, ctx) => {
-    if (t !== undefined && !t.startsWith('xapp-')) {
+    if (t !== undefined && isPlaceholder(t, 'xapp-')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'SLACK_APP_TOKEN is still a placeholder: paste the app-level token (xapp-…) from Basic Information → App-Level Tokens, or remove it for HTTP mode',
+      });
+    } else if (t !== undefined && !t.startsWith('xapp-')) {
       ctx.addIssue({
         code: 'custom',
         message: `SLACK_APP_TOKEN must be an app-level token starting with xapp-${tokenKind(t)}: Basic Information → App-Level Tokens, or unset it for HTTP mode`,

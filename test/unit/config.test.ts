@@ -190,6 +190,16 @@ describe('loadConfig', () => {
       expect(problem).not.toContain(token.slice(6));
     });
 
+    it('given the placeholders of .env.example, when loaded, then each is named as one, with where the real value is', () => {
+      const error = configError({ SLACK_BOT_TOKEN: 'xoxb-…', SLACK_APP_TOKEN: 'xapp-...', WFI_APPROVERS: 'U0APPROVE1' });
+
+      expect(error.problems).toEqual([
+        "SLACK_BOT_TOKEN is still a placeholder: paste the Bot User OAuth Token (xoxb-…), under Install App in the app's settings",
+        'SLACK_APP_TOKEN is still a placeholder: paste the app-level token (xapp-…) from Basic Information → App-Level Tokens, or remove it for HTTP mode',
+      ]);
+      expect(configError({ ...HTTP_MODE, SLACK_BOT_TOKEN: 'xoxb-' }).problems[0]).toMatch(/^SLACK_BOT_TOKEN is still a placeholder/);
+    });
+
     it('given values that are no secret, when refused, then each problem quotes the value it got (a URL without its password)', () => {
       const error = configError({
         ...HTTP_MODE,
