@@ -59,6 +59,9 @@ function start(env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Started 
 
 const run = (env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number) => start(env, cwd, timeoutMs).exited;
 
+/** Socket Mode instead of HTTP: an app-level token, no signing secret. */
+const SOCKET_MODE = { SLACK_APP_TOKEN: 'xapp-1-A0-startup-test', SLACK_SIGNING_SECRET: '' };
+
 const stackLines = (output: string) => output.split('\n').filter((line) => /^\s+at /.test(line));
 const lines = (output: string) => output.trimEnd().split('\n');
 
@@ -162,23 +165,13 @@ describe('a start-up step that cannot succeed', () => {
     );
   });
 
-  it('stops at once on SIGTERM while Slack does not answer its first call, closing what it opened', async () => {
-    fake.hang('auth.test');
-    const bot = start(env(), cwd, 10_000);
-    await fake.waitForReceived('auth.test');
-    const signalledAt = Date.now();
-    bot.child.kill('SIGTERM');
-    const exit = await bot.exited;
-
-    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalledAt).toBeLessThan(2000);
-    expect(lines(exit.output)).toEqual(['SIGTERM received while starting: stopping before serving anything']);
-  });
-
-  it('stops at once on SIGTERM while the Socket Mode connection is being opened', async () => {
-    fake.hang('apps.connections.open');
-    const bot = start(env({ SLACK_APP_TOKEN: 'xapp-1-A0-startup-test', SLACK_SIGNING_SECRET: '' }), cwd, 10_000);
-    await fake.waitForReceived('apps.connections.open');
+  it.each([
+    ['Slack does not answer its first call', 'auth.test', {}],
+    ['the Socket Mode connection is being opened', 'apps.connections.open', SOCKET_MODE],
+  ])('stops at once on SIGTERM while %s, closing what it opened', async (_while, method, overrides) => {
+    fake.hang(method);
+    const bot = start(env(overrides), cwd, 10_000);
+    await fake.waitForReceived(method);
     const signalledAt = Date.now();
     bot.child.kill('SIGTERM');
     const exit = await bot.exited;
@@ -194,7 +187,7 @@ describe('a start-up step that cannot succeed', () => {
     // Both at once: each waits out its own time limit.
     const [noAnswer, noSocket] = await Promise.all([
       run(env({ SLACK_API_URL: silentSlack }), cwd, 30_000),
-      run(env({ SLACK_APP_TOKEN: 'xapp-1-A0-startup-test', SLACK_SIGNING_SECRET: '' }), cwd, 30_000),
+      run(env(SOCKET_MODE), cwd, 30_000),
     ]);
 
     expect(noAnswer.code).toBe(1);
@@ -225,7 +218,7 @@ describe('a start-up step that cannot succeed', () => {
     const botToken = await run(env(), cwd, 15_000);
     fake.reset();
     fake.on('apps.connections.open', () => ({ ok: false, error: 'invalid_auth' }));
-    const appToken = await run(env({ SLACK_APP_TOKEN: 'xapp-1-A0-startup-test', SLACK_SIGNING_SECRET: '' }), cwd, 15_000);
+    const appToken = await run(env(SOCKET_MODE), cwd, 15_000);
 
     expect(botToken.code).toBe(1);
     expect(theLine(botToken)).toBe(
@@ -262,7 +255,7 @@ describe('a start-up step that cannot succeed', () => {
     const taken = await silentPort();
     const [http, socket] = await Promise.all([
       run(env({ PORT: String(taken) }), cwd, 15_000),
-      run(env({ PORT: String(taken), SLACK_APP_TOKEN: 'xapp-1-A0-startup-test', SLACK_SIGNING_SECRET: '' }), cwd, 15_000),
+      run(env({ PORT: String(taken), ...SOCKET_MODE }), cwd, 15_000),
     ]);
 
     expect(http.code).toBe(1);
