@@ -128,17 +128,21 @@ function steadyInterval(occurrences: readonly LocalOccurrence[], calendar: Busin
   return steady && step > 0 ? step : undefined;
 }
 
-/** When one kind falls due, in words: "Tue 3 Mar 2026 at 09:00", or "every business day at 09:00 from … until approved". */
+/**
+ * When one kind falls due, in words: "Tue 3 Mar 2026 09:00", or "every
+ * business day from Mon 23 Feb 2026 09:00 until approved". A due time is an
+ * instant, so it is always written with its time of day (in WFI_TIMEZONE), as
+ * on every other surface: a date alone is a calendar date of the rotation.
+ */
 function whenText(kind: ReminderKind, occurrences: readonly LocalOccurrence[], calendar: BusinessCalendar): string {
-  const first = occurrences[0] as LocalOccurrence;
+  const at = (o: LocalOccurrence) => `${formatCalendarDate(o.date)} ${o.time}`;
   const until = REPEATS_UNTIL[kind];
   const step = until === undefined ? undefined : steadyInterval(occurrences, calendar);
   if (until !== undefined && (step !== undefined || occurrences.length === 1)) {
     const every = step === undefined || step === 1 ? 'every business day' : `every ${step} business days`;
-    return `${every} at ${first.time} from ${formatCalendarDate(first.date)} until ${until}`;
+    return `${every} from ${at(occurrences[0] as LocalOccurrence)} until ${until}`;
   }
-  if (occurrences.every((o) => o.time === first.time)) return `${listed(occurrences.map((o) => formatCalendarDate(o.date)))} at ${first.time}`;
-  return listed(occurrences.map((o) => `${formatCalendarDate(o.date)} at ${o.time}`));
+  return listed(occurrences.map(at));
 }
 
 /**

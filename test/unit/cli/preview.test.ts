@@ -83,11 +83,11 @@ describe('renderPreview', () => {
   it('ends with the reminder schedule of a requested rotation, a repeating reminder once, at the default hour when none is given', () => {
     expect(scheduleLines(output)).toEqual([
       'Reminders if the request is made today and nobody acts (day-based ones at 09:00 UTC, on business days):',
-      '  Approval pending    every business day at 09:00 from Mon 23 Feb 2026 until approved; mentions approvers',
-      '  Submit soon         Tue 3 Mar 2026 at 09:00; mentions requester, attendees',
-      '  Submit today        Fri 6 Mar 2026 at 09:00; mentions requester, attendees',
-      '  Submission overdue  every business day at 09:00 from Mon 9 Mar 2026 until the portal request is recorded; mentions requester, attendees, approvers',
-      '  Deadline near       Wed 18 Mar 2026 and Fri 20 Mar 2026 at 09:00; mentions approvers',
+      '  Approval pending    every business day from Mon 23 Feb 2026 09:00 until approved; mentions approvers',
+      '  Submit soon         Tue 3 Mar 2026 09:00; mentions requester, attendees',
+      '  Submit today        Fri 6 Mar 2026 09:00; mentions requester, attendees',
+      '  Submission overdue  every business day from Mon 9 Mar 2026 09:00 until the portal request is recorded; mentions requester, attendees, approvers',
+      '  Deadline near       Wed 18 Mar 2026 09:00 and Fri 20 Mar 2026 09:00; mentions approvers',
       ...SCHEDULE_NOTES,
     ]);
     // After the service request and the portal steps.
@@ -98,14 +98,14 @@ describe('renderPreview', () => {
     const sixWeeks = renderPreview(input({ today: '2027-01-04', deadline: '2027-02-15' }));
     expect(sixWeeks.trimEnd().split('\n').length).toBeLessThanOrEqual(40);
     expect(scheduleLines(sixWeeks).slice(1, 3)).toEqual([
-      '  Approval pending    every business day at 09:00 from Tue 5 Jan 2027 until approved; mentions approvers',
-      '  Submit soon         Wed 27 Jan 2027 at 09:00; mentions requester, attendees',
+      '  Approval pending    every business day from Tue 5 Jan 2027 09:00 until approved; mentions approvers',
+      '  Submit soon         Wed 27 Jan 2027 09:00; mentions requester, attendees',
     ]);
   });
 
   it('lists only the reminders of a requested rotation: later kinds wait for dates not known yet', () => {
     const rows = scheduleLines(renderPreview(input({ reminderHour: 7 }))).slice(1, -2);
-    expect(rows.every((r) => r.includes(' at 07:00'))).toBe(true);
+    expect(rows.every((r) => r.includes(' 07:00'))).toBe(true);
     const labels = rows.map((r) => /^ {2}(.+?) {2,}/.exec(r)?.[1]);
     expect(labels.sort()).toEqual(['Approval pending', 'Deadline near', 'Submission overdue', 'Submit soon', 'Submit today']);
   });
@@ -113,8 +113,8 @@ describe('renderPreview', () => {
   it('leaves out the reminders that fell before today for a late request', () => {
     const rows = scheduleLines(renderPreview(input({ today: '2026-03-10' }))).slice(1, -2);
     expect(rows.slice(0, 2)).toEqual([
-      '  Submission overdue  every business day at 09:00 from Tue 10 Mar 2026 until the portal request is recorded; mentions requester, attendees, approvers',
-      '  Approval pending    every business day at 09:00 from Wed 11 Mar 2026 until approved; mentions approvers',
+      '  Submission overdue  every business day from Tue 10 Mar 2026 09:00 until the portal request is recorded; mentions requester, attendees, approvers',
+      '  Approval pending    every business day from Wed 11 Mar 2026 09:00 until approved; mentions approvers',
     ]);
     expect(rows.some((r) => r.includes('Submit soon') || r.includes('Submit today'))).toBe(false);
   });
@@ -211,11 +211,11 @@ describe('main', () => {
     expect(code).toBe(0);
     expect(scheduleLines(stdout)).toEqual([
       'Reminders if the request is made today and nobody acts (day-based ones at 08:00 Europe/Paris, on business days):',
-      '  Submit soon         Wed 11 Mar 2026 at 08:00; mentions requester, attendees',
-      '  Approval pending    every business day at 08:00 from Thu 12 Mar 2026 until approved; mentions approvers',
-      '  Submit today        Tue 17 Mar 2026 at 08:00; mentions requester, attendees',
-      '  Submission overdue  every business day at 08:00 from Wed 18 Mar 2026 until the portal request is recorded; mentions requester, attendees, approvers',
-      '  Deadline near       Wed 18 Mar 2026 and Fri 20 Mar 2026 at 08:00; mentions approvers',
+      '  Submit soon         Wed 11 Mar 2026 08:00; mentions requester, attendees',
+      '  Approval pending    every business day from Thu 12 Mar 2026 08:00 until approved; mentions approvers',
+      '  Submit today        Tue 17 Mar 2026 08:00; mentions requester, attendees',
+      '  Submission overdue  every business day from Wed 18 Mar 2026 08:00 until the portal request is recorded; mentions requester, attendees, approvers',
+      '  Deadline near       Wed 18 Mar 2026 08:00 and Fri 20 Mar 2026 08:00; mentions approvers',
       ...SCHEDULE_NOTES,
     ]);
   });
@@ -223,8 +223,8 @@ describe('main', () => {
   it('takes the reminder hour from WFI_REMINDER_HOUR when --reminder-hour is not given', () => {
     const schedule = scheduleLines(run(valid, { WFI_REMINDER_HOUR: '7' }).stdout);
     expect(schedule[0]).toContain('day-based ones at 07:00 UTC');
-    expect(schedule[1]).toBe('  Approval pending    every business day at 07:00 from Mon 23 Feb 2026 until approved; mentions approvers');
-    expect(scheduleLines(run(valid).stdout)[1]).toBe('  Approval pending    every business day at 09:00 from Mon 23 Feb 2026 until approved; mentions approvers');
+    expect(schedule[1]).toBe('  Approval pending    every business day from Mon 23 Feb 2026 07:00 until approved; mentions approvers');
+    expect(scheduleLines(run(valid).stdout)[1]).toBe('  Approval pending    every business day from Mon 23 Feb 2026 09:00 until approved; mentions approvers');
   });
 
   it('refuses a --reminder-hour outside 0-23 and a bad WFI_REMINDER_HOUR', () => {
@@ -234,7 +234,7 @@ describe('main', () => {
       expect(stdout).toBe('');
       expect(stderr.split('\n')[0]).toBe(`--reminder-hour must be a whole hour from 0 to 23 (got "${hour}")`);
     }
-    expect(run([...valid, '--reminder-hour', '0']).stdout).toContain('every business day at 00:00 from Mon 23 Feb 2026');
+    expect(run([...valid, '--reminder-hour', '0']).stdout).toContain('every business day from Mon 23 Feb 2026 00:00');
     const badEnv = run(valid, { WFI_REMINDER_HOUR: '25' });
     expect(badEnv.code).toBe(2);
     expect(badEnv.stderr).toContain('WFI_REMINDER_HOUR');
