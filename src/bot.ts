@@ -2,7 +2,6 @@ import { randomInt } from 'node:crypto';
 import { App, LogLevel, webApi, type Logger } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import type { Config } from './config';
-import { CodedError } from './domain/errors';
 import type { ApproverDirectory, Clock, EngineLocks, ReminderSchedule, RotationStore } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
@@ -19,7 +18,19 @@ import { HomePublisher } from './services/home-publisher';
 import { todayIn } from './domain/calendar';
 // Not re-exported from the package's index; the type of app.error's argument with extendedErrorHandler.
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
-import { RedactingLogger } from './logging';
+import { tellingError } from './lib/error-text';
+import { quietWhile, RedactingLogger } from './logging';
+import {
+  SLACK_CHECK,
+  slackCheckFailed,
+  slackCheckTimedOut,
+  StartupSteps,
+  storeFailed,
+  storeTimedOut,
+  transportFailed,
+  transportTimedOut,
+  withinMs,
+} from './startup';
 
 export interface BotOptions {
   clock?: Clock;
@@ -31,6 +42,8 @@ export interface BotOptions {
   retryConfig?: webApi.RetryOptions;
   /** Replaces RATE_LIMITS (a test that drives one person through hundreds of steps). */
   rateLimits?: RateLimitRules;
+  /** Aborted when the process is told to stop (SIGTERM) while the bot is still starting: the start stops where it is. */
+  signal?: AbortSignal;
 }
 
 export interface RunningBot {
@@ -48,6 +61,12 @@ export interface RunningBot {
 
 const LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 const STORE_PING_TIMEOUT_MS = 2000;
+/** The whole Slack check at start: its tries, and the waits between them, with room to spare. */
+const SLACK_CHECK_STEP_MS = 15_000;
+/** Binding PORT; in Socket Mode, also opening the connection to Slack. */
+const TRANSPORT_STEP_MS = { http: 5000, socket: 15_000 } as const;
+/** Closing what a failed start opened. */
+const CLEANUP_MS = 2000;
 /** Timeout of the Web API calls someone may be waiting on (see quickClient). */
 const QUICK_CALL_TIMEOUT_MS = 2000;
 /**
@@ -74,8 +93,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 async function verifyBotToken(config: Config, logger: Logger): Promise<{ botId: string; botUserId: string }> {
   const client = new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
-    logger,
-    retryConfig: { retries: 2, factor: 1, minTimeout: 500, maxTimeout: 1000 },
+    // A failed try is reported once, in the start-up message: the client's warning for each try goes to debug.
+    logger: quietWhile(logger, () => true),
+    timeout: SLACK_CHECK.timeoutMs,
+    retryConfig: { retries: SLACK_CHECK.tries - 1, factor: 1, minTimeout: 500, maxTimeout: 1000 },
   });
   const result = await client.auth.test();
   return { botId: result.bot_id ?? '', botUserId: result.user_id ?? '' };
@@ -116,28 +137,47 @@ export function configSecrets(config: Config): string[] {
 /**
  * The store STORE_URL names (or the one given), answering: a store that does
  * not answer within STORE_PING_TIMEOUT_MS is a start-up error, not a bot that
- * fails every request.
+ * fails every request. Until it answers, what the store reports (Redis
+ * refusing connections, say) is kept for that error, not logged apart.
  */
 async function openAnsweringStore(
   config: Config,
   options: BotOptions,
   logger: Logger,
+  steps: StartupSteps,
 ): Promise<{ rotations: RotationStore; reminders: ReminderSchedule; locks: EngineLocks }> {
-  const opened = openStore(config.storeUrl, (error) => logger.warn(`Store error: ${error.message}`));
+  let starting = true;
+  let reported: Error | undefined;
+  const onError = (error: Error) => {
+    if (starting) {
+      reported = tellingError(reported, error);
+      logger.debug(`Store error while starting: ${error.message}`);
+    } else {
+      logger.warn(`Store error: ${error.message}`);
+    }
+  };
+  const url = config.storeUrl;
+  const opened = await steps.run({ failed: (error) => storeFailed(url, error) }, async () => openStore(url, onError));
   const rotations = options.store ?? opened.rotations;
   try {
-    await withTimeout(rotations.ping(), STORE_PING_TIMEOUT_MS, 'The store');
-  } catch (error) {
-    await rotations.close().catch(() => undefined);
-    throw new CodedError('STORE_UNAVAILABLE', `STORE_URL could not be opened: ${(error as Error).message}`, { cause: error });
-  }
-  try {
+    await steps.run(
+      {
+        timeoutMs: STORE_PING_TIMEOUT_MS,
+        timedOut: () => storeTimedOut(url, STORE_PING_TIMEOUT_MS, reported),
+        failed: (error) => storeFailed(url, error),
+      },
+      () => rotations.ping(),
+    );
     // A store made before the rotation index: indexed once, here (one full read), before any request reads the index.
-    const indexed = await rotations.migrate();
+    const indexed = await steps.run({ failed: (error) => storeFailed(url, error, 'could not be brought up to date (indexing its rotations)') }, () =>
+      rotations.migrate(),
+    );
     if (indexed > 0) logger.info(`The store's ${indexed} rotations were indexed (once, for a store made by an earlier release)`);
   } catch (error) {
-    await rotations.close().catch(() => undefined);
-    throw new CodedError('STORE_UNAVAILABLE', `STORE_URL could not be brought up to date (indexing its rotations): ${(error as Error).message}`, { cause: error });
+    await withinMs(rotations.close(), CLEANUP_MS);
+    throw error;
+  } finally {
+    starting = false;
   }
   return { rotations, reminders: opened.reminders, locks: opened.locks };
 }
@@ -260,13 +300,32 @@ function listenerDeps(
   };
 }
 
+/**
+ * Where and when reminders go, said once at start: a WFI_TIMEZONE or
+ * WFI_REMINDER_CHANNEL left unset shows here, not weeks later as a reminder
+ * at 09:00 UTC in the wrong channel.
+ */
+function reminderSettings(config: Config): string {
+  const hour = `${String(config.reminderHour).padStart(2, '0')}:00`;
+  const channel = config.reminderChannelId ? `in ${config.reminderChannelId} (WFI_REMINDER_CHANNEL)` : "in each request's channel (WFI_REMINDER_CHANNEL unset)";
+  return `reminders at ${hour} ${config.calendar.timeZone} (WFI_REMINDER_HOUR, WFI_TIMEZONE) on business days, ${channel}`;
+}
+
 /** Builds and starts the whole bot from a checked configuration. */
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
   const logger = new RedactingLogger(options.logger ?? new ConsoleLogger(), configSecrets(config));
   logger.setLevel(LOG_LEVELS[config.logLevel]);
   const clock = options.clock ?? { now: () => new Date() };
-  const identity = await verifyBotToken(config, logger);
-  const store = await openAnsweringStore(config, options, logger);
+  const steps = new StartupSteps(options.signal);
+  const identity = await steps.run(
+    {
+      timeoutMs: SLACK_CHECK_STEP_MS,
+      timedOut: () => slackCheckTimedOut(config.slack.apiUrl),
+      failed: (error) => slackCheckFailed(config.slack.apiUrl, error),
+    },
+    () => verifyBotToken(config, logger),
+  );
+  const store = await openAnsweringStore(config, options, logger, steps);
   const work = workInFlight();
 
   const clientOptions: webApi.WebClientOptions = {
@@ -304,16 +363,23 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   );
 
   let port: number;
+  const listening = { port: config.port, apiUrl: config.slack.apiUrl, mode: transport.mode };
   try {
-    port = await transport.start(app, config.port);
+    const limit = TRANSPORT_STEP_MS[transport.mode];
+    port = await steps.run(
+      { timeoutMs: limit, timedOut: () => transportTimedOut(listening, limit), failed: (error) => transportFailed(listening, error) },
+      () => transport.start(app, config.port),
+    );
   } catch (error) {
-    await transport.close().catch(() => undefined);
-    await store.rotations.close();
+    // Socket Mode may still be trying to connect: it stops, and the port closes.
+    await withinMs(transport.stopTaking(app), CLEANUP_MS);
+    await withinMs(transport.close(), CLEANUP_MS);
+    await withinMs(store.rotations.close(), CLEANUP_MS);
     throw error;
   }
   approvers.start();
   await scheduler.start();
-  logger.info(`wfi-rotate is running (${transport.mode === 'http' ? 'HTTP' : 'Socket Mode'}, port ${port})`);
+  logger.info(`wfi-rotate is running (${transport.mode === 'http' ? 'HTTP' : 'Socket Mode'}, port ${port}); ${reminderSettings(config)}`);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -3,6 +3,8 @@ import { CodedError } from './domain/errors';
 import { isCalendarDate, isTimeZone, type BusinessCalendar } from './domain/calendar';
 import { DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS } from './domain/retention';
 import { isChannelId } from './domain/rotation';
+import { redactUrl } from './lib/error-text';
+import { storeUrlProblem } from './store/store-url';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
@@ -114,8 +116,25 @@ function isSafeApiUrl(value: string): boolean {
   return url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
 }
 
-// memory:// names nothing further; the others need a path or a host after the scheme.
-const STORE_SCHEMES = /^(?:(?:sqlite|redis|rediss|postgres|postgresql):\/\/.|memory:\/\/)/;
+/** `(got "VALUE")`, for a setting whose value is no secret: the person sees what the bot read. */
+const got = (value: unknown) => `(got "${String(value)}")`;
+
+/** The token prefixes people paste into the wrong variable, and what each one is. Only the prefix is ever printed. */
+const TOKEN_KINDS: ReadonlyArray<readonly [string, string]> = [
+  ['xoxb-', 'a bot token, for SLACK_BOT_TOKEN'],
+  ['xapp-', 'an app-level token, for SLACK_APP_TOKEN'],
+  ['xoxp-', 'a user token, which the bot does not use'],
+  ['xoxe', 'a token of token rotation, which the bot does not use'],
+];
+
+/** A template's stand-in left as it was (`.env.example`'s `xoxb-…`): nothing to send to Slack yet. */
+const isPlaceholder = (token: string, prefix: string) => token === prefix || token.includes('…') || token.includes('...');
+
+/** What a wrongly prefixed token is, without printing it: "it starts with xapp-: an app-level token, for SLACK_APP_TOKEN". */
+function tokenKind(token: string): string {
+  const kind = TOKEN_KINDS.find(([prefix]) => token.startsWith(prefix));
+  return kind ? ` (it starts with ${kind[0]}: ${kind[1]})` : '';
+}
 
 const policySchema = z.object({
   WFI_TIMEZONE: z.preprocess(
@@ -123,7 +142,11 @@ const policySchema = z.object({
     z
       .string()
       .default('UTC')
-      .refine(isTimeZone, { message: 'WFI_TIMEZONE must be an IANA time zone such as Europe/Paris or UTC' }),
+      .superRefine((zone, ctx) => {
+        if (!isTimeZone(zone)) {
+          ctx.addIssue({ code: 'custom', message: `WFI_TIMEZONE must be an IANA time zone such as Europe/Paris, America/New_York or UTC ${got(zone)}` });
+        }
+      }),
   ),
   WFI_HOLIDAYS: z
     .string()
@@ -145,8 +168,10 @@ const policySchema = z.object({
       .string()
       .default('wfi.pega.com')
       .transform((d) => d.toLowerCase().replace(/^\.+/, ''))
-      .refine((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d), {
-        message: 'WFI_INSTANCE_DOMAIN must be a host name suffix such as wfi.pega.com',
+      .superRefine((d, ctx) => {
+        if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)) {
+          ctx.addIssue({ code: 'custom', message: `WFI_INSTANCE_DOMAIN must be a host name suffix such as wfi.pega.com ${got(d)}` });
+        }
       }),
   ),
 });
@@ -154,18 +179,42 @@ const policySchema = z.object({
 const slackSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({ error: 'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from OAuth & Permissions' })
-    .refine((t) => t.startsWith('xoxb-'), { message: 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-' }),
+    .superRefine((t, ctx) => {
+      if (isPlaceholder(t, 'xoxb-')) {
+        ctx.addIssue({ code: 'custom', message: "SLACK_BOT_TOKEN is still a placeholder: paste the Bot User OAuth Token (xoxb-…), under Install App in the app's settings" });
+      } else if (!t.startsWith('xoxb-')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `SLACK_BOT_TOKEN must be a bot token starting with xoxb-${tokenKind(t)}: the Bot User OAuth Token, under Install App in the app's settings`,
+        });
+      }
+    }),
   SLACK_SIGNING_SECRET: optionalText,
-  SLACK_APP_TOKEN: optionalText.refine((t) => t === undefined || t.startsWith('xapp-'), {
-    message: 'SLACK_APP_TOKEN must be an app-level token starting with xapp-',
+  SLACK_APP_TOKEN: optionalText.superRefine((t, ctx) => {
+    if (t !== undefined && isPlaceholder(t, 'xapp-')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'SLACK_APP_TOKEN is still a placeholder: paste the app-level token (xapp-…) from Basic Information → App-Level Tokens, or remove it for HTTP mode',
+      });
+    } else if (t !== undefined && !t.startsWith('xapp-')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `SLACK_APP_TOKEN must be an app-level token starting with xapp-${tokenKind(t)}: Basic Information → App-Level Tokens, or unset it for HTTP mode`,
+      });
+    }
   }),
   SLACK_API_URL: z.preprocess(
     blankToUndefined,
     z
       .string()
       .default('https://slack.com/api/')
-      .refine(isSafeApiUrl, {
-        message: 'SLACK_API_URL must be an https:// URL such as https://slack.com/api/ (http:// only to 127.0.0.1, [::1] or localhost)',
+      .superRefine((u, ctx) => {
+        if (!isSafeApiUrl(u)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `SLACK_API_URL must be an https:// URL such as https://slack.com/api/ (http:// only to 127.0.0.1, [::1] or localhost) ${got(redactUrl(u))}`,
+          });
+        }
       })
       .transform((u) => (u.endsWith('/') ? u : `${u}/`)),
   ),
@@ -175,8 +224,9 @@ const slackSchema = z.object({
     z
       .string()
       .default('sqlite://data/wfi-rotate.sqlite')
-      .refine((u) => STORE_SCHEMES.test(u), {
-        message: 'STORE_URL must be sqlite://PATH, redis://…, postgres://… or postgresql://…',
+      .superRefine((u, ctx) => {
+        const problem = storeUrlProblem(u);
+        if (problem) ctx.addIssue({ code: 'custom', message: `STORE_URL ${problem}` });
       }),
   ),
   WFI_APPROVERS: z
@@ -188,8 +238,9 @@ const slackSchema = z.object({
         ctx.addIssue({
           code: 'custom',
           message:
-            'WFI_APPROVERS must list Slack user IDs (U…/W…) or user-group IDs (S…), comma-separated' +
-            (bad.length > 0 ? ` (bad: ${bad.join(', ')})` : ''),
+            'WFI_APPROVERS must list Slack user IDs (U…/W…) or user-group IDs (S…), comma-separated, not names' +
+            (bad.length > 0 ? ` (bad: ${bad.join(', ')})` : '') +
+            ": a person's ID is under their profile → ⋯ → Copy member ID",
         });
         return z.NEVER;
       }
@@ -200,10 +251,15 @@ const slackSchema = z.object({
     }),
   WFI_ALLOW_SELF_APPROVAL: z.preprocess(
     blankToUndefined,
-    z.enum(['true', 'false'], { error: 'WFI_ALLOW_SELF_APPROVAL must be true or false' }).default('false'),
+    z.enum(['true', 'false'], { error: (issue) => `WFI_ALLOW_SELF_APPROVAL must be true or false ${got(issue.input)}` }).default('false'),
   ),
-  WFI_REMINDER_CHANNEL: optionalText.refine((c) => c === undefined || isChannelId(c), {
-    message: 'WFI_REMINDER_CHANNEL must be a channel ID such as C0123ABCD (not a #name)',
+  WFI_REMINDER_CHANNEL: optionalText.superRefine((c, ctx) => {
+    if (c !== undefined && !isChannelId(c)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `WFI_REMINDER_CHANNEL must be a channel ID such as C0123ABCD, not a #name ${got(c)}: in Slack, the channel's details → About → Channel ID`,
+      });
+    }
   }),
   WFI_SCHEDULER_INTERVAL_SECONDS: integer('WFI_SCHEDULER_INTERVAL_SECONDS', 60, 1, 3600),
   WFI_RETENTION_DAYS: integer('WFI_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS, 3650),
@@ -213,8 +269,10 @@ const slackSchema = z.object({
       .string()
       .default('monday')
       .transform((d) => d.toLowerCase())
-      .refine((d) => d === 'off' || WEEKDAYS.includes(d), {
-        message: 'WFI_DIGEST_DAY must be a weekday name (monday … sunday) or off',
+      .superRefine((d, ctx) => {
+        if (d !== 'off' && !WEEKDAYS.includes(d)) {
+          ctx.addIssue({ code: 'custom', message: `WFI_DIGEST_DAY must be a weekday name (monday … sunday) or off ${got(d)}` });
+        }
       })
       .transform((d) => (d === 'off' ? ('off' as const) : WEEKDAYS.indexOf(d))),
   ),
@@ -222,8 +280,10 @@ const slackSchema = z.object({
     blankToUndefined,
     integer('WFI_ROTATION_INTERVAL_DAYS', 0, 1, 3650).optional(),
   ),
-  WFI_PORTAL_URL: optionalText.refine((u) => u === undefined || (parseUrl(u)?.protocol === 'https:' && u.startsWith('https:')), {
-    message: 'WFI_PORTAL_URL must be an https:// URL',
+  WFI_PORTAL_URL: optionalText.superRefine((u, ctx) => {
+    if (u !== undefined && !(parseUrl(u)?.protocol === 'https:' && u.startsWith('https:'))) {
+      ctx.addIssue({ code: 'custom', message: `WFI_PORTAL_URL must be an https:// URL ${got(redactUrl(u))}` });
+    }
   }),
   WFI_MEETING_HOSTS: z
     .string()
@@ -243,7 +303,7 @@ const slackSchema = z.object({
     }),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
-    z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).default('info'),
+    z.enum(['debug', 'info', 'warn', 'error'], { error: (issue) => `LOG_LEVEL must be debug, info, warn or error ${got(issue.input)}` }).default('info'),
   ),
 });
 
@@ -266,6 +326,45 @@ export function loadPolicyConfig(env: Env = process.env): PolicyConfig {
   const parsed = policySchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
   return toPolicy(parsed.data);
+}
+
+/** Every variable the bot reads. */
+const KNOWN_VARIABLES = [...Object.keys(policySchema.shape), ...Object.keys(slackSchema.shape)];
+
+/** Edits (insert, delete, replace a character) from `a` to `b`: how a typo is told from another name. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The known variable `name` is probably a typo of: close in spelling, or the same but for underscores and case. */
+function meant(name: string): string | undefined {
+  const squeeze = (n: string) => n.replace(/_/g, '').toUpperCase();
+  return KNOWN_VARIABLES.find((known) => squeeze(known) === squeeze(name) || editDistance(known, name.toUpperCase()) <= 2);
+}
+
+/**
+ * Variables that look meant for the bot but are none of its settings, each
+ * with the one it probably is: `WFI_TIME_ZONE` is otherwise ignored in
+ * silence, and reminders go out at 09:00 UTC. Every unknown `WFI_…` name is
+ * named; other names (`SLACK_…` ones belong to other tools too) only when
+ * they are a near miss of one of ours.
+ */
+export function configWarnings(env: Env = process.env): string[] {
+  return Object.keys(env)
+    .filter((name) => !KNOWN_VARIABLES.includes(name) && /^(?:WFI|SLACK)_/i.test(name))
+    .flatMap((name) => {
+      const known = meant(name);
+      if (known) return [`${name} is not a setting of wfi-rotate and is ignored: did you mean ${known}?`];
+      return /^WFI_/i.test(name) ? [`${name} is not a setting of wfi-rotate and is ignored (see README.md, "Configuration")`] : [];
+    });
 }
 
 /** Reads and checks every variable at once, so one message names everything that is wrong. */

@@ -1,62 +1,78 @@
 #!/usr/bin/env node
-import { loadConfig } from './config';
+import { configWarnings, loadConfig } from './config';
 import { isCodedError } from './domain/errors';
-import { slackErrorCode } from './slack/notifier';
-import { configSecrets, startBot } from './bot';
+import { configSecrets, startBot, type RunningBot } from './bot';
 import { redactLine } from './logging';
 
 /** Known once the configuration is read: what a start-up error message must not print. */
 let secrets: string[] = [];
 
-/** Start-up failures a person can fix, as one readable message: never a stack trace. */
+/**
+ * How long a bot told to stop while starting may take to close what it
+ * opened before the process exits anyway: a container manager kills it
+ * about 10 s after SIGTERM, and nothing has been served yet.
+ */
+const STOP_WHILE_STARTING_MS = 3000;
+
+/**
+ * Start-up failures a person can fix, as one readable message that names the
+ * setting, its value and the cause (each start-up step words its own, see
+ * startup.ts): never a stack trace.
+ */
 function explainStartupFailure(error: unknown): string | undefined {
-  if (isCodedError(error)) {
-    switch (error.code) {
-      case 'CONFIG_INVALID':
-        return error.message;
-      case 'STORE_URL_UNSUPPORTED':
-      case 'STORE_UNAVAILABLE':
-        return `wfi-rotate cannot start: ${error.message}`;
-      default:
-        return undefined;
-    }
-  }
-  const slackError = slackErrorCode(error);
-  if (slackError === 'invalid_auth' || slackError === 'not_authed' || slackError === 'account_inactive') {
-    return `wfi-rotate cannot start: Slack refused SLACK_BOT_TOKEN (${slackError}). Copy the Bot User OAuth Token again from OAuth & Permissions.`;
-  }
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'slack_webapi_request_error') {
-    return `wfi-rotate cannot start: Slack could not be reached at SLACK_API_URL (${(error as Error).message}).`;
-  }
-  if (code === 'EADDRINUSE') return 'wfi-rotate cannot start: PORT is already in use by another program. Set PORT to a free port.';
-  if (code === 'EACCES') return 'wfi-rotate cannot start: permission denied (PORT below 1024, or the STORE_URL path is not writable).';
+  if (isCodedError(error, 'CONFIG_INVALID')) return error.message;
+  if (isCodedError(error)) return `wfi-rotate cannot start: ${error.message}`;
   return undefined;
 }
 
+/** Exits once the message is out: a failed start may leave a client retrying (Redis reconnects), which must not keep the process alive. */
+function exit(code: number): never {
+  return process.exit(code);
+}
+
 async function main(): Promise<void> {
+  // Before the check, as a misspelt name is often why a variable reads as missing.
+  for (const warning of configWarnings()) console.warn(`wfi-rotate: ${warning}`);
   const config = loadConfig();
   secrets = configSecrets(config);
   // Listening before the bot starts: a SIGTERM that arrives while it is still
-  // starting (a fast rolling deploy) stops it cleanly once it has started.
+  // starting (a fast rolling deploy, a start that waits on Slack or the store)
+  // stops the start where it is; one that arrives later stops it gracefully.
+  const starting = new AbortController();
   let signalled: NodeJS.Signals | undefined;
   const started: { stop?: () => void } = {};
+  let giveUp: NodeJS.Timeout | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
     signalled = signal;
-    console.log(`${signal} received: finishing the work in flight, then stopping`);
-    started.stop?.();
+    if (started.stop) {
+      console.log(`${signal} received: finishing the work in flight, then stopping`);
+      started.stop();
+      return;
+    }
+    console.log(`${signal} received while starting: stopping before serving anything`);
+    starting.abort();
+    giveUp = setTimeout(() => exit(0), STOP_WHILE_STARTING_MS).unref();
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
 
-  const bot = await startBot(config);
+  let bot: RunningBot;
+  try {
+    bot = await startBot(config, { signal: starting.signal });
+  } catch (error) {
+    // Stopped while starting: what was opened is closed, and that is all that was asked.
+    if (signalled) exit(0);
+    throw error;
+  }
+  // Started after all (the signal came as the last step finished): it stops gracefully instead, in its own time.
+  clearTimeout(giveUp);
   started.stop = () =>
     bot.stop().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         console.error(redactLine(`Shutdown did not complete cleanly: ${(error as Error).message}`, secrets));
-        process.exit(1);
+        exit(1);
       },
     );
   if (signalled) started.stop();
@@ -65,5 +81,5 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const explained = explainStartupFailure(error);
   console.error(redactLine(explained ?? `wfi-rotate could not start: ${(error as Error)?.message ?? String(error)}`, secrets));
-  process.exitCode = 1;
+  exit(1);
 });

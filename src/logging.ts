@@ -168,3 +168,20 @@ class RequestLogger implements Logger {
     this.logger.setName(name);
   }
 }
+
+/**
+ * `logger` with its warnings and errors turned into debug lines while
+ * `quiet()` holds: for a client whose failures at start-up are reported once,
+ * in the start-up error that names the setting, not also line by line.
+ */
+export function quietWhile(logger: Logger, quiet: () => boolean): Logger {
+  return {
+    debug: (...msg) => logger.debug(...msg),
+    info: (...msg) => logger.info(...msg),
+    warn: (...msg) => (quiet() ? logger.debug(...msg) : logger.warn(...msg)),
+    error: (...msg) => (quiet() ? logger.debug(...msg) : logger.error(...msg)),
+    setLevel: (level) => logger.setLevel(level),
+    getLevel: () => logger.getLevel(),
+    setName: (name) => logger.setName(name),
+  };
+}

@@ -5,6 +5,8 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import type { ReminderSchedule, RotationStore, ScheduledReminder } from '../domain/ports';
 import type { Rotation } from '../domain/rotation';
 import { openStore, sqlitePath } from '../store/keyv-factory';
+import { STORE_URL_FORMS, storeUrlProblem } from '../store/store-url';
+import { causeOf, redactUrl } from '../lib/error-text';
 
 export interface MigratableStore {
   rotations: RotationStore;
@@ -64,9 +66,9 @@ const listIds = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join('
 export async function migrateStore(from: MigratableStore, to: MigratableStore, options: MigrateOptions = {}): Promise<MigrateResult> {
   const limit = options.reminderLimit ?? DEFAULT_REMINDER_LIMIT;
   // A target made by an earlier release indexes what it holds first (copied rotations are indexed as they are written).
-  await step('indexing the target', () => to.rotations.migrate());
-  const rotations = await step('reading the source', () => from.rotations.list());
-  const existing = await step('reading the target', async () => new Map((await to.rotations.list()).map((r) => [r.id, r])));
+  await step('indexing the target (--to)', () => to.rotations.migrate());
+  const rotations = await step('reading the source (--from)', () => from.rotations.list());
+  const existing = await step('reading the target (--to)', async () => new Map((await to.rotations.list()).map((r) => [r.id, r])));
 
   const conflicts = rotations.filter((r) => existing.has(r.id) && existing.get(r.id)?.version !== r.version);
   if (conflicts.length > 0) {
@@ -77,7 +79,7 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
   }
 
   let copiedRotations = 0;
-  await step('writing rotations to the target', async () => {
+  await step('writing rotations to the target (--to)', async () => {
     for (const rotation of rotations) {
       const there = existing.get(rotation.id);
       if (!there) {
@@ -90,22 +92,22 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
   });
 
   const owners = new Set(rotations.map((r) => r.id));
-  const inTarget = await step('reading the target\'s reminders', () => unfinished(to.reminders, limit, 'target'));
+  const inTarget = await step('reading the target\'s reminders (--to)', () => unfinished(to.reminders, limit, 'target'));
   const keysInTarget = new Set(inTarget.map((o) => o.key));
   const digestsInTarget = digestsDue(inTarget);
-  const fromSource = await step('reading the source\'s reminders', () => unfinished(from.reminders, limit, 'source'));
+  const fromSource = await step('reading the source\'s reminders (--from)', () => unfinished(from.reminders, limit, 'source'));
   const toCopy = fromSource.flatMap(({ key, rotationId, kind, dueAt }) =>
     rotationId !== undefined && owners.has(rotationId) && !keysInTarget.has(key) ? [{ key, rotationId, kind, dueAt }] : [],
   );
   const digestsToCopy = [...digestsDue(fromSource)].filter((dueAt) => !digestsInTarget.has(dueAt));
-  await step('writing reminders to the target', async () => {
+  await step('writing reminders to the target (--to)', async () => {
     await to.reminders.add(toCopy);
     for (const dueAt of digestsToCopy) await to.reminders.addDigest(dueAt);
   });
 
-  await step('verifying the target', () => verify(rotations, to));
+  await step('verifying the target (--to)', () => verify(rotations, to));
   // An occurrence the target already had and finished is not added again (keys are unique in any state): not counted.
-  const after = await step('verifying the target', () => unfinished(to.reminders, limit, 'target'));
+  const after = await step('verifying the target (--to)', () => unfinished(to.reminders, limit, 'target'));
   const added = new Set(after.map((o) => o.key));
   const digestsAdded = digestsDue(after);
   return {
@@ -115,13 +117,13 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
   };
 }
 
-/** Runs one step; a store's failure says which step it broke ("writing rotations to the target: connect ECONNREFUSED …"). */
+/** Runs one step; a store's failure says which step it broke, and on which flag's store ("writing rotations to the target (--to): connect ECONNREFUSED …"). */
 async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (isCodedError(error, 'MIGRATION_FAILED')) throw error;
-    throw migrationFailed(`${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    throw migrationFailed(`${what}: ${causeOf(error, (link) => isCodedError(link))}`, { cause: error });
   }
 }
 
@@ -147,17 +149,12 @@ pending reminder from one store to another, then reads the target back to
 verify it. Stop the bot first. Running it again copies only what is missing.
 
 Options:
-  --from URL   the store to copy from: sqlite://PATH, redis://…, postgres://…
+  --from URL   the store to copy from: ${STORE_URL_FORMS}
   --to URL     the store to copy into (not the same as --from)
   -h, --help   show this help
 
 Exit status: 0 copied and verified, 1 refused or failed (the reason is printed).
 `;
-
-/** A URL fit to print: without its password. */
-export function redact(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
-}
 
 /** Two URLs naming the same store: the same SQLite file however it is written, else the same text. */
 function sameStore(a: string, b: string): boolean {
@@ -205,12 +202,25 @@ export async function main(argv: string[], io: MigrateIo = consoleIo, open: Open
     io.stderr(`${!from && !to ? '--from and --to are' : !from ? '--from is' : '--to is'} required.\n\n${USAGE}`);
     return 1;
   }
+  const badUrls = (
+    [
+      ['--from', from],
+      ['--to', to],
+    ] as const
+  ).flatMap(([flag, url]) => {
+    const problem = storeUrlProblem(url);
+    return problem ? [`${flag} ${problem}`] : [];
+  });
+  if (badUrls.length > 0) {
+    io.stderr(`${badUrls.join('\n')}\n\n${USAGE}`);
+    return 1;
+  }
   if (sameStore(from, to)) {
-    io.stderr(`--from and --to name the same store (${redact(from)}): nothing to copy.`);
+    io.stderr(`--from and --to name the same store (${redactUrl(from)}): nothing to copy.`);
     return 1;
   }
   if (from.startsWith('sqlite://') && !existsSync(sqlitePath(from))) {
-    io.stderr(`The source store ${redact(from)} does not exist (no file ${sqlitePath(from)}).`);
+    io.stderr(`--from ${redactUrl(from)} names no store: there is no file ${sqlitePath(from)} (the bot makes its SQLite file when it first starts).`);
     return 1;
   }
 
@@ -219,9 +229,9 @@ export async function main(argv: string[], io: MigrateIo = consoleIo, open: Open
   // ends a listing early and quietly): any such report fails the migration.
   const reported: string[] = [];
   try {
-    const source = open(from, (error) => reported.push(`the source: ${error.message}`));
+    const source = await step('opening the source (--from)', async () => open(from, (error) => reported.push(`the source: ${error.message}`)));
     opened.push(source);
-    const target = open(to, (error) => reported.push(`the target: ${error.message}`));
+    const target = await step('opening the target (--to)', async () => open(to, (error) => reported.push(`the target: ${error.message}`)));
     opened.push(target);
     const result = await migrateStore(source, target);
     if (reported.length > 0) {
@@ -230,10 +240,10 @@ export async function main(argv: string[], io: MigrateIo = consoleIo, open: Open
           `(run it again once both stores answer): ${[...new Set(reported)].slice(0, 3).join('; ')}`,
       );
     }
-    io.stdout(`Copied ${copiedText(result)} from ${redact(from)} to ${redact(to)}; verified.`);
+    io.stdout(`Copied ${copiedText(result)} from ${redactUrl(from)} to ${redactUrl(to)}; verified.`);
     return 0;
   } catch (error) {
-    io.stderr(`Migration from ${redact(from)} to ${redact(to)} failed: ${(error as Error)?.message ?? String(error)}`);
+    io.stderr(`Migration from ${redactUrl(from)} to ${redactUrl(to)} failed: ${(error as Error)?.message ?? String(error)}`);
     return 1;
   } finally {
     for (const store of opened) await store.rotations.close().catch(() => undefined);

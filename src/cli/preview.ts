@@ -6,16 +6,19 @@ import { ConfigError, loadPolicyConfig } from '../config';
 import {
   addCalendarDays,
   businessDayOnOrBefore,
+  businessDaysBetween,
   formatCalendarDate,
   isCalendarDate,
   subtractBusinessDays,
   todayIn,
+  type BusinessCalendar,
   type CalendarDate,
 } from '../domain/calendar';
-import { AUDIENCE, type Audience } from '../domain/reminder-kinds';
+import { AUDIENCE, type Audience, type ReminderKind } from '../domain/reminder-kinds';
 import { reminderSchedule } from '../domain/reminders';
 import { createRotation, ENVIRONMENT_TYPES, leadTime, type EnvironmentType, type LeadTimePolicy } from '../domain/rotation';
 import { validateRotationRequest, type RequestField } from '../domain/rotation-request';
+import { looksLikeSecret } from '../domain/secret-detector';
 import { buildServiceRequest, PORTAL_NOTES, PORTAL_STEPS } from '../domain/service-request';
 import { wallClockToInstant } from '../domain/step-inputs';
 import { REMINDER_LABELS } from '../slack/views/labels';
@@ -93,9 +96,60 @@ const AUDIENCE_NAMES: Record<Audience, string> = {
 };
 
 /**
- * Every reminder a rotation requested today would get if nobody acted, from
- * the start of today until some business days after the deadline: one line
- * each, at its local time in the policy's zone, with who it mentions.
+ * The kinds that repeat until someone acts, and what stops each: printed once,
+ * as "every business day at 09:00 from … until approved", not once a day.
+ */
+const REPEATS_UNTIL: Partial<Record<ReminderKind, string>> = {
+  approval_pending: 'approved',
+  submit_overdue: 'the portal request is recorded',
+  no_meeting_yet: 'a meeting is set',
+  confirm_receipt: 'the secret is received',
+};
+
+/** One reminder as the preview lists it: its local date and time. */
+interface LocalOccurrence {
+  date: CalendarDate;
+  time: string;
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** The business days from each occurrence to the next, when they are all the same and at one time of day; else undefined. */
+function steadyInterval(occurrences: readonly LocalOccurrence[], calendar: BusinessCalendar): number | undefined {
+  const [first, second] = occurrences;
+  if (!first || !second) return undefined;
+  const step = businessDaysBetween(first.date, second.date, calendar);
+  const steady = occurrences.every(
+    (o, i) => o.time === first.time && (i === 0 || businessDaysBetween((occurrences[i - 1] as LocalOccurrence).date, o.date, calendar) === step),
+  );
+  return steady && step > 0 ? step : undefined;
+}
+
+/**
+ * When one kind falls due, in words: "Tue 3 Mar 2026 09:00", or "every
+ * business day from Mon 23 Feb 2026 09:00 until approved". A due time is an
+ * instant, so it is always written with its time of day (in WFI_TIMEZONE), as
+ * on every other surface: a date alone is a calendar date of the rotation.
+ */
+function whenText(kind: ReminderKind, occurrences: readonly LocalOccurrence[], calendar: BusinessCalendar): string {
+  const at = (o: LocalOccurrence) => `${formatCalendarDate(o.date)} ${o.time}`;
+  const until = REPEATS_UNTIL[kind];
+  const step = until === undefined ? undefined : steadyInterval(occurrences, calendar);
+  if (until !== undefined && (step !== undefined || occurrences.length === 1)) {
+    const every = step === undefined || step === 1 ? 'every business day' : `every ${step} business days`;
+    return `${every} from ${at(occurrences[0] as LocalOccurrence)} until ${until}`;
+  }
+  return listed(occurrences.map(at));
+}
+
+/**
+ * The reminders a rotation requested today would get if nobody acted, one
+ * line per kind, earliest first: when (a repeating kind once, with what stops
+ * it), in the policy's zone, and who it mentions. Worked out over the days
+ * from today to some business days after the deadline.
  */
 export function reminderScheduleLines(input: PreviewInput): string[] {
   const { calendar } = input.policy;
@@ -120,25 +174,20 @@ export function reminderScheduleLines(input: PreviewInput): string[] {
     { calendar, leadBusinessDays: input.policy.leadBusinessDays, reminderHour, digestDay: 'off' },
     { after: startOfToday, until },
   );
-  const rows = occurrences.map((o) => {
+  // In order of each kind's first occurrence: the schedule comes earliest first.
+  const byKind = new Map<ReminderKind, LocalOccurrence[]>();
+  for (const o of occurrences) {
     const local = new TZDate(Date.parse(o.dueAt), zone);
-    return [
-      `${formatCalendarDate(todayIn(calendar, local))} ${format(local, 'HH:mm')}`,
-      REMINDER_LABELS[o.kind],
-      AUDIENCE[o.kind].map((a) => AUDIENCE_NAMES[a]).join(', '),
-    ] as const;
-  });
-  const whenWidth = Math.max(0, ...rows.map(([when]) => when.length));
-  const labelWidth = Math.max(0, ...rows.map(([, label]) => label.length));
+    byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), { date: todayIn(calendar, local), time: format(local, 'HH:mm') }]);
+  }
+  const rows = [...byKind].map(([kind, local]) => [REMINDER_LABELS[kind], whenText(kind, local, calendar), AUDIENCE[kind].map((a) => AUDIENCE_NAMES[a]).join(', ')] as const);
+  const labelWidth = Math.max(0, ...rows.map(([label]) => label.length));
   const hour = `${String(reminderHour).padStart(2, '0')}:00`;
   return [
-    `Reminder schedule if the request is made today and nobody acts (day-based reminders at ${hour} ${zone}, ` +
-      `up to ${businessDays(SCHEDULE_BUSINESS_DAYS_AFTER_DEADLINE)} after the deadline):`,
-    ...(rows.length > 0
-      ? rows.map(([when, label, who]) => `  ${when.padEnd(whenWidth)}  ${label.padEnd(labelWidth)}  mentions ${who}`)
-      : ['  (none)']),
-    'Each stops as soon as the rotation moves on: approval pending once it is approved; submit soon, submit today ' +
-      'and submission overdue once the portal request is recorded; deadline near once the rotation is completed.',
+    `Reminders if the request is made today and nobody acts (day-based ones at ${hour} ${zone}, on business days):`,
+    ...(rows.length > 0 ? rows.map(([label, when, who]) => `  ${label.padEnd(labelWidth)}  ${when}; mentions ${who}`) : ['  (none)']),
+    'The others are dropped once the rotation is past them: submit soon and submit today once the portal request ' +
+      'is recorded, deadline near once the rotation is completed.',
     'Not listed, as they depend on dates not known yet: no meeting yet (after submission); meeting tomorrow, ' +
       'meeting in one hour and confirm receipt (once a meeting is set); next cycle due (once a rotation set to rotate again is completed).',
   ];
@@ -202,9 +251,50 @@ const OPTION_OF: Record<RequestField, string> = {
   rotationIntervalDays: 'rotate-again-every',
 };
 
-/** Accepts `production` as well as `Production`; anything else is left for validation to name. */
+/** Accepts `production` as well as `Production`; anything else is refused by optionProblems. */
 function environmentOption(value: string | undefined): string | undefined {
   return ENVIRONMENT_TYPES.find((type) => type.toLowerCase() === value?.trim().toLowerCase()) ?? value;
+}
+
+/** The options in the order of the usage, which is the order their problems are printed in. */
+const OPTION_ORDER = ['--url', '--deadline', '--environment', '--today', '--reminder-hour'];
+
+/** `(got "VALUE")`, unless the value looks like a secret pasted into the wrong place: that is not printed again. */
+const got = (value: string) => (looksLikeSecret(value) ? '(the value looks like a secret and is not printed)' : `(got "${value}")`);
+
+interface PreviewOptions {
+  url?: string;
+  deadline?: string;
+  environment?: string;
+  today?: string;
+  'reminder-hour'?: string;
+}
+
+/** What is wrong with the options themselves, in a command line's words (missing, or not in the form the option takes), by option. */
+function optionProblems(values: PreviewOptions, instanceDomain: string): Map<string, string> {
+  const problems = new Map<string, string>();
+  if (values.url === undefined || values.url.trim() === '') problems.set('--url', `--url is required: the instance URL, e.g. https://acme.${instanceDomain}`);
+  if (values.deadline === undefined || values.deadline.trim() === '') {
+    problems.set('--deadline', '--deadline is required: the deadline from your security policy, as YYYY-MM-DD');
+  } else if (!isCalendarDate(values.deadline)) {
+    problems.set('--deadline', `--deadline must be a date as YYYY-MM-DD ${got(values.deadline)}`);
+  }
+  const environment = environmentOption(values.environment);
+  if (environment !== undefined && !(ENVIRONMENT_TYPES as readonly string[]).includes(environment)) {
+    problems.set('--environment', `--environment must be one of ${ENVIRONMENT_TYPES.join(', ')} ${got(environment)}`);
+  }
+  if (values.today !== undefined && !isCalendarDate(values.today)) problems.set('--today', `--today must be a date as YYYY-MM-DD ${got(values.today)}`);
+  const hour = values['reminder-hour'];
+  if (hour !== undefined && !/^(?:[01]?\d|2[0-3])$/.test(hour.trim())) {
+    problems.set('--reminder-hour', `--reminder-hour must be a whole hour from 0 to 23 ${got(hour)}`);
+  }
+  return problems;
+}
+
+/** A check of the request itself (the URL's shape, a deadline in the past), as the form words it, after the option and its value. */
+function requestProblem(option: string, value: string | undefined, message: string): string {
+  const said = message.charAt(0).toLowerCase() + message.slice(1);
+  return value === undefined || looksLikeSecret(value) ? `${option}: ${said}` : `${option} ${value}: ${said}`;
 }
 
 /**
@@ -252,33 +342,27 @@ export function main(
     return 2;
   }
 
-  if (values.today !== undefined && !isCalendarDate(values.today)) {
-    io.stderr(`--today: Enter the date as YYYY-MM-DD (got "${values.today}")\n`);
-    return 2;
-  }
-  const today = values.today ?? todayIn(policy.calendar, now);
-  const hourOption = values['reminder-hour'];
-  if (hourOption !== undefined && !/^(?:[01]?\d|2[0-3])$/.test(hourOption.trim())) {
-    io.stderr(`--reminder-hour: Enter an hour from 0 to 23 (got "${hourOption}")\n`);
-    return 2;
-  }
-  const reminderHour = hourOption !== undefined ? Number(hourOption.trim()) : policy.reminderHour;
-
+  // Every problem at once: the options' own, then what the request's checks find in the options that passed theirs.
+  const problems = optionProblems(values, policy.instanceDomain);
+  const today = values.today !== undefined && isCalendarDate(values.today) ? values.today : todayIn(policy.calendar, now);
+  const raw = { instanceUrl: values.url, environmentType: environmentOption(values.environment), deadline: values.deadline };
   const result = validateRotationRequest(
-    {
-      instanceUrl: values.url,
-      environmentType: environmentOption(values.environment),
-      deadline: values.deadline,
-      channelId: PREVIEW_CHANNEL_ID,
-      attendeeIds: [PREVIEW_USER_ID],
-    },
+    { ...raw, channelId: PREVIEW_CHANNEL_ID, attendeeIds: [PREVIEW_USER_ID] },
     { instanceDomain: policy.instanceDomain, today },
   );
   if (!result.ok) {
-    const lines = Object.entries(result.errors).map(([field, message]) => `${OPTION_OF[field as RequestField]}: ${message}`);
-    io.stderr(`${lines.join('\n')}\nRun wfi-rotate-preview --help for usage.\n`);
+    for (const [field, message] of Object.entries(result.errors)) {
+      const option = OPTION_OF[field as RequestField];
+      if (!problems.has(option)) problems.set(option, requestProblem(option, raw[field as keyof typeof raw], message));
+    }
+  }
+  if (problems.size > 0 || !result.ok) {
+    const inOrder = [...problems].sort(([a], [b]) => OPTION_ORDER.indexOf(a) - OPTION_ORDER.indexOf(b)).map(([, problem]) => problem);
+    io.stderr(`${inOrder.join('\n')}\nRun wfi-rotate-preview --help for usage.\n`);
     return 2;
   }
+  const hourOption = values['reminder-hour'];
+  const reminderHour = hourOption !== undefined ? Number(hourOption.trim()) : policy.reminderHour;
 
   io.stdout(
     renderPreview({

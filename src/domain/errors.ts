@@ -41,6 +41,10 @@ export type RefusalOf<C extends RefusalCode> = Extract<Refusal, { code: C }>;
 export type FaultCode =
   /** An environment variable is missing or wrong (start-up). */
   | 'CONFIG_INVALID'
+  /** A start-up step failed or ran out of time; the message names the setting, its value and the cause. */
+  | 'STARTUP_FAILED'
+  /** SIGTERM or SIGINT arrived while the bot was starting: it stops instead of finishing the start. */
+  | 'STARTUP_INTERRUPTED'
   /** STORE_URL names no engine the bot knows (start-up, store:migrate). */
   | 'STORE_URL_UNSUPPORTED'
   /** The store did not answer (start-up, the health check). */

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver, type App, type Logger, type Receiver, type webApi } from '@slack/bolt';
+import { quietWhile } from '../logging';
 import { healthEndpoint, SlackHttpReceiver, type HealthCheck } from './receiver';
 
 /**
@@ -44,7 +45,9 @@ function httpTransport(signingSecret: string, { logger, health, track }: Transpo
 }
 
 function socketTransport(appToken: string, { logger, health, clientOptions }: TransportOptions): SlackTransport {
-  const receiver = new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions } });
+  // Until the first connection, what the client complains of (a refused app token) is the start-up error's cause, said there once.
+  let connecting = true;
+  const receiver = new SocketModeReceiver({ appToken, logger: quietWhile(logger, () => connecting), installerOptions: { clientOptions } });
   const endpoint = healthEndpoint(health);
   return {
     mode: 'socket',
@@ -56,6 +59,8 @@ function socketTransport(appToken: string, { logger, health, clientOptions }: Tr
       } catch (error) {
         await endpoint.stop().catch(() => undefined);
         throw error;
+      } finally {
+        connecting = false;
       }
       return bound;
     },

@@ -6,6 +6,7 @@ import { postgresEngine } from './engines/postgres';
 import { redisEngine } from './engines/redis';
 import { sqliteEngine } from './engines/sqlite';
 import { KeyvRotationStore } from './keyv-rotation-store';
+import { STORE_URL_FORMS } from './store-url';
 
 export const NAMESPACE = 'wfi-rotate';
 
@@ -20,7 +21,7 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(storeUrl)?.[1]?.toLowerCase();
   const engine = ENGINES.find((candidate) => scheme !== undefined && candidate.schemes.includes(scheme));
   if (!engine) {
-    throw new CodedError('STORE_URL_UNSUPPORTED', `STORE_URL must be sqlite://PATH, redis://…, postgres://… or memory:// (got ${storeUrl.split(':')[0]}:)`);
+    throw new CodedError('STORE_URL_UNSUPPORTED', `no store engine serves "${storeUrl.split(':')[0]}:"; use ${STORE_URL_FORMS}`);
   }
   const opened = engine.open(storeUrl, { keyvOptions: { namespace, throwOnErrors: true }, namespace, onError });
   // keyv also emits each failure as an 'error' event, which would crash the

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createClient } from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
-import { main, migrateStore, redact, type MigratableStore, type OpenStore } from '../../src/cli/migrate-store';
+import { main, migrateStore, type MigratableStore, type OpenStore } from '../../src/cli/migrate-store';
+import { freePort } from '../../testkit/free-port';
 import type { RotationStore, ScheduledReminder } from '../../src/domain/ports';
 import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-kinds';
 import type { Rotation } from '../../src/domain/rotation';
@@ -339,14 +340,63 @@ describe('the store:migrate command', () => {
   it('refuses a source SQLite file that does not exist (instead of copying an empty store)', async () => {
     const from = stores.sqlite();
     const result = await run(['--from', from, '--to', stores.sqlite()]);
-    expect(result).toMatchObject({ code: 1, err: expect.stringMatching(/The source store .* does not exist/) });
+    expect(result).toEqual({
+      code: 1,
+      out: '',
+      err: `--from ${from} names no store: there is no file ${sqlitePath(from)} (the bot makes its SQLite file when it first starts).`,
+    });
   });
 
-  it('reports a store URL it cannot open', async () => {
+  it('names the flag and the value of a URL that is no store, before opening anything, in the words of the command line', async () => {
+    const result = await run(['--from', 'mysql://wfi:hunter22@db/wfi', '--to', 'data/wfi.sqlite']);
+
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n').slice(0, 2)).toEqual([
+      '--from must be sqlite://PATH, redis://HOST:PORT, rediss://…, postgres://USER@HOST/DATABASE or postgresql://… (got "mysql://wfi:***@db/wfi")',
+      '--to must be sqlite://PATH, redis://HOST:PORT, rediss://…, postgres://USER@HOST/DATABASE or postgresql://… (got "data/wfi.sqlite"; for a SQLite file write sqlite://data/wfi.sqlite)',
+    ]);
+    expect(result.err).toContain('Usage: npm run store:migrate');
+    for (const unsaid of ['STORE_URL', 'memory://', 'hunter22']) expect(result.err).not.toContain(unsaid);
+  });
+
+  it('keeps the cause of a store that refuses connections, naming the flag, without its password', async () => {
+    const closed = await freePort();
     const from = stores.sqlite();
     await seed(stores.open(from), 1);
-    const result = await run(['--from', from, '--to', 'mysql://db/wfi']);
-    expect(result).toMatchObject({ code: 1, err: expect.stringMatching(/^Migration from .* to mysql:\/\/db\/wfi failed: /) });
+
+    const result = await run(['--from', from, '--to', `redis://:hunter22@127.0.0.1:${closed}`]);
+
+    expect(result).toEqual({
+      code: 1,
+      out: '',
+      err:
+        `Migration from ${from} to redis://:***@127.0.0.1:${closed} failed: indexing the target (--to): ` +
+        `Redis did not answer within 2000 ms: connect ECONNREFUSED 127.0.0.1:${closed}`,
+    });
+  });
+
+  it('names a target directory that cannot be made, and the flag', async () => {
+    const from = stores.sqlite();
+    await seed(stores.open(from), 1);
+    const result = await run(['--from', from, '--to', 'sqlite:///proc/nope/wfi.sqlite']);
+    expect(result.err).toBe(
+      `Migration from ${from} to sqlite:///proc/nope/wfi.sqlite failed: opening the target (--to): cannot create the directory /proc/nope (ENOENT: no such file or directory, mkdir '/proc/nope')`,
+    );
+  });
+
+  it('names the weekly digest of an empty store as the digest, not as a pending reminder', async () => {
+    const from = stores.sqlite();
+    const source = stores.open(from);
+    // What a bot leaves in a store nobody has used yet: the next weekly digest.
+    await source.reminders.addDigest('2026-03-02T09:00:00.000Z');
+    await source.rotations.close();
+    const to = stores.sqlite();
+
+    expect(await run(['--from', from, '--to', to])).toEqual({
+      code: 0,
+      out: `Copied 0 rotations, 0 pending reminders and the weekly digest from ${from} to ${to}; verified.`,
+      err: '',
+    });
   });
 
   it('fails when a store reported an error it did not throw (a listing cut short), so nothing is claimed as verified', async () => {
@@ -380,11 +430,6 @@ describe('the store:migrate command', () => {
     expect(await run(['--help'])).toMatchObject({ code: 0, out: expect.stringContaining('Usage: npm run store:migrate -- --from URL --to URL') });
   });
 
-  it('never prints a password', () => {
-    expect(redact('postgres://wfi:s3cr%40t@db.internal:5432/wfi')).toBe('postgres://wfi:***@db.internal:5432/wfi');
-    expect(redact('redis://:s3cret@cache:6379')).toBe('redis://:***@cache:6379');
-    expect(redact('sqlite://data/store.sqlite')).toBe('sqlite://data/store.sqlite');
-  });
 });
 
 /** The part of pg's Pool used here; pg comes with @keyv/postgres and ships no types of its own. */

@@ -405,7 +405,7 @@ describe('the request path over real HTTP', () => {
     await bot?.stop();
     // A directory where the SQLite file should be.
     await expect(startTestBot(fake, { storeUrl: `sqlite://${store.dir}`, now: NOW })).rejects.toThrow(
-      /STORE_URL could not be opened: SQLITE_CANTOPEN/,
+      `STORE_URL=sqlite://${store.dir} could not be opened: ${store.dir} is a directory: name the SQLite file in it, e.g. ${store.dir}/wfi-rotate.sqlite`,
     );
   });
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, loadPolicyConfig } from '../../src/config';
+import { ConfigError, configWarnings, loadConfig, loadPolicyConfig } from '../../src/config';
 
 type Env = Record<string, string | undefined>;
 
@@ -170,11 +170,66 @@ describe('loadConfig', () => {
       }
     });
 
-    it('given a bot token with the app-token prefix, when loaded, then the problem says which prefix it needs', () => {
+    it('given a bot token with the app-token prefix, when loaded, then the problem says which prefix it needs, what it got and where the right one is', () => {
       const error = configError({ ...HTTP_MODE, SLACK_BOT_TOKEN: 'xapp-1-A0-777-onlyThisIsWrong' });
 
-      expect(error.problems).toEqual(['SLACK_BOT_TOKEN must be a bot token starting with xoxb-']);
+      expect(error.problems).toEqual([
+        "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (it starts with xapp-: an app-level token, for SLACK_APP_TOKEN): the Bot User OAuth Token, under Install App in the app's settings",
+      ]);
       expect(error.message).not.toContain('onlyThisIsWrong');
+    });
+
+    it.each([
+      ['xoxp-123-userTokenValue', ' (it starts with xoxp-: a user token, which the bot does not use)'],
+      ['xoxe.xoxb-1-rotatingValue', ' (it starts with xoxe: a token of token rotation, which the bot does not use)'],
+      ['botTokenWithoutPrefix', ''],
+    ])('given SLACK_BOT_TOKEN=%s, when loaded, then only its kind is said, never its value', (token, kind) => {
+      const [problem] = configError({ ...HTTP_MODE, SLACK_BOT_TOKEN: token }).problems;
+
+      expect(problem).toBe(`SLACK_BOT_TOKEN must be a bot token starting with xoxb-${kind}: the Bot User OAuth Token, under Install App in the app's settings`);
+      expect(problem).not.toContain(token.slice(6));
+    });
+
+    it('given the placeholders of .env.example, when loaded, then each is named as one, with where the real value is', () => {
+      const error = configError({ SLACK_BOT_TOKEN: 'xoxb-…', SLACK_APP_TOKEN: 'xapp-...', WFI_APPROVERS: 'U0APPROVE1' });
+
+      expect(error.problems).toEqual([
+        "SLACK_BOT_TOKEN is still a placeholder: paste the Bot User OAuth Token (xoxb-…), under Install App in the app's settings",
+        'SLACK_APP_TOKEN is still a placeholder: paste the app-level token (xapp-…) from Basic Information → App-Level Tokens, or remove it for HTTP mode',
+      ]);
+      expect(configError({ ...HTTP_MODE, SLACK_BOT_TOKEN: 'xoxb-' }).problems[0]).toMatch(/^SLACK_BOT_TOKEN is still a placeholder/);
+    });
+
+    it('given values that are no secret, when refused, then each problem quotes the value it got (a URL without its password)', () => {
+      const error = configError({
+        ...HTTP_MODE,
+        WFI_TIMEZONE: 'EST5',
+        STORE_URL: 'mysql://wfi:hunter22@db/wfi',
+        SLACK_API_URL: 'http://proxy:secretpw@slack.example.com/api/',
+        WFI_REMINDER_CHANNEL: '#wfi-ops',
+        WFI_ALLOW_SELF_APPROVAL: 'yes',
+        LOG_LEVEL: 'trace',
+        WFI_PORTAL_URL: 'http://support.example.com',
+        WFI_INSTANCE_DOMAIN: 'localhost',
+      });
+
+      expect(error.problems).toEqual([
+        'WFI_TIMEZONE must be an IANA time zone such as Europe/Paris, America/New_York or UTC (got "EST5")',
+        'WFI_INSTANCE_DOMAIN must be a host name suffix such as wfi.pega.com (got "localhost")',
+        'SLACK_API_URL must be an https:// URL such as https://slack.com/api/ (http:// only to 127.0.0.1, [::1] or localhost) (got "http://proxy:***@slack.example.com/api/")',
+        'STORE_URL must be sqlite://PATH, redis://HOST:PORT, rediss://…, postgres://USER@HOST/DATABASE or postgresql://… (got "mysql://wfi:***@db/wfi")',
+        'WFI_ALLOW_SELF_APPROVAL must be true or false (got "yes")',
+        "WFI_REMINDER_CHANNEL must be a channel ID such as C0123ABCD, not a #name (got \"#wfi-ops\"): in Slack, the channel's details → About → Channel ID",
+        'WFI_PORTAL_URL must be an https:// URL (got "http://support.example.com")',
+        'LOG_LEVEL must be debug, info, warn or error (got "trace")',
+      ]);
+      for (const secret of ['hunter22', 'secretpw']) expect(error.message).not.toContain(secret);
+    });
+
+    it('given a SQLite path without its scheme, when loaded, then STORE_URL says what to write instead', () => {
+      expect(configError({ ...HTTP_MODE, STORE_URL: 'data/wfi.sqlite' }).problems).toEqual([
+        'STORE_URL must be sqlite://PATH, redis://HOST:PORT, rediss://…, postgres://USER@HOST/DATABASE or postgresql://… (got "data/wfi.sqlite"; for a SQLite file write sqlite://data/wfi.sqlite)',
+      ]);
     });
 
     it('given nothing at all, when loaded, then the bot token, the approvers and the signing secret are each asked for', () => {
@@ -213,7 +268,10 @@ describe('loadConfig', () => {
     it('given an app token with the bot-token prefix, when loaded, then SLACK_APP_TOKEN is refused', () => {
       const error = configError({ ...HTTP_MODE, SLACK_APP_TOKEN: 'xoxb-555-666-swappedBotTokenValue' });
 
-      expect(error.problems).toEqual(['SLACK_APP_TOKEN must be an app-level token starting with xapp-']);
+      expect(error.problems).toEqual([
+        'SLACK_APP_TOKEN must be an app-level token starting with xapp- (it starts with xoxb-: a bot token, for SLACK_BOT_TOKEN): Basic Information → App-Level Tokens, or unset it for HTTP mode',
+      ]);
+      expect(error.message).not.toContain('swappedBotTokenValue');
     });
   });
 
@@ -233,7 +291,9 @@ describe('loadConfig', () => {
       const error = configError({ ...HTTP_MODE, WFI_APPROVERS: 'U0AAAAAAA,@alice,C0123ABCD' });
 
       expect(error.problems).toHaveLength(1);
-      expect(error.problems[0]).toMatch(/^WFI_APPROVERS .*\(bad: @alice, C0123ABCD\)$/);
+      expect(error.problems).toEqual([
+        "WFI_APPROVERS must list Slack user IDs (U…/W…) or user-group IDs (S…), comma-separated, not names (bad: @alice, C0123ABCD): a person's ID is under their profile → ⋯ → Copy member ID",
+      ]);
     });
 
     it.each(['', ' , ,'])('given %j (no IDs), when loaded, then WFI_APPROVERS is refused', (value) => {
@@ -282,7 +342,7 @@ describe('loadConfig', () => {
     it.each(['mon', 'funday', '1'])('given %j, when loaded, then WFI_DIGEST_DAY is refused', (value) => {
       const error = configError({ ...HTTP_MODE, WFI_DIGEST_DAY: value });
 
-      expect(error.problems).toEqual(['WFI_DIGEST_DAY must be a weekday name (monday … sunday) or off']);
+      expect(error.problems).toEqual([`WFI_DIGEST_DAY must be a weekday name (monday … sunday) or off (got "${value}")`]);
     });
   });
 
@@ -384,7 +444,7 @@ describe('loadConfig', () => {
       const error = configError({ ...HTTP_MODE, SLACK_API_URL: value });
 
       expect(error.problems).toEqual([
-        'SLACK_API_URL must be an https:// URL such as https://slack.com/api/ (http:// only to 127.0.0.1, [::1] or localhost)',
+        `SLACK_API_URL must be an https:// URL such as https://slack.com/api/ (http:// only to 127.0.0.1, [::1] or localhost) (got "${value}")`,
       ]);
     });
 
@@ -442,5 +502,31 @@ describe('loadPolicyConfig', () => {
     expect(problemsNaming(error, 'WFI_TIMEZONE')).toHaveLength(1);
     expect(problemsNaming(error, 'WFI_REMINDER_HOUR')).toHaveLength(1);
     expect(error.message).not.toMatch(/SLACK_/);
+  });
+});
+
+describe('configWarnings', () => {
+  it('given misspelt settings, when read, then each is named with the one it probably is', () => {
+    expect(
+      configWarnings({
+        ...HTTP_MODE,
+        WFI_TIME_ZONE: 'Europe/Paris',
+        WFI_REMINDER_CHANEL: 'C0123ABCD',
+        wfi_approvers: 'U0APPROVE1',
+        SLACK_APP_TOKN: 'xapp-1',
+      }),
+    ).toEqual([
+      'WFI_TIME_ZONE is not a setting of wfi-rotate and is ignored: did you mean WFI_TIMEZONE?',
+      'WFI_REMINDER_CHANEL is not a setting of wfi-rotate and is ignored: did you mean WFI_REMINDER_CHANNEL?',
+      'wfi_approvers is not a setting of wfi-rotate and is ignored: did you mean WFI_APPROVERS?',
+      'SLACK_APP_TOKN is not a setting of wfi-rotate and is ignored: did you mean SLACK_APP_TOKEN?',
+    ]);
+  });
+
+  it('given an unknown WFI_ name, when read, then it is named; other tools’ SLACK_ names and the rest pass in silence', () => {
+    expect(configWarnings({ ...HTTP_MODE, WFI_COLOUR: 'blue', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x', HOME: '/root', PATH: '/bin' })).toEqual([
+      'WFI_COLOUR is not a setting of wfi-rotate and is ignored (see README.md, "Configuration")',
+    ]);
+    expect(configWarnings({ ...HTTP_MODE, WFI_TIMEZONE: 'UTC', STORE_URL: 'memory://' })).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type KeyvRedis from '@keyv/redis';
 import { RedisLocks, type RedisLockClient } from '../engine-locks';
 import { RedisReminderSchedule, type RedisScheduleClient } from '../redis-reminder-schedule';
 import { RedisRotationIndex } from '../redis-rotation-index';
+import { causeOf, isErrorLike, tellingError } from '../../lib/error-text';
 import type { StoreEngine } from './engine';
 
 interface RedisConnection {
@@ -11,7 +12,12 @@ interface RedisConnection {
   off(event: 'ready', listener: () => void): unknown;
 }
 
-function untilReady(connection: RedisConnection, ms: number): Promise<void> {
+/**
+ * Resolves once the client is connected; after `ms`, rejects with what the
+ * client last reported meanwhile (`lastError`: "connect ECONNREFUSED …",
+ * "WRONGPASS …"), which says why, rather than the wait alone.
+ */
+function untilReady(connection: RedisConnection, ms: number, lastError: () => Error | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const onReady = () => {
       clearTimeout(timer);
@@ -19,7 +25,8 @@ function untilReady(connection: RedisConnection, ms: number): Promise<void> {
     };
     const timer = setTimeout(() => {
       connection.off('ready', onReady);
-      reject(new Error(`Redis did not answer within ${ms} ms`));
+      const cause = lastError();
+      reject(new Error(`Redis did not answer within ${ms} ms${cause ? `: ${causeOf(cause)}` : ''}`));
     }, ms);
     connection.once('ready', onReady);
   });
@@ -54,10 +61,19 @@ export const redisEngine: StoreEngine = {
     // most), all of them on one wait (a burst of them would otherwise put a
     // 'ready' listener each on the client).
     let connecting: Promise<void> | undefined;
+    // What the adapter last reported (a failed connect, a refused password), and when: a wait that runs out says it.
+    let reported: { error: Error; at: number } | undefined;
+    adapter.on('error', (error: unknown) => {
+      if (!isErrorLike(error)) return;
+      const recent = reported && Date.now() - reported.at < 5000 ? reported.error : undefined;
+      reported = { error: tellingError(recent, error), at: Date.now() };
+    });
     const client = async () => {
+      const since = Date.now();
       const connection = (await adapter.getClient()) as unknown as RedisConnection;
       if (!connection.isReady) {
-        await (connecting ??= untilReady(connection, 2000).finally(() => {
+        const lastError = () => (reported && reported.at >= since ? reported.error : undefined);
+        await (connecting ??= untilReady(connection, 2000, lastError).finally(() => {
           connecting = undefined;
         }));
       }

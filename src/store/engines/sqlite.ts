@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
+import { CodedError } from '../../domain/errors';
 import { SqliteLocks } from '../engine-locks';
 import { SQLITE, SqlReminderSchedule } from '../sql-reminder-schedule';
 import { SqlRotationIndex } from '../sql-rotation-index';
@@ -13,12 +14,41 @@ export function sqlitePath(storeUrl: string): string {
   return resolve(storeUrl.replace(/^sqlite:\/\//, ''));
 }
 
+/**
+ * Creates `dir` and the directories missing above it, one level at a time,
+ * or throws STORE_UNAVAILABLE naming the level that could not be made and why.
+ * Not `mkdirSync(dir, { recursive: true })`: on Node 20, when a level cannot
+ * be made and still reads as missing (ENOENT under /proc), it retries forever,
+ * synchronously, at full CPU and deaf to SIGTERM.
+ */
+export function createDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let level = dir; !existsSync(level) && dirname(level) !== level; level = dirname(level)) missing.unshift(level);
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      // Made meanwhile by another process: fine, if it is a directory (checked below).
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new CodedError('STORE_UNAVAILABLE', `cannot create the directory ${level} (${(error as Error).message})`, { cause: error });
+      }
+    }
+  }
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new CodedError('STORE_UNAVAILABLE', `${dir} is not a directory`);
+  }
+}
+
 /** One file, one process: the default. The schedule and the index are tables of their own beside keyv's, on the same connection. */
 export const sqliteEngine: StoreEngine = {
   schemes: ['sqlite'],
   open(storeUrl, { keyvOptions }) {
     const path = sqlitePath(storeUrl);
-    mkdirSync(dirname(path), { recursive: true });
+    createDirectory(dirname(path));
+    // SQLite would say only "SQLITE_CANTOPEN: unable to open database file".
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new CodedError('STORE_UNAVAILABLE', `${path} is a directory: name the SQLite file in it, e.g. ${join(path, 'wfi-rotate.sqlite')}`);
+    }
     // busyTimeout: wait for a lock held by another connection instead of failing at once.
     // iterationLimit: the adapter pages through a listing with OFFSET, 10 rows a page by default, which
     // made listing 10,000 rotations take about 19 s (npm run bench); 1,000 a page takes well under a second.

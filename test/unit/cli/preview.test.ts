@@ -28,12 +28,12 @@ const input = (overrides: Partial<PreviewInput> = {}): PreviewInput => ({
 /** The reminder schedule: from its heading to the end of the output. */
 function scheduleLines(output: string): string[] {
   const lines = output.trimEnd().split('\n');
-  return lines.slice(lines.findIndex((l) => l.startsWith('Reminder schedule')));
+  return lines.slice(lines.findIndex((l) => l.startsWith('Reminders if')));
 }
 
 const SCHEDULE_NOTES = [
-  'Each stops as soon as the rotation moves on: approval pending once it is approved; submit soon, submit today ' +
-    'and submission overdue once the portal request is recorded; deadline near once the rotation is completed.',
+  'The others are dropped once the rotation is past them: submit soon and submit today once the portal request ' +
+    'is recorded, deadline near once the rotation is completed.',
   'Not listed, as they depend on dates not known yet: no meeting yet (after submission); meeting tomorrow, ' +
     'meeting in one hour and confirm receipt (once a meeting is set); next cycle due (once a rotation set to rotate again is completed).',
 ];
@@ -80,44 +80,41 @@ describe('renderPreview', () => {
     expect(output.endsWith('\n')).toBe(true);
   });
 
-  it('ends with the reminder schedule of a requested rotation, at the default hour when none is given', () => {
-    const schedule = scheduleLines(output);
-    expect(schedule[0]).toBe(
-      'Reminder schedule if the request is made today and nobody acts (day-based reminders at 09:00 UTC, up to 10 business days after the deadline):',
-    );
-    // From Mon 23 Feb 2026 to Fri 3 Apr 2026 (10 business days after the deadline): 30 approval pending,
-    // submit soon, submit today, 20 submission overdue and 2 deadline near.
-    const rows = schedule.slice(1, -2);
-    expect(rows).toHaveLength(54);
-    expect(rows.slice(0, 2)).toEqual([
-      '  Mon 23 Feb 2026 09:00  Approval pending    mentions approvers',
-      '  Tue 24 Feb 2026 09:00  Approval pending    mentions approvers',
+  it('ends with the reminder schedule of a requested rotation, a repeating reminder once, at the default hour when none is given', () => {
+    expect(scheduleLines(output)).toEqual([
+      'Reminders if the request is made today and nobody acts (day-based ones at 09:00 UTC, on business days):',
+      '  Approval pending    every business day from Mon 23 Feb 2026 09:00 until approved; mentions approvers',
+      '  Submit soon         Tue 3 Mar 2026 09:00; mentions requester, attendees',
+      '  Submit today        Fri 6 Mar 2026 09:00; mentions requester, attendees',
+      '  Submission overdue  every business day from Mon 9 Mar 2026 09:00 until the portal request is recorded; mentions requester, attendees, approvers',
+      '  Deadline near       Wed 18 Mar 2026 09:00 and Fri 20 Mar 2026 09:00; mentions approvers',
+      ...SCHEDULE_NOTES,
     ]);
-    expect(rows.filter((r) => !r.includes('Approval pending') && !r.includes('Submission overdue'))).toEqual([
-      '  Tue 3 Mar 2026 09:00   Submit soon         mentions requester, attendees',
-      '  Fri 6 Mar 2026 09:00   Submit today        mentions requester, attendees',
-      '  Wed 18 Mar 2026 09:00  Deadline near       mentions approvers',
-      '  Fri 20 Mar 2026 09:00  Deadline near       mentions approvers',
-    ]);
-    expect(rows.at(-1)).toBe('  Fri 3 Apr 2026 09:00   Submission overdue  mentions requester, attendees, approvers');
-    expect(schedule.slice(-2)).toEqual(SCHEDULE_NOTES);
     // After the service request and the portal steps.
-    expect(output.indexOf('Reminder schedule')).toBeGreaterThan(output.indexOf(PORTAL_NOTES));
+    expect(output.indexOf('Reminders if')).toBeGreaterThan(output.indexOf(PORTAL_NOTES));
+  });
+
+  it('fits a six-week deadline on a screen: one line per kind of reminder, not one per day', () => {
+    const sixWeeks = renderPreview(input({ today: '2027-01-04', deadline: '2027-02-15' }));
+    expect(sixWeeks.trimEnd().split('\n').length).toBeLessThanOrEqual(40);
+    expect(scheduleLines(sixWeeks).slice(1, 3)).toEqual([
+      '  Approval pending    every business day from Tue 5 Jan 2027 09:00 until approved; mentions approvers',
+      '  Submit soon         Wed 27 Jan 2027 09:00; mentions requester, attendees',
+    ]);
   });
 
   it('lists only the reminders of a requested rotation: later kinds wait for dates not known yet', () => {
     const rows = scheduleLines(renderPreview(input({ reminderHour: 7 }))).slice(1, -2);
-    expect(rows.every((r) => r.includes(' 07:00 '))).toBe(true);
-    const labels = new Set(rows.map((r) => /\d\d:\d\d {2,}(.+?) {2,}mentions /.exec(r)?.[1]));
-    expect([...labels].sort()).toEqual(['Approval pending', 'Deadline near', 'Submission overdue', 'Submit soon', 'Submit today']);
+    expect(rows.every((r) => r.includes(' 07:00'))).toBe(true);
+    const labels = rows.map((r) => /^ {2}(.+?) {2,}/.exec(r)?.[1]);
+    expect(labels.sort()).toEqual(['Approval pending', 'Deadline near', 'Submission overdue', 'Submit soon', 'Submit today']);
   });
 
   it('leaves out the reminders that fell before today for a late request', () => {
     const rows = scheduleLines(renderPreview(input({ today: '2026-03-10' }))).slice(1, -2);
-    expect(rows.slice(0, 3)).toEqual([
-      '  Tue 10 Mar 2026 09:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Wed 11 Mar 2026 09:00  Approval pending    mentions approvers',
-      '  Wed 11 Mar 2026 09:00  Submission overdue  mentions requester, attendees, approvers',
+    expect(rows.slice(0, 2)).toEqual([
+      '  Submission overdue  every business day from Tue 10 Mar 2026 09:00 until the portal request is recorded; mentions requester, attendees, approvers',
+      '  Approval pending    every business day from Wed 11 Mar 2026 09:00 until approved; mentions approvers',
     ]);
     expect(rows.some((r) => r.includes('Submit soon') || r.includes('Submit today'))).toBe(false);
   });
@@ -199,10 +196,10 @@ describe('main', () => {
     expect(row(stdout, 'Submit by')).toMatch(/^Thu 5 Mar 2026 /);
     const wrongDomain = run(valid, env);
     expect(wrongDomain.code).toBe(2);
-    expect(wrongDomain.stderr).toContain('--url: The instance URL must be https://<name>.wfi.example.net');
+    expect(wrongDomain.stderr).toContain('--url https://acme.wfi.pega.com: the instance URL must be https://<name>.wfi.example.net');
   });
 
-  it('prints the full reminder schedule for a fixed --today, in WFI_TIMEZONE at --reminder-hour, skipping WFI_HOLIDAYS', () => {
+  it('prints the reminder schedule for a fixed --today, in WFI_TIMEZONE at --reminder-hour, skipping WFI_HOLIDAYS', () => {
     // Lead time 3: submit-by is Tue 17 Mar 2026; Mon 16 Mar 2026 is a holiday; Paris moves to summer time
     // on 2026-03-29, and the reminders stay at 08:00 local time.
     const env = { WFI_TIMEZONE: 'Europe/Paris', WFI_HOLIDAYS: '2026-03-16', WFI_LEAD_BUSINESS_DAYS: '3', WFI_REMINDER_HOUR: '10' };
@@ -213,49 +210,21 @@ describe('main', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(scheduleLines(stdout)).toEqual([
-      'Reminder schedule if the request is made today and nobody acts (day-based reminders at 08:00 Europe/Paris, up to 10 business days after the deadline):',
-      '  Wed 11 Mar 2026 08:00  Submit soon         mentions requester, attendees',
-      '  Thu 12 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Fri 13 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Tue 17 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Tue 17 Mar 2026 08:00  Submit today        mentions requester, attendees',
-      '  Wed 18 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Wed 18 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Wed 18 Mar 2026 08:00  Deadline near       mentions approvers',
-      '  Thu 19 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Thu 19 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Fri 20 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Fri 20 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Fri 20 Mar 2026 08:00  Deadline near       mentions approvers',
-      '  Mon 23 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Mon 23 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Tue 24 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Tue 24 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Wed 25 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Wed 25 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Thu 26 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Thu 26 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Fri 27 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Fri 27 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Mon 30 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Mon 30 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Tue 31 Mar 2026 08:00  Approval pending    mentions approvers',
-      '  Tue 31 Mar 2026 08:00  Submission overdue  mentions requester, attendees, approvers',
-      '  Wed 1 Apr 2026 08:00   Approval pending    mentions approvers',
-      '  Wed 1 Apr 2026 08:00   Submission overdue  mentions requester, attendees, approvers',
-      '  Thu 2 Apr 2026 08:00   Approval pending    mentions approvers',
-      '  Thu 2 Apr 2026 08:00   Submission overdue  mentions requester, attendees, approvers',
-      '  Fri 3 Apr 2026 08:00   Approval pending    mentions approvers',
-      '  Fri 3 Apr 2026 08:00   Submission overdue  mentions requester, attendees, approvers',
+      'Reminders if the request is made today and nobody acts (day-based ones at 08:00 Europe/Paris, on business days):',
+      '  Submit soon         Wed 11 Mar 2026 08:00; mentions requester, attendees',
+      '  Approval pending    every business day from Thu 12 Mar 2026 08:00 until approved; mentions approvers',
+      '  Submit today        Tue 17 Mar 2026 08:00; mentions requester, attendees',
+      '  Submission overdue  every business day from Wed 18 Mar 2026 08:00 until the portal request is recorded; mentions requester, attendees, approvers',
+      '  Deadline near       Wed 18 Mar 2026 08:00 and Fri 20 Mar 2026 08:00; mentions approvers',
       ...SCHEDULE_NOTES,
     ]);
   });
 
   it('takes the reminder hour from WFI_REMINDER_HOUR when --reminder-hour is not given', () => {
     const schedule = scheduleLines(run(valid, { WFI_REMINDER_HOUR: '7' }).stdout);
-    expect(schedule[0]).toContain('day-based reminders at 07:00 UTC');
-    expect(schedule[1]).toBe('  Mon 23 Feb 2026 07:00  Approval pending    mentions approvers');
-    expect(scheduleLines(run(valid).stdout)[1]).toBe('  Mon 23 Feb 2026 09:00  Approval pending    mentions approvers');
+    expect(schedule[0]).toContain('day-based ones at 07:00 UTC');
+    expect(schedule[1]).toBe('  Approval pending    every business day from Mon 23 Feb 2026 07:00 until approved; mentions approvers');
+    expect(scheduleLines(run(valid).stdout)[1]).toBe('  Approval pending    every business day from Mon 23 Feb 2026 09:00 until approved; mentions approvers');
   });
 
   it('refuses a --reminder-hour outside 0-23 and a bad WFI_REMINDER_HOUR', () => {
@@ -263,9 +232,9 @@ describe('main', () => {
       const { code, stdout, stderr } = run([...valid, `--reminder-hour=${hour}`]);
       expect(code).toBe(2);
       expect(stdout).toBe('');
-      expect(stderr).toMatch(/^--reminder-hour: Enter an hour from 0 to 23/);
+      expect(stderr.split('\n')[0]).toBe(`--reminder-hour must be a whole hour from 0 to 23 (got "${hour}")`);
     }
-    expect(run([...valid, '--reminder-hour', '0']).stdout).toContain('  Mon 23 Feb 2026 00:00');
+    expect(run([...valid, '--reminder-hour', '0']).stdout).toContain('every business day from Mon 23 Feb 2026 00:00');
     const badEnv = run(valid, { WFI_REMINDER_HOUR: '25' });
     expect(badEnv.code).toBe(2);
     expect(badEnv.stderr).toContain('WFI_REMINDER_HOUR');
@@ -282,7 +251,7 @@ describe('main', () => {
     const { code, stdout, stderr } = run(['--url', 'http://acme.wfi.pega.com', '--deadline', '2026-03-20', '--today', '2026-02-20']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr.split('\n')[0]).toBe('--url: The URL must start with https://, e.g. https://acme.wfi.pega.com');
+    expect(stderr.split('\n')[0]).toBe('--url http://acme.wfi.pega.com: the URL must start with https://, e.g. https://acme.wfi.pega.com');
     expect(stderr).toContain('--help');
   });
 
@@ -290,30 +259,48 @@ describe('main', () => {
     const { code, stdout, stderr } = run(['--url', 'https://acme.wfi.pega.com', '--deadline', '2026-02-19', '--today', '2026-02-20']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr.split('\n')[0]).toBe('--deadline: The deadline must be a future date (today is Fri 20 Feb 2026)');
+    expect(stderr.split('\n')[0]).toBe('--deadline 2026-02-19: the deadline must be a future date (today is Fri 20 Feb 2026)');
   });
 
-  it('names every bad option at once', () => {
+  it('names every bad option at once, in the order of the usage, each with the value it got', () => {
     const { code, stderr } = run(['--url', 'acme.example.com', '--deadline', '2026-02-30', '--environment', 'Prod', '--today', '2026-02-20']);
     expect(code).toBe(2);
-    expect(stderr.split('\n').slice(0, 3).sort()).toEqual([
-      '--deadline: Enter the deadline as a date (YYYY-MM-DD)',
-      '--environment: Choose one of: Production, Staging, Test, Development',
-      '--url: The instance URL must be https://<name>.wfi.pega.com, e.g. https://acme.wfi.pega.com',
+    expect(stderr).toBe(
+      [
+        '--url acme.example.com: the instance URL must be https://<name>.wfi.pega.com, e.g. https://acme.wfi.pega.com',
+        '--deadline must be a date as YYYY-MM-DD (got "2026-02-30")',
+        '--environment must be one of Production, Staging, Test, Development (got "Prod")',
+        'Run wfi-rotate-preview --help for usage.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says that --url and --deadline are required, in a command line’s words (not the form’s “Pick the deadline”)', () => {
+    const { code, stderr } = run([], { WFI_INSTANCE_DOMAIN: 'wfi.example.net' });
+    expect(code).toBe(2);
+    expect(stderr.split('\n').slice(0, 2)).toEqual([
+      '--url is required: the instance URL, e.g. https://acme.wfi.example.net',
+      '--deadline is required: the deadline from your security policy, as YYYY-MM-DD',
+    ]);
+    expect(stderr).not.toMatch(/\b(Pick|Choose|Enter)\b/);
+  });
+
+  it('refuses a malformed --today, and still checks the rest against the real today', () => {
+    const { code, stderr } = run(['--url', 'https://acme.wfi.pega.com', '--deadline', '2026-02-19', '--today', '20/02/2026']);
+    expect(code).toBe(2);
+    expect(stderr.split('\n').slice(0, 2)).toEqual([
+      '--deadline 2026-02-19: the deadline must be a future date (today is Fri 20 Feb 2026)',
+      '--today must be a date as YYYY-MM-DD (got "20/02/2026")',
     ]);
   });
 
-  it('names missing --url and --deadline', () => {
-    const { code, stderr } = run([]);
+  it('does not print back a value that looks like a secret', () => {
+    const secret = 'client_secret=Zx81Qw93Lm27Pv45Rt60Yb';
+    const { code, stderr } = run(['--url', secret, '--deadline', '2026-03-20', '--today', '2026-02-20']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^--url: Enter the instance URL/m);
-    expect(stderr).toMatch(/^--deadline: Pick the deadline/m);
-  });
-
-  it('refuses a malformed --today', () => {
-    const { code, stderr } = run(['--url', 'https://acme.wfi.pega.com', '--deadline', '2026-03-20', '--today', '20/02/2026']);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/^--today: /);
+    expect(stderr).toMatch(/^--url: this looks like a secret\./);
+    expect(stderr).not.toContain('Zx81Qw93');
   });
 
   it('refuses unknown options and positional arguments with the usage', () => {
@@ -340,7 +327,7 @@ describe('main', () => {
     const { code, stdout, stderr } = run(valid, { WFI_TIMEZONE: 'Nowhere/Atlantis' });
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain('WFI_TIMEZONE must be an IANA time zone such as Europe/Paris or UTC');
+    expect(stderr).toContain('WFI_TIMEZONE must be an IANA time zone such as Europe/Paris, America/New_York or UTC (got "Nowhere/Atlantis")');
   });
 
   it('needs no Slack token: SLACK_* variables play no part', () => {
@@ -402,6 +389,6 @@ describe('the compiled command', () => {
     const result = runCli(['--url', 'https://acme.example.com', '--deadline', '2030-03-15', '--today', '2030-02-01']);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^--url: The instance URL must be https:\/\/<name>\.wfi\.pega\.com/);
+    expect(result.stderr).toMatch(/^--url https:\/\/acme\.example\.com: the instance URL must be https:\/\/<name>\.wfi\.pega\.com/);
   });
 });
