@@ -3,6 +3,7 @@ import type KeyvPostgres from '@keyv/postgres';
 import { PostgresLocks } from '../engine-locks';
 import { reportIdlePoolErrors } from '../pg-pool-errors';
 import { POSTGRES, SqlReminderSchedule } from '../sql-reminder-schedule';
+import { postgresRateCounters } from '../shared-rate-counters';
 import { SqlRotationIndex } from '../sql-rotation-index';
 import type { RunSql } from '../sql-tables';
 import type { StoreEngine } from './engine';
@@ -29,6 +30,7 @@ export const postgresEngine: StoreEngine = {
       index: new SqlRotationIndex(POSTGRES, query, `wfi_rotation_index${suffix}`),
       reminders: new SqlReminderSchedule(POSTGRES, query, `wfi_reminders${suffix}`),
       locks: new PostgresLocks(query),
+      rateCounters: postgresRateCounters(query, `wfi_rate_limits${suffix}`),
     };
   },
 };
