@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { App, LogLevel, webApi, type Logger } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import type { Config } from './config';
-import type { ApproverDirectory, Clock, EngineLocks, ReminderSchedule, RotationStore } from './domain/ports';
+import type { ApproverDirectory, Clock, EngineLocks, ReminderSchedule, RotationStore, SharedRateCounters } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
 import { describeRequest, type HealthCheck } from './slack/receiver';
@@ -11,7 +11,7 @@ import { openStore } from './store/keyv-factory';
 import { Scheduler } from './scheduler/scheduler';
 import type { ListenerDeps } from './slack/deps';
 import { SlackApproverDirectory } from './slack/approver-directory';
-import { rateLimiters, type RateLimitRules } from './slack/rate-limits';
+import { RATE_LIMITS, rateLimiters, sharedRateLimiters, type RateLimiters, type RateLimitRules } from './slack/rate-limits';
 import type { ServiceDeps } from './services/lifecycle-deps';
 import { useCases } from './services/use-cases';
 import { HomePublisher } from './services/home-publisher';
@@ -40,10 +40,15 @@ export interface BotOptions {
   store?: RotationStore;
   /** Tests shorten the Web client's retries (its default keeps trying for about 30 minutes). */
   retryConfig?: webApi.RetryOptions;
-  /** Replaces RATE_LIMITS (a test that drives one person through hundreds of steps). */
+  /** Replaces WFI_RATE_LIMITS and RATE_LIMITS (a test that drives one person through hundreds of steps). */
   rateLimits?: RateLimitRules;
   /** Aborted when the process is told to stop (SIGTERM) while the bot is still starting: the start stops where it is. */
   signal?: AbortSignal;
+  /**
+   * Replaces SHARED_COUNT_TIMEOUT_MS: tests that count hits exactly give the
+   * shared store longer, so a busy machine cannot turn a count into a local one.
+   */
+  sharedCountTimeoutMs?: number;
 }
 
 export interface RunningBot {
@@ -145,7 +150,7 @@ async function openAnsweringStore(
   options: BotOptions,
   logger: Logger,
   steps: StartupSteps,
-): Promise<{ rotations: RotationStore; reminders: ReminderSchedule; locks: EngineLocks }> {
+): Promise<{ rotations: RotationStore; reminders: ReminderSchedule; locks: EngineLocks; rateCounters?: SharedRateCounters }> {
   let starting = true;
   let reported: Error | undefined;
   const onError = (error: Error) => {
@@ -179,7 +184,7 @@ async function openAnsweringStore(
   } finally {
     starting = false;
   }
-  return { rotations, reminders: opened.reminders, locks: opened.locks };
+  return { rotations, reminders: opened.reminders, locks: opened.locks, ...(opened.rateCounters ? { rateCounters: opened.rateCounters } : {}) };
 }
 
 /**
@@ -275,11 +280,21 @@ function serviceDeps(
   };
 }
 
+/**
+ * The per-person limits: counted by every replica together on the store when
+ * it is shared (Redis, PostgreSQL), each falling back to this process's count
+ * when the store does not answer; in this process on memory and SQLite (one
+ * process). The exposure notices are always counted per replica.
+ */
+function limitsFor(config: Config, parts: { clock: Clock; logger: Logger; rateCounters?: SharedRateCounters }, options: BotOptions): RateLimiters {
+  const local = rateLimiters(parts.clock, options.rateLimits ?? { ...config.rateLimits, exposureNotices: RATE_LIMITS.exposureNotices });
+  return parts.rateCounters ? sharedRateLimiters(local, parts.rateCounters, parts.logger, options.sharedCountTimeoutMs) : local;
+}
+
 /** What the listeners get: the use cases and what they need to translate between Slack and them. */
 function listenerDeps(
   config: Config,
-  parts: { services: ServiceDeps; clock: Clock; quickClient: webApi.WebClient },
-  options: BotOptions,
+  parts: { services: ServiceDeps; clock: Clock; quickClient: webApi.WebClient; limits: RateLimiters },
 ): ListenerDeps {
   const { services, clock, quickClient } = parts;
   return {
@@ -295,7 +310,7 @@ function listenerDeps(
     now: () => clock.now(),
     today: () => todayIn(config.calendar, clock.now()),
     messageContext: () => ({ policy: services.policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), now: clock.now() }),
-    limits: rateLimiters(clock, options.rateLimits),
+    limits: parts.limits,
     userTimeZone: async (userId) => (await quickClient.users.info({ user: userId }).catch(() => undefined))?.user?.tz ?? undefined,
   };
 }
@@ -352,7 +367,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const quickClient = quickWebClient(config, logger);
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
   const services = serviceDeps(config, { app, store, approvers, clock, logger, track: work.track }, options);
-  const deps = listenerDeps(config, { services, clock, quickClient }, options);
+  const limits = limitsFor(config, { clock, logger, ...(store.rateCounters ? { rateCounters: store.rateCounters } : {}) }, options);
+  const deps = listenerDeps(config, { services, clock, quickClient, limits });
   // One gate before every listener: the user-id and trigger_id checks come before the rate limits,
   // so that the limiter only ever counts well-formed requests.
   registerListeners(app, deps, { logger, track: work.track });

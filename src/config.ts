@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CodedError } from './domain/errors';
 import { isCalendarDate, isTimeZone, type BusinessCalendar } from './domain/calendar';
+import { PERSON_LIMITS, RATE_LIMITS, type PersonLimitKind, type RateLimit } from './domain/rate-limits';
 import { DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS } from './domain/retention';
 import { isChannelId } from './domain/rotation';
 import { redactUrl } from './lib/error-text';
@@ -42,6 +43,8 @@ export interface Config extends PolicyConfig {
   portalUrl?: string;
   /** Host suffixes a meeting join link may point at, besides Webex, Teams, Zoom and Skype. */
   meetingHosts: string[];
+  /** Per-person limits (WFI_RATE_LIMITS over RATE_LIMITS), counted by every replica together on Redis and PostgreSQL. */
+  rateLimits: Record<PersonLimitKind, RateLimit>;
   logLevel: LogLevelName;
 }
 
@@ -135,6 +138,47 @@ function tokenKind(token: string): string {
   const kind = TOKEN_KINDS.find(([prefix]) => token.startsWith(prefix));
   return kind ? ` (it starts with ${kind[0]}: ${kind[1]})` : '';
 }
+
+const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+const MAX_RATE_LIMIT = 1_000_000;
+const MAX_RATE_WINDOW_MS = 24 * 3_600_000;
+const RATE_LIMITS_FORM =
+  `comma-separated KIND=COUNT/DURATION, KIND one of ${PERSON_LIMITS.join(', ')} (each at most once; those left out keep their default), ` +
+  `COUNT a whole number from 1 to ${MAX_RATE_LIMIT}, DURATION a whole number of seconds, minutes or hours from 1s to 24h, ` +
+  'e.g. clicks=30/60s,commands=20/60s,requests=10/10m';
+
+/** One `KIND=COUNT/DURATION` of WFI_RATE_LIMITS, or why it is not one. */
+function parseRateLimit(item: string, seen: ReadonlySet<string>): { kind: PersonLimitKind; rule: RateLimit } | string {
+  const match = /^([a-z]+)\s*=\s*(\d+)\s*\/\s*(\d+)\s*([smh])$/i.exec(item);
+  if (!match) return `"${item}" is not KIND=COUNT/DURATION`;
+  const [, kindText = '', countText = '', amountText = '', unit = ''] = match;
+  const kind = PERSON_LIMITS.find((k) => k === kindText.toLowerCase());
+  if (!kind) return `"${kindText}" is not a kind of limit`;
+  if (seen.has(kind)) return `${kind} is given twice`;
+  const limit = Number(countText);
+  const windowMs = Number(amountText) * DURATION_UNITS_MS[unit.toLowerCase() as keyof typeof DURATION_UNITS_MS];
+  if (limit < 1 || limit > MAX_RATE_LIMIT) return `the count of ${kind} is out of range`;
+  if (windowMs < 1000 || windowMs > MAX_RATE_WINDOW_MS) return `the duration of ${kind} is out of range`;
+  return { kind, rule: { limit, windowMs } };
+}
+
+const rateLimitsSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const rules: Record<PersonLimitKind, RateLimit> = { clicks: RATE_LIMITS.clicks, commands: RATE_LIMITS.commands, requests: RATE_LIMITS.requests };
+    const seen = new Set<string>();
+    for (const item of list(value)) {
+      const parsed = parseRateLimit(item, seen);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', message: `WFI_RATE_LIMITS must be ${RATE_LIMITS_FORM} (got "${value}": ${parsed})` });
+        return z.NEVER;
+      }
+      seen.add(parsed.kind);
+      rules[parsed.kind] = parsed.rule;
+    }
+    return rules;
+  });
 
 const policySchema = z.object({
   WFI_TIMEZONE: z.preprocess(
@@ -301,6 +345,7 @@ const slackSchema = z.object({
       }
       return hosts;
     }),
+  WFI_RATE_LIMITS: rateLimitsSchema,
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['debug', 'info', 'warn', 'error'], { error: (issue) => `LOG_LEVEL must be debug, info, warn or error ${got(issue.input)}` }).default('info'),
@@ -401,6 +446,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...(s.WFI_ROTATION_INTERVAL_DAYS ? { rotationIntervalDays: s.WFI_ROTATION_INTERVAL_DAYS } : {}),
     ...(s.WFI_PORTAL_URL ? { portalUrl: s.WFI_PORTAL_URL } : {}),
     meetingHosts: s.WFI_MEETING_HOSTS,
+    rateLimits: s.WFI_RATE_LIMITS,
     logLevel: s.LOG_LEVEL,
   };
 }

@@ -251,8 +251,7 @@ export async function main(argv: string[], io: MigrateIo = consoleIo, open: Open
 }
 
 if (require.main === module) {
-  // Exit once done: @keyv/postgres keeps one pool per process, so with two
-  // PostgreSQL URLs the first store's pool outlives close() and would hold
-  // the process open until its idle timeout.
+  // Exit once done: nothing a store may leave behind (a Redis client still
+  // reconnecting to a server that went away) holds the process open.
   void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

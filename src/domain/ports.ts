@@ -1,3 +1,4 @@
+import type { PersonLimitKind, RateLimit, RateLimitVerdict } from './rate-limits';
 import type { ReminderKind, ReminderOccurrence } from './reminder-kinds';
 import type { AuditEntry, MessageRef, Rotation, RotationIn } from './rotation';
 
@@ -164,6 +165,19 @@ export interface EngineLocks {
    */
   count(): Promise<number>;
 }
+
+/**
+ * A count of hits per key that every replica on the store shares (Redis,
+ * PostgreSQL): a fixed window of `rule.windowMs` from a key's first hit, in
+ * one round trip a hit. Rejects when the store does not answer; whoever asks
+ * decides what to do then (the Slack side counts in its own process).
+ */
+export interface SharedRateCounter {
+  take(key: string): Promise<RateLimitVerdict>;
+}
+
+/** The shared counter of one kind of limit, made once per kind at start. */
+export type SharedRateCounters = (kind: PersonLimitKind, rule: RateLimit) => SharedRateCounter;
 
 /** Whether a person is an approver: `'unknown'` when a user group could not be read in time. */
 export type ApproverStatus = 'approver' | 'not_approver' | 'unknown';

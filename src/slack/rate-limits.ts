@@ -1,47 +1,32 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Logger } from '@slack/bolt';
-import type { Clock } from '../domain/ports';
+import type { Clock, SharedRateCounter, SharedRateCounters } from '../domain/ports';
+import { RATE_LIMITS, type PersonLimitKind, type RateLimit, type RateLimitRules, type RateLimitVerdict } from '../domain/rate-limits';
 import { tellPrivately } from './listeners/respond-privately';
 import { isRecord, textOf } from './parse/request-form';
 import { requestUserId } from './parse/request-user';
 
-export interface RateLimit {
-  limit: number;
-  windowMs: number;
-}
+export { RATE_LIMITS, type RateLimit, type RateLimitRules, type RateLimitVerdict };
 
 /**
- * Per person, per replica: enough for anyone working normally (a team filing
- * a batch of rotations, clicking through steps), and a ceiling on what one
- * account (or a script with a leaked token) can make the bot do. Each replica
- * counts on its own, so N replicas allow up to N times as much.
+ * A per-person limit: `take` counts a hit for a key when there is room, else
+ * says when there will be. Synchronous when counted in this process, a
+ * promise when counted on the shared store.
  */
-export const RATE_LIMITS = {
-  /** Rotations created (request forms that passed validation). */
-  requests: { limit: 10, windowMs: 10 * 60_000 },
-  /** Button clicks, on messages and on App Home. */
-  clicks: { limit: 30, windowMs: 60_000 },
-  /** `/wfi-rotate` invocations (the form, list, status, export). */
-  commands: { limit: 20, windowMs: 60_000 },
-  /**
-   * Per person and rotation: the direct message asking to delete a
-   * secret-looking reply, and the notice in the thread. Every report is still
-   * recorded; a burst of such replies gets one of each.
-   */
-  exposureNotices: { limit: 1, windowMs: 60_000 },
-} as const satisfies Record<string, RateLimit>;
-
-export type RateLimitVerdict = { ok: true } | { ok: false; retryAfterMs: number };
+export interface Limiter {
+  readonly rule: RateLimit;
+  take(key: string): RateLimitVerdict | Promise<RateLimitVerdict>;
+}
 
 /** Above this many people tracked, finished windows are swept so memory stays bounded. */
 const SWEEP_AT = 10_000;
 
-/** A sliding window per key: at most `limit` hits in any `windowMs`. */
-export class RateLimiter {
+/** In this process: a sliding window per key, at most `limit` hits in any `windowMs`. */
+export class RateLimiter implements Limiter {
   private readonly hits = new Map<string, number[]>();
   private sweptAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly rule: RateLimit,
+    readonly rule: RateLimit,
     private readonly clock: Clock,
   ) {}
 
@@ -68,22 +53,87 @@ export class RateLimiter {
   }
 }
 
+/** Each replica's own limiters, one per kind. */
+export type LocalRateLimiters = Record<keyof RateLimitRules, RateLimiter>;
+
+/** What the listeners count with: the person limits, shared on Redis and PostgreSQL; the exposure notices, always per replica. */
 export interface RateLimiters {
-  requests: RateLimiter;
-  clicks: RateLimiter;
-  commands: RateLimiter;
+  requests: Limiter;
+  clicks: Limiter;
+  commands: Limiter;
   exposureNotices: RateLimiter;
 }
 
-export type RateLimitRules = Record<keyof RateLimiters, RateLimit>;
-
-export function rateLimiters(clock: Clock, rules: RateLimitRules = RATE_LIMITS): RateLimiters {
+/** Counted in this process: the memory and SQLite stores (one process), and every store's exposure notices. */
+export function rateLimiters(clock: Clock, rules: RateLimitRules = RATE_LIMITS): LocalRateLimiters {
   return {
     requests: new RateLimiter(rules.requests, clock),
     clicks: new RateLimiter(rules.clicks, clock),
     commands: new RateLimiter(rules.commands, clock),
     exposureNotices: new RateLimiter(rules.exposureNotices, clock),
   };
+}
+
+/**
+ * How long a count on the shared store may take. It runs before a command or
+ * a click is acknowledged (Slack's 3 seconds, of which the listener needs the
+ * rest), and a healthy Redis or PostgreSQL answers in a millisecond or two.
+ */
+export const SHARED_COUNT_TIMEOUT_MS = 250;
+
+/**
+ * A limit every replica counts together, on the shared store. When the store
+ * fails or does not answer within the timeout, the hit is counted in this
+ * process instead (the limit then holds per replica, as it did before the
+ * limits were shared): a store hiccup never refuses anyone, and an outage does
+ * not lift the limits. The request then goes on, and meets the outage where it
+ * would have without the limit (the form or the private message saying
+ * nothing was saved). Logged once when the store stops answering the counts,
+ * once when it answers again.
+ */
+export class SharedRateLimiter implements Limiter {
+  private failing = false;
+
+  constructor(
+    private readonly kind: PersonLimitKind,
+    private readonly counter: SharedRateCounter,
+    private readonly local: RateLimiter,
+    private readonly log: Logger,
+    private readonly timeoutMs = SHARED_COUNT_TIMEOUT_MS,
+  ) {}
+
+  get rule(): RateLimit {
+    return this.local.rule;
+  }
+
+  async take(key: string): Promise<RateLimitVerdict> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      const verdict = await Promise.race([this.counter.take(key), late]);
+      if (this.failing) {
+        this.failing = false;
+        this.log.info(`Rate limits: ${this.kind} are counted on the shared store again`);
+      }
+      return verdict;
+    } catch (error) {
+      if (!this.failing) {
+        this.failing = true;
+        this.log.warn(`Rate limits: the store did not count ${this.kind} (${(error as Error).message}); counting them in this replica until it does`);
+      }
+      return this.local.take(key);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** The person limits counted on the shared store, each falling back to its own replica's limiter; the exposure notices stay per replica. */
+export function sharedRateLimiters(local: LocalRateLimiters, counters: SharedRateCounters, log: Logger, timeoutMs?: number): RateLimiters {
+  const shared = (kind: PersonLimitKind) => new SharedRateLimiter(kind, counters(kind, local[kind].rule), local[kind], log, timeoutMs);
+  return { clicks: shared('clicks'), commands: shared('commands'), requests: shared('requests'), exposureNotices: local.exposureNotices };
 }
 
 /** "1 minute", "3 minutes": a wait rounded up to whole minutes, or seconds under one. */
@@ -102,7 +152,8 @@ export function tooFastText(retryAfterMs: number): string {
 
 /**
  * Clicks and slash commands over a person's limit are acknowledged and
- * answered privately, before any listener (or store read) runs. Request
+ * answered privately, before any listener runs (on a shared store, after the
+ * one round trip that counts them, bounded by SHARED_COUNT_TIMEOUT_MS). Request
  * forms are limited in their listener, after validation, so the refusal can
  * be shown in the form with everything typed still there.
  */
@@ -119,8 +170,9 @@ function limitedRequest(body: unknown): { kind: 'clicks' | 'commands'; userId: s
 /** Counts a click or a command against its person's limit; when over it, answers the person and says true (the request goes no further). */
 export async function refuseOverLimit(args: AnyMiddlewareArgs & AllMiddlewareArgs, limits: RateLimiters, log: Logger): Promise<boolean> {
   const request = limitedRequest(args.body);
-  const verdict = request && limits[request.kind].take(request.userId);
-  if (!request || !verdict || verdict.ok) return false;
+  if (!request) return false;
+  const verdict = await limits[request.kind].take(request.userId);
+  if (verdict.ok) return false;
   log.warn(`Rate limit: refused ${request.kind === 'clicks' ? 'a click' : 'a command'} from ${request.userId}`);
   const text = tooFastText(verdict.retryAfterMs);
   const ack = 'ack' in args ? (args.ack as (response?: { response_type: 'ephemeral'; text: string }) => Promise<void>) : undefined;

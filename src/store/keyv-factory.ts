@@ -1,5 +1,5 @@
 import { CodedError } from '../domain/errors';
-import type { EngineLocks, ReminderSchedule, RotationStore } from '../domain/ports';
+import type { EngineLocks, ReminderSchedule, RotationStore, SharedRateCounters } from '../domain/ports';
 import type { Engine, StoreEngine } from './engines/engine';
 import { memoryEngine } from './engines/memory';
 import { postgresEngine } from './engines/postgres';
@@ -30,17 +30,21 @@ function openEngine(storeUrl: string, onError: ErrorListener, namespace: string)
   return opened;
 }
 
+/** What STORE_URL holds, all on one connection (closed with the rotations). */
+export interface OpenedStore {
+  rotations: RotationStore;
+  reminders: ReminderSchedule;
+  /** The rotations' write leases: only pruning and tests use them directly. */
+  locks: EngineLocks;
+  /** The rate limits' shared counts, on Redis and PostgreSQL only (see Engine). */
+  rateCounters?: SharedRateCounters;
+}
+
 /**
- * Everything STORE_URL holds: rotations, the reminder schedule and the
- * rotations' write leases (which only pruning and tests use directly), on one
- * connection (closed with the rotations). `namespace` keeps test suites that
- * share one Redis or PostgreSQL server apart.
+ * Everything STORE_URL holds. `namespace` keeps test suites that share one
+ * Redis or PostgreSQL server apart.
  */
-export function openStore(
-  storeUrl: string,
-  onError: ErrorListener = () => undefined,
-  namespace: string = NAMESPACE,
-): { rotations: RotationStore; reminders: ReminderSchedule; locks: EngineLocks } {
-  const { keyv, index, reminders, locks, ready } = openEngine(storeUrl, onError, namespace);
-  return { rotations: new KeyvRotationStore(keyv, { locks, index, ready }), reminders, locks };
+export function openStore(storeUrl: string, onError: ErrorListener = () => undefined, namespace: string = NAMESPACE): OpenedStore {
+  const { keyv, index, reminders, locks, ready, rateCounters } = openEngine(storeUrl, onError, namespace);
+  return { rotations: new KeyvRotationStore(keyv, { locks, index, ready }), reminders, locks, ...(rateCounters ? { rateCounters } : {}) };
 }

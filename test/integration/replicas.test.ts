@@ -45,8 +45,7 @@ describe.each(engines)('three replicas on %s', (_engine, sharedUrl) => {
     });
   });
   afterEach(async () => {
-    // PostgreSQL: the replicas share this process's one pool, so it is ended once.
-    for (const replica of sharedUrl?.startsWith('postgres') ? replicas.slice(0, 1) : replicas) await replica.close();
+    for (const replica of replicas) await replica.close();
     cleanup();
   });
 

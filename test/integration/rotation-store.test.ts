@@ -4,7 +4,7 @@ import { openStore } from '../../src/store/keyv-factory';
 import type { EngineLocks, RotationStore } from '../../src/domain/ports';
 import type { AuditEntry, Rotation } from '../../src/domain/rotation';
 import { aRotation, aRotationIn } from '../../testkit/rotations';
-import { storeEngines } from '../support/databases';
+import { freshPostgresDatabase, storeEngines } from '../support/databases';
 import { isCodedError } from '../../src/domain/errors';
 
 /**
@@ -76,10 +76,8 @@ describe.each(engines)('the rotation store on %s', (engine, makeUrl) => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
-  // PostgreSQL is left out here: @keyv/postgres keeps one pool per process, so a
-  // second store in the same process is not a second connection (its lock
-  // table is raced from two pools in postgres-reminder-schedule.test.ts).
-  if (engine === 'sqlite' || engine === 'redis') {
+  // Each store has its own connection (SQLite), client (Redis) or pool (PostgreSQL): two stores are two processes.
+  if (engine !== 'memory') {
     it('lets exactly one of two connections (two processes) write from the same version', async () => {
       const other = openStore(location.url, undefined, namespace).rotations;
       try {
@@ -268,5 +266,35 @@ describe.each(engines)('the rotation store on %s', (engine, makeUrl) => {
       await store.insert(aRotation({ id: 'ROT-AAAAAA' }));
       expect(await store.replace(aRotationIn('approved', { id: 'ROT-AAAAAA' }), 1)).toBe(true);
     });
+  });
+});
+
+/**
+ * Two PostgreSQL stores in one process (store:migrate between two databases,
+ * replicas in one test process): each has a pool of its own, so closing one
+ * leaves the other working, and each is ended once. @keyv/postgres alone keeps
+ * one pool a process and ends whichever is current on any store's close.
+ */
+(process.env.TEST_POSTGRES_URL ? describe : describe.skip)('two PostgreSQL stores in one process', () => {
+  it('close independently, whichever closes first, on one database or two', async () => {
+    const first = freshPostgresDatabase(process.env.TEST_POSTGRES_URL as string);
+    const second = freshPostgresDatabase(process.env.TEST_POSTGRES_URL as string);
+    try {
+      const a = openStore(first.url).rotations;
+      const b = openStore(second.url).rotations;
+      const c = openStore(second.url).rotations;
+      await Promise.all([a, b, c].map((store) => store.ping()));
+      await b.insert(aRotation({ id: 'ROT-BBBBBB' }));
+
+      await a.close();
+      expect(await c.get('ROT-BBBBBB')).toEqual(expect.objectContaining({ id: 'ROT-BBBBBB' }));
+      await b.close();
+      expect(await c.get('ROT-BBBBBB')).toEqual(expect.objectContaining({ id: 'ROT-BBBBBB' }));
+      await c.close();
+      await expect(c.get('ROT-BBBBBB')).rejects.toThrow();
+    } finally {
+      first.drop();
+      second.drop();
+    }
   });
 });

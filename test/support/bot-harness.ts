@@ -61,6 +61,8 @@ export async function startTestBot(
     retryConfig?: webApi.RetryOptions;
     /** The production limits unless a test drives one person through more steps than they allow. */
     rateLimits?: RateLimitRules;
+    /** How long a count on a shared store may take (SHARED_COUNT_TIMEOUT_MS unless given). */
+    sharedCountTimeoutMs?: number;
   },
 ): Promise<TestBot> {
   const config = loadConfig({
@@ -75,6 +77,7 @@ export async function startTestBot(
     logger,
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.sharedCountTimeoutMs ? { sharedCountTimeoutMs: options.sharedCountTimeoutMs } : {}),
     ...(options.store ? { store: options.store } : {}),
     ...(options.clock ? { clock: options.clock } : now ? { clock: { now: () => new Date(now) } } : {}),
   });

@@ -44,6 +44,11 @@ describe('loadConfig', () => {
         retentionDays: 90,
         digestDay: 1,
         meetingHosts: [],
+        rateLimits: {
+          clicks: { limit: 30, windowMs: 60_000 },
+          commands: { limit: 20, windowMs: 60_000 },
+          requests: { limit: 10, windowMs: 600_000 },
+        },
         logLevel: 'info',
       });
     });
@@ -58,6 +63,7 @@ describe('loadConfig', () => {
         WFI_REMINDER_CHANNEL: '  ',
         WFI_ROTATION_INTERVAL_DAYS: '',
         WFI_RETENTION_DAYS: ' ',
+        WFI_RATE_LIMITS: ' ',
         LOG_LEVEL: '',
       });
 
@@ -67,6 +73,7 @@ describe('loadConfig', () => {
       expect(config.digestDay).toBe(1);
       expect(config.logLevel).toBe('info');
       expect(config.retentionDays).toBe(90);
+      expect(config.rateLimits.clicks).toEqual({ limit: 30, windowMs: 60_000 });
       expect('reminderChannelId' in config).toBe(false);
       expect('rotationIntervalDays' in config).toBe(false);
     });
@@ -90,6 +97,7 @@ describe('loadConfig', () => {
         WFI_ROTATION_INTERVAL_DAYS: '365',
         WFI_PORTAL_URL: 'https://support.example.com/',
         WFI_MEETING_HOSTS: 'meet.acme.com, .Video.Example.org',
+        WFI_RATE_LIMITS: 'clicks=60/30s, commands=5/1m,requests=3/2h',
         LOG_LEVEL: 'debug',
         WFI_TIMEZONE: 'Europe/Berlin',
         WFI_HOLIDAYS: '2026-12-25,2026-12-26',
@@ -119,6 +127,11 @@ describe('loadConfig', () => {
       rotationIntervalDays: 365,
       portalUrl: 'https://support.example.com/',
       meetingHosts: ['meet.acme.com', 'video.example.org'],
+      rateLimits: {
+        clicks: { limit: 60, windowMs: 30_000 },
+        commands: { limit: 5, windowMs: 60_000 },
+        requests: { limit: 3, windowMs: 7_200_000 },
+      },
       logLevel: 'debug',
     });
   });
@@ -140,6 +153,7 @@ describe('loadConfig', () => {
       WFI_ROTATION_INTERVAL_DAYS: '0',
       WFI_PORTAL_URL: 'http://support.example.com',
       WFI_MEETING_HOSTS: 'https://meet.acme.com',
+      WFI_RATE_LIMITS: 'clicks=30 per minute',
       LOG_LEVEL: 'trace',
       WFI_TIMEZONE: 'Mars/Olympus_Mons',
       WFI_HOLIDAYS: '2026-12-25,2026-02-30',
@@ -149,16 +163,16 @@ describe('loadConfig', () => {
     };
     const BAD_VARIABLES = Object.keys(BAD).filter((name) => name !== 'SLACK_SIGNING_SECRET');
 
-    it('given 20 bad variables, when loaded, then one ConfigError lists 20 problems, one naming each variable', () => {
+    it('given 21 bad variables, when loaded, then one ConfigError lists 21 problems, one naming each variable', () => {
       const error = configError(BAD);
 
       expect(error.name).toBe('ConfigError');
-      expect(error.problems).toHaveLength(20);
+      expect(error.problems).toHaveLength(21);
       for (const variable of BAD_VARIABLES) {
         expect({ variable, problems: problemsNaming(error, variable).length }).toEqual({ variable, problems: 1 });
         expect(error.message).toContain(variable);
       }
-      expect(error.message).toContain('20 problem(s)');
+      expect(error.message).toContain('21 problem(s)');
     });
 
     it('given wrong-prefixed tokens, when loaded, then no token or secret value appears in the error', () => {
@@ -409,6 +423,44 @@ describe('loadConfig', () => {
       const error = configError({ ...HTTP_MODE, WFI_MEETING_HOSTS: `zoom.acme.com,${bad}` });
 
       expect(error.problems).toEqual([`WFI_MEETING_HOSTS must be comma-separated host names such as meet.acme.com (bad: ${bad})`]);
+    });
+  });
+
+  describe('WFI_RATE_LIMITS', () => {
+    const FORM =
+      'WFI_RATE_LIMITS must be comma-separated KIND=COUNT/DURATION, KIND one of clicks, commands, requests (each at most once; those left out keep their default), ' +
+      'COUNT a whole number from 1 to 1000000, DURATION a whole number of seconds, minutes or hours from 1s to 24h, e.g. clicks=30/60s,commands=20/60s,requests=10/10m';
+
+    it('given one kind, when loaded, then it is replaced and the others keep their defaults', () => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_RATE_LIMITS: 'requests=2/10m' }).rateLimits).toEqual({
+        clicks: { limit: 30, windowMs: 60_000 },
+        commands: { limit: 20, windowMs: 60_000 },
+        requests: { limit: 2, windowMs: 600_000 },
+      });
+    });
+
+    it('given spaces, capitals, a trailing comma and each unit, when loaded, then every kind is read', () => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_RATE_LIMITS: ' Clicks = 100 / 90S ,commands=1/1h, requests=1000000/24h,' }).rateLimits).toEqual({
+        clicks: { limit: 100, windowMs: 90_000 },
+        commands: { limit: 1, windowMs: 3_600_000 },
+        requests: { limit: 1_000_000, windowMs: 86_400_000 },
+      });
+    });
+
+    it.each([
+      ['no duration', 'clicks=30', '"clicks=30" is not KIND=COUNT/DURATION'],
+      ['a duration without its unit', 'clicks=30/60', '"clicks=30/60" is not KIND=COUNT/DURATION'],
+      ['milliseconds', 'clicks=30/500ms', '"clicks=30/500ms" is not KIND=COUNT/DURATION'],
+      ['a fraction', 'clicks=2.5/60s', '"clicks=2.5/60s" is not KIND=COUNT/DURATION'],
+      ['a negative count', 'clicks=-1/60s', '"clicks=-1/60s" is not KIND=COUNT/DURATION'],
+      ['an unknown kind', 'exposureNotices=5/60s', '"exposureNotices" is not a kind of limit'],
+      ['a kind twice', 'clicks=30/60s,clicks=10/60s', 'clicks is given twice'],
+      ['a count of 0', 'commands=0/60s', 'the count of commands is out of range'],
+      ['a count over a million', 'commands=1000001/60s', 'the count of commands is out of range'],
+      ['a duration of 0', 'requests=10/0m', 'the duration of requests is out of range'],
+      ['a duration over a day', 'requests=10/25h', 'the duration of requests is out of range'],
+    ])('given %s, when loaded, then WFI_RATE_LIMITS is refused with its value, what is wrong and the expected form', (_what, value, why) => {
+      expect(configError({ ...HTTP_MODE, WFI_RATE_LIMITS: value }).problems).toEqual([`${FORM} (got "${value}": ${why})`]);
     });
   });
 

@@ -3,7 +3,7 @@ import type { Rotation } from '../../domain/rotation';
 import type { FieldErrors } from '../../domain/rotation-request';
 import type { ListenerDeps } from '../deps';
 import { MODALS, REQUEST_BLOCKS } from '../ids';
-import { RATE_LIMITS, waitText } from '../rate-limits';
+import { waitText, type RateLimit } from '../rate-limits';
 import { parseRequestForm, toBlockErrors } from '../parse/request-form';
 import { parseRequestMeta } from '../parse/request-meta';
 import { explainRefusal, STORE_FAILURE_MESSAGE } from '../views/refusals';
@@ -14,9 +14,8 @@ const OUTDATED_START_FORM = 'This form is out of date. Please press *Start reque
 
 export type SubmissionArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-function tooManyRequestsText(retryAfterMs: number): string {
-  const { limit, windowMs } = RATE_LIMITS.requests;
-  return `You created ${limit} rotations in the last ${waitText(windowMs)}, the most the bot takes from one person. Nothing was saved; submit again in ${waitText(retryAfterMs)} (the form keeps what you typed).`;
+function tooManyRequestsText({ limit, windowMs }: RateLimit, retryAfterMs: number): string {
+  return `You created ${limit} rotation${limit === 1 ? '' : 's'} in the last ${waitText(windowMs)}, the most the bot takes from one person. Nothing was saved; submit again in ${waitText(retryAfterMs)} (the form keeps what you typed).`;
 }
 
 /**
@@ -33,10 +32,10 @@ function startFormErrors(errors: FieldErrors): Record<string, string> {
 
 /** Counted after validation, so a refusal can be shown in the form with everything typed still there. */
 async function withinRequestLimit({ ack, body, logger }: SubmissionArgs, deps: ListenerDeps, blockId: string): Promise<boolean> {
-  const allowed = deps.limits.requests.take(body.user.id);
+  const allowed = await deps.limits.requests.take(body.user.id);
   if (allowed.ok) return true;
   logger.warn(`Rate limit: refused a rotation request from ${body.user.id}`);
-  await ack({ response_action: 'errors', errors: { [blockId]: tooManyRequestsText(allowed.retryAfterMs) } });
+  await ack({ response_action: 'errors', errors: { [blockId]: tooManyRequestsText(deps.limits.requests.rule, allowed.retryAfterMs) } });
   return false;
 }
 

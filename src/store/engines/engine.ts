@@ -1,5 +1,5 @@
 import type Keyv from 'keyv';
-import type { EngineLocks, ReminderSchedule } from '../../domain/ports';
+import type { EngineLocks, ReminderSchedule, SharedRateCounters } from '../../domain/ports';
 import type { RotationIndex } from '../rotation-index';
 
 /** What one storage engine provides: keyv for the records, their index, a reminder schedule, and leases on names. */
@@ -10,6 +10,12 @@ export interface Engine {
   index: RotationIndex;
   reminders: ReminderSchedule;
   locks: EngineLocks;
+  /**
+   * The per-person rate limits' counts, on the engine's own connection, for
+   * engines several replicas share; undefined for one process's engines
+   * (memory, SQLite), where the limits are counted in memory.
+   */
+  rateCounters?: SharedRateCounters;
 }
 
 export interface EngineContext {

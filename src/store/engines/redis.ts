@@ -4,6 +4,7 @@ import { RedisLocks, type RedisLockClient } from '../engine-locks';
 import { RedisReminderSchedule, type RedisScheduleClient } from '../redis-reminder-schedule';
 import { RedisRotationIndex } from '../redis-rotation-index';
 import { causeOf, isErrorLike, tellingError } from '../../lib/error-text';
+import { redisRateCounters, type RedisCounterClient } from '../shared-rate-counters';
 import type { StoreEngine } from './engine';
 
 interface RedisConnection {
@@ -85,6 +86,10 @@ export const redisEngine: StoreEngine = {
       index: new RedisRotationIndex(client, `${namespace}:index:`),
       reminders: new RedisReminderSchedule(client, `${namespace}:reminders:`),
       locks: new RedisLocks(client, `${namespace}:lock:`),
+      // The adapter's client itself (the object stays the same across reconnections), not client(): a count
+      // must not wait up to 2 s for a reconnection; while Redis is not ready it fails at once. The client
+      // connects with the store's other uses (the ping at start, each request's reads, the scheduler's tick).
+      rateCounters: redisRateCounters(adapter.client as unknown as RedisCounterClient, `${namespace}:rate:`),
     };
   },
 };

@@ -1,5 +1,16 @@
-import type { Clock } from '../../../src/domain/ports';
-import { RateLimiter, rateLimiters, tooFastText, waitText, type RateLimit } from '../../../src/slack/rate-limits';
+import type { Logger } from '@slack/bolt';
+import type { Clock, SharedRateCounter } from '../../../src/domain/ports';
+import {
+  RateLimiter,
+  rateLimiters,
+  SHARED_COUNT_TIMEOUT_MS,
+  SharedRateLimiter,
+  sharedRateLimiters,
+  tooFastText,
+  waitText,
+  type RateLimit,
+  type RateLimitVerdict,
+} from '../../../src/slack/rate-limits';
 
 /** A clock the test moves by hand, starting at Friday 2026-02-20 10:00Z. */
 class TestClock implements Clock {
@@ -173,6 +184,122 @@ describe('rateLimiters', () => {
 
     // The first came 5 minutes ago; it leaves the 10-minute window in 5 more.
     expect(limits.requests.take('U0A')).toEqual({ ok: false, retryAfterMs: 5 * MINUTE });
+  });
+});
+
+/** A logger that keeps its lines. */
+function keepingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (level: string) => (...msg: unknown[]) => void lines.push(`${level} ${msg.join(' ')}`);
+  return { lines, debug: keep('DEBUG'), info: keep('INFO'), warn: keep('WARN'), error: keep('ERROR'), setLevel: () => undefined, getLevel: () => 'info' as never, setName: () => undefined };
+}
+
+/** A shared counter the test scripts: each take answers what `next` says (a verdict, a failure, or never). */
+class ScriptedCounter implements SharedRateCounter {
+  next: () => Promise<RateLimitVerdict> = async () => ({ ok: true });
+  readonly keys: string[] = [];
+
+  take(key: string): Promise<RateLimitVerdict> {
+    this.keys.push(key);
+    return this.next();
+  }
+}
+
+describe('SharedRateLimiter', () => {
+  function shared(rule: RateLimit = THREE_A_MINUTE, timeoutMs?: number) {
+    const clock = new TestClock();
+    const counter = new ScriptedCounter();
+    const log = keepingLogger();
+    const limiter = new SharedRateLimiter('clicks', counter, new RateLimiter(rule, clock), log, timeoutMs);
+    return { limiter, counter, log, clock };
+  }
+
+  it('given the store answers, when hits come, then its verdicts are the answers and nothing is counted in this process', async () => {
+    const { limiter, counter, log } = shared();
+    counter.next = async () => ({ ok: true });
+    for (let i = 0; i < 5; i += 1) expect(await limiter.take('U0A')).toEqual({ ok: true });
+    counter.next = async () => ({ ok: false, retryAfterMs: 42_000 });
+
+    expect(await limiter.take('U0A')).toEqual({ ok: false, retryAfterMs: 42_000 });
+    expect(counter.keys).toEqual(Array(6).fill('U0A'));
+    expect(log.lines).toEqual([]);
+    // The store lets the person through again: this process had counted none of the six hits.
+    counter.next = async () => {
+      throw new Error('connection refused');
+    };
+    expect([await limiter.take('U0A'), await limiter.take('U0A'), await limiter.take('U0A')]).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+  });
+
+  it('given the store fails, when hits come, then they are counted in this process, with one warning for the outage and one line when it is back', async () => {
+    const { limiter, counter, log } = shared();
+    counter.next = async () => {
+      throw new Error('connection refused');
+    };
+
+    expect([await limiter.take('U0A'), await limiter.take('U0A'), await limiter.take('U0A')]).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(await limiter.take('U0A')).toEqual({ ok: false, retryAfterMs: MINUTE });
+    expect(await limiter.take('U0B')).toEqual({ ok: true });
+    expect(log.lines).toEqual([
+      'WARN Rate limits: the store did not count clicks (connection refused); counting them in this replica until it does',
+    ]);
+
+    counter.next = async () => ({ ok: true });
+    expect(await limiter.take('U0A')).toEqual({ ok: true });
+    expect(await limiter.take('U0A')).toEqual({ ok: true });
+    expect(log.lines.slice(1)).toEqual(['INFO Rate limits: clicks are counted on the shared store again']);
+  });
+
+  it('given a store that answers late, when a hit comes, then it is decided within the timeout, in this process', async () => {
+    const { limiter, counter, log } = shared(THREE_A_MINUTE, 50);
+    counter.next = () => new Promise((resolve) => setTimeout(() => resolve({ ok: false, retryAfterMs: 1 }), 2000).unref());
+
+    const started = Date.now();
+    expect(await limiter.take('U0A')).toEqual({ ok: true });
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(log.lines).toEqual(['WARN Rate limits: the store did not count clicks (no answer within 50 ms); counting them in this replica until it does']);
+  });
+
+  it('given a store that never answers, when the default timeout is used, then a hit waits at most a few hundred milliseconds', async () => {
+    const { limiter, counter } = shared();
+    counter.next = () => new Promise(() => undefined);
+
+    const started = Date.now();
+    expect(await limiter.take('U0A')).toEqual({ ok: true });
+    const waited = Date.now() - started;
+    expect(SHARED_COUNT_TIMEOUT_MS).toBeLessThanOrEqual(500);
+    expect(waited).toBeGreaterThanOrEqual(SHARED_COUNT_TIMEOUT_MS - 5);
+    expect(waited).toBeLessThan(SHARED_COUNT_TIMEOUT_MS + 500);
+  });
+});
+
+describe('sharedRateLimiters', () => {
+  it('given shared counters, when built, then clicks, commands and requests are counted by them with their rules, and exposure notices in this process', async () => {
+    const clock = new TestClock();
+    const rules = {
+      requests: { limit: 2, windowMs: 10 * MINUTE },
+      clicks: { limit: 5, windowMs: MINUTE },
+      commands: { limit: 4, windowMs: MINUTE },
+      exposureNotices: { limit: 1, windowMs: MINUTE },
+    };
+    const local = rateLimiters(clock, rules);
+    const made: Array<[string, RateLimit]> = [];
+    const counters = (kind: string, rule: RateLimit) => {
+      made.push([kind, rule]);
+      return { take: async (key: string): Promise<RateLimitVerdict> => (key === `${kind}-refused` ? { ok: false, retryAfterMs: 7 } : { ok: true }) };
+    };
+
+    const limits = sharedRateLimiters(local, counters, keepingLogger());
+
+    expect(made.sort()).toEqual([
+      ['clicks', rules.clicks],
+      ['commands', rules.commands],
+      ['requests', rules.requests],
+    ]);
+    expect(await limits.clicks.take('clicks-refused')).toEqual({ ok: false, retryAfterMs: 7 });
+    expect(await limits.commands.take('commands-refused')).toEqual({ ok: false, retryAfterMs: 7 });
+    expect(await limits.requests.take('requests-refused')).toEqual({ ok: false, retryAfterMs: 7 });
+    expect(limits.requests.rule).toEqual(rules.requests);
+    expect(limits.exposureNotices).toBe(local.exposureNotices);
   });
 });
 
