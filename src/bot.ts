@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { App, LogLevel, webApi, type Logger } from '@slack/bolt';
-import { ConsoleLogger } from '@slack/logger';
+import { App, webApi, type Logger } from '@slack/bolt';
 import type { Config } from './config';
 import { CodedError } from './domain/errors';
 import type { ApproverDirectory, Clock, EngineLocks, ReminderSchedule, RotationStore } from './domain/ports';
@@ -19,11 +18,12 @@ import { HomePublisher } from './services/home-publisher';
 import { todayIn } from './domain/calendar';
 // Not re-exported from the package's index; the type of app.error's argument with extendedErrorHandler.
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
-import { RedactingLogger } from './logging';
+import { createLogger, LOG_LEVELS, type RedactingLogger } from './logging';
 
 export interface BotOptions {
   clock?: Clock;
-  logger?: Logger;
+  /** The bot's logger (`createLogger` in src/logging.ts); unset: one for LOG_FORMAT and LOG_LEVEL, writing to stdout. */
+  logger?: RedactingLogger;
   randomIndex?: (exclusiveMax: number) => number;
   /** Replaces the store STORE_URL names (tests use it to simulate an outage). */
   store?: RotationStore;
@@ -46,7 +46,6 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-const LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 const STORE_PING_TIMEOUT_MS = 2000;
 /** Timeout of the Web API calls someone may be waiting on (see quickClient). */
 const QUICK_CALL_TIMEOUT_MS = 2000;
@@ -262,8 +261,7 @@ function listenerDeps(
 
 /** Builds and starts the whole bot from a checked configuration. */
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
-  const logger = new RedactingLogger(options.logger ?? new ConsoleLogger(), configSecrets(config));
-  logger.setLevel(LOG_LEVELS[config.logLevel]);
+  const logger = options.logger ?? createLogger(config, configSecrets(config));
   const clock = options.clock ?? { now: () => new Date() };
   const identity = await verifyBotToken(config, logger);
   const store = await openAnsweringStore(config, options, logger);
