@@ -301,3 +301,37 @@ export function createLogger(config: LogConfig, secrets: Array<string | undefine
   logger.setLevel(LOG_LEVELS[config.logLevel]);
   return logger;
 }
+
+/**
+ * The Socket Mode client's view of the bot's logger. When its connection to
+ * Slack drops (Slack recycles its servers; a proxy or the network cuts an
+ * idle connection), the client reconnects on its own, yet logs the drop as
+ * two errors (`WebSocket error occurred: ` and `WebSocket error! …`, both
+ * with an empty message when the socket closed without a close frame), which
+ * would page someone for a routine event. They are logged as what they are:
+ * one info line saying the connection dropped and is being reconnected. A
+ * reconnection that fails is still an error (`Failed to retrieve a new WSS URL`).
+ */
+export class SocketModeLogger extends LoggerView<Logger> {
+  debug(...msg: unknown[]): void {
+    this.logger.debug(...msg);
+  }
+  info(...msg: unknown[]): void {
+    this.logger.info(...msg);
+  }
+  warn(...msg: unknown[]): void {
+    this.logger.warn(...msg);
+  }
+  error(...msg: unknown[]): void {
+    const text = msg.length === 1 && typeof msg[0] === 'string' ? msg[0] : undefined;
+    const dropped = text === undefined ? undefined : /^WebSocket error occurred: (.*)$/s.exec(text);
+    if (dropped) {
+      this.logger.info(`Socket Mode: the connection to Slack dropped (${dropped[1] || 'closed without a close frame'}); reconnecting`);
+    } else if (text?.startsWith('WebSocket error! ')) {
+      // The client's echo of the same drop, as an error event: the line above said it.
+      this.logger.debug(`Socket Mode: ${text}`);
+    } else {
+      this.logger.error(...msg);
+    }
+  }
+}

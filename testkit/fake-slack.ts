@@ -247,6 +247,20 @@ export class FakeSlack {
     return this.socketAcks.find((a) => a.envelope_id === envelopeId) as never;
   }
 
+  /**
+   * Drops every Socket Mode connection without a close frame, as a recycled
+   * Slack server or a proxy cutting an idle connection does; the client is
+   * expected to reconnect (through apps.connections.open).
+   */
+  dropSocketConnections(): void {
+    for (const client of this.sockets?.clients ?? []) client.terminate();
+  }
+
+  /** How many Socket Mode clients are connected now. */
+  socketConnections(): number {
+    return this.sockets?.clients.size ?? 0;
+  }
+
   /** Replaces the answer to one Web API method. */
   on(method: string, handler: Handler): void {
     this.handlers.set(method, handler);

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver, type App, type Logger, type Receiver, type webApi } from '@slack/bolt';
+import { SocketModeLogger } from '../logging';
 import { healthEndpoint, SlackHttpReceiver, type HealthCheck } from './receiver';
 
 /**
@@ -44,7 +45,7 @@ function httpTransport(signingSecret: string, { logger, health, track }: Transpo
 }
 
 function socketTransport(appToken: string, { logger, health, clientOptions }: TransportOptions): SlackTransport {
-  const receiver = new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions } });
+  const receiver = new SocketModeReceiver({ appToken, logger: new SocketModeLogger(logger), installerOptions: { clientOptions } });
   const endpoint = healthEndpoint(health);
   return {
     mode: 'socket',

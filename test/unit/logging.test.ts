@@ -1,5 +1,5 @@
 import { LogLevel, type Logger } from '@slack/bolt';
-import { createLogger, lineFields, newRequestId, redactLine, RedactingLogger } from '../../src/logging';
+import { createLogger, lineFields, newRequestId, redactLine, RedactingLogger, SocketModeLogger } from '../../src/logging';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
@@ -329,6 +329,57 @@ describe('RedactingLogger', () => {
       logger.debug('hidden at info');
 
       expect(inner.texts()).toEqual(['[request ab12cd34] signed with [redacted]']);
+    });
+  });
+
+  describe('the Socket Mode client\'s lines', () => {
+    it('given the two errors the client logs when its connection drops, when logged, then one info line says it reconnects, and no error is left', () => {
+      const { inner, logger } = setup();
+      const socketMode = new SocketModeLogger(logger);
+
+      socketMode.error('WebSocket error occurred: ');
+      socketMode.error('WebSocket error! SMWebsocketError');
+
+      expect(inner.lines.map((line) => line.level)).toEqual(['info', 'debug']);
+      expect(inner.texts()[0]).toBe('Socket Mode: the connection to Slack dropped (closed without a close frame); reconnecting');
+    });
+
+    it('given a drop with a reason, when logged, then the reason is kept', () => {
+      const { inner, logger } = setup();
+
+      new SocketModeLogger(logger).error('WebSocket error occurred: read ECONNRESET');
+
+      expect(inner.lines).toEqual([{ level: 'info', args: ['Socket Mode: the connection to Slack dropped (read ECONNRESET); reconnecting'] }]);
+    });
+
+    it.each([['Failed to retrieve a new WSS URL (error: Error: invalid_auth)'], ['Failed to send a message as the client is not connected']])(
+      'given another error of the client (%s), when logged, then it stays an error',
+      (line) => {
+        const { inner, logger } = setup();
+
+        new SocketModeLogger(logger).error(line);
+
+        expect(inner.lines).toEqual([{ level: 'error', args: [line] }]);
+      },
+    );
+
+    it('given the other levels, the level and the name, when used, then they reach the bot\'s logger as they are', () => {
+      const { inner, logger } = setup();
+      const socketMode = new SocketModeLogger(logger);
+
+      socketMode.setLevel(LogLevel.DEBUG);
+      socketMode.debug('d');
+      socketMode.info('i');
+      socketMode.warn('w');
+      socketMode.setName('socket-mode');
+
+      expect(inner.lines).toEqual([
+        { level: 'debug', args: ['d'] },
+        { level: 'info', args: ['i'] },
+        { level: 'warn', args: ['w'] },
+      ]);
+      expect(socketMode.getLevel()).toBe(LogLevel.DEBUG);
+      expect(inner.name).toBe('socket-mode');
     });
   });
 
