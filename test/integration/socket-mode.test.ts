@@ -2,6 +2,7 @@ import { FakeSlack } from '../../testkit/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
 import { freePort } from '../../testkit/free-port';
 import { rawStatusLine } from '../support/raw-http';
+import { scrape } from '../support/metrics';
 
 const APP_TOKEN = 'xapp-1-test-app-token';
 
@@ -28,7 +29,7 @@ describe('Socket Mode, when SLACK_APP_TOKEN is set', () => {
     port = await freePort();
     bot = await startTestBot(fake, {
       storeUrl: store.url,
-      env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '', PORT: String(port) },
+      env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '', PORT: String(port), METRICS_ENABLED: 'true' },
     });
   });
   afterAll(async () => {
@@ -95,8 +96,22 @@ describe('Socket Mode, when SLACK_APP_TOKEN is set', () => {
     expect(ack.envelope_id).toMatch(/^env-/);
   });
 
-  it('logs a dropped connection as the routine reconnection it is (no error), and answers over the new one', async () => {
+  it('serves /metrics on PORT, timing the ack of each envelope and counting the socket\'s own Web API call', async () => {
+    const acks = async () => (await scrape(port)).value('wfi_rotate_slack_request_ack_seconds_count', { kind: 'command' }) ?? 0;
+    const before = await acks();
+
+    await fake.sendEnvelope('slash_commands', helpCommand('780.socket.trigger'));
+
+    expect(await acks()).toBe(before + 1);
+    const metrics = await scrape(port);
+    expect(metrics.value('wfi_rotate_slack_request_ack_seconds_bucket', { kind: 'command', le: '3' })).toBe(before + 1);
+    expect(metrics.value('wfi_rotate_slack_api_requests_total', { method: 'apps.connections.open', result: 'ok' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('logs a dropped connection as the routine reconnection it is (no error), counts it, and answers over the new one', async () => {
     const opened = fake.callsTo('apps.connections.open').length;
+    const reconnects = async () => (await scrape(port)).value('wfi_rotate_socket_mode_reconnects_total') ?? 0;
+    const before = await reconnects();
     const mark = bot?.logger.lines.length ?? 0;
 
     fake.dropSocketConnections();
@@ -109,6 +124,7 @@ describe('Socket Mode, when SLACK_APP_TOKEN is set', () => {
     expect(lines.filter((line) => line.startsWith('INFO'))).toEqual([
       'INFO Socket Mode: the connection to Slack dropped (closed without a close frame); reconnecting',
     ]);
+    expect(await reconnects()).toBe(before + 1);
     const ack = await fake.sendEnvelope('slash_commands', helpCommand('781.socket.trigger'));
     expect(ack.envelope_id).toMatch(/^env-/);
   }, 20_000);

@@ -73,6 +73,8 @@ export async function startTestBot(
     retryConfig?: webApi.RetryOptions;
     /** The production limits unless a test drives one person through more steps than they allow. */
     rateLimits?: RateLimitRules;
+    /** How long /metrics reuses its read of the rotations (production's 10 s unless given). */
+    rotationGaugesMaxAgeMs?: number;
   },
 ): Promise<TestBot> {
   const config = loadConfig({
@@ -85,6 +87,7 @@ export async function startTestBot(
   const now = options.now;
   const bot = await startBot(config, {
     logger: createLogger(config, configSecrets(config), { text: logger, json: logger.json }),
+    ...(options.rotationGaugesMaxAgeMs !== undefined ? { rotationGaugesMaxAgeMs: options.rotationGaugesMaxAgeMs } : {}),
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.store ? { store: options.store } : {}),
