@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { App, LogLevel, webApi, type Logger } from '@slack/bolt';
-import { ConsoleLogger } from '@slack/logger';
+import { App, webApi, type Logger } from '@slack/bolt';
 import type { Config } from './config';
 import type { ApproverDirectory, Clock, EngineLocks, ReminderSchedule, RotationStore, SharedRateCounters } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
-import { describeRequest, type HealthCheck } from './slack/receiver';
+import { describeRequest, metricsEndpoint, type HealthCheck, type HttpEndpoint } from './slack/receiver';
 import { slackTransport } from './slack/transport';
 import { openStore } from './store/keyv-factory';
 import { Scheduler } from './scheduler/scheduler';
@@ -19,7 +18,9 @@ import { todayIn } from './domain/calendar';
 // Not re-exported from the package's index; the type of app.error's argument with extendedErrorHandler.
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import { tellingError } from './lib/error-text';
-import { quietWhile, RedactingLogger } from './logging';
+import { createLogger, LOG_LEVELS, quietWhile, type RedactingLogger } from './logging';
+import { withTimeout } from './lib/with-timeout';
+import { BotMetrics, ROTATION_GAUGES_MAX_AGE_MS } from './metrics/bot-metrics';
 import {
   SLACK_CHECK,
   slackCheckFailed,
@@ -34,7 +35,10 @@ import {
 
 export interface BotOptions {
   clock?: Clock;
-  logger?: Logger;
+  /** The bot's logger (`createLogger` in src/logging.ts); unset: one for LOG_FORMAT and LOG_LEVEL, writing to stdout. */
+  logger?: RedactingLogger;
+  /** How long the rotation gauges of /metrics reuse a read of the store (tests that count a change at once use 0). */
+  rotationGaugesMaxAgeMs?: number;
   randomIndex?: (exclusiveMax: number) => number;
   /** Replaces the store STORE_URL names (tests use it to simulate an outage). */
   store?: RotationStore;
@@ -54,6 +58,8 @@ export interface BotOptions {
 export interface RunningBot {
   /** The HTTP port actually bound (useful when PORT is 0). */
   port: number;
+  /** The port /metrics is served on when METRICS_PORT is set (the one bound, when it is 0). */
+  metricsPort?: number;
   mode: 'http' | 'socket';
   /** Runs a scheduler tick now (the loop also runs one every WFI_SCHEDULER_INTERVAL_SECONDS). */
   runReminders(): Promise<void>;
@@ -64,7 +70,6 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-const LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 const STORE_PING_TIMEOUT_MS = 2000;
 /** The whole Slack check at start: its tries, and the waits between them, with room to spare. */
 const SLACK_CHECK_STEP_MS = 15_000;
@@ -81,25 +86,18 @@ const QUICK_CALL_TIMEOUT_MS = 2000;
  */
 const DRAIN_TIMEOUT_MS = 8000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Checks the bot token once, quickly, before anything else starts: a wrong
  * token or an unreachable SLACK_API_URL is a start-up error within seconds, not
  * after the Web client's half hour of retries. The App is then given the ids,
  * so it makes no auth.test call of its own.
  */
-async function verifyBotToken(config: Config, logger: Logger): Promise<{ botId: string; botUserId: string }> {
+async function verifyBotToken(config: Config, logger: Logger, fetch?: webApi.FetchFunction): Promise<{ botId: string; botUserId: string }> {
   const client = new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     // A failed try is reported once, in the start-up message: the client's warning for each try goes to debug.
     logger: quietWhile(logger, () => true),
+    ...(fetch ? { fetch } : {}),
     timeout: SLACK_CHECK.timeoutMs,
     retryConfig: { retries: SLACK_CHECK.tries - 1, factor: 1, minTimeout: 500, maxTimeout: 1000 },
   });
@@ -150,6 +148,7 @@ async function openAnsweringStore(
   options: BotOptions,
   logger: Logger,
   steps: StartupSteps,
+  metrics: BotMetrics | undefined,
 ): Promise<{ rotations: RotationStore; reminders: ReminderSchedule; locks: EngineLocks; rateCounters?: SharedRateCounters }> {
   let starting = true;
   let reported: Error | undefined;
@@ -163,7 +162,9 @@ async function openAnsweringStore(
   };
   const url = config.storeUrl;
   const opened = await steps.run({ failed: (error) => storeFailed(url, error) }, async () => openStore(url, onError));
-  const rotations = options.store ?? opened.rotations;
+  const given = options.store ?? opened.rotations;
+  // With metrics on, every call to the store is timed (and its failures counted) from here on.
+  const rotations = metrics ? metrics.timed(given, 'rotations') : given;
   try {
     await steps.run(
       {
@@ -184,7 +185,9 @@ async function openAnsweringStore(
   } finally {
     starting = false;
   }
-  return { rotations, reminders: opened.reminders, locks: opened.locks, ...(opened.rateCounters ? { rateCounters: opened.rateCounters } : {}) };
+  const rateCounters = opened.rateCounters ? { rateCounters: opened.rateCounters } : {};
+  if (!metrics) return { rotations, reminders: opened.reminders, locks: opened.locks, ...rateCounters };
+  return { rotations, reminders: metrics.timed(opened.reminders, 'reminders'), locks: metrics.timed(opened.locks, 'locks'), ...rateCounters };
 }
 
 /**
@@ -235,10 +238,11 @@ function logListenerErrors(app: App, logger: Logger): void {
  * zone for a form): no retries and no waiting out a rate limit, a short
  * timeout; whoever asks copes with no answer.
  */
-function quickWebClient(config: Config, logger: Logger): webApi.WebClient {
+function quickWebClient(config: Config, logger: Logger, fetch?: webApi.FetchFunction): webApi.WebClient {
   return new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger,
+    ...(fetch ? { fetch } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: QUICK_CALL_TIMEOUT_MS,
@@ -255,6 +259,7 @@ function serviceDeps(
     clock: Clock;
     logger: Logger;
     track: <T>(work: Promise<T>) => Promise<T>;
+    metrics: BotMetrics | undefined;
   },
   options: BotOptions,
 ): ServiceDeps & { homes: HomePublisher } {
@@ -277,6 +282,7 @@ function serviceDeps(
     policy,
     allowSelfApproval: config.allowSelfApproval,
     randomIndex: options.randomIndex ?? randomInt,
+    ...(parts.metrics ? { metrics: parts.metrics } : {}),
   };
 }
 
@@ -326,29 +332,67 @@ function reminderSettings(config: Config): string {
   return `reminders at ${hour} ${config.calendar.timeZone} (WFI_REMINDER_HOUR, WFI_TIMEZONE) on business days, ${channel}`;
 }
 
+/**
+ * GET /metrics on METRICS_PORT, bound before the bot takes requests; undefined
+ * when metrics are off or served on PORT (by the transport).
+ */
+async function startMetricsEndpoint(config: Config, metrics: BotMetrics | undefined): Promise<{ endpoint: HttpEndpoint; port: number } | undefined> {
+  const port = config.metrics?.port;
+  if (!metrics || port === undefined) return undefined;
+  const endpoint = metricsEndpoint(metrics);
+  try {
+    const server = await endpoint.start(port);
+    return { endpoint, port: (server.address() as { port: number }).port };
+  } catch (error) {
+    // Said of METRICS_PORT, not of PORT, which is what start-up says of a port in use (src/index.ts).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`METRICS_PORT ${port} is already in use by another program. Set METRICS_PORT to a free port.`, { cause: error });
+    if (code === 'EACCES') throw new Error(`METRICS_PORT ${port} may not be bound (permission denied: a port below 1024?).`, { cause: error });
+    throw error;
+  }
+}
+
 /** Builds and starts the whole bot from a checked configuration. */
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
-  const logger = new RedactingLogger(options.logger ?? new ConsoleLogger(), configSecrets(config));
-  logger.setLevel(LOG_LEVELS[config.logLevel]);
+  const logger = options.logger ?? createLogger(config, configSecrets(config));
   const clock = options.clock ?? { now: () => new Date() };
   const steps = new StartupSteps(options.signal);
+  // One registry per bot: tests run several bots in one process.
+  const metrics = config.metrics ? new BotMetrics() : undefined;
+  // Every Web client (and Bolt's respond()) calls Slack through this fetch when metrics are on.
+  const fetch = metrics?.slackFetch(config.slack.apiUrl);
   const identity = await steps.run(
     {
       timeoutMs: SLACK_CHECK_STEP_MS,
       timedOut: () => slackCheckTimedOut(config.slack.apiUrl),
       failed: (error) => slackCheckFailed(config.slack.apiUrl, error),
     },
-    () => verifyBotToken(config, logger),
+    () => verifyBotToken(config, logger, fetch),
   );
-  const store = await openAnsweringStore(config, options, logger, steps);
+  const store = await openAnsweringStore(config, options, logger, steps, metrics);
+  metrics?.countRotations({
+    rotations: store.rotations,
+    calendar: config.calendar,
+    clock,
+    maxAgeMs: options.rotationGaugesMaxAgeMs ?? ROTATION_GAUGES_MAX_AGE_MS,
+  });
   const work = workInFlight();
 
   const clientOptions: webApi.WebClientOptions = {
     slackApiUrl: config.slack.apiUrl,
     // Rate limits and 5xx are retried, but not for the client's default half hour.
     retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    ...(fetch ? { fetch } : {}),
   };
-  const transport = slackTransport(config.slack, { logger, health: storeHealth(store.rotations, logger), track: work.track, clientOptions });
+  const transport = slackTransport(config.slack, {
+    logger,
+    health: storeHealth(store.rotations, logger),
+    // On PORT unless METRICS_PORT gives them a port of their own.
+    ...(metrics && config.metrics?.port === undefined ? { metrics } : {}),
+    ...(metrics ? { observe: metrics } : {}),
+    track: work.track,
+    clientOptions,
+  });
   const app = new App({
     token: config.slack.botToken,
     receiver: transport.receiver,
@@ -364,9 +408,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   });
   logListenerErrors(app, logger);
 
-  const quickClient = quickWebClient(config, logger);
+  const quickClient = quickWebClient(config, logger, fetch);
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
-  const services = serviceDeps(config, { app, store, approvers, clock, logger, track: work.track }, options);
+  const services = serviceDeps(config, { app, store, approvers, clock, logger, track: work.track, metrics }, options);
   const limits = limitsFor(config, { clock, logger, ...(store.rateCounters ? { rateCounters: store.rateCounters } : {}) }, options);
   const deps = listenerDeps(config, { services, clock, quickClient, limits });
   // One gate before every listener: the user-id and trigger_id checks come before the rate limits,
@@ -375,12 +419,14 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   // The scheduler also prunes: it gets the engine's locks and the retention, which no use case needs.
   const scheduler = new Scheduler(
     { ...services, locks: store.locks, retentionDays: config.retentionDays },
-    { intervalMs: config.schedulerIntervalSeconds * 1000 },
+    { intervalMs: config.schedulerIntervalSeconds * 1000, ...(metrics ? { metrics } : {}) },
   );
 
   let port: number;
   const listening = { port: config.port, apiUrl: config.slack.apiUrl, mode: transport.mode };
+  let ownMetrics: Awaited<ReturnType<typeof startMetricsEndpoint>>;
   try {
+    ownMetrics = await startMetricsEndpoint(config, metrics);
     const limit = TRANSPORT_STEP_MS[transport.mode];
     port = await steps.run(
       { timeoutMs: limit, timedOut: () => transportTimedOut(listening, limit), failed: (error) => transportFailed(listening, error) },
@@ -390,6 +436,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     // Socket Mode may still be trying to connect: it stops, and the port closes.
     await withinMs(transport.stopTaking(app), CLEANUP_MS);
     await withinMs(transport.close(), CLEANUP_MS);
+    await withinMs(ownMetrics?.endpoint.stop() ?? Promise.resolve(), CLEANUP_MS);
     await withinMs(store.rotations.close(), CLEANUP_MS);
     throw error;
   }
@@ -400,6 +447,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   let stopping: Promise<void> | undefined;
   return {
     port,
+    ...(ownMetrics ? { metricsPort: ownMetrics.port } : {}),
     mode: transport.mode,
     runReminders: () => scheduler.tickNow(),
     stop() {
@@ -420,6 +468,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
           // No connection left open (a request still arriving, or one past the deadline) keeps
           // the store open until the process is killed.
           await transport.close();
+          await ownMetrics?.endpoint.stop();
           await store.rotations.close();
         }
       })();

@@ -8,6 +8,14 @@ import { redactUrl } from './lib/error-text';
 import { storeUrlProblem } from './store/store-url';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+/** `text`: the lines as they have always been; `json`: one JSON object per line, for a log pipeline. */
+export type LogFormatName = 'text' | 'json';
+
+/** How the bot logs: what `createLogger` (src/logging.ts) is given. */
+export interface LogConfig {
+  logLevel: LogLevelName;
+  logFormat: LogFormatName;
+}
 
 export interface Approvers {
   userIds: string[];
@@ -22,7 +30,7 @@ export interface PolicyConfig {
   instanceDomain: string;
 }
 
-export interface Config extends PolicyConfig {
+export interface Config extends PolicyConfig, LogConfig {
   slack: {
     botToken: string;
     /** Unset only in Socket Mode, where requests arrive over the authenticated socket. */
@@ -45,7 +53,11 @@ export interface Config extends PolicyConfig {
   meetingHosts: string[];
   /** Per-person limits (WFI_RATE_LIMITS over RATE_LIMITS), counted by every replica together on Redis and PostgreSQL. */
   rateLimits: Record<PersonLimitKind, RateLimit>;
-  logLevel: LogLevelName;
+  /**
+   * Prometheus metrics on `GET /metrics`; unset when off (METRICS_ENABLED and
+   * METRICS_PORT unset). With `port`, served on that port alone instead of PORT.
+   */
+  metrics?: { port?: number };
 }
 
 /** CONFIG_INVALID, with every problem found (each names its variable). */
@@ -87,6 +99,25 @@ function integer(name: string, fallback: number, min: number, max: number) {
           return z.NEVER;
         }
         return n;
+      }),
+  );
+}
+
+/** One of `allowed` (any case), or `fallback` when unset; a problem naming the variable, its value and what is allowed otherwise. */
+function oneOf<T extends string, F extends T | undefined>(name: string, allowed: readonly T[], fallback: F) {
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx): T | F => {
+        if (value === undefined) return fallback;
+        const chosen = allowed.find((option) => option === value.trim().toLowerCase());
+        if (chosen === undefined) {
+          ctx.addIssue({ code: 'custom', message: `${name} must be ${allowed.join(' or ')} (got "${value}")` });
+          return z.NEVER;
+        }
+        return chosen;
       }),
   );
 }
@@ -346,10 +377,16 @@ const slackSchema = z.object({
       return hosts;
     }),
   WFI_RATE_LIMITS: rateLimitsSchema,
+  METRICS_ENABLED: oneOf('METRICS_ENABLED', ['true', 'false'] as const, undefined),
+  METRICS_PORT: z.preprocess(blankToUndefined, integer('METRICS_PORT', 0, 0, 65535).optional()),
+});
+
+const logSchema = z.object({
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['debug', 'info', 'warn', 'error'], { error: (issue) => `LOG_LEVEL must be debug, info, warn or error ${got(issue.input)}` }).default('info'),
   ),
+  LOG_FORMAT: oneOf('LOG_FORMAT', ['text', 'json'] as const, 'text'),
 });
 
 function problemsOf(error: z.ZodError): string[] {
@@ -374,7 +411,7 @@ export function loadPolicyConfig(env: Env = process.env): PolicyConfig {
 }
 
 /** Every variable the bot reads. */
-const KNOWN_VARIABLES = [...Object.keys(policySchema.shape), ...Object.keys(slackSchema.shape)];
+const KNOWN_VARIABLES = [...Object.keys(policySchema.shape), ...Object.keys(slackSchema.shape), ...Object.keys(logSchema.shape)];
 
 /** Edits (insert, delete, replace a character) from `a` to `b`: how a typo is told from another name. */
 function editDistance(a: string, b: string): number {
@@ -412,20 +449,47 @@ export function configWarnings(env: Env = process.env): string[] {
     });
 }
 
+/**
+ * How to log, read leniently: a bad value is taken as its default, so that
+ * the message saying so (from `loadConfig`) can itself be logged in the
+ * format asked for whenever that format is valid. For start-up, before
+ * `loadConfig` has succeeded.
+ */
+export function loadLogConfig(env: Env = process.env): LogConfig {
+  const level = logSchema.shape.LOG_LEVEL.safeParse(env.LOG_LEVEL);
+  const format = logSchema.shape.LOG_FORMAT.safeParse(env.LOG_FORMAT);
+  return { logLevel: level.success ? level.data : 'info', logFormat: format.success ? format.data : 'text' };
+}
+
+/** Where /metrics is served, once each variable is valid on its own; problems with the two together go to `problems`. */
+function metricsSetting(s: z.output<typeof slackSchema>, problems: string[]): Config['metrics'] {
+  const { METRICS_ENABLED: enabled, METRICS_PORT: port } = s;
+  if (port !== undefined && enabled === 'false') {
+    problems.push(`METRICS_PORT is set (${port}) but METRICS_ENABLED is false: unset METRICS_PORT, or set METRICS_ENABLED=true`);
+  } else if (port !== undefined && port !== 0 && port === s.PORT) {
+    problems.push(`METRICS_PORT must differ from PORT (both ${port}): unset METRICS_PORT to serve /metrics on PORT`);
+  }
+  if (port !== undefined) return { port };
+  return enabled === 'true' ? {} : undefined;
+}
+
 /** Reads and checks every variable at once, so one message names everything that is wrong. */
 export function loadConfig(env: Env = process.env): Config {
   const policy = policySchema.safeParse(env);
   const slack = slackSchema.safeParse(env);
+  const log = logSchema.safeParse(env);
   const problems = [
     ...(policy.success ? [] : problemsOf(policy.error)),
     ...(slack.success ? [] : problemsOf(slack.error)),
+    ...(log.success ? [] : problemsOf(log.error)),
   ];
   if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
     problems.push(
       'SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
     );
   }
-  if (!policy.success || !slack.success || problems.length > 0) throw new ConfigError(problems);
+  const metrics = slack.success ? metricsSetting(slack.data, problems) : undefined;
+  if (!policy.success || !slack.success || !log.success || problems.length > 0) throw new ConfigError(problems);
   const s = slack.data;
   return {
     ...toPolicy(policy.data),
@@ -447,6 +511,8 @@ export function loadConfig(env: Env = process.env): Config {
     ...(s.WFI_PORTAL_URL ? { portalUrl: s.WFI_PORTAL_URL } : {}),
     meetingHosts: s.WFI_MEETING_HOSTS,
     rateLimits: s.WFI_RATE_LIMITS,
-    logLevel: s.LOG_LEVEL,
+    ...(metrics ? { metrics } : {}),
+    logLevel: log.data.LOG_LEVEL,
+    logFormat: log.data.LOG_FORMAT,
   };
 }

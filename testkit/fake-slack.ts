@@ -139,6 +139,8 @@ export class FakeSlack {
   /** method → how late each of its answers comes (ms; Infinity: not until `release`). */
   private readonly delays = new Map<string, number>();
   private readonly faults = new Map<string, Fault>();
+  /** method → how many more of its calls get no answer at all: the connection is cut (a network failure). */
+  private readonly cuts = new Map<string, number>();
   private readonly held = new Set<Held>();
   private readonly record: boolean;
   private readonly counts = new Map<string, number>();
@@ -179,6 +181,10 @@ export class FakeSlack {
         const token = req.headers.authorization?.replace(/^Bearer /, '');
         const receivedAt = Date.now();
         if (this.record) this.received.push({ method, args: args(), at: receivedAt });
+        if (this.takeCut(method)) {
+          res.socket?.destroy();
+          return;
+        }
         // A fault is taken in the order calls arrive, so "the next two calls" means the next two sent.
         const fault = this.takeFault(method);
         if (!(await this.hold(method))) return; // stop(): its connection is closed already
@@ -245,6 +251,20 @@ export class FakeSlack {
     }
     await this.waitUntil(() => this.socketAcks.some((a) => a.envelope_id === envelopeId), `the ack of ${envelopeId}`);
     return this.socketAcks.find((a) => a.envelope_id === envelopeId) as never;
+  }
+
+  /**
+   * Drops every Socket Mode connection without a close frame, as a recycled
+   * Slack server or a proxy cutting an idle connection does; the client is
+   * expected to reconnect (through apps.connections.open).
+   */
+  dropSocketConnections(): void {
+    for (const client of this.sockets?.clients ?? []) client.terminate();
+  }
+
+  /** How many Socket Mode clients are connected now. */
+  socketConnections(): number {
+    return this.sockets?.clients.size ?? 0;
   }
 
   /** Replaces the answer to one Web API method. */
@@ -343,6 +363,11 @@ export class FakeSlack {
     this.faults.set(method, { status, headers: {}, body: { ok: false, error: 'service_unavailable' }, remaining: times });
   }
 
+  /** Cuts the connection of the next `times` calls to `method` without answering: the caller sees a network failure. */
+  cutConnection(method: string, times = 1): void {
+    this.cuts.set(method, times);
+  }
+
   /** Calls to `method` held back by `slow` or `hang` right now (all methods when not given). */
   heldCount(method?: string): number {
     return [...this.held].filter((held) => method === undefined || held.method === method).length;
@@ -355,6 +380,7 @@ export class FakeSlack {
   release(method?: string): void {
     for (const name of [...this.delays.keys()]) if (method === undefined || name === method) this.delays.delete(name);
     for (const name of [...this.faults.keys()]) if (method === undefined || name === method) this.faults.delete(name);
+    for (const name of [...this.cuts.keys()]) if (method === undefined || name === method) this.cuts.delete(name);
     for (const held of [...this.held]) if (method === undefined || held.method === method) held.settle(true);
   }
 
@@ -411,6 +437,14 @@ export class FakeSlack {
         waiter.resolve();
       }
     }
+  }
+
+  private takeCut(method: string): boolean {
+    const remaining = this.cuts.get(method) ?? 0;
+    if (remaining <= 0) return false;
+    if (remaining === 1) this.cuts.delete(method);
+    else this.cuts.set(method, remaining - 1);
+    return true;
   }
 
   private takeFault(method: string): Fault | undefined {

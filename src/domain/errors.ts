@@ -69,13 +69,21 @@ export type FaultCode =
   | 'HOME_VIEW_CHANGED';
 
 export class CodedError extends Error {
+  /**
+   * A short code for what went wrong outside the bot, from a small set (Slack's
+   * `error`, such as `channel_not_found`), when the message says more: what the
+   * metrics count a failed reminder by.
+   */
+  readonly reason?: string;
+
   constructor(
     readonly code: FaultCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: string },
   ) {
     super(message, options);
     this.name = 'CodedError';
+    if (options?.reason !== undefined) this.reason = options.reason;
   }
 }
 

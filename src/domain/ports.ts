@@ -271,3 +271,15 @@ export interface Notifier {
 export interface Clock {
   now(): Date;
 }
+
+/** What became of a scheduled reminder a tick took: `deferred` when Slack did not take it for now (tried again later). */
+export type ReminderHandled = 'sent' | 'failed' | 'dropped' | 'deferred';
+
+/**
+ * What the scheduler's work reports for the bot's metrics (GET /metrics),
+ * without knowing how they are kept; absent when metrics are off.
+ */
+export interface ReminderMetrics {
+  /** A reminder (or the weekly digest) was handled; a failed one with the reason's code (Slack's error, `CodedError.reason`). */
+  reminderHandled(kind: ReminderKind | 'weekly_digest', outcome: ReminderHandled, error?: string): void;
+}

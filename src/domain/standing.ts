@@ -1,6 +1,7 @@
 import { businessDaysBetween, todayIn } from './calendar';
+import type { CalendarDate } from './calendar';
 import { allowedActions, type ActionType } from './lifecycle';
-import { countToSubmitBy, type LeadTimePolicy, type Rotation, type RotationStatus } from './rotation';
+import { awaitsSubmission, countToSubmitBy, isOpen, OPEN_STATUSES, type LeadTimePolicy, type Rotation, type RotationStatus } from './rotation';
 
 /**
  * Where a rotation stands today: the step that moves it forward, the business
@@ -59,4 +60,32 @@ export function sortByUrgency<R extends Rotation>(rotations: readonly R[], conte
     return a.rotation.id < b.rotation.id ? -1 : a.rotation.id > b.rotation.id ? 1 : 0;
   });
   return keyed.map((k) => k.rotation);
+}
+
+/** The states the store's `active()` read holds: a planned cycle, then the open ones. */
+export const ACTIVE_STATUSES: readonly RotationStatus[] = ['planned', ...OPEN_STATUSES];
+
+/** How many open and planned rotations stand where on one day: what the metrics' rotation gauges show. */
+export interface RotationCensus {
+  /** Every state of ACTIVE_STATUSES, 0 when none is in it. */
+  byState: Record<string, number>;
+  /** Open rotations requested after their submit-by date (the domain's "late", by the business days they were short). */
+  late: number;
+  /** Open rotations not yet submitted to the vendor whose submit-by date has passed. */
+  pastSubmitBy: number;
+  /** Open rotations whose policy deadline has passed. */
+  pastDeadline: number;
+}
+
+/** Counts `rotations` (open and planned ones, as `active()` reads them) as they stand on `today`. */
+export function takeCensus(rotations: readonly Rotation[], today: CalendarDate): RotationCensus {
+  const census: RotationCensus = { byState: Object.fromEntries(ACTIVE_STATUSES.map((status) => [status, 0])), late: 0, pastSubmitBy: 0, pastDeadline: 0 };
+  for (const rotation of rotations) {
+    census.byState[rotation.status] = (census.byState[rotation.status] ?? 0) + 1;
+    if (!isOpen(rotation)) continue;
+    if (rotation.lateByBusinessDays > 0) census.late += 1;
+    if (awaitsSubmission(rotation) && today > rotation.submitBy) census.pastSubmitBy += 1;
+    if (today > rotation.deadline) census.pastDeadline += 1;
+  }
+  return census;
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { runDueReminders, scheduleDigest, type ReminderDeps, type TickResult } from '../services/reminders';
 import { pruneFinished, type PruneResult, type RetentionDeps } from '../services/retention';
 
@@ -9,6 +10,14 @@ export interface SchedulerOptions {
   onTick?: (result: TickResult) => void;
   /** Called after each prune that succeeded (tests). */
   onPrune?: (result: PruneResult) => void;
+  /** Counts each tick for the bot's metrics (GET /metrics); unset when metrics are off. */
+  metrics?: TickMetrics;
+}
+
+/** What a tick reports for the metrics. */
+export interface TickMetrics {
+  /** A tick ended after `seconds` (its reminders, not the prune); `result` unless it failed (the store down). */
+  tickFinished(seconds: number, result: TickResult | undefined): void;
 }
 
 /** How often a process prunes the store at most: finished rows are kept for days, so once an hour is plenty. */
@@ -63,13 +72,16 @@ export class Scheduler {
   }
 
   private async tick(): Promise<void> {
+    const startedAt = performance.now();
+    let result: TickResult | undefined;
     try {
-      const result = await runDueReminders(this.deps);
+      result = await runDueReminders(this.deps);
       this.options.onTick?.(result);
     } catch (error) {
       // The store may be down: the next tick tries again; nothing is lost, as nothing was claimed.
       this.deps.logger.error(`Reminder tick failed: ${(error as Error).message}`);
     }
+    this.options.metrics?.tickFinished((performance.now() - startedAt) / 1000, result);
     await this.pruneWhenDue();
   }
 

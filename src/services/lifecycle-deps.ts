@@ -1,4 +1,4 @@
-import type { ApproverDirectory, Clock, Notifier, ReminderSchedule, RotationStore } from '../domain/ports';
+import type { ApproverDirectory, Clock, Notifier, ReminderMetrics, ReminderSchedule, RotationStore } from '../domain/ports';
 import type { ReminderPolicy } from '../domain/reminder-kinds';
 import type { LeadTimePolicy } from '../domain/rotation';
 import type { HomeRefresh } from './home-publisher';
@@ -17,4 +17,6 @@ export interface ServiceDeps {
   allowSelfApproval: boolean;
   randomIndex: (exclusiveMax: number) => number;
   logger: { info(...msg: unknown[]): void; warn(...msg: unknown[]): void; error(...msg: unknown[]): void };
+  /** Counts what the scheduler's ticks do with each reminder (GET /metrics); unset when metrics are off. */
+  metrics?: ReminderMetrics;
 }

@@ -10,7 +10,7 @@ import { completeFollowUp, FOLLOW_UP, recordFollowUp } from './follow-up';
 
 export type ReminderDeps = Pick<
   ServiceDeps,
-  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'homes' | 'approvers' | 'clock' | 'policy' | 'randomIndex' | 'allowSelfApproval' | 'logger'
+  'store' | 'reminders' | 'reminderPolicy' | 'notifier' | 'homes' | 'approvers' | 'clock' | 'policy' | 'randomIndex' | 'allowSelfApproval' | 'logger' | 'metrics'
 >;
 
 /** How long a claim holds: a process that dies mid-send leaves it to another after this. */
@@ -42,12 +42,16 @@ export async function scheduleDigest(deps: ReminderDeps, after: Date): Promise<v
   await deps.reminders.addDigest(dueAt.toISOString());
 }
 
-export interface TickResult {
+type Outcome = 'sent' | 'dropped' | 'failed' | 'deferred';
+
+export interface TickResult extends Record<Outcome, string[]> {
   sent: string[];
   dropped: string[];
   failed: string[];
   /** Slack did not take them for now: tried again when their claim runs out. */
   deferred: string[];
+  /** How far the tick was behind: from the due time of the oldest entry it found due to its `now`, ms (0 when none was due). */
+  lagMs: number;
 }
 
 /**
@@ -57,10 +61,12 @@ export interface TickResult {
  * its kind. Holds no state: everything it needs is in the store.
  */
 export async function runDueReminders(deps: ReminderDeps, owner = `tick-${randomUUID()}`): Promise<TickResult> {
-  const result: TickResult = { sent: [], dropped: [], failed: [], deferred: [] };
+  const result: TickResult = { sent: [], dropped: [], failed: [], deferred: [], lagMs: 0 };
   const now = deps.clock.now();
   for (let batch = 0; batch < TICK_BATCHES; batch += 1) {
     const dueNow = await deps.reminders.due(now, TICK_BATCH);
+    // Oldest first: the first batch's first entry is the furthest behind.
+    if (batch === 0 && dueNow[0]) result.lagMs = Math.max(0, now.getTime() - Date.parse(dueNow[0].dueAt));
     let claimed = 0;
     for (const due of dueNow) {
       if (!(await deps.reminders.claim(due.key, owner, now, CLAIM_LEASE_MS))) continue;
@@ -79,11 +85,11 @@ export async function runDueReminders(deps: ReminderDeps, owner = `tick-${random
   return result;
 }
 
-async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date): Promise<keyof TickResult> {
+async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date): Promise<Outcome> {
   const active = await deps.store.active();
   const byChannel = new Map<string, Rotation[]>();
   for (const rotation of active) byChannel.set(rotation.channelId, [...(byChannel.get(rotation.channelId) ?? []), rotation]);
-  const failures: string[] = [];
+  const failures: Array<{ channelId: string; reason: string; code: string | undefined }> = [];
   // A claim that ran out: whoever held it may have posted to some channels before dying.
   const takenOver = due.state === 'claimed';
   for (const [channelId, rotations] of byChannel) {
@@ -91,13 +97,14 @@ async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date)
       if (takenOver && (await deps.notifier.digestPosted(channelId, due.key, new Date(due.dueAt)))) continue;
       await deps.notifier.sendDigest(channelId, rotations, now, due.key);
     } catch (error) {
-      failures.push(`${channelId}: ${reasonOf(error)}`);
+      failures.push({ channelId, reason: reasonOf(error), code: codeOf(error) });
     }
   }
   // One digest however many weeks an outage missed; the next is the first one after now.
   await scheduleDigest(deps, now);
   if (byChannel.size === 0) return finish(deps, due, { state: 'dropped' }, now);
-  return finish(deps, due, failures.length > 0 ? { state: 'failed', reason: failures.join('; ') } : { state: 'sent' }, now);
+  if (failures.length === 0) return finish(deps, due, { state: 'sent' }, now);
+  return finish(deps, due, { state: 'failed', reason: failures.map((f) => `${f.channelId}: ${f.reason}`).join('; ') }, now, failures[0]?.code);
 }
 
 /**
@@ -105,7 +112,7 @@ async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date)
  * not finish: done now. If it fails again it is recorded once more, for the
  * next tick, and this occurrence is dropped.
  */
-async function completeRecordedFollowUp(deps: ReminderDeps, due: ScheduledRotationEntry, now: Date): Promise<keyof TickResult> {
+async function completeRecordedFollowUp(deps: ReminderDeps, due: ScheduledRotationEntry, now: Date): Promise<Outcome> {
   const rotation = await deps.store.get(due.rotationId);
   if (!rotation) return finish(deps, due, { state: 'dropped' }, now);
   let done: Rotation;
@@ -127,7 +134,7 @@ async function completeRecordedFollowUp(deps: ReminderDeps, due: ScheduledRotati
   return finish(deps, due, { state: 'sent' }, now);
 }
 
-async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now: Date): Promise<keyof TickResult> {
+async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now: Date): Promise<Outcome> {
   const rotation = await deps.store.get(due.rotationId);
   const kind = due.kind as ReminderKind;
   if (!rotation) return finish(deps, due, { state: 'dropped' }, now);
@@ -137,7 +144,7 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now
     latestDue(kind, rotation, deps.reminderPolicy, { after: new Date(Date.parse(due.dueAt) - 1), until: now }) ?? toOccurrence(due);
   if (!stillApplies(occurrence, rotation, now)) return finish(deps, due, { state: 'dropped' }, now);
 
-  let outcome: keyof TickResult;
+  let outcome: Outcome;
   if (due.state === 'claimed' && (await deps.notifier.reminderPosted(rotation, due.key, new Date(due.dueAt)))) {
     // The claim ran out: whoever held it died after Slack took the post and before recording it.
     deps.logger.warn(`Reminder ${due.key} was already in Slack; recorded as sent, not posted again`);
@@ -169,17 +176,18 @@ async function deliver(
   rotation: Rotation,
   occurrence: ReminderOccurrence,
   now: Date,
-): Promise<keyof TickResult> {
+): Promise<Outcome> {
   try {
     await deps.notifier.sendReminder(rotation, occurrence, now, due.key);
     return await finish(deps, due, { state: 'sent' }, now);
   } catch (error) {
     if (isCodedError(error, 'SLACK_UNAVAILABLE') && now.getTime() - Date.parse(due.dueAt) < RETRY_UNAVAILABLE_MS) {
       deps.logger.warn(`Reminder ${due.key} was not taken by Slack for now (${reasonOf(error)}); it is tried again when its claim runs out`);
+      deps.metrics?.reminderHandled(due.kind as ReminderKind, 'deferred');
       return 'deferred';
     }
     deps.logger.error(`Reminder ${due.key} could not be delivered: ${reasonOf(error)}`);
-    return finish(deps, due, { state: 'failed', reason: reasonOf(error) }, now);
+    return finish(deps, due, { state: 'failed', reason: reasonOf(error) }, now, codeOf(error));
   }
 }
 
@@ -191,12 +199,20 @@ function reasonOf(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
+/** The short code of why a delivery failed (Slack's error, set by the notifier), for the metrics. */
+function codeOf(error: unknown): string | undefined {
+  return isCodedError(error) ? error.reason : undefined;
+}
+
+/** Records the outcome; a reminder's (not a follow-up's) is counted too, a failure by `errorCode`. */
 async function finish(
   deps: ReminderDeps,
   due: ScheduledReminder,
   outcome: { state: 'sent' } | { state: 'dropped' } | { state: 'failed'; reason: string },
   now: Date,
-): Promise<keyof TickResult> {
+  errorCode?: string,
+): Promise<Outcome> {
   await deps.reminders.finish(due.key, outcome, now);
+  if (due.kind !== FOLLOW_UP) deps.metrics?.reminderHandled(due.kind, outcome.state, errorCode);
   return outcome.state;
 }

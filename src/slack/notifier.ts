@@ -54,9 +54,9 @@ function isTransient(error: unknown): boolean {
   return reason !== undefined && TRANSIENT_ERRORS.has(reason);
 }
 
-/** A reminder Slack would not take anywhere: recorded as failed, with Slack's reason as the message. */
-function undeliverable(reason: string): CodedError {
-  return new CodedError('REMINDER_UNDELIVERABLE', reason);
+/** A reminder Slack would not take anywhere: recorded as failed, with Slack's reason as the message and its error code as `reason`. */
+function undeliverable(message: string, code: string): CodedError {
+  return new CodedError('REMINDER_UNDELIVERABLE', message, { reason: code });
 }
 
 /** The Slack error code of a failed Web API call, if it was one. */
@@ -67,6 +67,19 @@ export function slackErrorCode(error: unknown): string | undefined {
 
 function describeFailure(error: unknown): string {
   return slackErrorCode(error) ?? (error as Error)?.message ?? String(error);
+}
+
+/**
+ * A failure as a short code, for the metrics: Slack's error, the code an
+ * undeliverable reminder already carries, or what kind of failure it was.
+ */
+function failureCode(error: unknown): string {
+  const e = error as { code?: string; statusCode?: number };
+  if (isCodedError(error)) return error.reason ?? error.code.toLowerCase();
+  if (e?.code === 'slack_webapi_http_error') return `http_${e.statusCode ?? 'error'}`;
+  if (e?.code === 'slack_webapi_rate_limited_error') return 'ratelimited';
+  if (e?.code === 'slack_webapi_request_error') return 'request_error';
+  return slackErrorCode(error) ?? 'unknown';
 }
 
 export interface NotifierContext extends Omit<RotationMessageContext, 'now'> {
@@ -135,7 +148,7 @@ export class SlackNotifier implements Notifier {
     };
     const direct = DIRECT_REMINDERS.has(occurrence.kind)
       ? this.sendDirectly(rotation, reminderRecipients(rotation), { ...buildReminderMessage(rotation, occurrence, context, 'direct'), metadata })
-      : Promise.resolve({ sent: 0, failed: [], transient: false });
+      : Promise.resolve({ sent: 0, failed: [], codes: [], transient: false });
     const fallback = (channelId: string, reason: string): SlackMessage => ({
       text: `I could not post this reminder in <#${channelId}> (${reason}).`,
       blocks: [
@@ -151,7 +164,7 @@ export class SlackNotifier implements Notifier {
       DIRECT_REMINDERS.has(occurrence.kind) ? this.postJoiningIfNeeded(where.channelId, post) : this.deliver(rotation, where.channelId, post, fallback)
     ).then(
       () => undefined,
-      (error: unknown) => ({ error, reason: isCodedError(error) ? error.message : describeFailure(error) }),
+      (error: unknown) => ({ error, reason: isCodedError(error) ? error.message : describeFailure(error), code: failureCode(error) }),
     );
     const [directly, threadError] = await Promise.all([direct, inThread]);
     if (directly.failed.length > 0) {
@@ -164,8 +177,9 @@ export class SlackNotifier implements Notifier {
     const undelivered = DIRECT_REMINDERS.has(occurrence.kind) ? directly.sent === 0 : threadError !== undefined;
     if (!undelivered) return;
     const reasons = [...(threadError ? [threadError.reason] : []), ...directly.failed].join('; ') || 'nobody to send it to';
+    const code = threadError?.code ?? directly.codes[0] ?? 'no_recipients';
     const transient = DIRECT_REMINDERS.has(occurrence.kind) ? directly.transient : isTransient(threadError?.error);
-    throw transient ? new CodedError('SLACK_UNAVAILABLE', reasons) : undeliverable(reasons);
+    throw transient ? new CodedError('SLACK_UNAVAILABLE', reasons, { reason: code }) : undeliverable(reasons, code);
   }
 
   reminderPosted(rotation: Rotation, deliveryKey: string, since: Date): Promise<boolean | undefined> {
@@ -203,14 +217,19 @@ export class SlackNotifier implements Notifier {
    * in their conversation with the app); one person's failure does not stop
    * the others. Says how many got it and who did not, with Slack's reason.
    */
-  private async sendDirectly(rotation: Rotation, userIds: string[], message: Post): Promise<{ sent: number; failed: string[]; transient: boolean }> {
+  private async sendDirectly(
+    rotation: Rotation,
+    userIds: string[],
+    message: Post,
+  ): Promise<{ sent: number; failed: string[]; codes: string[]; transient: boolean }> {
     const people = [...new Set(userIds)].filter(isUserId);
     const results = await Promise.allSettled(people.map((userId) => this.post(userId, message)));
     const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [`${people[i]} (${describeFailure(result.reason)})`] : []));
+    const codes = results.flatMap((result) => (result.status === 'rejected' ? [failureCode(result.reason)] : []));
     if (people.length === 0) this.logger.warn(`${rotation.id}: nobody to send a direct message to`);
     // Worth trying again later when someone could not be reached only for now.
     const transient = results.some((result) => result.status === 'rejected' && isTransient(result.reason));
-    return { sent: people.length - failed.length, failed, transient };
+    return { sent: people.length - failed.length, failed, codes, transient };
   }
 
   async sendDigest(channelId: string, rotations: Rotation[], now: Date, deliveryKey: string): Promise<void> {
@@ -218,7 +237,7 @@ export class SlackNotifier implements Notifier {
     try {
       await this.postJoiningIfNeeded(channelId, { ...digest, metadata: { event_type: REMINDER_EVENT, event_payload: { key: deliveryKey } } });
     } catch (error) {
-      throw undeliverable(describeFailure(error));
+      throw undeliverable(describeFailure(error), failureCode(error));
     }
   }
 
@@ -301,7 +320,7 @@ export class SlackNotifier implements Notifier {
           ...(post.metadata ? { metadata: post.metadata } : {}),
         });
       } catch (dmError) {
-        throw undeliverable(`${reason}; the direct message to the requester failed too (${describeFailure(dmError)})`);
+        throw undeliverable(`${reason}; the direct message to the requester failed too (${describeFailure(dmError)})`, reason);
       }
     }
   }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import {
   HTTPModuleFunctions as httpFunc,
   HTTPResponseAck,
@@ -11,6 +12,7 @@ import {
 
 export const EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
+export const METRICS_PATH = '/metrics';
 
 /** Slack's payloads are a few kB; a modal's state stays far below this. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -29,11 +31,38 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 export type HealthCheck = () => Promise<{ ok: true } | { ok: false; reason: string }>;
 
+/** The Prometheus exposition GET /metrics answers with (src/metrics/bot-metrics.ts). */
+export interface MetricsSource {
+  contentType: string;
+  exposition(): Promise<string>;
+}
+
+/** Counts each acknowledgement of a request from Slack, with the seconds since the request arrived. */
+export type AckObserver = (body: Record<string, unknown>, seconds: number) => void;
+
+/** What the bot serves besides Slack's requests: the health check, and the metrics when they are on (and on this port). */
+export interface OpsRoutes {
+  health: HealthCheck;
+  metrics?: MetricsSource;
+}
+
 export async function answerHealth(check: HealthCheck, res: ServerResponse): Promise<void> {
   // The port is public: a failure's own message (a host, a user) is for the log, not for whoever asks.
   const health = await check().catch(() => ({ ok: false as const, reason: 'health check failed' }));
   res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
   res.end(JSON.stringify(health.ok ? { status: 'ok' } : { status: 'unavailable', reason: health.reason }));
+}
+
+async function answerMetrics(metrics: MetricsSource, res: ServerResponse): Promise<void> {
+  let body: string;
+  try {
+    body = await metrics.exposition();
+  } catch {
+    httpFunc.buildNoBodyResponse(res, 500);
+    return;
+  }
+  res.writeHead(200, { 'content-type': metrics.contentType });
+  res.end(body);
 }
 
 /** What kind of request a log line is about, by its ids only (never its content): `block_actions rotation_approve`. */
@@ -122,21 +151,33 @@ export class HttpEndpoint {
   }
 }
 
-/** Answers `GET /healthz`; false for any other request. */
-function servedHealth(req: IncomingMessage, res: ServerResponse, health: HealthCheck): boolean {
-  if (pathOf(req.url) !== HEALTH_PATH || req.method !== 'GET') return false;
-  void answerHealth(health, res);
+/** Answers `GET /healthz`, and `GET /metrics` when the metrics are served here; false for any other request. */
+function servedOps(req: IncomingMessage, res: ServerResponse, ops: OpsRoutes): boolean {
+  if (req.method !== 'GET') return false;
+  const path = pathOf(req.url);
+  if (path === HEALTH_PATH) void answerHealth(ops.health, res);
+  else if (path === METRICS_PATH && ops.metrics) void answerMetrics(ops.metrics, res);
+  else return false;
   return true;
 }
 
 /**
- * Socket Mode's one HTTP endpoint, `GET /healthz`, served here rather than
- * through Bolt's `customRoutes`: their handler parses the request target
- * unguarded, so a single `GET //` is an unhandled rejection that ends the process.
+ * Socket Mode's HTTP endpoint, `GET /healthz` (and `GET /metrics`), served
+ * here rather than through Bolt's `customRoutes`: their handler parses the
+ * request target unguarded, so a single `GET //` is an unhandled rejection
+ * that ends the process.
  */
-export function healthEndpoint(health: HealthCheck): HttpEndpoint {
+export function opsEndpoint(ops: OpsRoutes): HttpEndpoint {
   return new HttpEndpoint((req, res) => {
-    if (!servedHealth(req, res, health)) httpFunc.buildNoBodyResponse(res, 404);
+    if (!servedOps(req, res, ops)) httpFunc.buildNoBodyResponse(res, 404);
+  });
+}
+
+/** METRICS_PORT's endpoint: `GET /metrics` alone, off the port Slack reaches. */
+export function metricsEndpoint(metrics: MetricsSource): HttpEndpoint {
+  return new HttpEndpoint((req, res) => {
+    if (req.method === 'GET' && pathOf(req.url) === METRICS_PATH) void answerMetrics(metrics, res);
+    else httpFunc.buildNoBodyResponse(res, 404);
   });
 }
 
@@ -155,12 +196,13 @@ export class SlackHttpReceiver implements Receiver {
   private readonly endpoint = new HttpEndpoint((req, res) => this.route(req, res));
 
   constructor(
-    private readonly options: {
+    private readonly options: OpsRoutes & {
       signingSecret: string;
       logger: Logger;
-      health: HealthCheck;
       /** Registers work that shutdown waits for: each request, from when its whole body has arrived until it is answered. */
       track: (work: Promise<void>) => Promise<void>;
+      /** Counts each ack with its latency (metrics on). */
+      observeAck?: AckObserver;
     },
   ) {}
 
@@ -188,15 +230,18 @@ export class SlackHttpReceiver implements Receiver {
         if (!res.headersSent) httpFunc.buildNoBodyResponse(res, 500);
         else res.end();
       });
-    } else if (!servedHealth(req, res, this.options.health)) {
+    } else if (!servedOps(req, res, this.options)) {
       httpFunc.buildNoBodyResponse(res, 404);
     }
   }
 
   private async handleSlackRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Slack's clock for the ack starts when it sends the request: the body's arrival and its check count
+    // (read only when acks are timed: metrics off, a request costs nothing more).
+    const arrivedAt = this.options.observeAck ? performance.now() : 0;
     const buffered = await this.readVerified(req, res);
     // A request still arriving is not waited for at shutdown (Slack retries it); a whole one is answered.
-    if (buffered) await this.options.track(this.answer(req, res, buffered));
+    if (buffered) await this.options.track(this.answer(req, res, buffered, arrivedAt));
   }
 
   /** The request's body once it has all arrived and its signature holds; undefined once refused. */
@@ -237,7 +282,7 @@ export class SlackHttpReceiver implements Receiver {
     }
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse, buffered: BufferedIncomingMessage): Promise<void> {
+  private async answer(req: IncomingMessage, res: ServerResponse, buffered: BufferedIncomingMessage, arrivedAt: number): Promise<void> {
     const fields = this.payloadOf(res, buffered);
     if (!fields) return;
     if (fields.ssl_check === '1') return httpFunc.buildSSLCheckResponse(res);
@@ -248,7 +293,7 @@ export class SlackHttpReceiver implements Receiver {
       httpFunc.buildNoBodyResponse(res, 400);
       return;
     }
-    await this.dispatch(req, res, buffered, fields);
+    await this.dispatch(req, res, buffered, fields, arrivedAt);
   }
 
   /** The signed body as an object, or undefined once answered 400 (a body that parses to `null` would crash Bolt). */
@@ -270,13 +315,20 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   /** Bolt's listeners, with an answer at once when none acknowledges the request (Bolt would wait 3001 ms). */
-  private async dispatch(req: IncomingMessage, res: ServerResponse, buffered: BufferedIncomingMessage, fields: Record<string, unknown>): Promise<void> {
-    const { logger } = this.options;
+  private async dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    buffered: BufferedIncomingMessage,
+    fields: Record<string, unknown>,
+    arrivedAt: number,
+  ): Promise<void> {
+    const { logger, observeAck } = this.options;
     const boundAck = new HTTPResponseAck({ logger, processBeforeResponse: false, httpRequest: buffered, httpRequestBody: fields, httpResponse: res }).bind();
     let acknowledged = false;
     const ack: ReceiverEvent['ack'] = async (response) => {
       acknowledged = true;
       await boundAck(response);
+      observeAck?.(fields, (performance.now() - arrivedAt) / 1000);
     };
     try {
       await this.app?.processEvent({

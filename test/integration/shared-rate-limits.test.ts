@@ -13,12 +13,12 @@ import { startStoreProxy, type StoreProxy } from '../support/store-proxy';
  * reached at the configured count in total, not three times it. Then one bot
  * behind a proxy that makes the store late or unreachable: the count falls
  * back to the replica's own, within a quarter of a second. Each test gets a
- * store of its own: Redis database 12 (flushed), a fresh PostgreSQL database.
+ * store of its own: Redis database 11 (flushed), a fresh PostgreSQL database.
  */
 const redisUrl = process.env.TEST_REDIS_URL;
 const postgresUrl = process.env.TEST_POSTGRES_URL;
 const engines = [
-  ['Redis', redisUrl ? () => freshRedisDatabase(redisUrl, 12) : undefined],
+  ['Redis', redisUrl ? () => freshRedisDatabase(redisUrl, 11) : undefined],
   ['PostgreSQL', postgresUrl ? () => freshPostgresDatabase(postgresUrl) : undefined],
 ].filter((e): e is [string, () => { url: string; drop(): void }] => e[1] !== undefined);
 if (engines.length === 0) console.warn('shared-rate-limits.test.ts skipped: needs TEST_REDIS_URL / TEST_POSTGRES_URL (.ci/run provides them)');

@@ -2,6 +2,7 @@ import { FakeSlack } from '../../testkit/fake-slack';
 import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness';
 import { freePort } from '../../testkit/free-port';
 import { rawStatusLine } from '../support/raw-http';
+import { scrape } from '../support/metrics';
 
 const APP_TOKEN = 'xapp-1-test-app-token';
 
@@ -11,12 +12,24 @@ describe('Socket Mode, when SLACK_APP_TOKEN is set', () => {
   let bot: TestBot | undefined;
   let port: number;
 
+  /** `/wfi-rotate help` as a Socket Mode envelope's payload, with a trigger id of its own. */
+  const helpCommand = (triggerId: string): Record<string, unknown> => ({
+    team_id: 'T0TEAM001',
+    channel_id: 'C0CHANNEL1',
+    user_id: 'U0REQUEST1',
+    command: '/wfi-rotate',
+    text: 'help',
+    response_url: fake.responseUrl(),
+    trigger_id: triggerId,
+    api_app_id: 'A0APP0001',
+  });
+
   beforeAll(async () => {
     await fake.start();
     port = await freePort();
     bot = await startTestBot(fake, {
       storeUrl: store.url,
-      env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '', PORT: String(port) },
+      env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '', PORT: String(port), METRICS_ENABLED: 'true' },
     });
   });
   afterAll(async () => {
@@ -79,18 +92,42 @@ describe('Socket Mode, when SLACK_APP_TOKEN is set', () => {
   it('answers odd request targets on the health port with 404 and keeps running', async () => {
     for (const target of ['//', '//[', '/%E0%A4%A', '*']) expect(await rawStatusLine(port, 'GET', target)).toBe('HTTP/1.1 404 Not Found');
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    const ack = await fake.sendEnvelope('slash_commands', {
-      team_id: 'T0TEAM001',
-      channel_id: 'C0CHANNEL1',
-      user_id: 'U0REQUEST1',
-      command: '/wfi-rotate',
-      text: 'help',
-      response_url: fake.responseUrl(),
-      trigger_id: '779.socket.trigger',
-      api_app_id: 'A0APP0001',
-    });
+    const ack = await fake.sendEnvelope('slash_commands', helpCommand('779.socket.trigger'));
     expect(ack.envelope_id).toMatch(/^env-/);
   });
+
+  it('serves /metrics on PORT, timing the ack of each envelope and counting the socket\'s own Web API call', async () => {
+    const acks = async () => (await scrape(port)).value('wfi_rotate_slack_request_ack_seconds_count', { kind: 'command' }) ?? 0;
+    const before = await acks();
+
+    await fake.sendEnvelope('slash_commands', helpCommand('780.socket.trigger'));
+
+    expect(await acks()).toBe(before + 1);
+    const metrics = await scrape(port);
+    expect(metrics.value('wfi_rotate_slack_request_ack_seconds_bucket', { kind: 'command', le: '3' })).toBe(before + 1);
+    expect(metrics.value('wfi_rotate_slack_api_requests_total', { method: 'apps.connections.open', result: 'ok' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('logs a dropped connection as the routine reconnection it is (no error), counts it, and answers over the new one', async () => {
+    const opened = fake.callsTo('apps.connections.open').length;
+    const reconnects = async () => (await scrape(port)).value('wfi_rotate_socket_mode_reconnects_total') ?? 0;
+    const before = await reconnects();
+    const mark = bot?.logger.lines.length ?? 0;
+
+    fake.dropSocketConnections();
+    // The client waits its ping timeout (5 s) before it reconnects.
+    await fake.waitFor('apps.connections.open', opened + 1, 10_000);
+    for (let i = 0; i < 100 && fake.socketConnections() === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const lines = (bot?.logger.lines ?? []).slice(mark);
+    expect(lines.filter((line) => line.startsWith('ERROR'))).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('INFO'))).toEqual([
+      'INFO Socket Mode: the connection to Slack dropped (closed without a close frame); reconnecting',
+    ]);
+    expect(await reconnects()).toBe(before + 1);
+    const ack = await fake.sendEnvelope('slash_commands', helpCommand('781.socket.trigger'));
+    expect(ack.envelope_id).toMatch(/^env-/);
+  }, 20_000);
 
   it('does not serve /slack/events: requests arrive over the socket only', async () => {
     const response = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: 'x' });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { webApi } from '@slack/bolt';
 import { loadConfig } from '../../src/config';
-import { startBot, type RunningBot } from '../../src/bot';
+import { configSecrets, startBot, type RunningBot } from '../../src/bot';
+import { createLogger } from '../../src/logging';
 import { botEnv } from '../../testkit/bot-env';
 import type { FakeSlack } from '../../testkit/fake-slack';
 import type { RotationStore } from '../../src/domain/ports';
@@ -18,7 +19,11 @@ export const UNLIMITED: RateLimitRules = {
   exposureNotices: RATE_LIMITS.exposureNotices,
 };
 
-/** A logger that keeps what the bot logs, so tests can read it (and keep the output quiet). */
+/**
+ * A logger that keeps what the bot logs, so tests can read it (and keep the
+ * output quiet): its text lines (`LEVEL message`), or, for a bot started with
+ * LOG_FORMAT=json, the JSON lines as written (`json`).
+ */
 export class CapturingLogger {
   readonly lines: string[] = [];
   private level = 'info';
@@ -31,6 +36,13 @@ export class CapturingLogger {
   };
   getLevel = () => this.level as never;
   setName = () => undefined;
+  /** Where a JSON logger writes: each line is kept whole, for the scan to parse. */
+  readonly json = {
+    write: (line: string) => {
+      this.lines.push(line.replace(/\n$/, ''));
+      recordLogOutput(line, 'json');
+    },
+  };
   /** For the test to read, and for the log scan at the end of the run. */
   private keep(line: string): void {
     this.lines.push(line);
@@ -63,6 +75,8 @@ export async function startTestBot(
     rateLimits?: RateLimitRules;
     /** How long a count on a shared store may take (SHARED_COUNT_TIMEOUT_MS unless given). */
     sharedCountTimeoutMs?: number;
+    /** How long /metrics reuses its read of the rotations (production's 10 s unless given). */
+    rotationGaugesMaxAgeMs?: number;
   },
 ): Promise<TestBot> {
   const config = loadConfig({
@@ -74,7 +88,8 @@ export async function startTestBot(
   const logger = new CapturingLogger();
   const now = options.now;
   const bot = await startBot(config, {
-    logger,
+    logger: createLogger(config, configSecrets(config), { text: logger, json: logger.json }),
+    ...(options.rotationGaugesMaxAgeMs !== undefined ? { rotationGaugesMaxAgeMs: options.rotationGaugesMaxAgeMs } : {}),
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.sharedCountTimeoutMs ? { sharedCountTimeoutMs: options.sharedCountTimeoutMs } : {}),

@@ -13,7 +13,7 @@ export function freshPostgresDatabase(url: string): { url: string; drop(): void 
   return { url: target.toString(), drop: () => void admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-/** Database 9 unless told: suites that run at the same time each need their own number. */
+/** Database 9 unless told: suites that run at the same time each need their own number (12 is npm run bench's, see bench/lib/knobs.ts). */
 export function freshRedisDatabase(url: string, database = 9): { url: string; drop(): void } {
   const target = new URL(url);
   target.pathname = `/${database}`;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactSecrets } from '../../src/domain/secret-detector';
-import { logCaptureDir } from './log-capture';
+import { JSON_LOG_PREFIX, logCaptureDir } from './log-capture';
 import { BOT_TOKEN, SIGNING_SECRET, TEST_SECRET_ASSIGNMENT, TEST_WFI_SECRET } from './secrets';
 
 /** Credentials the child-process suites start the bot with. */
@@ -17,27 +17,52 @@ export function leaksIn(line: string): string | undefined {
 }
 
 /**
+ * What is wrong with a line a bot logged as JSON (LOG_FORMAT=json), if
+ * anything: each line must be one JSON object with its time, level and
+ * message, and its message must not leak once its escapes are read.
+ */
+export function jsonLineProblem(line: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return 'is not JSON';
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'is not a JSON object';
+  const fields = parsed as Record<string, unknown>;
+  const missing = ['time', 'level', 'message'].filter((field) => typeof fields[field] !== 'string');
+  if (missing.length > 0) return `has no ${missing.join(', ')}`;
+  return leaksIn(fields.message as string);
+}
+
+/**
  * The log scan: every line every bot logged during the whole run (captured by
  * test/support/bot-harness.ts and the child-process suites), checked for the
- * tokens, the signing secret and the secrets the tests typed. A leak fails the run.
+ * tokens, the signing secret and the secrets the tests typed; the lines of
+ * bots that logged as JSON must each parse as one JSON object. A leak or a
+ * line that does not parse fails the run.
  */
 export default async function globalTeardown(): Promise<void> {
   const dir = logCaptureDir();
   if (!dir || !existsSync(dir)) return;
-  const leaks: string[] = [];
+  const problems: string[] = [];
   let lines = 0;
+  let jsonLines = 0;
   for (const file of readdirSync(dir)) {
+    const json = file.startsWith(JSON_LOG_PREFIX);
     for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      if (json && line === '') continue;
       lines += 1;
-      const leak = leaksIn(line);
-      if (leak) leaks.push(`${file}: ${leak}: ${redactSecrets(line).slice(0, 200)}`);
+      if (json) jsonLines += 1;
+      const problem = leaksIn(line) ?? (json ? jsonLineProblem(line) : undefined);
+      if (problem) problems.push(`${file}: ${problem}: ${redactSecrets(line).slice(0, 200)}`);
     }
   }
   rmSync(dir, { recursive: true, force: true });
-  if (leaks.length > 0) {
-    throw new Error(`The log scan found ${leaks.length} leaking line(s) in ${lines} captured:\n${leaks.slice(0, 10).join('\n')}`);
+  if (problems.length > 0) {
+    throw new Error(`The log scan found ${problems.length} leaking or malformed line(s) in ${lines} captured:\n${problems.slice(0, 10).join('\n')}`);
   }
-  console.log(`\nLog scan: ${lines} captured log lines, no token or test secret among them.`);
+  console.log(`\nLog scan: ${lines} captured log lines (${jsonLines} as JSON, each one object), no token or test secret among them.`);
   await reportStillOpen();
 }
 

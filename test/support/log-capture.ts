@@ -8,12 +8,16 @@ export function logCaptureDir(): string | undefined {
   return process.env[LOG_DIR_VARIABLE];
 }
 
-/** Keeps `text` (a bot's log output) for the log scan at the end of the run. */
-export function recordLogOutput(text: string): void {
+/** The captured output of bots that logged as JSON (LOG_FORMAT=json) is kept apart: the scan parses each of its lines. */
+export const JSON_LOG_PREFIX = 'json-';
+
+/** Keeps `text` (a bot's log output, in the bot's LOG_FORMAT) for the log scan at the end of the run. */
+export function recordLogOutput(text: string, format: 'text' | 'json' = 'text'): void {
   const dir = logCaptureDir();
   if (!dir) return;
   try {
-    appendFileSync(join(dir, `worker-${process.pid}.log`), text.endsWith('\n') ? text : `${text}\n`);
+    const file = `${format === 'json' ? JSON_LOG_PREFIX : ''}worker-${process.pid}.log`;
+    appendFileSync(join(dir, file), text.endsWith('\n') ? text : `${text}\n`);
   } catch (error) {
     // The Socket Mode client logs its socket's close a moment after the bot stopped; when that is after the
     // run's last suite, the scan has already run and removed the directory. Throwing here, in the socket's

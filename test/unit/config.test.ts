@@ -1,4 +1,4 @@
-import { ConfigError, configWarnings, loadConfig, loadPolicyConfig } from '../../src/config';
+import { ConfigError, configWarnings, loadConfig, loadLogConfig, loadPolicyConfig } from '../../src/config';
 
 type Env = Record<string, string | undefined>;
 
@@ -50,6 +50,7 @@ describe('loadConfig', () => {
           requests: { limit: 10, windowMs: 600_000 },
         },
         logLevel: 'info',
+        logFormat: 'text',
       });
     });
 
@@ -65,9 +66,14 @@ describe('loadConfig', () => {
         WFI_RETENTION_DAYS: ' ',
         WFI_RATE_LIMITS: ' ',
         LOG_LEVEL: '',
+        LOG_FORMAT: ' ',
+        METRICS_ENABLED: '',
+        METRICS_PORT: ' ',
       });
 
       expect(config.calendar.timeZone).toBe('UTC');
+      expect(config.logFormat).toBe('text');
+      expect('metrics' in config).toBe(false);
       expect(config.leadBusinessDays).toBe(10);
       expect(config.port).toBe(3000);
       expect(config.digestDay).toBe(1);
@@ -99,6 +105,9 @@ describe('loadConfig', () => {
         WFI_MEETING_HOSTS: 'meet.acme.com, .Video.Example.org',
         WFI_RATE_LIMITS: 'clicks=60/30s, commands=5/1m,requests=3/2h',
         LOG_LEVEL: 'debug',
+        LOG_FORMAT: 'JSON',
+        METRICS_ENABLED: 'true',
+        METRICS_PORT: '9464',
         WFI_TIMEZONE: 'Europe/Berlin',
         WFI_HOLIDAYS: '2026-12-25,2026-12-26',
         WFI_LEAD_BUSINESS_DAYS: '12',
@@ -132,7 +141,9 @@ describe('loadConfig', () => {
         commands: { limit: 5, windowMs: 60_000 },
         requests: { limit: 3, windowMs: 7_200_000 },
       },
+      metrics: { port: 9464 },
       logLevel: 'debug',
+      logFormat: 'json',
     });
   });
 
@@ -155,6 +166,9 @@ describe('loadConfig', () => {
       WFI_MEETING_HOSTS: 'https://meet.acme.com',
       WFI_RATE_LIMITS: 'clicks=30 per minute',
       LOG_LEVEL: 'trace',
+      LOG_FORMAT: 'xml',
+      METRICS_ENABLED: 'yes',
+      METRICS_PORT: 'abc',
       WFI_TIMEZONE: 'Mars/Olympus_Mons',
       WFI_HOLIDAYS: '2026-12-25,2026-02-30',
       WFI_LEAD_BUSINESS_DAYS: '61',
@@ -163,16 +177,16 @@ describe('loadConfig', () => {
     };
     const BAD_VARIABLES = Object.keys(BAD).filter((name) => name !== 'SLACK_SIGNING_SECRET');
 
-    it('given 21 bad variables, when loaded, then one ConfigError lists 21 problems, one naming each variable', () => {
+    it('given 24 bad variables, when loaded, then one ConfigError lists 24 problems, one naming each variable', () => {
       const error = configError(BAD);
 
       expect(error.name).toBe('ConfigError');
-      expect(error.problems).toHaveLength(21);
+      expect(error.problems).toHaveLength(24);
       for (const variable of BAD_VARIABLES) {
         expect({ variable, problems: problemsNaming(error, variable).length }).toEqual({ variable, problems: 1 });
         expect(error.message).toContain(variable);
       }
-      expect(error.message).toContain('21 problem(s)');
+      expect(error.message).toContain('24 problem(s)');
     });
 
     it('given wrong-prefixed tokens, when loaded, then no token or secret value appears in the error', () => {
@@ -512,6 +526,59 @@ describe('loadConfig', () => {
 
     it('given a private reminder channel (G…), when loaded, then it is accepted', () => {
       expect(loadConfig({ ...HTTP_MODE, WFI_REMINDER_CHANNEL: 'G0123ABCD' }).reminderChannelId).toBe('G0123ABCD');
+    });
+  });
+});
+
+describe('logs and metrics', () => {
+  it.each([
+    ['METRICS_PORT', 'abc', 'METRICS_PORT must be a whole number from 0 to 65535 (got "abc")'],
+    ['METRICS_PORT', '65536', 'METRICS_PORT must be a whole number from 0 to 65535 (got "65536")'],
+    ['METRICS_PORT', '-1', 'METRICS_PORT must be a whole number from 0 to 65535 (got "-1")'],
+    ['METRICS_ENABLED', 'yes', 'METRICS_ENABLED must be true or false (got "yes")'],
+    ['LOG_FORMAT', 'xml', 'LOG_FORMAT must be text or json (got "xml")'],
+  ])('given %s=%j, when loaded, then the one problem names the variable, the value and what is allowed', (variable, value, problem) => {
+    expect(configError({ ...HTTP_MODE, [variable]: value }).problems).toEqual([problem]);
+  });
+
+  it.each([
+    ['neither variable', {}, undefined],
+    ['METRICS_ENABLED=false', { METRICS_ENABLED: 'false' }, undefined],
+    ['METRICS_ENABLED=true', { METRICS_ENABLED: 'TRUE' }, {}],
+    ['METRICS_PORT alone', { METRICS_PORT: '9464' }, { port: 9464 }],
+    ['METRICS_PORT with METRICS_ENABLED=true', { METRICS_ENABLED: 'true', METRICS_PORT: '9464' }, { port: 9464 }],
+    ['METRICS_PORT=0 (any free port)', { METRICS_PORT: '0' }, { port: 0 }],
+  ])('given %s (%j), when loaded, then the metrics setting is %j (unset: off; no port: on PORT)', (_what, env, metrics) => {
+    expect(loadConfig({ ...HTTP_MODE, ...env }).metrics).toEqual(metrics);
+  });
+
+  it('given METRICS_PORT with METRICS_ENABLED=false, when loaded, then the contradiction is a problem naming both', () => {
+    expect(configError({ ...HTTP_MODE, METRICS_ENABLED: 'false', METRICS_PORT: '9464' }).problems).toEqual([
+      'METRICS_PORT is set (9464) but METRICS_ENABLED is false: unset METRICS_PORT, or set METRICS_ENABLED=true',
+    ]);
+  });
+
+  it('given METRICS_PORT equal to PORT, when loaded, then it is refused (the two could not both be bound)', () => {
+    expect(configError({ ...HTTP_MODE, PORT: '8080', METRICS_PORT: '8080' }).problems).toEqual([
+      'METRICS_PORT must differ from PORT (both 8080): unset METRICS_PORT to serve /metrics on PORT',
+    ]);
+  });
+
+  it('given METRICS_PORT and PORT both 0, when loaded, then each gets a free port of its own and it is valid', () => {
+    expect(loadConfig({ ...HTTP_MODE, PORT: '0', METRICS_PORT: '0' }).metrics).toEqual({ port: 0 });
+  });
+
+  describe('loadLogConfig, for start-up before the whole configuration is read', () => {
+    it('given LOG_FORMAT and LOG_LEVEL, when read, then both are taken, with nothing else needed', () => {
+      expect(loadLogConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'warn' })).toEqual({ logFormat: 'json', logLevel: 'warn' });
+    });
+
+    it('given bad values, when read, then the defaults stand in (loadConfig reports the values)', () => {
+      expect(loadLogConfig({ LOG_FORMAT: 'xml', LOG_LEVEL: 'trace' })).toEqual({ logFormat: 'text', logLevel: 'info' });
+    });
+
+    it('given bad LOG_LEVEL and a good LOG_FORMAT, when read, then the format is kept', () => {
+      expect(loadLogConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'trace' })).toEqual({ logFormat: 'json', logLevel: 'info' });
     });
   });
 });

@@ -1,5 +1,5 @@
 import { LogLevel, type Logger } from '@slack/bolt';
-import { newRequestId, redactLine, RedactingLogger } from '../../src/logging';
+import { createLogger, lineFields, newRequestId, redactLine, RedactingLogger, SocketModeLogger } from '../../src/logging';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
@@ -53,74 +53,115 @@ function setup(secrets: Array<string | undefined> = [SIGNING_SECRET, STORE_PASSW
   return { inner, logger: new RedactingLogger(inner, secrets) };
 }
 
-function logged(write: (logger: RedactingLogger) => void, secrets?: Array<string | undefined>): string {
-  const { inner, logger } = setup(secrets);
+type Format = 'text' | 'json';
+const FORMATS: Format[] = ['text', 'json'];
+
+/** One line as it was written: its level and message, and the line itself (a JSON line as written, before parsing). */
+interface WrittenLine {
+  level: Level;
+  message: string;
+  raw: string;
+}
+
+/**
+ * A bot's logger writing in `format` (at debug level), and what it wrote, read
+ * back the way that format writes it: a JSON line is parsed, and must be one
+ * object per line.
+ */
+function writer(format: Format, secrets: Array<string | undefined> = [SIGNING_SECRET, STORE_PASSWORD]): { logger: RedactingLogger; lines(): WrittenLine[] } {
+  if (format === 'text') {
+    const { inner, logger } = setup(secrets);
+    return { logger, lines: () => inner.lines.map((line, i) => ({ level: line.level, message: inner.texts()[i] as string, raw: inner.texts()[i] as string })) };
+  }
+  const raw: string[] = [];
+  const logger = createLogger({ logFormat: 'json', logLevel: 'debug' }, secrets, { json: { write: (line) => void raw.push(line) } });
+  return {
+    logger,
+    lines: () =>
+      raw.map((line) => {
+        expect(line.endsWith('\n') && !line.slice(0, -1).includes('\n')).toBe(true);
+        const parsed = JSON.parse(line) as { level: Level; message: string };
+        return { level: parsed.level, message: parsed.message, raw: line };
+      }),
+  };
+}
+
+/** The message of the one line `write` logs, in `format`; its raw line must not hold what the message had redacted either. */
+function logged(write: (logger: RedactingLogger) => void, secrets?: Array<string | undefined>, format: Format = 'text'): string {
+  const { logger, lines } = writer(format, secrets);
   write(logger);
-  const [text, ...more] = inner.texts();
+  const [line, ...more] = lines();
   expect(more).toEqual([]);
-  return text as string;
+  for (const secret of [...(secrets ?? [SIGNING_SECRET, STORE_PASSWORD]), TOKEN_24, 'hunter2']) if (secret && secret.length >= 4) expect(line?.raw).not.toContain(secret);
+  return line?.message as string;
 }
 
 describe('RedactingLogger', () => {
-  describe('configured secrets', () => {
+  describe.each(FORMATS)('configured secrets, as %s', (format) => {
     it.each(LEVELS)('given the signing secret and store password in a %s line, when logged, then both are replaced at that level', (level) => {
-      const { inner, logger } = setup();
+      const { logger, lines } = writer(format);
 
       logger[level](`signing with ${SIGNING_SECRET}, store postgres://bot:${STORE_PASSWORD}@db/wfi`);
 
-      expect(inner.lines).toEqual([{ level, args: ['signing with [redacted], store postgres://bot:[redacted]@db/wfi'] }]);
+      expect(lines().map(({ level: written, message }) => ({ level: written, message }))).toEqual([
+        { level, message: 'signing with [redacted], store postgres://bot:[redacted]@db/wfi' },
+      ]);
+      expect(lines()[0]?.raw).not.toContain(SIGNING_SECRET);
     });
 
     it('given a secret that occurs twice, when logged, then both are replaced', () => {
-      expect(logged((l) => l.info(`${STORE_PASSWORD} / ${STORE_PASSWORD}`))).toBe('[redacted] / [redacted]');
+      expect(logged((l) => l.info(`${STORE_PASSWORD} / ${STORE_PASSWORD}`), undefined, format)).toBe('[redacted] / [redacted]');
     });
 
     it.each([
       [['swordfish', 'swordfish-royale']],
       [['swordfish-royale', 'swordfish']],
     ])('given secrets %j where one contains the other, when logged, then the longer is replaced whole', (secrets) => {
-      expect(logged((l) => l.warn('before swordfish-royale after, and swordfish alone'), secrets)).toBe(
+      expect(logged((l) => l.warn('before swordfish-royale after, and swordfish alone'), secrets, format)).toBe(
         'before [redacted] after, and [redacted] alone',
       );
     });
 
     it('given unset and very short secrets, when logged, then they are ignored rather than redacting every letter', () => {
-      expect(logged((l) => l.info('a b c: all is well'), [undefined, 'a', 'b c', ''])).toBe('a b c: all is well');
+      expect(logged((l) => l.info('a b c: all is well'), [undefined, 'a', 'b c', ''], format)).toBe('a b c: all is well');
     });
 
     it('given no secrets configured, when an ordinary line is logged, then it is unchanged', () => {
-      expect(logged((l) => l.info('Now connected to Slack; ROT-4F7K2Q approved by U0APPROVER'), [])).toBe(
+      expect(logged((l) => l.info('Now connected to Slack; ROT-4F7K2Q approved by U0APPROVER'), [], format)).toBe(
         'Now connected to Slack; ROT-4F7K2Q approved by U0APPROVER',
       );
     });
   });
 
-  describe('what the detector flags, without configuration', () => {
+  describe.each(FORMATS)('what the detector flags, without configuration, as %s', (format) => {
     it.each(LEVELS)('given a Slack token, an assignment and a long mixed token in a %s line, when logged, then each is replaced', (level) => {
-      const { inner, logger } = setup([]);
+      const { logger, lines } = writer(format, []);
 
       logger[level](`token xoxb-1-2 then client_secret=abc123 then ${TOKEN_24}`);
 
-      expect(inner.lines).toEqual([{ level, args: ['token [redacted] then client_secret=[redacted] then [redacted]'] }]);
+      expect(lines().map(({ level: written, message }) => ({ level: written, message }))).toEqual([
+        { level, message: 'token [redacted] then client_secret=[redacted] then [redacted]' },
+      ]);
+      expect(lines()[0]?.raw).not.toContain(TOKEN_24);
     });
   });
 
-  describe('what is logged besides strings', () => {
+  describe.each(FORMATS)('what is logged besides strings, as %s', (format) => {
     it('given several parts, when logged, then they are joined with spaces', () => {
-      expect(logged((l) => l.info('rotations:', 3, 'open,', true))).toBe('rotations: 3 open, true');
+      expect(logged((l) => l.info('rotations:', 3, 'open,', true), undefined, format)).toBe('rotations: 3 open, true');
     });
 
     it('given an Error, when logged, then its message is logged, redacted, without the stack', () => {
       const error = new Error(`store refused password=hunter2 for ${SIGNING_SECRET}`);
 
-      const text = logged((l) => l.error('Could not connect:', error));
+      const text = logged((l) => l.error('Could not connect:', error), undefined, format);
 
       expect(text).toBe('Could not connect: store refused password=[redacted] for [redacted]');
       expect(text).not.toContain(' at ');
     });
 
     it('given a plain object after some words, when logged, then it is written as JSON, redacted', () => {
-      expect(logged((l) => l.info('state', { user: 'U0A', token: 'xoxb-9-9', count: 2 }))).toBe(
+      expect(logged((l) => l.info('state', { user: 'U0A', token: 'xoxb-9-9', count: 2 }), undefined, format)).toBe(
         'state {"user":"U0A","token":"[redacted]","count":2}',
       );
     });
@@ -129,13 +170,13 @@ describe('RedactingLogger', () => {
       const cycle: Record<string, unknown> = { name: 'cycle' };
       cycle.self = cycle;
 
-      expect(logged((l) => l.info('value', cycle))).toBe('value [object Object]');
-      expect(logged((l) => l.info('value', 10n))).toBe('value 10');
-      expect(logged((l) => l.info('value', undefined, null))).toBe('value undefined null');
+      expect(logged((l) => l.info('value', cycle), undefined, format)).toBe('value [object Object]');
+      expect(logged((l) => l.info('value', 10n), undefined, format)).toBe('value 10');
+      expect(logged((l) => l.info('value', undefined, null), undefined, format)).toBe('value undefined null');
     });
   });
 
-  describe('payload dumps', () => {
+  describe.each(FORMATS)('payload dumps, as %s', (format) => {
     const PAYLOAD = JSON.stringify({ envelope_id: 'e1', payload: { event: { type: 'message', text: 'here is hunter two' } } });
 
     it.each([
@@ -144,27 +185,31 @@ describe('RedactingLogger', () => {
       ['Sending a WebSocket message: '],
       ['Calling ack() - type: events_api, envelope_id: e1, data: '],
     ])('given %j followed by a payload, when logged, then the words are kept and the payload is not', (prefix) => {
-      const text = logged((l) => l.debug(`${prefix}${PAYLOAD}`));
+      const text = logged((l) => l.debug(`${prefix}${PAYLOAD}`), undefined, format);
 
       expect(text).toBe(`${prefix}(payload omitted)`);
     });
 
     it('given the words and the payload as separate parts, when logged, then the payload is still cut', () => {
-      expect(logged((l) => l.debug('Received a message on the WebSocket:', PAYLOAD))).toBe('Received a message on the WebSocket: (payload omitted)');
+      expect(logged((l) => l.debug('Received a message on the WebSocket:', PAYLOAD), undefined, format)).toBe(
+        'Received a message on the WebSocket: (payload omitted)',
+      );
     });
 
     it('given a JSON line that is no Socket Mode dump (Bolt dumps bodies only in developer mode), when logged, then it is kept, redacted', () => {
-      expect(logged((l) => l.debug(JSON.stringify({ kind: 'event', token: 'xoxb-1-2', user: 'U0A' })))).toBe(
+      expect(logged((l) => l.debug(JSON.stringify({ kind: 'event', token: 'xoxb-1-2', user: 'U0A' })), undefined, format)).toBe(
         '{"kind":"event","token":"[redacted]","user":"U0A"}',
       );
     });
 
     it('given a plain object as the first part, when logged, then it is written as JSON, redacted', () => {
-      expect(logged((l) => l.info({ user: 'U0A', token: 'xoxp-3-4' }, 'seen'))).toBe('{"user":"U0A","token":"[redacted]"} seen');
+      expect(logged((l) => l.info({ user: 'U0A', token: 'xoxp-3-4' }, 'seen'), undefined, format)).toBe('{"user":"U0A","token":"[redacted]"} seen');
     });
 
     it('given the words of a dump in the middle of a line, when logged, then the line is kept', () => {
-      expect(logged((l) => l.info('Not a dump: Received a message on the WebSocket: ok'))).toBe('Not a dump: Received a message on the WebSocket: ok');
+      expect(logged((l) => l.info('Not a dump: Received a message on the WebSocket: ok'), undefined, format)).toBe(
+        'Not a dump: Received a message on the WebSocket: ok',
+      );
     });
   });
 
@@ -221,6 +266,120 @@ describe('RedactingLogger', () => {
 
       for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}$/);
       expect(new Set(ids).size).toBe(ids.length);
+    });
+  });
+
+  describe('as JSON lines (LOG_FORMAT=json)', () => {
+    it('given a request\'s line, when logged, then it is one object with time, level, message and the request id as a field, not a prefix', () => {
+      const { logger, lines } = writer('json');
+
+      logger.forRequest('ab12cd34').warn('Ignored a click without a trigger_id');
+
+      const [line] = lines();
+      expect(JSON.parse(line?.raw as string)).toEqual({
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        level: 'warn',
+        requestId: 'ab12cd34',
+        message: 'Ignored a click without a trigger_id',
+      });
+    });
+
+    it.each([
+      ['a rotation id', 'ROT-4F7K2Q: the follow-up of its last change was completed', { rotationId: 'ROT-4F7K2Q' }],
+      ["the Web client's call", "apiCall('chat.postMessage') end", { slackMethod: 'chat.postMessage' }],
+      ['a URL under the Web API', 'http request url: https://slack.com/api/usergroups.users.list', { slackMethod: 'usergroups.users.list' }],
+      ['a bare method name', 'Reminder ROT-4F7K2Q|x: views.publish refused', { rotationId: 'ROT-4F7K2Q', slackMethod: 'views.publish' }],
+      ['the request id in the text of Bolt\'s error handler', 'Unhandled error in a listener (request 0badf00d, block_actions x): boom', { requestId: '0badf00d' }],
+      ['an instance host, which is no method', 'instance https://chat.wfi.pega.com is fine', {}],
+      ['an id of the wrong alphabet (O, 0)', 'ROT-OOOOOO and ROT-000000', {}],
+    ])('given a line naming %s, when logged, then its fields say so', (_what, text, fields) => {
+      const { logger, lines } = writer('json');
+
+      logger.info(text);
+
+      const { time: _time, level: _level, message, ...rest } = JSON.parse(lines()[0]?.raw as string) as Record<string, unknown>;
+      expect(message).toBe(text);
+      expect(rest).toEqual(fields);
+    });
+
+    it('given a rotation id and a method inside a redacted secret, when logged, then neither field is read from what was redacted', () => {
+      expect(lineFields('[redacted] then ROT-4F7K2Q')).toEqual({ rotationId: 'ROT-4F7K2Q' });
+      const { logger, lines } = writer('json', ['ROT-4F7K2Q-chat.postMessage-secret']);
+
+      logger.info('leaked ROT-4F7K2Q-chat.postMessage-secret');
+
+      expect(JSON.parse(lines()[0]?.raw as string)).toEqual({ time: expect.any(String), level: 'info', message: 'leaked [redacted]' });
+    });
+
+    it('given the level warn, when a line is logged at each level, then only warn and error are written, as JSON', () => {
+      const raw: string[] = [];
+      const logger = createLogger({ logFormat: 'json', logLevel: 'warn' }, [], { json: { write: (line) => void raw.push(line) } });
+
+      for (const each of LEVELS) logger[each](`a ${each} line`);
+
+      expect(raw.map((line) => (JSON.parse(line) as { level: string }).level)).toEqual(['warn', 'error']);
+      expect(logger.getLevel()).toBe(LogLevel.WARN);
+    });
+
+    it('given the text format (the default), when created, then lines are the text they always were, request id as a prefix', () => {
+      const inner = new CapturingLogger();
+      const logger = createLogger({ logFormat: 'text', logLevel: 'info' }, [SIGNING_SECRET], { text: inner });
+
+      logger.forRequest('ab12cd34').info(`signed with ${SIGNING_SECRET}`);
+      logger.debug('hidden at info');
+
+      expect(inner.texts()).toEqual(['[request ab12cd34] signed with [redacted]']);
+    });
+  });
+
+  describe('the Socket Mode client\'s lines', () => {
+    it('given the two errors the client logs when its connection drops, when logged, then one info line says it reconnects, and no error is left', () => {
+      const { inner, logger } = setup();
+      const socketMode = new SocketModeLogger(logger);
+
+      socketMode.error('WebSocket error occurred: ');
+      socketMode.error('WebSocket error! SMWebsocketError');
+
+      expect(inner.lines.map((line) => line.level)).toEqual(['info', 'debug']);
+      expect(inner.texts()[0]).toBe('Socket Mode: the connection to Slack dropped (closed without a close frame); reconnecting');
+    });
+
+    it('given a drop with a reason, when logged, then the reason is kept', () => {
+      const { inner, logger } = setup();
+
+      new SocketModeLogger(logger).error('WebSocket error occurred: read ECONNRESET');
+
+      expect(inner.lines).toEqual([{ level: 'info', args: ['Socket Mode: the connection to Slack dropped (read ECONNRESET); reconnecting'] }]);
+    });
+
+    it.each([['Failed to retrieve a new WSS URL (error: Error: invalid_auth)'], ['Failed to send a message as the client is not connected']])(
+      'given another error of the client (%s), when logged, then it stays an error',
+      (line) => {
+        const { inner, logger } = setup();
+
+        new SocketModeLogger(logger).error(line);
+
+        expect(inner.lines).toEqual([{ level: 'error', args: [line] }]);
+      },
+    );
+
+    it('given the other levels, the level and the name, when used, then they reach the bot\'s logger as they are', () => {
+      const { inner, logger } = setup();
+      const socketMode = new SocketModeLogger(logger);
+
+      socketMode.setLevel(LogLevel.DEBUG);
+      socketMode.debug('d');
+      socketMode.info('i');
+      socketMode.warn('w');
+      socketMode.setName('socket-mode');
+
+      expect(inner.lines).toEqual([
+        { level: 'debug', args: ['d'] },
+        { level: 'info', args: ['i'] },
+        { level: 'warn', args: ['w'] },
+      ]);
+      expect(socketMode.getLevel()).toBe(LogLevel.DEBUG);
+      expect(inner.name).toBe('socket-mode');
     });
   });
 

@@ -1,6 +1,6 @@
 import type { Rotation } from '../../../src/domain/rotation';
-import { sortByUrgency, submitByStanding, type StandingContext } from '../../../src/domain/standing';
-import { aRotation, TEST_POLICY } from '../../../testkit/rotations';
+import { sortByUrgency, submitByStanding, takeCensus, type StandingContext } from '../../../src/domain/standing';
+import { aPlannedRotation, aRotation, aRotationIn, TEST_POLICY } from '../../../testkit/rotations';
 
 // The object mother's rotation: submit-by Friday 2026-03-06 (deadline Fri 2026-03-20, 10-business-day lead, UTC).
 //   Mar 2026: Mon 02, Thu 05, Fri 06, Sat 07, Sun 08, Mon 09, Tue 10.
@@ -70,5 +70,44 @@ describe('sortByUrgency', () => {
 
     expect(ids(sortByUrgency(given, monday))).toEqual(['ROT-LATE06', 'ROT-AHEAD3']);
     expect(ids(given)).toEqual(['ROT-AHEAD3', 'ROT-LATE06']);
+  });
+});
+
+describe('takeCensus', () => {
+  // The mother's rotation: deadline Fri 2026-03-20, submit-by Fri 2026-03-06.
+  const requested = aRotation({ id: 'ROT-222222' });
+  const approved = aRotationIn('approved', { id: 'ROT-222223' });
+  const submitted = aRotationIn('submitted', { id: 'ROT-222224' });
+  const meeting = aRotationIn('meeting_scheduled', { id: 'ROT-222225' });
+  const { planned } = aPlannedRotation({ id: 'ROT-222226' });
+
+  it('given one rotation in each active state, when counted, then each state has one, and every state is listed', () => {
+    const census = takeCensus([requested, approved, submitted, meeting, planned], '2026-03-02');
+
+    expect(census.byState).toEqual({ planned: 1, requested: 1, approved: 1, submitted: 1, meeting_scheduled: 1 });
+    expect(takeCensus([], '2026-03-02').byState).toEqual({ planned: 0, requested: 0, approved: 0, submitted: 0, meeting_scheduled: 0 });
+  });
+
+  it('given the submit-by day, when counted, then nothing is past it yet; the day after, only those not yet submitted are', () => {
+    const all = [requested, approved, submitted, meeting];
+
+    expect(takeCensus(all, '2026-03-06').pastSubmitBy).toBe(0);
+    expect(takeCensus(all, '2026-03-07').pastSubmitBy).toBe(2);
+  });
+
+  it('given the deadline day, when counted, then nothing is past it; the day after, every open rotation is, a planned cycle not', () => {
+    const all = [requested, submitted, meeting, { ...planned, deadline: '2026-03-20', submitBy: '2026-03-06' }];
+
+    expect(takeCensus(all, '2026-03-20').pastDeadline).toBe(0);
+    expect(takeCensus(all, '2026-03-21')).toMatchObject({ pastDeadline: 3, pastSubmitBy: 1 });
+  });
+
+  it('given a rotation requested after its submit-by date, when counted, then it is late, whatever today is', () => {
+    // Requested on Mon 2026-03-02 for a deadline whose submit-by was Fri 2026-02-27.
+    const late = aRotation({ id: 'ROT-222227', deadline: '2026-03-13', now: new Date('2026-03-02T10:00:00Z') });
+
+    expect(late.lateByBusinessDays).toBeGreaterThan(0);
+    expect(takeCensus([late, requested], '2026-03-02').late).toBe(1);
+    expect(takeCensus([{ ...late, status: 'planned' } as Rotation], '2026-03-02').late).toBe(0);
   });
 });

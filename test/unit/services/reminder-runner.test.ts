@@ -51,7 +51,7 @@ describe('one tick of the scheduler', () => {
   const stateOf = async (key: string) => (await deps.reminders.entries()).find((e) => e.key === key);
 
   it('with nothing due, sends, drops, fails and defers nothing', async () => {
-    expect(await runDueReminders(deps)).toEqual({ sent: [], dropped: [], failed: [], deferred: [] });
+    expect(await runDueReminders(deps)).toEqual({ sent: [], dropped: [], failed: [], deferred: [], lagMs: 0 });
   });
 
   describe('a reminder', () => {
@@ -60,7 +60,8 @@ describe('one tick of the scheduler', () => {
       await deps.store.insert(approved);
       const key = await due(approved.id, 'approval_pending', '2026-03-02T09:00:00.000Z');
 
-      expect(await runDueReminders(deps)).toEqual({ sent: [], dropped: [key], failed: [], deferred: [] });
+      // Due at 09:00, ticked at 10:00: the tick was an hour behind.
+      expect(await runDueReminders(deps)).toEqual({ sent: [], dropped: [key], failed: [], deferred: [], lagMs: 60 * 60 * 1000 });
       expect(notifier.sent).toEqual([]);
       expect(refreshed).toEqual([]);
       expect(await stateOf(key)).toMatchObject({ state: 'dropped' });
@@ -116,7 +117,7 @@ describe('one tick of the scheduler', () => {
       const key = await due(requested.id, 'approval_pending', '2026-03-02T09:00:00.000Z');
       notifier.sendReminder = () => Promise.reject(new CodedError('SLACK_UNAVAILABLE', 'ratelimited'));
 
-      expect(await runDueReminders(deps)).toEqual({ sent: [], dropped: [], failed: [], deferred: [key] });
+      expect(await runDueReminders(deps)).toEqual({ sent: [], dropped: [], failed: [], deferred: [key], lagMs: 60 * 60 * 1000 });
       expect(logs.warn).toEqual([`Reminder ${key} was not taken by Slack for now (ratelimited); it is tried again when its claim runs out`]);
     });
 
@@ -247,6 +248,46 @@ describe('one tick of the scheduler', () => {
       expect(await deps.reminders.failures(undefined, 10)).toEqual([
         expect.objectContaining({ kind: 'weekly_digest', state: 'failed', failure: 'C0GONE: channel_not_found; C0KICKED: not_in_channel' }),
       ]);
+    });
+  });
+
+  describe('what each tick counts for the metrics', () => {
+    let counted: Array<[string, string, string | undefined]>;
+    beforeEach(() => {
+      counted = [];
+      deps.metrics = { reminderHandled: (kind, outcome, error) => void counted.push([kind, outcome, error]) };
+    });
+
+    it('counts a sent, a dropped, a failed (with its code) and a deferred reminder, each by kind', async () => {
+      const sent = aRotation({ id: 'ROT-222222' });
+      const moved = aRotationIn('approved', { id: 'ROT-222223' });
+      const refused = aRotation({ id: 'ROT-222224' });
+      const later = aRotation({ id: 'ROT-222225' });
+      for (const rotation of [sent, moved, refused, later]) await deps.store.insert(rotation);
+      for (const rotation of [sent, moved, refused, later]) await due(rotation.id, 'approval_pending', '2026-03-02T09:00:00.000Z');
+      notifier.sendReminder = async (rotation) => {
+        if (rotation.id === refused.id) throw new CodedError('REMINDER_UNDELIVERABLE', 'channel_not_found; the DM failed too', { reason: 'channel_not_found' });
+        if (rotation.id === later.id) throw new CodedError('SLACK_UNAVAILABLE', 'ratelimited', { reason: 'ratelimited' });
+      };
+
+      await runDueReminders(deps);
+
+      expect(counted.sort()).toEqual(
+        [
+          ['approval_pending', 'sent', undefined],
+          ['approval_pending', 'dropped', undefined],
+          ['approval_pending', 'failed', 'channel_not_found'],
+          ['approval_pending', 'deferred', undefined],
+        ].sort(),
+      );
+    });
+
+    it('does not count a follow-up, which is no reminder', async () => {
+      await recordFollowUp(deps, 'ROT-ZZZZZZ');
+      clock.t += FOLLOW_UP_GRACE_MS + 1;
+
+      expect((await runDueReminders(deps)).dropped).toHaveLength(1);
+      expect(counted).toEqual([]);
     });
   });
 });
