@@ -1,11 +1,17 @@
 #!/usr/bin/env node
-import { configWarnings, loadConfig } from './config';
+import { configWarnings, loadConfig, loadLogConfig } from './config';
 import { isCodedError } from './domain/errors';
 import { configSecrets, startBot, type RunningBot } from './bot';
-import { redactLine } from './logging';
+import { createLogger, type RedactingLogger } from './logging';
 
-/** Known once the configuration is read: what a start-up error message must not print. */
-let secrets: string[] = [];
+/**
+ * Every line the process writes goes through the bot's logger, in the
+ * LOG_FORMAT asked for: before the configuration is read, one that knows no
+ * secret yet (and redacts whatever the detector flags); once it is read, the
+ * bot's own, which also hides the tokens, the signing secret and the store's
+ * password.
+ */
+let logger: RedactingLogger = createLogger(loadLogConfig(), []);
 
 /**
  * How long a bot told to stop while starting may take to close what it
@@ -32,9 +38,9 @@ function exit(code: number): never {
 
 async function main(): Promise<void> {
   // Before the check, as a misspelt name is often why a variable reads as missing.
-  for (const warning of configWarnings()) console.warn(`wfi-rotate: ${warning}`);
+  for (const warning of configWarnings()) logger.warn(`wfi-rotate: ${warning}`);
   const config = loadConfig();
-  secrets = configSecrets(config);
+  logger = createLogger(config, configSecrets(config));
   // Listening before the bot starts: a SIGTERM that arrives while it is still
   // starting (a fast rolling deploy, a start that waits on Slack or the store)
   // stops the start where it is; one that arrives later stops it gracefully.
@@ -46,11 +52,11 @@ async function main(): Promise<void> {
     if (signalled) return;
     signalled = signal;
     if (started.stop) {
-      console.log(`${signal} received: finishing the work in flight, then stopping`);
+      logger.info(`${signal} received: finishing the work in flight, then stopping`);
       started.stop();
       return;
     }
-    console.log(`${signal} received while starting: stopping before serving anything`);
+    logger.info(`${signal} received while starting: stopping before serving anything`);
     starting.abort();
     giveUp = setTimeout(() => exit(0), STOP_WHILE_STARTING_MS).unref();
   };
@@ -59,7 +65,7 @@ async function main(): Promise<void> {
 
   let bot: RunningBot;
   try {
-    bot = await startBot(config, { signal: starting.signal });
+    bot = await startBot(config, { logger, signal: starting.signal });
   } catch (error) {
     // Stopped while starting: what was opened is closed, and that is all that was asked.
     if (signalled) exit(0);
@@ -71,7 +77,7 @@ async function main(): Promise<void> {
     bot.stop().then(
       () => exit(0),
       (error: unknown) => {
-        console.error(redactLine(`Shutdown did not complete cleanly: ${(error as Error).message}`, secrets));
+        logger.error(`Shutdown did not complete cleanly: ${(error as Error).message}`);
         exit(1);
       },
     );
@@ -80,6 +86,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const explained = explainStartupFailure(error);
-  console.error(redactLine(explained ?? `wfi-rotate could not start: ${(error as Error)?.message ?? String(error)}`, secrets));
+  logger.error(explained ?? `wfi-rotate could not start: ${(error as Error)?.message ?? String(error)}`);
   exit(1);
 });
