@@ -132,12 +132,13 @@ async function openAnsweringStore(
     throw new CodedError('STORE_UNAVAILABLE', `STORE_URL could not be opened: ${(error as Error).message}`, { cause: error });
   }
   try {
-    // A store made before the rotation index: indexed once, here (one full read), before any request reads the index.
-    const indexed = await rotations.migrate();
-    if (indexed > 0) logger.info(`The store's ${indexed} rotations were indexed (once, for a store made by an earlier release)`);
+    // A store made before the rotation index or the audit chain: indexed and chained once, here (one full
+    // read), before any request reads the index or appends to the chain.
+    const updated = await rotations.migrate();
+    if (updated > 0) logger.info(`The store's ${updated} rotations were indexed and their audit trails chained (once, for a store made by an earlier release)`);
   } catch (error) {
     await rotations.close().catch(() => undefined);
-    throw new CodedError('STORE_UNAVAILABLE', `STORE_URL could not be brought up to date (indexing its rotations): ${(error as Error).message}`, { cause: error });
+    throw new CodedError('STORE_UNAVAILABLE', `STORE_URL could not be brought up to date (indexing its rotations, chaining their audit trails): ${(error as Error).message}`, { cause: error });
   }
   return { rotations, reminders: opened.reminders, locks: opened.locks };
 }

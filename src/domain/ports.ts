@@ -1,3 +1,4 @@
+import type { AuditLogRecord } from './audit-chain';
 import type { ReminderKind, ReminderOccurrence } from './reminder-kinds';
 import type { AuditEntry, MessageRef, Rotation, RotationIn } from './rotation';
 
@@ -53,9 +54,16 @@ export interface RotationStore {
   /** Which of these people have opened the Home tab (`recordHomeViewer`), in the order given, each once: one read for all of them. */
   homeViewers(userIds: readonly string[]): Promise<string[]>;
   /**
+   * The store-wide audit log (domain/audit-chain.ts), every record in order:
+   * a full read, for verifying the audit trail (audit:verify, the export),
+   * never for a request or a tick.
+   */
+  auditLog(): Promise<AuditLogRecord[]>;
+  /**
    * Brings a store made by an earlier release up to date (at start and by
-   * store:migrate): indexes its rotations once; later calls cost one read.
-   * Answers how many rotations it indexed.
+   * store:migrate): indexes its rotations and chains their audit trails
+   * (entries without a hash are chained as found, and logged) once; later
+   * calls cost one read. Answers how many rotations it brought up to date.
    */
   migrate(): Promise<number>;
   /** Resolves when the store answers; rejects with the reason otherwise. */

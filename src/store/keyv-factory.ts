@@ -40,6 +40,6 @@ export function openStore(
   onError: ErrorListener = () => undefined,
   namespace: string = NAMESPACE,
 ): { rotations: RotationStore; reminders: ReminderSchedule; locks: EngineLocks } {
-  const { keyv, index, reminders, locks, ready } = openEngine(storeUrl, onError, namespace);
-  return { rotations: new KeyvRotationStore(keyv, { locks, index, ready }), reminders, locks };
+  const { keyv, index, reminders, locks, auditLog, ready } = openEngine(storeUrl, onError, namespace);
+  return { rotations: new KeyvRotationStore(keyv, { locks, index, auditLog, ready, onError }), reminders, locks };
 }

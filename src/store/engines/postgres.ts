@@ -2,6 +2,7 @@ import Keyv from 'keyv';
 import type KeyvPostgres from '@keyv/postgres';
 import { PostgresLocks } from '../engine-locks';
 import { reportIdlePoolErrors } from '../pg-pool-errors';
+import { SqlAuditLog } from '../sql-audit-log';
 import { POSTGRES, SqlReminderSchedule } from '../sql-reminder-schedule';
 import { SqlRotationIndex } from '../sql-rotation-index';
 import type { RunSql } from '../sql-tables';
@@ -29,6 +30,7 @@ export const postgresEngine: StoreEngine = {
       index: new SqlRotationIndex(POSTGRES, query, `wfi_rotation_index${suffix}`),
       reminders: new SqlReminderSchedule(POSTGRES, query, `wfi_reminders${suffix}`),
       locks: new PostgresLocks(query),
+      auditLog: new SqlAuditLog(POSTGRES, query, `wfi_audit_log${suffix}`),
     };
   },
 };

@@ -1,5 +1,6 @@
 import Keyv from 'keyv';
 import type KeyvRedis from '@keyv/redis';
+import { RedisAuditLog } from '../redis-audit-log';
 import { RedisLocks, type RedisLockClient } from '../engine-locks';
 import { RedisReminderSchedule, type RedisScheduleClient } from '../redis-reminder-schedule';
 import { RedisRotationIndex } from '../redis-rotation-index';
@@ -69,6 +70,7 @@ export const redisEngine: StoreEngine = {
       index: new RedisRotationIndex(client, `${namespace}:index:`),
       reminders: new RedisReminderSchedule(client, `${namespace}:reminders:`),
       locks: new RedisLocks(client, `${namespace}:lock:`),
+      auditLog: new RedisAuditLog(client, `${namespace}:audit:`),
     };
   },
 };
