@@ -151,6 +151,16 @@ const policySchema = z.object({
   ),
 });
 
+const storeUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .default('sqlite://data/wfi-rotate.sqlite')
+    .refine((u) => STORE_SCHEMES.test(u), {
+      message: 'STORE_URL must be sqlite://PATH, redis://…, postgres://… or postgresql://…',
+    }),
+);
+
 const slackSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({ error: 'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from OAuth & Permissions' })
@@ -170,15 +180,7 @@ const slackSchema = z.object({
       .transform((u) => (u.endsWith('/') ? u : `${u}/`)),
   ),
   PORT: integer('PORT', 3000, 0, 65535),
-  STORE_URL: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .default('sqlite://data/wfi-rotate.sqlite')
-      .refine((u) => STORE_SCHEMES.test(u), {
-        message: 'STORE_URL must be sqlite://PATH, redis://…, postgres://… or postgresql://…',
-      }),
-  ),
+  STORE_URL: storeUrl,
   WFI_APPROVERS: z
     .string({ error: 'WFI_APPROVERS is required: comma-separated Slack user IDs (U…/W…) or user-group IDs (S…)' })
     .transform((value, ctx) => {
@@ -266,6 +268,13 @@ export function loadPolicyConfig(env: Env = process.env): PolicyConfig {
   const parsed = policySchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
   return toPolicy(parsed.data);
+}
+
+/** STORE_URL alone, checked as the bot checks it: what the maintenance commands (audit:verify) need, without any Slack token. */
+export function loadStoreUrl(env: Env = process.env): string {
+  const parsed = z.object({ STORE_URL: storeUrl }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  return parsed.data.STORE_URL;
 }
 
 /** Reads and checks every variable at once, so one message names everything that is wrong. */
