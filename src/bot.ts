@@ -3,7 +3,7 @@ import { App, LogLevel, webApi, type Logger } from '@slack/bolt';
 import { ConsoleLogger } from '@slack/logger';
 import type { Config } from './config';
 import { CodedError } from './domain/errors';
-import type { ApproverDirectory, Clock, EngineLocks, ReminderSchedule, RotationStore } from './domain/ports';
+import type { ApproverDirectory, Clock, EngineLocks, PeopleDirectory, ReminderSchedule, RotationStore } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
 import { describeRequest, type HealthCheck } from './slack/receiver';
@@ -12,6 +12,7 @@ import { openStore } from './store/keyv-factory';
 import { Scheduler } from './scheduler/scheduler';
 import type { ListenerDeps } from './slack/deps';
 import { SlackApproverDirectory } from './slack/approver-directory';
+import { SlackPeopleDirectory } from './slack/people-directory';
 import { rateLimiters, type RateLimitRules } from './slack/rate-limits';
 import type { ServiceDeps } from './services/lifecycle-deps';
 import { useCases } from './services/use-cases';
@@ -208,6 +209,7 @@ function serviceDeps(
     app: App;
     store: { rotations: RotationStore; reminders: ReminderSchedule };
     approvers: ApproverDirectory;
+    people: PeopleDirectory;
     clock: Clock;
     logger: Logger;
     track: <T>(work: Promise<T>) => Promise<T>;
@@ -230,6 +232,7 @@ function serviceDeps(
     reminderPolicy: { ...policy, reminderHour: config.reminderHour, digestDay: config.digestDay },
     // Each window of Homes waiting to be published is work in flight: shutdown lets it finish.
     homes: new HomePublisher(dashboards, { track: parts.track }),
+    people: parts.people,
     policy,
     allowSelfApproval: config.allowSelfApproval,
     randomIndex: options.randomIndex ?? randomInt,
@@ -293,7 +296,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
 
   const quickClient = quickWebClient(config, logger);
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
-  const services = serviceDeps(config, { app, store, approvers, clock, logger, track: work.track }, options);
+  // The export's names: looked up after the answer, without retries (a name Slack cannot give now is left out).
+  const people = new SlackPeopleDirectory(quickClient, clock, logger);
+  const services = serviceDeps(config, { app, store, approvers, people, clock, logger, track: work.track }, options);
   const deps = listenerDeps(config, { services, clock, quickClient }, options);
   // Global middleware runs in this order, before any listener: the user-id and trigger_id checks
   // first, so that the rate limiter only ever counts well-formed requests.

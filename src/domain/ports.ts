@@ -1,4 +1,4 @@
-import type { AuditLogRecord } from './audit-chain';
+import type { AuditLogRecord, AuditReport } from './audit-chain';
 import type { ReminderKind, ReminderOccurrence } from './reminder-kinds';
 import type { AuditEntry, MessageRef, Rotation, RotationIn } from './rotation';
 
@@ -188,6 +188,16 @@ export interface ApproverDirectory {
   knownApproverIds(): string[];
 }
 
+/**
+ * People's names, for evidence read outside Slack (the JSON Lines export):
+ * ids alone mean nothing to an auditor. Best effort: a person Slack cannot
+ * name right now is left out of the answer, never a reason to fail.
+ */
+export interface PeopleDirectory {
+  /** The names of those of these people who could be looked up. */
+  namesOf(userIds: readonly string[]): Promise<Map<string, string>>;
+}
+
 /** The actor of a step as the domain takes it: `'unknown'` approver rights stay unknown. */
 export function approverFlag(status: ApproverStatus): boolean | 'unknown' {
   return status === 'unknown' ? 'unknown' : status === 'approver';
@@ -258,8 +268,23 @@ export interface Notifier {
    * approvers, never for the channel. One person's failure does not stop the others.
    */
   sendMeetingDetails(rotation: RotationIn<'meeting_scheduled'>, recipientIds: string[], now: Date): Promise<void>;
-  /** Sends a person the CSV export of every rotation, in a direct message. */
-  sendExport(userId: string, csv: string, rotationCount: number): Promise<void>;
+  /**
+   * Sends a person the export of every rotation, in a direct message, with a
+   * line saying whether the audit trail's hash chains verify.
+   */
+  sendExport(userId: string, file: ExportFile, now: Date): Promise<void>;
+}
+
+/** The formats `/wfi-rotate export` sends: CSV for a spreadsheet, JSON Lines for a SIEM. */
+export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** An export, ready to send: its format and text, how many rotations it holds, and the check of the audit trail it was read with. */
+export interface ExportFile {
+  format: ExportFormat;
+  content: string;
+  rotations: number;
+  audit: AuditReport;
 }
 
 export interface Clock {

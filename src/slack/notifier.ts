@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { CodedError, isCodedError } from '../domain/errors';
-import type { Notifier, ReminderDisplay, ScheduledReminder } from '../domain/ports';
+import type { ExportFile, Notifier, ReminderDisplay, ScheduledReminder } from '../domain/ports';
 import { DIRECT_REMINDERS, ESCALATIONS, type ReminderOccurrence } from '../domain/reminder-kinds';
 import { isUserId, type AuditEntry, type MessageRef, type Rotation, type RotationIn } from '../domain/rotation';
 import { buildAppHome } from './views/app-home';
@@ -260,18 +260,23 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  async sendExport(userId: string, csv: string, rotationCount: number): Promise<void> {
-    // Small exports fit in a code block; larger ones go as a file in the same direct message.
-    const inline = csv.length <= INLINE_CSV_LIMIT;
-    const intro = buildExportMessage(rotationCount, inline ? escapeMrkdwn(csv) : undefined);
+  async sendExport(userId: string, file: ExportFile, now: Date): Promise<void> {
+    // A small CSV fits in a code block; a larger one, and JSON Lines (which a SIEM takes as a file), go as a file in the same direct message.
+    const inline = file.format === 'csv' && file.content.length <= INLINE_CSV_LIMIT;
+    const intro = buildExportMessage({
+      format: file.format,
+      rotations: file.rotations,
+      audit: file.audit,
+      ...(inline ? { escapedInline: escapeMrkdwn(file.content) } : {}),
+    });
     const posted = await this.client.chat.postMessage({ channel: userId, text: intro.text, blocks: intro.blocks });
     if (inline) return;
     await this.client.filesUploadV2({
       channel_id: posted.channel as string,
       thread_ts: posted.ts as string,
-      content: csv,
-      filename: `wfi-rotations-${new Date().toISOString().slice(0, 10)}.csv`,
-      title: 'WFI secret rotations and their history',
+      content: file.content,
+      filename: `wfi-rotations-${now.toISOString().slice(0, 10)}.${file.format}`,
+      title: `WFI secret rotations and their history (${file.format === 'csv' ? 'CSV' : 'JSON Lines'})`,
     });
   }
 
