@@ -50,7 +50,8 @@ export function httpAnswer(status: number, headers: Record<string, string> = {},
   return Object.assign({ ...body }, { [HTTP]: { status, headers } }) as Record<string, unknown>;
 }
 
-type Handler = (args: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
+/** A test's answer to a method; undefined leaves the call to the fake's own answer (a handler for some calls only). */
+type Handler = (args: Record<string, unknown>) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
 
 /** An HTTP-level failure answered instead of the method's answer, for `remaining` more calls. */
 interface Fault {
@@ -229,9 +230,7 @@ export class FakeSlack {
         const handler = this.handlers.get(method);
         const answer = fault
           ? httpAnswer(fault.status, fault.headers, fault.body)
-          : handler
-            ? await handler(args())
-            : this.defaultAnswer(method, (name) => args()[name]);
+          : ((handler ? await handler(args()) : undefined) ?? this.defaultAnswer(method, (name) => args()[name]));
         const http = (answer as { [HTTP]?: { status: number; headers: Record<string, string> } })[HTTP];
         const status = http?.status ?? 200;
         // Recorded once answered, so a test that waited for a call can read the answer too. A late

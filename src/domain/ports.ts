@@ -1,6 +1,6 @@
 import type { AuditLogRecord, AuditReport } from './audit-chain';
 import type { ReminderKind, ReminderOccurrence } from './reminder-kinds';
-import type { AuditEntry, MessageRef, Rotation, RotationIn } from './rotation';
+import type { AuditEntry, Meeting, MessageRef, Rotation, RotationIn } from './rotation';
 
 /**
  * A page of a listing: at most `limit` rotations after skipping `offset`. A
@@ -265,9 +265,22 @@ export interface Notifier {
   /**
    * Sends the meeting, its join link included, to each person in a direct
    * message from the app: the link is for the people in the handoff and the
-   * approvers, never for the channel. One person's failure does not stop the others.
+   * approvers, never for the channel. The people in the handoff also get the
+   * meeting as a calendar file (the same event, moved, on each move). One
+   * person's failure does not stop the others.
    */
   sendMeetingDetails(rotation: RotationIn<'meeting_scheduled'>, recipientIds: string[], now: Date): Promise<void>;
+  /**
+   * Tells each person directly that the handoff meeting they were sent is
+   * off for them (the rotation was cancelled, or a move left them off it),
+   * with the calendar cancellation of the invitation they hold.
+   */
+  sendMeetingCancellation(
+    rotation: Rotation,
+    meeting: Pick<Meeting, 'startsAt' | 'timeZone' | 'platform'>,
+    recipientIds: string[],
+    change: { at: string; why: 'rotation_cancelled' | 'uninvited' },
+  ): Promise<void>;
   /**
    * Sends a person the export of every rotation, in a direct message, with a
    * line saying whether the audit trail's hash chains verify.
