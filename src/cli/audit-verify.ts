@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ConfigError, loadStoreUrl } from '../config';
 import { describeFinding, type AuditReport } from '../domain/audit-chain';
 import { checkAuditTrail } from '../services/audit-trail';
 import { openStore, sqlitePath } from '../store/keyv-factory';
+import { readOptions } from './command-line';
 import { redact, type MigrateIo, type OpenStore } from './migrate-store';
 
 export const USAGE = `Usage: npm run audit:verify [-- --store URL]
@@ -62,17 +62,9 @@ export async function main(
   open: OpenStore = openStore,
   env?: Record<string, string | undefined>,
 ): Promise<number> {
-  let values: { store?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options: { store: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  const read = readOptions(argv, ['store'], USAGE, io, 2);
+  if ('exitCode' in read) return read.exitCode;
+  const { values } = read;
   let url: string;
   try {
     url = values.store ?? loadStoreUrl(env);

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { CodedError, isCodedError } from '../domain/errors';
 import { existsSync } from 'node:fs';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import type { ReminderSchedule, RotationStore, ScheduledReminder } from '../domain/ports';
 import { describeFinding } from '../domain/audit-chain';
 import type { Rotation } from '../domain/rotation';
 import { checkAuditTrail } from '../services/audit-trail';
+import { readOptions } from './command-line';
 import { openStore, sqlitePath } from '../store/keyv-factory';
 
 export interface MigratableStore {
@@ -219,23 +220,9 @@ const consoleIo: MigrateIo = { stdout: (line) => console.log(line), stderr: (lin
 export type OpenStore = (storeUrl: string, onError: (error: Error) => void) => MigratableStore;
 
 export async function main(argv: string[], io: MigrateIo = consoleIo, open: OpenStore = openStore): Promise<number> {
-  let values: { from?: string; to?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
-    return 1;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const { from, to } = values;
+  const read = readOptions(argv, ['from', 'to'], USAGE, io, 1);
+  if ('exitCode' in read) return read.exitCode;
+  const { from, to } = read.values;
   if (!from || !to) {
     io.stderr(`${!from && !to ? '--from and --to are' : !from ? '--from is' : '--to is'} required.\n\n${USAGE}`);
     return 1;

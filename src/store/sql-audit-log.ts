@@ -1,6 +1,6 @@
 import type { AuditLogRecord } from '../domain/audit-chain';
 import type { AuditLog } from './audit-log';
-import { SqlTables, type RunSql, type SqlDialect } from './sql-tables';
+import { SqlTables, tableName, type RunSql, type SqlDialect } from './sql-tables';
 
 /** Records read per statement when the log is read whole. */
 const PAGE = 5000;
@@ -19,7 +19,7 @@ export class SqlAuditLog implements AuditLog {
     query: RunSql,
     private readonly table = 'wfi_audit_log',
   ) {
-    if (!/^[a-z_][a-z0-9_]{0,50}$/i.test(table)) throw new Error(`Not a usable table name: ${table}`);
+    tableName(table);
     this.sql = new SqlTables(dialect, query, () => this.createObjects());
   }
 

@@ -26,15 +26,48 @@ const UID = (id: string) => `${id.toLowerCase()}-handoff@wfi-rotate`;
 /** A person's direct message with the app: the fake answers a post to U… in D…. */
 const dmOf = (userId: string) => userId.replace(/^U/, 'D');
 
+/**
+ * The bot on a store of its own, talking to `fake`, started before the
+ * suite's tests and stopped after them; `submitted()` requests a rotation
+ * (the requester and the attendee), approves it and records its submission,
+ * so its meeting is the next step (at version 3).
+ */
+function botOn(fake: FakeSlack) {
+  const running: { bot?: TestBot; store?: ReturnType<typeof tempStoreUrl> } = {};
+  beforeAll(async () => {
+    await fake.start();
+    running.store = tempStoreUrl();
+    running.bot = await startTestBot(fake, { storeUrl: running.store.url, now: NOW, rateLimits: UNLIMITED, env: { WFI_APPROVERS: APPROVER, WFI_SCHEDULER_INTERVAL_SECONDS: '3600' } });
+  });
+  afterAll(async () => {
+    await running.bot?.stop();
+    await fake.stop();
+    running.store?.cleanup();
+  });
+  const bot = () => running.bot as TestBot;
+  const send = (body: string) => postToBot(bot().port, body);
+  const step = (rotationId: string, callbackId: string, state: Parameters<typeof viewSubmission>[1], user: string, version: number) =>
+    send(viewSubmission(callbackId, state, { user, privateMetadata: JSON.stringify({ rotationId, version }) }));
+  async function submitted(): Promise<{ id: string; channel: string; ts: string }> {
+    await send(requestSubmission({ attendeeIds: [REQUESTER, ATTENDEE], deadline: '2026-03-31' }));
+    const [post] = await fake.waitFor('chat.postMessage');
+    const rotation = { id: /ROT-[A-Z0-9]{6}/.exec(String(post?.args.text))?.[0] as string, channel: String(post?.answer?.channel), ts: String(post?.answer?.ts) };
+    await send(buttonClick('rotation_approve', `${rotation.id}:1`, { user: APPROVER, responseUrl: fake.responseUrl(), channelId: rotation.channel, messageTs: rotation.ts }));
+    await fake.waitFor('chat.update', 1);
+    await step(rotation.id, 'wfi_submission', stepStates.submission('CS-0123456', '2026-03-02'), REQUESTER, 2);
+    await fake.waitFor('chat.update', 2);
+    return rotation;
+  }
+  return { bot, step, submitted };
+}
+
 describe('the handoff meeting in people\'s calendars', () => {
   const fake = new FakeSlack();
-  let store: ReturnType<typeof tempStoreUrl>;
-  let bot: TestBot;
+  const running = botOn(fake);
   let rotation: { id: string; channel: string; ts: string };
 
-  const send = (body: string) => postToBot(bot.port, body);
   const step = (callbackId: string, state: Parameters<typeof viewSubmission>[1], user: string, version: number) =>
-    send(viewSubmission(callbackId, state, { user, privateMetadata: JSON.stringify({ rotationId: rotation.id, version }) }));
+    running.step(rotation.id, callbackId, state, user, version);
   const meeting = (m: { date: string; time: string; timeZone: string; attendeeIds: string[] }) => stepStates.meeting({ platform: 'Webex', joinUrl: LINK, ...m });
 
   /** Waits until `count` files were shared in all, and gives those shared since `from`. */
@@ -55,22 +88,7 @@ describe('the handoff meeting in people\'s calendars', () => {
     fake.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === userId);
 
   beforeAll(async () => {
-    await fake.start();
-    store = tempStoreUrl();
-    bot = await startTestBot(fake, { storeUrl: store.url, now: NOW, rateLimits: UNLIMITED, env: { WFI_APPROVERS: APPROVER, WFI_SCHEDULER_INTERVAL_SECONDS: '3600' } });
-    // Requested, approved, submitted.
-    await send(requestSubmission({ attendeeIds: [REQUESTER, ATTENDEE], deadline: '2026-03-31' }));
-    const [post] = await fake.waitFor('chat.postMessage');
-    rotation = { id: /ROT-[A-Z0-9]{6}/.exec(String(post?.args.text))?.[0] as string, channel: String(post?.answer?.channel), ts: String(post?.answer?.ts) };
-    await send(buttonClick('rotation_approve', `${rotation.id}:1`, { user: APPROVER, responseUrl: fake.responseUrl(), channelId: rotation.channel, messageTs: rotation.ts }));
-    await fake.waitFor('chat.update', 1);
-    await step('wfi_submission', stepStates.submission('CS-0123456', '2026-03-02'), REQUESTER, 2);
-    await fake.waitFor('chat.update', 2);
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await fake.stop();
-    store?.cleanup();
+    rotation = await running.submitted();
   });
 
   it('sends each person in the handoff, right after the message with the join link, the meeting as a file their calendar reads at the time set, in its zone', async () => {
@@ -140,35 +158,15 @@ describe('the handoff meeting in people\'s calendars', () => {
 
 describe('a calendar upload Slack refuses', () => {
   const fake = new FakeSlack();
-  let store: ReturnType<typeof tempStoreUrl>;
-  let bot: TestBot;
-
-  beforeAll(async () => {
-    await fake.start();
-    store = tempStoreUrl();
-    bot = await startTestBot(fake, { storeUrl: store.url, now: NOW, rateLimits: UNLIMITED, env: { WFI_APPROVERS: APPROVER, WFI_SCHEDULER_INTERVAL_SECONDS: '3600' } });
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await fake.stop();
-    store?.cleanup();
-  });
+  const running = botOn(fake);
 
   it('for one person leaves the others\' files, and every message, and is logged', async () => {
     // Slack will not share a file in the attendee's conversation.
     fake.on('files.completeUploadExternal', (args) => (args.channel_id === dmOf(ATTENDEE) ? { ok: false, error: 'not_allowed_token_type' } : undefined));
-    await postToBot(bot.port, requestSubmission({ attendeeIds: [REQUESTER, ATTENDEE], deadline: '2026-03-31' }));
-    const [post] = await fake.waitFor('chat.postMessage');
-    const id = /ROT-[A-Z0-9]{6}/.exec(String(post?.args.text))?.[0] as string;
-    const meta = (version: number) => JSON.stringify({ rotationId: id, version });
-    await postToBot(bot.port, buttonClick('rotation_approve', `${id}:1`, { user: APPROVER, responseUrl: fake.responseUrl(), channelId: String(post?.answer?.channel), messageTs: String(post?.answer?.ts) }));
-    await fake.waitFor('chat.update', 1);
-    await postToBot(bot.port, viewSubmission('wfi_submission', stepStates.submission('CS-0123456', '2026-03-02'), { user: REQUESTER, privateMetadata: meta(2) }));
-    await fake.waitFor('chat.update', 2);
-    await postToBot(
-      bot.port,
-      viewSubmission('wfi_meeting', stepStates.meeting({ platform: 'Webex', date: '2026-03-20', time: '15:00', timeZone: 'UTC', joinUrl: LINK, attendeeIds: [ATTENDEE] }), { user: REQUESTER, privateMetadata: meta(3) }),
-    );
+    const { id } = await running.submitted();
+    const meeting = stepStates.meeting({ platform: 'Webex', date: '2026-03-20', time: '15:00', timeZone: 'UTC', joinUrl: LINK, attendeeIds: [ATTENDEE] });
+    await running.step(id, 'wfi_meeting', meeting, REQUESTER, 3);
+    const bot = running.bot();
 
     await fake.waitForCall('files.completeUploadExternal', (c) => c.args.channel_id === dmOf(ATTENDEE), 'the refused upload');
     await fake.waitFor('files.completeUploadExternal', 2);
