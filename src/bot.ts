@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { App, webApi, type Logger } from '@slack/bolt';
 import type { Config } from './config';
-import type { ApproverDirectory, Clock, EngineLocks, ReminderSchedule, RotationStore, SharedRateCounters } from './domain/ports';
+import type { ApproverDirectory, Clock, EngineLocks, PeopleDirectory, ReminderSchedule, RotationStore, SharedRateCounters } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
 import { registerListeners } from './slack/listeners';
 import { describeRequest, metricsEndpoint, type HealthCheck, type HttpEndpoint } from './slack/receiver';
@@ -10,6 +10,7 @@ import { openStore } from './store/keyv-factory';
 import { Scheduler } from './scheduler/scheduler';
 import type { ListenerDeps } from './slack/deps';
 import { SlackApproverDirectory } from './slack/approver-directory';
+import { SlackPeopleDirectory } from './slack/people-directory';
 import { RATE_LIMITS, rateLimiters, sharedRateLimiters, type RateLimiters, type RateLimitRules } from './slack/rate-limits';
 import type { ServiceDeps } from './services/lifecycle-deps';
 import { useCases } from './services/use-cases';
@@ -174,11 +175,13 @@ async function openAnsweringStore(
       },
       () => rotations.ping(),
     );
-    // A store made before the rotation index: indexed once, here (one full read), before any request reads the index.
-    const indexed = await steps.run({ failed: (error) => storeFailed(url, error, 'could not be brought up to date (indexing its rotations)') }, () =>
-      rotations.migrate(),
+    // A store made before the rotation index or the audit chain: indexed and chained once, here (one full
+    // read), before any request reads the index or appends to the chain.
+    const updated = await steps.run(
+      { failed: (error) => storeFailed(url, error, 'could not be brought up to date (indexing its rotations, chaining their audit trails)') },
+      () => rotations.migrate(),
     );
-    if (indexed > 0) logger.info(`The store's ${indexed} rotations were indexed (once, for a store made by an earlier release)`);
+    if (updated > 0) logger.info(`The store's ${updated} rotations were indexed and their audit trails chained (once, for a store made by an earlier release)`);
   } catch (error) {
     await withinMs(rotations.close(), CLEANUP_MS);
     throw error;
@@ -256,6 +259,7 @@ function serviceDeps(
     app: App;
     store: { rotations: RotationStore; reminders: ReminderSchedule };
     approvers: ApproverDirectory;
+    people: PeopleDirectory;
     clock: Clock;
     logger: Logger;
     track: <T>(work: Promise<T>) => Promise<T>;
@@ -279,6 +283,7 @@ function serviceDeps(
     reminderPolicy: { ...policy, reminderHour: config.reminderHour, digestDay: config.digestDay },
     // Each window of Homes waiting to be published is work in flight: shutdown lets it finish.
     homes: new HomePublisher(dashboards, { track: parts.track }),
+    people: parts.people,
     policy,
     allowSelfApproval: config.allowSelfApproval,
     randomIndex: options.randomIndex ?? randomInt,
@@ -410,7 +415,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
 
   const quickClient = quickWebClient(config, logger, fetch);
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
-  const services = serviceDeps(config, { app, store, approvers, clock, logger, track: work.track, metrics }, options);
+  // The export's names: looked up after the answer, without retries (a name Slack cannot give now is left out).
+  const people = new SlackPeopleDirectory(quickClient, clock, logger);
+  const services = serviceDeps(config, { app, store, approvers, people, clock, logger, track: work.track, metrics }, options);
   const limits = limitsFor(config, { clock, logger, ...(store.rateCounters ? { rateCounters: store.rateCounters } : {}) }, options);
   const deps = listenerDeps(config, { services, clock, quickClient, limits });
   // One gate before every listener: the user-id and trigger_id checks come before the rate limits,

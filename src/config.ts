@@ -251,6 +251,18 @@ const policySchema = z.object({
   ),
 });
 
+/** STORE_URL, as the bot and the maintenance commands (audit:verify) check it. */
+const storeUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .default('sqlite://data/wfi-rotate.sqlite')
+    .superRefine((u, ctx) => {
+      const problem = storeUrlProblem(u);
+      if (problem) ctx.addIssue({ code: 'custom', message: `STORE_URL ${problem}` });
+    }),
+);
+
 const slackSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({ error: 'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from OAuth & Permissions' })
@@ -294,16 +306,7 @@ const slackSchema = z.object({
       .transform((u) => (u.endsWith('/') ? u : `${u}/`)),
   ),
   PORT: integer('PORT', 3000, 0, 65535),
-  STORE_URL: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .default('sqlite://data/wfi-rotate.sqlite')
-      .superRefine((u, ctx) => {
-        const problem = storeUrlProblem(u);
-        if (problem) ctx.addIssue({ code: 'custom', message: `STORE_URL ${problem}` });
-      }),
-  ),
+  STORE_URL: storeUrl,
   WFI_APPROVERS: z
     .string({ error: 'WFI_APPROVERS is required: comma-separated Slack user IDs (U…/W…) or user-group IDs (S…)' })
     .transform((value, ctx) => {
@@ -471,6 +474,13 @@ function metricsSetting(s: z.output<typeof slackSchema>, problems: string[]): Co
   }
   if (port !== undefined) return { port };
   return enabled === 'true' ? {} : undefined;
+}
+
+/** STORE_URL alone, checked as the bot checks it: what the maintenance commands (audit:verify) need, without any Slack token. */
+export function loadStoreUrl(env: Env = process.env): string {
+  const parsed = z.object({ STORE_URL: storeUrl }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  return parsed.data.STORE_URL;
 }
 
 /** Reads and checks every variable at once, so one message names everything that is wrong. */

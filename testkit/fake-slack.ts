@@ -24,6 +24,19 @@ export interface ReceivedCall {
   at: number;
 }
 
+/** A file as files.uploadV2 hands it over: its bytes (to the upload URL) and where it was shared (files.completeUploadExternal). */
+export interface SharedFile {
+  id: string;
+  filename: string;
+  /** The length the client declared in files.getUploadURLExternal, and the length of what it uploaded. */
+  declaredLength: number;
+  content: string;
+  title?: string;
+  channelId?: string;
+  threadTs?: string;
+  initialComment?: string;
+}
+
 export interface RecordedResponse {
   /** Path of the response_url that was posted to. */
   path: string;
@@ -37,7 +50,8 @@ export function httpAnswer(status: number, headers: Record<string, string> = {},
   return Object.assign({ ...body }, { [HTTP]: { status, headers } }) as Record<string, unknown>;
 }
 
-type Handler = (args: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
+/** A test's answer to a method; undefined leaves the call to the fake's own answer (a handler for some calls only). */
+type Handler = (args: Record<string, unknown>) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
 
 /** An HTTP-level failure answered instead of the method's answer, for `remaining` more calls. */
 interface Fault {
@@ -52,6 +66,19 @@ interface Held {
   method: string;
   timer?: NodeJS.Timeout;
   settle(answer: boolean): void;
+}
+
+/**
+ * The file in a multipart/form-data body (the Web client posts the bytes to the
+ * upload URL as a form with one file part); the body itself when it is not one.
+ */
+function fileOfUpload(body: string, contentType: string | undefined): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
+  if (!boundary) return body;
+  const parts = body.split(`--${boundary[1] ?? boundary[2]}`);
+  const file = parts.find((part) => /content-disposition:[^\r\n]*filename=/i.test(part)) ?? '';
+  const start = file.indexOf('\r\n\r\n');
+  return start < 0 ? body : file.slice(start + 4).replace(/\r\n$/, '');
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -124,8 +151,16 @@ function once<T>(make: () => T): () => T {
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
-  /** File contents uploaded through files.uploadV2's upload URL. */
-  readonly uploads: Array<{ path: string; body: string }> = [];
+  /** What reached files.uploadV2's upload URLs: the raw request body, and the file in it. */
+  readonly uploads: Array<{ path: string; body: string; fileId: string; content: string }> = [];
+  /**
+   * Every file uploaded and then shared with files.completeUploadExternal, in
+   * the order shared: its content, name, and the channel and thread it went to.
+   */
+  readonly files: SharedFile[] = [];
+  /** Files handed an upload URL (files.getUploadURLExternal), by id, until shared. */
+  private readonly pendingFiles = new Map<string, SharedFile>();
+  private fileSeq = 0;
   private readonly handlers = new Map<string, Handler>();
   private server?: Server;
   private baseUrl = '';
@@ -163,7 +198,17 @@ export class FakeSlack {
         if (path.startsWith('/upload/')) {
           // files.uploadV2 step 2: the file's bytes go to the URL getUploadURLExternal handed out.
           this.arrived('upload', body, arrivedAt);
-          if (this.record) this.uploads.push({ path, body });
+          const fileId = path.slice('/upload/'.length);
+          const pending = this.pendingFiles.get(fileId);
+          if (!pending) {
+            res.writeHead(404, { 'content-type': 'text/plain' }).end('unknown upload URL');
+            return;
+          }
+          if (this.record) {
+            const content = fileOfUpload(body, req.headers['content-type']);
+            this.uploads.push({ path, body, fileId, content });
+            pending.content = content;
+          }
           res.writeHead(200, { 'content-type': 'text/plain' }).end('OK - 200');
           return;
         }
@@ -191,9 +236,7 @@ export class FakeSlack {
         const handler = this.handlers.get(method);
         const answer = fault
           ? httpAnswer(fault.status, fault.headers, fault.body)
-          : handler
-            ? await handler(args())
-            : this.defaultAnswer(method, (name) => args()[name]);
+          : ((handler ? await handler(args()) : undefined) ?? this.defaultAnswer(method, (name) => args()[name]));
         const http = (answer as { [HTTP]?: { status: number; headers: Record<string, string> } })[HTTP];
         const status = http?.status ?? 200;
         // Recorded once answered, so a test that waited for a call can read the answer too. A late
@@ -391,6 +434,9 @@ export class FakeSlack {
     this.responses.length = 0;
     this.socketAcks.length = 0;
     this.uploads.length = 0;
+    this.files.length = 0;
+    this.pendingFiles.clear();
+    this.fileSeq = 0;
     this.handlers.clear();
     this.counts.clear();
     this.homeHashes.clear();
@@ -513,6 +559,44 @@ export class FakeSlack {
     return this.homeHashes.get(userId);
   }
 
+  /**
+   * files.uploadV2 step 1: a file id and a URL of its own to post the bytes
+   * to, as Slack hands them out (each upload gets its own).
+   */
+  private uploadUrl(filename: string, length: number): Record<string, unknown> {
+    if (!filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
+    this.fileSeq += 1;
+    const id = `F0FILE${String(this.fileSeq).padStart(4, '0')}`;
+    this.pendingFiles.set(id, { id, filename, declaredLength: length, content: '' });
+    return { ok: true, upload_url: `${this.baseUrl}/upload/${id}`, file_id: id };
+  }
+
+  /**
+   * files.uploadV2 step 3: the uploaded files are shared in a channel (and a
+   * thread), as Slack does; a file never handed an upload URL is refused.
+   */
+  private completeUpload(arg: (name: string) => unknown): Record<string, unknown> {
+    const listed = arg('files');
+    const requested = (Array.isArray(listed) ? listed : typeof listed === 'string' ? (JSON.parse(listed) as unknown[]) : []) as Array<{ id?: string; title?: string }>;
+    const known = requested.map((file) => ({ file, pending: this.pendingFiles.get(String(file.id)) }));
+    if (known.length === 0 || known.some(({ pending }) => !pending)) return { ok: false, error: 'file_not_found' };
+    const channelId = arg('channel_id') === undefined ? undefined : String(arg('channel_id'));
+    const threadTs = arg('thread_ts') === undefined ? undefined : String(arg('thread_ts'));
+    const initialComment = arg('initial_comment') === undefined ? undefined : String(arg('initial_comment'));
+    const shared = known.map(({ file, pending }) => {
+      this.pendingFiles.delete(String(file.id));
+      return {
+        ...(pending as SharedFile),
+        ...(file.title ? { title: file.title } : {}),
+        ...(channelId ? { channelId } : {}),
+        ...(threadTs ? { threadTs } : {}),
+        ...(initialComment ? { initialComment } : {}),
+      };
+    });
+    if (this.record) this.files.push(...shared);
+    return { ok: true, files: shared.map((file) => ({ id: file.id, name: file.filename, title: file.title ?? file.filename })) };
+  }
+
   /** `arg` reads one argument of the call: only the answers that echo one decode the body. */
   private defaultAnswer(method: string, arg: (name: string) => unknown): Record<string, unknown> {
     switch (method) {
@@ -536,9 +620,9 @@ export class FakeSlack {
       case 'chat.postEphemeral':
         return { ok: true, message_ts: '1.000200' };
       case 'files.getUploadURLExternal':
-        return { ok: true, upload_url: `${this.baseUrl}/upload/F0FILE0001`, file_id: 'F0FILE0001' };
+        return this.uploadUrl(String(arg('filename')), Number(arg('length')));
       case 'files.completeUploadExternal':
-        return { ok: true, files: [{ id: 'F0FILE0001', title: arg('title') ?? 'file' }] };
+        return this.completeUpload(arg);
       case 'usergroups.users.list':
         return { ok: true, users: [] };
       case 'users.info':

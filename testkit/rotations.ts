@@ -1,5 +1,7 @@
+import { sealHistory } from '../src/domain/audit-chain';
 import type { BusinessCalendar } from '../src/domain/calendar';
 import { decide, planNextRotation, type RotationAction } from '../src/domain/lifecycle';
+import { sha256Hex } from '../src/lib/sha256';
 import {
   createRotation,
   ID_ALPHABET,
@@ -146,4 +148,12 @@ export function aPlannedRotation(
   const planned = planNextRotation(completed, { id: plannedId, now, policy: overrides.policy ?? TEST_POLICY });
   if (!planned) throw new Error('no next cycle: the rotation has no interval');
   return { planned, completed: { ...completed, nextRotationId: planned.id } };
+}
+
+/**
+ * A rotation as the store gives it back: its audit entries linked into the
+ * chain (each with `prev` and `hash`), as every store write does.
+ */
+export function asStored<R extends Rotation>(rotation: R): R {
+  return { ...rotation, history: sealHistory(rotation.id, rotation.history, sha256Hex) };
 }

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { CodedError, isCodedError } from '../domain/errors';
 import { existsSync } from 'node:fs';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import type { ReminderSchedule, RotationStore, ScheduledReminder } from '../domain/ports';
+import { describeFinding } from '../domain/audit-chain';
 import type { Rotation } from '../domain/rotation';
+import { checkAuditTrail } from '../services/audit-trail';
+import { readOptions } from './command-line';
 import { openStore, sqlitePath } from '../store/keyv-factory';
 import { STORE_URL_FORMS, storeUrlProblem } from '../store/store-url';
 import { causeOf, redactUrl } from '../lib/error-text';
@@ -52,7 +55,9 @@ const listIds = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join('
  * Copies every rotation (with its audit history and where its message was
  * posted) and every unfinished reminder occurrence of those rotations and of
  * the weekly digest from one store to another, then reads the target back to
- * verify it. Safe to run again: rotations already in the target at the same
+ * verify it (its audit trail's hash chains too: each rotation keeps the
+ * hashes it had, the target's log lists them in the order they are copied).
+ * A source whose audit trail does not verify is refused. Safe to run again: rotations already in the target at the same
  * version are left alone and reminders whose key is there (the digest: due
  * at the same time) are not added twice. A rotation in the target at another version is a conflict: nothing
  * is copied and the error names it.
@@ -65,8 +70,9 @@ const listIds = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join('
  */
 export async function migrateStore(from: MigratableStore, to: MigratableStore, options: MigrateOptions = {}): Promise<MigrateResult> {
   const limit = options.reminderLimit ?? DEFAULT_REMINDER_LIMIT;
-  // A target made by an earlier release indexes what it holds first (copied rotations are indexed as they are written).
+  // A target made by an earlier release indexes and chains what it holds first (copied rotations are as they are written).
   await step('indexing the target (--to)', () => to.rotations.migrate());
+  await step('verifying the source\'s audit trail (--from)', () => refuseBrokenTrail(from));
   const rotations = await step('reading the source (--from)', () => from.rotations.list());
   const existing = await step('reading the target (--to)', async () => new Map((await to.rotations.list()).map((r) => [r.id, r])));
 
@@ -117,6 +123,22 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
   };
 }
 
+/**
+ * Copying a store whose audit trail does not verify would hide that: the
+ * target would build a log of its own around whatever it was given. A store
+ * made before the chain existed (no log at all, no entry with a hash) is
+ * copied, and chained in the target.
+ */
+async function refuseBrokenTrail(from: MigratableStore): Promise<void> {
+  const report = await checkAuditTrail(from.rotations);
+  const neverChained = report.logRecords === 0 && report.findings.every((finding) => finding.problem === 'unsealed');
+  if (report.findings.length === 0 || neverChained) return;
+  throw migrationFailed(
+    `The source's audit trail does not verify, so nothing was copied (run npm run audit:verify on it): ` +
+      `${report.findings.slice(0, 3).map(describeFinding).join('; ')}${report.findings.length > 3 ? `; and ${report.findings.length - 3} more` : ''}`,
+  );
+}
+
 /** Runs one step; a store's failure says which step it broke, and on which flag's store ("writing rotations to the target (--to): connect ECONNREFUSED …"). */
 async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
   try {
@@ -140,13 +162,20 @@ async function verify(rotations: Rotation[], to: MigratableStore): Promise<void>
   if (mismatches.length > 0) {
     throw migrationFailed(`The target does not match the source after copying (${mismatches.length} of ${rotations.length}): ${listIds(mismatches)}`);
   }
+  const audit = await checkAuditTrail(to.rotations);
+  if (audit.findings.length > 0) {
+    throw migrationFailed(`The target's audit trail does not verify after copying: ${listIds(audit.findings.map(describeFinding))}`);
+  }
 }
 
 export const USAGE = `Usage: npm run store:migrate -- --from URL --to URL
 
 Copies every rotation (with its history and message location) and every
 pending reminder from one store to another, then reads the target back to
-verify it. Stop the bot first. Running it again copies only what is missing.
+verify it, its audit trail's hash chains included. A source whose audit
+trail does not verify is refused (npm run audit:verify names what is
+wrong); one made before the chain existed is chained in the target. Stop
+the bot first. Running it again copies only what is missing.
 
 Options:
   --from URL   the store to copy from: ${STORE_URL_FORMS}
@@ -175,29 +204,22 @@ export interface MigrateIo {
   stderr(line: string): void;
 }
 
+function incomplete(reported: string[]): CodedError {
+  return migrationFailed(
+    `a store reported ${reported.length === 1 ? 'an error' : `${reported.length} errors`} while copying, so the copy may be incomplete ` +
+      `(run it again once both stores answer): ${[...new Set(reported)].slice(0, 3).join('; ')}`,
+  );
+}
+
 const consoleIo: MigrateIo = { stdout: (line) => console.log(line), stderr: (line) => console.error(line) };
 
 /** How the command opens a STORE_URL: `openStore`, or a stand-in in tests. */
 export type OpenStore = (storeUrl: string, onError: (error: Error) => void) => MigratableStore;
 
 export async function main(argv: string[], io: MigrateIo = consoleIo, open: OpenStore = openStore): Promise<number> {
-  let values: { from?: string; to?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
-    return 1;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const { from, to } = values;
+  const read = readOptions(argv, ['from', 'to'], USAGE, io, 1);
+  if ('exitCode' in read) return read.exitCode;
+  const { from, to } = read.values;
   if (!from || !to) {
     io.stderr(`${!from && !to ? '--from and --to are' : !from ? '--from is' : '--to is'} required.\n\n${USAGE}`);
     return 1;
@@ -234,16 +256,13 @@ export async function main(argv: string[], io: MigrateIo = consoleIo, open: Open
     const target = await step('opening the target (--to)', async () => open(to, (error) => reported.push(`the target: ${error.message}`)));
     opened.push(target);
     const result = await migrateStore(source, target);
-    if (reported.length > 0) {
-      throw migrationFailed(
-        `a store reported ${reported.length === 1 ? 'an error' : `${reported.length} errors`} while copying, so the copy may be incomplete ` +
-          `(run it again once both stores answer): ${[...new Set(reported)].slice(0, 3).join('; ')}`,
-      );
-    }
+    if (reported.length > 0) throw incomplete(reported);
     io.stdout(`Copied ${copiedText(result)} from ${redactUrl(from)} to ${redactUrl(to)}; verified.`);
     return 0;
   } catch (error) {
-    io.stderr(`Migration from ${redactUrl(from)} to ${redactUrl(to)} failed: ${(error as Error)?.message ?? String(error)}`);
+    // A listing cut short also makes what follows it fail (a "deleted" rotation, a "missing" copy): the cause is named, not those.
+    const cause = reported.length > 0 ? incomplete(reported) : error;
+    io.stderr(`Migration from ${redactUrl(from)} to ${redactUrl(to)} failed: ${(cause as Error)?.message ?? String(cause)}`);
     return 1;
   } finally {
     for (const store of opened) await store.rotations.close().catch(() => undefined);

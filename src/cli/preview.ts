@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
+import { readOptions } from './command-line';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { ConfigError, loadPolicyConfig } from '../config';
@@ -309,29 +309,9 @@ export function main(
   now: Date = new Date(),
   io: PreviewIo = processIo,
 ): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        url: { type: 'string' },
-        deadline: { type: 'string' },
-        environment: { type: 'string' },
-        today: { type: 'string' },
-        'reminder-hour': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  const read = readOptions(argv, ['url', 'deadline', 'environment', 'today', 'reminder-hour'], USAGE, io, 2);
+  if ('exitCode' in read) return read.exitCode;
+  const { values } = read;
 
   let policy;
   try {

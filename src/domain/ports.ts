@@ -1,6 +1,7 @@
 import type { PersonLimitKind, RateLimit, RateLimitVerdict } from './rate-limits';
+import type { AuditLogRecord, AuditReport } from './audit-chain';
 import type { ReminderKind, ReminderOccurrence } from './reminder-kinds';
-import type { AuditEntry, MessageRef, Rotation, RotationIn } from './rotation';
+import type { AuditEntry, Meeting, MessageRef, Rotation, RotationIn } from './rotation';
 
 /**
  * A page of a listing: at most `limit` rotations after skipping `offset`. A
@@ -54,9 +55,16 @@ export interface RotationStore {
   /** Which of these people have opened the Home tab (`recordHomeViewer`), in the order given, each once: one read for all of them. */
   homeViewers(userIds: readonly string[]): Promise<string[]>;
   /**
+   * The store-wide audit log (domain/audit-chain.ts), every record in order:
+   * a full read, for verifying the audit trail (audit:verify, the export),
+   * never for a request or a tick.
+   */
+  auditLog(): Promise<AuditLogRecord[]>;
+  /**
    * Brings a store made by an earlier release up to date (at start and by
-   * store:migrate): indexes its rotations once; later calls cost one read.
-   * Answers how many rotations it indexed.
+   * store:migrate): indexes its rotations and chains their audit trails
+   * (entries without a hash are chained as found, and logged) once; later
+   * calls cost one read. Answers how many rotations it brought up to date.
    */
   migrate(): Promise<number>;
   /** Resolves when the store answers; rejects with the reason otherwise. */
@@ -194,6 +202,16 @@ export interface ApproverDirectory {
   knownApproverIds(): string[];
 }
 
+/**
+ * People's names, for evidence read outside Slack (the JSON Lines export):
+ * ids alone mean nothing to an auditor. Best effort: a person Slack cannot
+ * name right now is left out of the answer, never a reason to fail.
+ */
+export interface PeopleDirectory {
+  /** The names of those of these people who could be looked up. */
+  namesOf(userIds: readonly string[]): Promise<Map<string, string>>;
+}
+
 /** The actor of a step as the domain takes it: `'unknown'` approver rights stay unknown. */
 export function approverFlag(status: ApproverStatus): boolean | 'unknown' {
   return status === 'unknown' ? 'unknown' : status === 'approver';
@@ -261,11 +279,39 @@ export interface Notifier {
   /**
    * Sends the meeting, its join link included, to each person in a direct
    * message from the app: the link is for the people in the handoff and the
-   * approvers, never for the channel. One person's failure does not stop the others.
+   * approvers, never for the channel. The people in the handoff also get the
+   * meeting as a calendar file (the same event, moved, on each move). One
+   * person's failure does not stop the others.
    */
   sendMeetingDetails(rotation: RotationIn<'meeting_scheduled'>, recipientIds: string[], now: Date): Promise<void>;
-  /** Sends a person the CSV export of every rotation, in a direct message. */
-  sendExport(userId: string, csv: string, rotationCount: number): Promise<void>;
+  /**
+   * Tells each person directly that the handoff meeting they were sent is
+   * off for them (the rotation was cancelled, or a move left them off it),
+   * with the calendar cancellation of the invitation they hold.
+   */
+  sendMeetingCancellation(
+    rotation: Rotation,
+    meeting: Pick<Meeting, 'startsAt' | 'timeZone' | 'platform'>,
+    recipientIds: string[],
+    change: { at: string; why: 'rotation_cancelled' | 'uninvited' },
+  ): Promise<void>;
+  /**
+   * Sends a person the export of every rotation, in a direct message, with a
+   * line saying whether the audit trail's hash chains verify.
+   */
+  sendExport(userId: string, file: ExportFile, now: Date): Promise<void>;
+}
+
+/** The formats `/wfi-rotate export` sends: CSV for a spreadsheet, JSON Lines for a SIEM. */
+export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** An export, ready to send: its format and text, how many rotations it holds, and the check of the audit trail it was read with. */
+export interface ExportFile {
+  format: ExportFormat;
+  content: string;
+  rotations: number;
+  audit: AuditReport;
 }
 
 export interface Clock {

@@ -44,6 +44,13 @@ export interface AuditEntry {
    * cycle planned once this one was completed.
    */
   event?: 'secret_exposed' | 'next_cycle_planned';
+  /**
+   * The audit chain (domain/audit-chain.ts), set by the store when the entry
+   * is written, never by the lifecycle: the hash of the entry before it
+   * (GENESIS for the first), and this entry's own hash over its content and `prev`.
+   */
+  prev?: string;
+  hash?: string;
 }
 
 /** Whether an entry is a lifecycle change (not an event recorded alongside, like `secret_exposed`). */

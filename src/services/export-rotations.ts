@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import type { AuditReport } from '../domain/audit-chain';
 import type { AuditEntry, Rotation } from '../domain/rotation';
 
 export const EXPORT_COLUMNS = [
@@ -38,6 +39,11 @@ function detailsCell(entry: AuditEntry): string {
     .join('; ');
 }
 
+/** Oldest rotation first, then by id; the caller's array is left as it is. */
+function oldestFirst(rotations: readonly Rotation[]): Rotation[] {
+  return [...rotations].sort((a, b) => byInstant(a.createdAt, b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 /**
  * All rotations and their whole history as CSV evidence for an auditor: one
  * row per audit entry (who, when, from, to, details) next to the rotation it
@@ -45,8 +51,7 @@ function detailsCell(entry: AuditEntry): string {
  * header row is always there, so an empty export still says what it would hold.
  */
 export function rotationsToCsv(rotations: Rotation[]): string {
-  const ordered = [...rotations].sort((a, b) => byInstant(a.createdAt, b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const rows = ordered.flatMap((rotation) =>
+  const rows = oldestFirst(rotations).flatMap((rotation) =>
     // Sorting is stable, so entries recorded at the same instant keep the order they were appended in.
     [...rotation.history]
       .sort((a, b) => byInstant(a.at, b.at))
@@ -68,4 +73,72 @@ export function rotationsToCsv(rotations: Rotation[]): string {
       ),
   );
   return stringify(rows, { header: true, columns: [...EXPORT_COLUMNS] });
+}
+
+/**
+ * The same evidence as JSON Lines, for a SIEM: one object per audit entry
+ * (`type: "audit_entry"`), each with its rotation, the people by id and by
+ * name (null when Slack could not say), and its place in the hash chain:
+ * `entry_index` (from 0), `prev_hash` and `hash`. Entries come in chain order,
+ * which is the order they were written. Anyone can recompute a hash from a
+ * line alone: SHA-256 of the canonical JSON (RFC 8785) of { rotationId,
+ * index, entry }, where entry is { at, actorId, from, to, prev } plus
+ * `details` and `event` when they are not null (SECURITY.md, "The audit
+ * trail's hash chains").
+ * The last line (`type: "audit_verification"`) says whether every chain
+ * verified when the export was made and gives the store-wide log's head: kept
+ * by the SIEM, it shows later whether the log was cut after this export.
+ */
+export function rotationsToJsonLines(
+  rotations: Rotation[],
+  context: { names: ReadonlyMap<string, string>; audit: AuditReport; exportedAt: Date },
+): string {
+  const name = (id: string) => context.names.get(id) ?? null;
+  const lines = oldestFirst(rotations).flatMap((rotation) =>
+    rotation.history.map((entry, index) => ({
+      type: 'audit_entry',
+      rotation_id: rotation.id,
+      instance_url: rotation.instanceUrl,
+      environment_type: rotation.environmentType,
+      requester_id: rotation.requesterId,
+      requester_name: name(rotation.requesterId),
+      deadline: rotation.deadline,
+      submit_by: rotation.submitBy,
+      current_status: rotation.status,
+      entry_index: index,
+      at: entry.at,
+      actor_id: entry.actorId,
+      actor_name: name(entry.actorId),
+      from: entry.from,
+      to: entry.to,
+      event: entry.event ?? null,
+      details: entry.details ?? null,
+      prev_hash: entry.prev ?? null,
+      hash: entry.hash ?? null,
+    })),
+  );
+  const { audit } = context;
+  const verification = {
+    type: 'audit_verification',
+    exported_at: context.exportedAt.toISOString(),
+    verified: audit.findings.length === 0,
+    rotations: audit.rotations,
+    entries: audit.entries,
+    log_records: audit.logRecords,
+    log_head: audit.logHead,
+    pending: audit.pending,
+    broken: audit.findings.map((finding) => ({
+      rotation_id: finding.rotationId ?? null,
+      entry_index: finding.index ?? null,
+      log_seq: finding.seq ?? null,
+      problem: finding.problem,
+      message: finding.message,
+    })),
+  };
+  return [...lines, verification].map((line) => `${JSON.stringify(line)}\n`).join('');
+}
+
+/** Everyone an export names: the requesters and whoever took a step. */
+export function peopleIn(rotations: readonly Rotation[]): string[] {
+  return [...new Set(rotations.flatMap((rotation) => [rotation.requesterId, ...rotation.history.map((entry) => entry.actorId)]))];
 }

@@ -1,4 +1,4 @@
-import type { ApproverDirectory, Clock, Notifier, ReminderMetrics, ReminderSchedule, RotationStore } from '../domain/ports';
+import type { ApproverDirectory, Clock, Notifier, PeopleDirectory, ReminderMetrics, ReminderSchedule, RotationStore } from '../domain/ports';
 import type { ReminderPolicy } from '../domain/reminder-kinds';
 import type { LeadTimePolicy } from '../domain/rotation';
 import type { HomeRefresh } from './home-publisher';
@@ -12,6 +12,8 @@ export interface ServiceDeps {
   /** Whose App Home a change touched: published shortly, once a burst (services/home-publisher.ts). */
   homes: HomeRefresh;
   approvers: ApproverDirectory;
+  /** People's names, for the JSON Lines export; without one it carries ids alone. */
+  people?: PeopleDirectory;
   clock: Clock;
   policy: LeadTimePolicy;
   allowSelfApproval: boolean;

@@ -1,6 +1,6 @@
 import type { RotationAction } from '../domain/lifecycle';
 import { approverFlag } from '../domain/ports';
-import { handoffPeople, type AuditEntry, type Rotation } from '../domain/rotation';
+import { handoffPeople, isTransition, type AuditEntry, type Meeting, type Rotation } from '../domain/rotation';
 import type { ServiceDeps } from './lifecycle-deps';
 import { involvedPeople } from './dashboards';
 import { changeRotation, type ChangeOutcome } from './change-rotation';
@@ -52,8 +52,50 @@ async function messageOf(deps: ServiceDeps, id: string): Promise<Pick<Rotation, 
  */
 export async function announceTransition(deps: ServiceDeps, changed: Rotation, entry: AuditEntry): Promise<void> {
   const rotation = await announceInThread(deps, await followUpNow(deps, changed), entry);
-  if (entry.to === 'meeting_scheduled' && rotation.status === 'meeting_scheduled') await sendMeetingDetails(deps, rotation);
+  if (entry.to === 'meeting_scheduled' && rotation.status === 'meeting_scheduled') {
+    await sendMeetingDetails(deps, rotation);
+    const before = meetingBefore(rotation, entry);
+    if (before) {
+      const now = new Set(handoffPeople(rotation));
+      const leftOff = [...new Set([rotation.requesterId, ...rotation.attendeeIds, ...before.invitees])].filter((id) => !now.has(id));
+      if (leftOff.length > 0) await cancelMeeting(deps, rotation, before.meeting, leftOff, { at: entry.at, why: 'uninvited' });
+    }
+  }
+  if (isTransition(entry) && entry.to === 'cancelled' && rotation.status === 'cancelled' && rotation.meeting) {
+    await cancelMeeting(deps, rotation, rotation.meeting, handoffPeople(rotation), { at: entry.at, why: 'rotation_cancelled' });
+  }
   deps.homes.changed(involvedPeople(rotation, deps.approvers.knownApproverIds(), entry.actorId));
+}
+
+/** The meeting as it was before this move (from its audit entry), with who was invited: none when it was first set. */
+function meetingBefore(rotation: Rotation, move: AuditEntry): { meeting: Pick<Meeting, 'startsAt' | 'timeZone' | 'platform'>; invitees: string[] } | undefined {
+  const at = rotation.history.lastIndexOf(move);
+  const moves = rotation.history.slice(0, at < 0 ? rotation.history.length - 1 : at).filter((e) => isTransition(e) && e.to === 'meeting_scheduled');
+  const details = moves.at(-1)?.details;
+  if (!details?.startsAt || !details.timeZone || !details.platform) return undefined;
+  return {
+    meeting: { startsAt: details.startsAt, timeZone: details.timeZone, platform: details.platform as Meeting['platform'] },
+    invitees: (details.attendees ?? '').split(' ').filter(Boolean),
+  };
+}
+
+/**
+ * The handoff meeting is off for these people: a direct message each, with the
+ * calendar cancellation of the invitation they were sent. A Slack failure is
+ * logged; the change stands.
+ */
+async function cancelMeeting(
+  deps: ServiceDeps,
+  rotation: Rotation,
+  meeting: Pick<Meeting, 'startsAt' | 'timeZone' | 'platform'>,
+  recipients: string[],
+  change: { at: string; why: 'rotation_cancelled' | 'uninvited' },
+): Promise<void> {
+  try {
+    await deps.notifier.sendMeetingCancellation(rotation, meeting, recipients, change);
+  } catch (error) {
+    deps.logger.error(`${rotation.id}: the meeting's cancellation could not be sent: ${(error as Error).message}`);
+  }
 }
 
 /**

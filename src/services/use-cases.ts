@@ -1,7 +1,7 @@
 import { todayIn } from '../domain/calendar';
 import type { RefusalOf, Refusal } from '../domain/errors';
 import { precheck, startPlannedRefusal, type ActionType } from '../domain/lifecycle';
-import { approverFlag } from '../domain/ports';
+import { approverFlag, type ExportFormat } from '../domain/ports';
 import type { AuditEntry, Rotation, RotationRequest } from '../domain/rotation';
 import { validateRotationRequest, type FieldErrors, type RawRotationRequest } from '../domain/rotation-request';
 import { openedHome } from './dashboards';
@@ -42,8 +42,8 @@ export interface UseCases {
   rotationStatus(id: string, viewerId: string): Promise<RotationStatus | undefined>;
   /** `list`: the open rotations one person may see. */
   openRotations(viewerId: string): Promise<RotationView>;
-  /** `export`: the whole audit trail, to an approver in a direct message. */
-  sendExport(userId: string): Promise<{ ok: true; rotations: number } | { ok: false; error: RefusalOf<'NOT_AN_APPROVER' | 'APPROVER_UNKNOWN'> }>;
+  /** `export`: the whole audit trail, to an approver in a direct message, as CSV or JSON Lines. */
+  sendExport(userId: string, format?: ExportFormat): Promise<{ ok: true; rotations: number } | { ok: false; error: RefusalOf<'NOT_AN_APPROVER' | 'APPROVER_UNKNOWN'> }>;
   /**
    * A person opened the Home tab: they are recorded (changes refresh their
    * Home from now on) and their Home is published at once. `viewHash` is the
@@ -83,11 +83,11 @@ export function useCases(deps: ServiceDeps, settings: UseCaseSettings): UseCases
     announceStep: (rotation, entry) => announceTransition(deps, rotation, entry),
     rotationStatus: (id, viewerId) => rotationStatus(deps, id, viewerId),
     openRotations: (viewerId) => openRotationsFor(deps, viewerId),
-    async sendExport(userId) {
+    async sendExport(userId, format = 'csv') {
       // The whole audit trail of every rotation is evidence for approvers and auditors, not for everyone.
       const status = await deps.approvers.statusOf(userId);
       if (status !== 'approver') return { ok: false, error: { code: status === 'unknown' ? 'APPROVER_UNKNOWN' : 'NOT_AN_APPROVER' } };
-      return { ok: true, rotations: await sendRotationExport(deps, userId) };
+      return { ok: true, rotations: await sendRotationExport(deps, userId, format) };
     },
     refreshHome: (userId, viewHash) => openedHome(deps, userId, viewHash),
     reportExposure: (report) => reportSecretExposure(deps, report),

@@ -1,12 +1,13 @@
 import type { webApi } from '@slack/bolt';
 import { CodedError, isCodedError } from '../domain/errors';
-import type { Notifier, ReminderDisplay, ScheduledReminder } from '../domain/ports';
+import type { ExportFile, Notifier, ReminderDisplay, ScheduledReminder } from '../domain/ports';
 import { DIRECT_REMINDERS, ESCALATIONS, type ReminderOccurrence } from '../domain/reminder-kinds';
-import { isUserId, type AuditEntry, type MessageRef, type Rotation, type RotationIn } from '../domain/rotation';
+import { handoffPeople, isUserId, type AuditEntry, type MessageRef, type Rotation, type RotationIn } from '../domain/rotation';
 import { buildAppHome } from './views/app-home';
 import { buildDigest } from './views/digest';
 import { buildExportMessage } from './views/export-message';
-import { buildMeetingDetails } from './views/meeting-details';
+import { buildHandoffCancellation, buildHandoffInvitation, type CalendarFile, type CancellationReason, type CancelledMeeting } from './views/handoff-invitation';
+import { buildMeetingCancelled, buildMeetingDetails } from './views/meeting-details';
 import { escapeMrkdwn } from './views/mrkdwn';
 import { buildReminderMessage } from './views/reminder-message';
 import { toScheduleView } from './views/reminder-schedule';
@@ -208,8 +209,40 @@ export class SlackNotifier implements Notifier {
   }
 
   async sendMeetingDetails(rotation: RotationIn<'meeting_scheduled'>, recipientIds: string[], _now: Date): Promise<void> {
-    const { failed } = await this.sendDirectly(rotation, recipientIds, buildMeetingDetails(rotation));
+    // The people in the handoff also get the meeting's calendar file; approvers who are not in it, the message alone.
+    const inHandoff = new Set(handoffPeople(rotation));
+    const people = [...new Set(recipientIds)].filter(isUserId);
+    const attendees = people.filter((id) => inHandoff.has(id));
+    const others = people.filter((id) => !inHandoff.has(id));
+    const nobody = { failed: [], delivered: [] };
+    const [attending, informed] = await Promise.all([
+      attendees.length > 0 || others.length === 0 ? this.sendDirectly(rotation, attendees, buildMeetingDetails(rotation, { calendarFile: true })) : nobody,
+      others.length > 0 ? this.sendDirectly(rotation, others, buildMeetingDetails(rotation)) : nobody,
+    ]);
+    const failed = [...attending.failed, ...informed.failed];
     if (failed.length > 0) this.logger.warn(`${rotation.id}: the meeting details did not reach ${failed.join(', ')}`);
+    await this.attachCalendarFile(rotation, attending.delivered, buildHandoffInvitation(rotation));
+  }
+
+  async sendMeetingCancellation(rotation: Rotation, meeting: CancelledMeeting, recipientIds: string[], change: { at: string; why: CancellationReason }): Promise<void> {
+    const { delivered, failed } = await this.sendDirectly(rotation, recipientIds, buildMeetingCancelled(rotation, meeting, change.why));
+    if (failed.length > 0) this.logger.warn(`${rotation.id}: the meeting's cancellation did not reach ${failed.join(', ')}`);
+    await this.attachCalendarFile(rotation, delivered, buildHandoffCancellation(rotation, meeting, change));
+  }
+
+  /**
+   * The calendar file, uploaded (files.uploadV2) into each direct message that
+   * went out, right below it. One person's failed upload does not stop the
+   * others; they have the message, and the meeting's reminders, either way.
+   */
+  private async attachCalendarFile(rotation: Rotation, delivered: ReadonlyArray<{ userId: string; message: MessageRef }>, file: CalendarFile): Promise<void> {
+    const uploads = await Promise.allSettled(
+      delivered.map(({ message }) =>
+        this.client.filesUploadV2({ channel_id: message.channelId, content: file.content, filename: file.filename, title: file.title, snippet_type: 'text' }),
+      ),
+    );
+    const failed = uploads.flatMap((upload, i) => (upload.status === 'rejected' ? [`${delivered[i]?.userId} (${describeFailure(upload.reason)})`] : []));
+    if (failed.length > 0) this.logger.warn(`${rotation.id}: the calendar file ${file.filename} did not reach ${failed.join(', ')}`);
   }
 
   /**
@@ -221,15 +254,19 @@ export class SlackNotifier implements Notifier {
     rotation: Rotation,
     userIds: string[],
     message: Post,
-  ): Promise<{ sent: number; failed: string[]; codes: string[]; transient: boolean }> {
+  ): Promise<{ sent: number; failed: string[]; codes: string[]; transient: boolean; delivered: Array<{ userId: string; message: MessageRef }> }> {
     const people = [...new Set(userIds)].filter(isUserId);
+    if (people.length === 0) {
+      this.logger.warn(`${rotation.id}: nobody to send a direct message to`);
+      return { sent: 0, failed: [], codes: [], transient: false, delivered: [] };
+    }
     const results = await Promise.allSettled(people.map((userId) => this.post(userId, message)));
     const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [`${people[i]} (${describeFailure(result.reason)})`] : []));
     const codes = results.flatMap((result) => (result.status === 'rejected' ? [failureCode(result.reason)] : []));
-    if (people.length === 0) this.logger.warn(`${rotation.id}: nobody to send a direct message to`);
+    const delivered = results.flatMap((result, i) => (result.status === 'fulfilled' ? [{ userId: people[i] as string, message: result.value }] : []));
     // Worth trying again later when someone could not be reached only for now.
     const transient = results.some((result) => result.status === 'rejected' && isTransient(result.reason));
-    return { sent: people.length - failed.length, failed, codes, transient };
+    return { sent: people.length - failed.length, failed, codes, transient, delivered };
   }
 
   async sendDigest(channelId: string, rotations: Rotation[], now: Date, deliveryKey: string): Promise<void> {
@@ -279,18 +316,23 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  async sendExport(userId: string, csv: string, rotationCount: number): Promise<void> {
-    // Small exports fit in a code block; larger ones go as a file in the same direct message.
-    const inline = csv.length <= INLINE_CSV_LIMIT;
-    const intro = buildExportMessage(rotationCount, inline ? escapeMrkdwn(csv) : undefined);
+  async sendExport(userId: string, file: ExportFile, now: Date): Promise<void> {
+    // A small CSV fits in a code block; a larger one, and JSON Lines (which a SIEM takes as a file), go as a file in the same direct message.
+    const inline = file.format === 'csv' && file.content.length <= INLINE_CSV_LIMIT;
+    const intro = buildExportMessage({
+      format: file.format,
+      rotations: file.rotations,
+      audit: file.audit,
+      ...(inline ? { escapedInline: escapeMrkdwn(file.content) } : {}),
+    });
     const posted = await this.client.chat.postMessage({ channel: userId, text: intro.text, blocks: intro.blocks });
     if (inline) return;
     await this.client.filesUploadV2({
       channel_id: posted.channel as string,
       thread_ts: posted.ts as string,
-      content: csv,
-      filename: `wfi-rotations-${new Date().toISOString().slice(0, 10)}.csv`,
-      title: 'WFI secret rotations and their history',
+      content: file.content,
+      filename: `wfi-rotations-${now.toISOString().slice(0, 10)}.${file.format}`,
+      title: `WFI secret rotations and their history (${file.format === 'csv' ? 'CSV' : 'JSON Lines'})`,
     });
   }
 

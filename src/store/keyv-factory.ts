@@ -45,6 +45,6 @@ export interface OpenedStore {
  * Redis or PostgreSQL server apart.
  */
 export function openStore(storeUrl: string, onError: ErrorListener = () => undefined, namespace: string = NAMESPACE): OpenedStore {
-  const { keyv, index, reminders, locks, ready, rateCounters } = openEngine(storeUrl, onError, namespace);
-  return { rotations: new KeyvRotationStore(keyv, { locks, index, ready }), reminders, locks, ...(rateCounters ? { rateCounters } : {}) };
+  const { keyv, index, reminders, locks, auditLog, ready, rateCounters } = openEngine(storeUrl, onError, namespace);
+  return { rotations: new KeyvRotationStore(keyv, { locks, index, auditLog, ready, onError }), reminders, locks, ...(rateCounters ? { rateCounters } : {}) };
 }

@@ -1,10 +1,13 @@
 import type Keyv from 'keyv';
 import { CodedError } from '../domain/errors';
 import { randomUUID } from 'node:crypto';
+import { entryContent, sameContent, sealHistory, type AuditLogRecord, type Hasher } from '../domain/audit-chain';
 import type { EngineLocks, Page, RotationStore } from '../domain/ports';
 import { MemoryLocks } from './engine-locks';
 import { ROTATION_SCHEMA_VERSION, type AuditEntry, type MessageRef, type Rotation } from '../domain/rotation';
 import { KeyedMutex } from '../lib/keyed-mutex';
+import { sha256Hex } from '../lib/sha256';
+import { appendToLog, MemoryAuditLog, type AuditLog } from './audit-log';
 import { belongsTo, LISTS, MemoryRotationIndex, postingsOf, type IndexPage, type RotationIndex } from './rotation-index';
 
 const ROTATION_PREFIX = 'rotation:';
@@ -24,6 +27,9 @@ const HEALTH_KEY = 'health';
 const INDEX_VERSION_KEY = 'index-version';
 // 2: each person's open and planned rotations got a list of their own.
 const INDEX_VERSION = 2;
+// Set once every rotation's audit trail is chained and logged: a store made before the chain existed is chained at its first start.
+const AUDIT_CHAIN_VERSION_KEY = 'audit-chain-version';
+const AUDIT_CHAIN_VERSION = 1;
 /** Ids read from the index per step when a listing is read whole. */
 const LISTING_PAGE = 500;
 
@@ -50,11 +56,17 @@ function withoutMessage(rotation: Rotation): Omit<Rotation, 'message'> {
  * ever appended, and some writes keep the version (a secret_exposed entry, the
  * link to a planned next cycle, so that no button goes stale): a write made
  * from a read older than such a write would otherwise erase its entry. It is
- * refused like a version mismatch, and the writer reads again.
+ * refused like a version mismatch, and the writer reads again. Entries are
+ * compared by what they record: the chain's hashes are the store's to set.
  */
 function extendsHistory(stored: readonly AuditEntry[] | undefined, next: readonly AuditEntry[]): boolean {
   const before = stored ?? [];
-  return before.length <= next.length && before.every((entry, i) => JSON.stringify(entry) === JSON.stringify(next[i]));
+  return before.length <= next.length && before.every((entry, i) => sameContent(entry, next[i] as AuditEntry));
+}
+
+/** The entries a writer appends, stripped of any hash they came with: only the store links an entry into the chain. */
+function unsealed(entries: readonly AuditEntry[]): AuditEntry[] {
+  return entries.map(entryContent);
 }
 
 /** A lease long enough for one read-compare-write, short enough that a crashed holder blocks nobody for long. */
@@ -65,8 +77,11 @@ const LOCK_WAIT_MS = 3_000;
 export interface StoreEngineParts {
   locks?: EngineLocks;
   index?: RotationIndex;
+  auditLog?: AuditLog;
   /** Resolves once the engine takes commands. */
   ready?: () => Promise<void>;
+  /** Failures that reach no caller: an entry written but not logged (see `logFrom`). */
+  onError?: (error: Error) => void;
 }
 
 /**
@@ -75,13 +90,22 @@ export interface StoreEngineParts {
  * added before the rotation is written and the ones it left are removed after,
  * so a crash in between leaves an extra id in a list (readers check each
  * rotation they read against the list) but never a missing one.
+ *
+ * The store also keeps the audit chain (domain/audit-chain.ts): under the
+ * same lock it links each new entry to the stored one before it (it alone
+ * knows, at that moment, what is stored), writes the rotation, then appends
+ * the new entries' hashes to the store-wide log. Whatever the lifecycle hands
+ * in, no write can leave an entry out of the chain or fork it.
  */
 export class KeyvRotationStore implements RotationStore {
   private readonly local = new KeyedMutex();
   private readonly owner = randomUUID();
   private readonly engineLocks: EngineLocks;
   private readonly index: RotationIndex;
+  private readonly log: AuditLog;
+  private readonly hasher: Hasher = sha256Hex;
   private readonly ready: () => Promise<void>;
+  private readonly onError: (error: Error) => void;
 
   constructor(
     private readonly keyv: Keyv,
@@ -89,7 +113,9 @@ export class KeyvRotationStore implements RotationStore {
   ) {
     this.engineLocks = parts.locks ?? new MemoryLocks();
     this.index = parts.index ?? new MemoryRotationIndex();
+    this.log = parts.auditLog ?? new MemoryAuditLog();
     this.ready = parts.ready ?? (async () => undefined);
+    this.onError = parts.onError ?? (() => undefined);
   }
 
   /**
@@ -134,15 +160,22 @@ export class KeyvRotationStore implements RotationStore {
     });
   }
 
+  /**
+   * A rotation copied from another store (store:migrate) keeps the hashes it
+   * carries, so its chain verifies in the target as it did in the source;
+   * entries without one are chained here.
+   */
   insert(rotation: Rotation): Promise<void> {
     const key = rotationKey(rotation.id);
-    return this.exclusive(rotation.id, () =>
-      this.guarded(async () => {
+    return this.exclusive(rotation.id, async () => {
+      const history = sealHistory(rotation.id, rotation.history, this.hasher);
+      await this.guarded(async () => {
         if (await this.keyv.has(key)) throw new CodedError('ROTATION_EXISTS', `Rotation ${rotation.id} already exists`);
         await this.index.put(rotation.id, postingsOf(rotation));
-        await this.keyv.set(key, withoutMessage(rotation));
-      }),
-    );
+        await this.keyv.set(key, { ...withoutMessage(rotation), history });
+      });
+      await this.logAfterWrite(rotation.id, history);
+    });
   }
 
   async get(id: string): Promise<Rotation | undefined> {
@@ -151,21 +184,56 @@ export class KeyvRotationStore implements RotationStore {
   }
 
   replace(rotation: Rotation, expectedVersion: number): Promise<boolean> {
-    return this.exclusive(rotation.id, () =>
-      this.guarded(async () => {
+    return this.exclusive(rotation.id, async () => {
+      const history = await this.guarded(async () => {
         const current = (await this.keyv.get(rotationKey(rotation.id))) as Rotation | undefined;
-        if (!current || current.version !== expectedVersion || !extendsHistory(current.history, rotation.history)) return false;
+        if (!current || current.version !== expectedVersion || !extendsHistory(current.history, rotation.history)) return undefined;
+        // The stored entries as stored (an entry an older release wrote without a hash is chained now), then the new ones.
+        const stored = current.history ?? [];
+        const chained = sealHistory(rotation.id, [...stored, ...unsealed(rotation.history.slice(stored.length))], this.hasher);
         const postings = postingsOf(rotation);
         await this.index.put(rotation.id, postings);
-        await this.keyv.set(rotationKey(rotation.id), withoutMessage(rotation));
+        await this.keyv.set(rotationKey(rotation.id), { ...withoutMessage(rotation), history: chained });
         const kept = new Set(postings.map((posting) => posting.list));
         await this.index.remove(
           rotation.id,
           postingsOf(current).flatMap((posting) => (kept.has(posting.list) ? [] : [posting.list])),
         );
-        return true;
-      }),
-    );
+        return chained;
+      });
+      if (!history) return false;
+      await this.logAfterWrite(rotation.id, history);
+      return true;
+    });
+  }
+
+  /**
+   * Appends to the store-wide log the rotation's entries it does not hold yet:
+   * the ones just written, and any a write cut short before its logging left
+   * behind (the log holds a prefix of each rotation's entries, so a count says
+   * which). Under the rotation's lock, so its entries go in in order.
+   */
+  private async logFrom(id: string, history: readonly AuditEntry[]): Promise<void> {
+    const logged = await this.guarded(() => this.log.countOf(id));
+    const entries = history.slice(logged).map((entry, i) => ({ rotationId: id, index: logged + i, entryHash: entry.hash as string }));
+    if (entries.length > 0) await this.guarded(() => appendToLog(this.log, entries, this.hasher));
+  }
+
+  /**
+   * After the rotation is written the change stands: a failure to log it is
+   * reported, not thrown (the caller would tell the person nothing was saved),
+   * and the rotation's next change logs what is missing.
+   */
+  private async logAfterWrite(id: string, history: readonly AuditEntry[]): Promise<void> {
+    try {
+      await this.logFrom(id, history);
+    } catch (error) {
+      this.onError(new Error(`${id} was written, but its audit entries could not be added to the store-wide log (its next change adds them): ${(error as Error).message}`));
+    }
+  }
+
+  auditLog(): Promise<AuditLogRecord[]> {
+    return this.guarded(() => this.log.records());
   }
 
   setMessage(id: string, message: MessageRef): Promise<boolean> {
@@ -263,18 +331,29 @@ export class KeyvRotationStore implements RotationStore {
   }
 
   async migrate(): Promise<number> {
-    if ((await this.guarded(() => this.keyv.get(INDEX_VERSION_KEY))) === INDEX_VERSION) return 0;
-    const rotations = await this.list();
+    const [indexVersion, chainVersion] = await this.guarded(() => Promise.all([this.keyv.get(INDEX_VERSION_KEY), this.keyv.get(AUDIT_CHAIN_VERSION_KEY)]));
+    const index = indexVersion !== INDEX_VERSION;
+    const chain = chainVersion !== AUDIT_CHAIN_VERSION;
+    if (!index && !chain) return 0;
+    // Oldest first, so the log lists the entries found here in the order their rotations were made.
+    const rotations = (await this.list()).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
     for (const { id } of rotations) {
       // Under the rotation's lock, from a fresh read: a replica may be changing it meanwhile.
-      await this.exclusive(id, () =>
-        this.guarded(async () => {
-          const current = (await this.keyv.get(rotationKey(id))) as Rotation | undefined;
-          if (current) await this.index.put(id, postingsOf(current));
-        }),
-      );
+      await this.exclusive(id, async () => {
+        const current = (await this.guarded(() => this.keyv.get(rotationKey(id)))) as Rotation | undefined;
+        if (!current) return;
+        if (index) await this.guarded(() => this.index.put(id, postingsOf(current)));
+        if (!chain) return;
+        // Entries written before the chain existed are chained as they are found now: the chain vouches for them from here on.
+        const history = sealHistory(id, current.history ?? [], this.hasher);
+        if (history.some((entry, i) => entry !== current.history?.[i])) await this.guarded(() => this.keyv.set(rotationKey(id), { ...current, history }));
+        await this.logFrom(id, history);
+      });
     }
-    await this.guarded(() => this.keyv.set(INDEX_VERSION_KEY, INDEX_VERSION));
+    await this.guarded(async () => {
+      await this.keyv.set(INDEX_VERSION_KEY, INDEX_VERSION);
+      await this.keyv.set(AUDIT_CHAIN_VERSION_KEY, AUDIT_CHAIN_VERSION);
+    });
     return rotations.length;
   }
 

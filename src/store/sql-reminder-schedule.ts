@@ -1,7 +1,7 @@
 import type { ReminderOutcome, ReminderSchedule, ScheduledReminder } from '../domain/ports';
 import type { ReminderOccurrence } from '../domain/reminder-kinds';
 import { readEntry, storedDigest, type StoredEntry } from './schedule-entry';
-import { SqlTables, type RunSql, type SqlDialect } from './sql-tables';
+import { SqlTables, tableName, type RunSql, type SqlDialect } from './sql-tables';
 
 export { POSTGRES, SQLITE, type RunSql, type SqlDialect } from './sql-tables';
 
@@ -55,7 +55,7 @@ export class SqlReminderSchedule implements ReminderSchedule {
     query: RunSql,
     private readonly table = 'wfi_reminders',
   ) {
-    if (!/^[a-z_][a-z0-9_]{0,50}$/i.test(table)) throw new Error(`Not a usable table name: ${table}`);
+    tableName(table);
     this.sql = new SqlTables(dialect, query, () => this.createObjects());
   }
 

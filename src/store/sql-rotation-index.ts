@@ -1,5 +1,5 @@
 import type { IndexPage, Posting, RotationIndex } from './rotation-index';
-import { SqlTables, type RunSql, type SqlDialect } from './sql-tables';
+import { SqlTables, tableName, type RunSql, type SqlDialect } from './sql-tables';
 
 /**
  * The rotation index as one table beside keyv's, on SQLite or PostgreSQL: a
@@ -16,7 +16,7 @@ export class SqlRotationIndex implements RotationIndex {
     query: RunSql,
     private readonly table = 'wfi_rotation_index',
   ) {
-    if (!/^[a-z_][a-z0-9_]{0,50}$/i.test(table)) throw new Error(`Not a usable table name: ${table}`);
+    tableName(table);
     this.sql = new SqlTables(dialect, query, () => this.createObjects());
   }
 

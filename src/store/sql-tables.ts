@@ -45,6 +45,16 @@ export const POSTGRES: SqlDialect = {
   lostCreateRace: (error) => CREATE_RACE_CODES.has((error as { code?: unknown } | null)?.code),
 };
 
+/**
+ * A table name fit to be written into a statement (statements cannot take it
+ * as a parameter): made from the namespace, never from a person's input, and
+ * checked all the same.
+ */
+export function tableName(table: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,50}$/i.test(table)) throw new Error(`Not a usable table name: ${table}`);
+  return table;
+}
+
 /** Each object a schema creates (a table, an index) can be lost to a racing process once: then it exists. */
 const CREATE_ATTEMPTS = 5;
 

@@ -397,7 +397,7 @@ describe('the rotation lifecycle through Slack', () => {
     expect(json).toContain(`<@${APPROVER}>`);
   });
 
-  it('exports every rotation and its history as CSV in a direct message', async () => {
+  it('exports every rotation and its history as CSV in a direct message, saying whether the audit trail\'s hash chains verify', async () => {
     const rotation = await requestRotation();
     await approve(rotation);
     await postToBot(port(), slashCommand({ text: 'export', user_id: APPROVER }));
@@ -407,6 +407,46 @@ describe('the rotation lifecycle through Slack', () => {
     expect(text).toContain('rotation_id');
     expect(text).toContain(`${rotation.id}`);
     expect(text.match(new RegExp(rotation.id, 'g'))?.length).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/:white_check_mark: Audit trail: every hash chain verifies \(2 entries; store-wide log head `[0-9a-f]{64}`\)\./);
+  });
+
+  it('exports the trail as JSON Lines for a SIEM: a file in a direct message, with names where Slack gives them, each entry\'s hash, and the check', async () => {
+    // Slack names the approver; the requester's look-up fails: the export goes with the id alone.
+    fake.on('users.info', (args) =>
+      args.user === APPROVER ? { ok: true, user: { id: APPROVER, real_name: 'Grace Hopper', tz: 'Europe/Berlin' } } : { ok: false, error: 'user_not_found' },
+    );
+    const rotation = await requestRotation();
+    await approve(rotation);
+    await postToBot(port(), slashCommand({ text: 'export jsonl', user_id: APPROVER }));
+
+    await fake.waitFor('files.completeUploadExternal');
+    const [file] = fake.files;
+    expect(file).toMatchObject({ filename: 'wfi-rotations-2026-03-02.jsonl', channelId: 'D0APPROVE1' });
+    expect(Buffer.byteLength(file?.content ?? '')).toBe(file?.declaredLength);
+    const lines = (file?.content ?? '').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => [l.type, l.entry_index, l.to, l.actor_id, l.actor_name])).toEqual([
+      ['audit_entry', 0, 'requested', REQUESTER, null],
+      ['audit_entry', 1, 'approved', APPROVER, 'Grace Hopper'],
+      ['audit_verification', undefined, undefined, undefined, undefined],
+    ]);
+    const saved = (await stored(rotation.id)) as Rotation;
+    expect(lines.slice(0, 2).map((l) => [l.prev_hash, l.hash])).toEqual(saved.history.map((e) => [e.prev, e.hash]));
+    expect(lines[2]).toMatchObject({ verified: true, entries: 2, log_records: 2, broken: [] });
+    // The direct message says where the file is, and that the chains verify.
+    const dm = fake.callsTo('chat.postMessage').find((c) => c.args.channel === APPROVER);
+    expect(JSON.stringify(dm?.args.blocks)).toContain('The JSON Lines file is in the thread');
+    expect(file?.threadTs).toBe(String(fake.callsTo('chat.postMessage').find((c) => c.args.channel === APPROVER)?.answer?.ts));
+  });
+
+  it('answers an export format it does not know with the ones it knows, privately, and sends nothing', async () => {
+    const posts = fake.callsTo('chat.postMessage').length;
+
+    const reply = await postToBot(port(), slashCommand({ text: 'export xlsx', user_id: APPROVER }));
+
+    expect(reply.status).toBe(200);
+    expect(reply.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('`/wfi-rotate export jsonl` for JSON Lines') });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(posts);
+    expect(fake.callsTo('files.getUploadURLExternal')).toEqual([]);
   });
 
   it('refuses the export to someone who is not an approver, privately, and sends nothing', async () => {

@@ -6,10 +6,12 @@ import { main, migrateStore, type MigratableStore, type OpenStore } from '../../
 import { freePort } from '../../testkit/free-port';
 import type { RotationStore, ScheduledReminder } from '../../src/domain/ports';
 import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-kinds';
-import type { Rotation } from '../../src/domain/rotation';
+import type { AuditEntry, Rotation } from '../../src/domain/rotation';
+import { checkAuditTrail } from '../../src/services/audit-trail';
+import type Keyv from 'keyv';
 import { openStore, sqlitePath } from '../../src/store/keyv-factory';
 import { tempStoreUrl } from '../support/bot-harness';
-import { aRotation, aRotationIn } from '../../testkit/rotations';
+import { aRotation, aRotationIn, asStored } from '../../testkit/rotations';
 
 /**
  * `npm run store:migrate`: a few hundred rotations in every state, with
@@ -65,6 +67,7 @@ async function seed(store: MigratableStore, count = COUNT): Promise<Seeded> {
     const overrides = { id, instanceUrl: `https://tenant${i}.wfi.pega.com` };
     let rotation: Rotation = state === 'requested' ? aRotation(overrides) : aRotationIn(state, overrides);
     await store.rotations.insert(rotation);
+    rotation = asStored(rotation);
     if (i % 3 === 0) {
       const message = { channelId: 'C0ROTATIONS', ts: `1771581600.${String(i).padStart(6, '0')}` };
       await store.rotations.setMessage(id, message);
@@ -127,6 +130,7 @@ function wrap(store: RotationStore): RotationStore {
     recentlyCompleted: (page) => store.recentlyCompleted(page),
     recordHomeViewer: (userId) => store.recordHomeViewer(userId),
     homeViewers: (userIds) => store.homeViewers(userIds),
+    auditLog: () => store.auditLog(),
     migrate: () => store.migrate(),
     ping: () => store.ping(),
     close: () => store.close(),
@@ -208,6 +212,36 @@ describe('migrating a store', () => {
     await expect(migration).rejects.toThrow(new RegExp(`${submitted.id} \\(version ${submitted.version} in the source, 1 in the target\\)`));
     expect((await target.rotations.list()).map((r) => r.id)).toEqual([submitted.id]);
     expect(await target.reminders.due(FAR_FUTURE, 1000)).toEqual([]);
+  });
+
+  it('refuses, copying nothing, a source whose audit trail does not verify, and names the broken link', async () => {
+    const source = stores.open('memory://');
+    await seed(source, 10);
+    const keyv = (source.rotations as unknown as { keyv: Keyv }).keyv;
+    const edited = (await keyv.get('rotation:ROT-000003')) as Rotation;
+    (edited.history[1] as AuditEntry).actorId = 'U0SOMEONE';
+    await keyv.set('rotation:ROT-000003', edited);
+    const target = stores.open(stores.sqlite());
+
+    await expect(migrateStore(source, target)).rejects.toThrow(
+      "The source's audit trail does not verify, so nothing was copied (run npm run audit:verify on it): " +
+        'ROT-000003: entry 1 does not match its hash: the entry was edited',
+    );
+    expect(await target.rotations.list()).toEqual([]);
+    expect(await target.reminders.due(FAR_FUTURE, 1000)).toEqual([]);
+  });
+
+  it('copies a store made before the audit chain existed, and chains its entries in the target', async () => {
+    const source = stores.open('memory://');
+    const old = [aRotationIn('completed', { id: 'ROT-OLD222' }), aRotation({ id: 'ROT-OLD333' })];
+    // As an earlier release wrote them: no hash, no log.
+    for (const rotation of old) await (source.rotations as unknown as { keyv: Keyv }).keyv.set(`rotation:${rotation.id}`, rotation);
+    const target = stores.open(stores.sqlite());
+
+    expect(await migrateStore(source, target)).toMatchObject({ rotations: 2 });
+
+    expect(await checkAuditTrail(target.rotations)).toMatchObject({ findings: [], pending: 0, entries: 6, logRecords: 6 });
+    expect(byId(await target.rotations.list())).toEqual(old.map(asStored));
   });
 
   it('reports a target that does not hold what was written to it', async () => {
@@ -445,6 +479,7 @@ async function dropPostgresNamespace(url: string, namespace: string): Promise<vo
   try {
     await pool.query('DELETE FROM keyv WHERE position($1 in key) > 0', [`${namespace}:`]);
     await pool.query(`DROP TABLE IF EXISTS wfi_reminders_${namespace}`);
+    await pool.query(`DROP TABLE IF EXISTS wfi_audit_log_${namespace}`);
   } finally {
     await pool.end();
   }

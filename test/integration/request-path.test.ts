@@ -335,6 +335,7 @@ describe('the request path over real HTTP', () => {
       recentlyCompleted: (page) => check().then(() => real.recentlyCompleted(page)),
       recordHomeViewer: (userId) => check().then(() => real.recordHomeViewer(userId)),
       homeViewers: (userIds) => check().then(() => real.homeViewers(userIds)),
+      auditLog: () => check().then(() => real.auditLog()),
       migrate: () => check().then(() => real.migrate()),
       ping: () => check().then(() => real.ping()),
       close: () => real.close(),

@@ -34,6 +34,7 @@ export class RecordingNotifier implements Notifier {
   }
   async publishHome(_viewerId: string, _view: { scope: 'all' | 'yours'; rotations: Rotation[]; reminderFailures: ScheduledReminder[] }, _now: Date, _hash?: string): Promise<void> {}
   async sendMeetingDetails(): Promise<void> {}
+  async sendMeetingCancellation(): Promise<void> {}
   async sendExport(): Promise<void> {}
 
   async sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, _now: Date, deliveryKey: string): Promise<void> {

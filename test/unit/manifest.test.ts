@@ -102,7 +102,7 @@ describe('manifest.yml', () => {
   it('declares exactly the slash command the code listens for', () => {
     const commands = manifest.features?.slash_commands ?? [];
     expect(commands.map((c) => c.command)).toEqual([COMMAND]);
-    expect(commands[0]?.usage_hint).toBe('[list | status ROT-XXXXXX | export | help]');
+    expect(commands[0]?.usage_hint).toBe('[list | status ROT-XXXXXX | export [csv | jsonl] | help]');
     // Every subcommand the listener answers is in the hint.
     const listener = readFileSync(join(ROOT, 'src', 'slack', 'listeners', 'command.ts'), 'utf8');
     const subcommands = [...listener.matchAll(/case '([a-z]+)':/g)].map((m) => m[1] as string);

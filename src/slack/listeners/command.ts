@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import { isChannelId, parseRotationId } from '../../domain/rotation';
 import type { ListenerDeps } from '../deps';
-import { buildHelp, buildNotFound } from '../views/command-replies';
+import { EXPORT_FORMATS, type ExportFormat } from '../../domain/ports';
+import { buildExportFormats, buildHelp, buildNotFound } from '../views/command-replies';
 import { explainRefusal, EXPORT_REFUSAL, STORE_READ_FAILURE } from '../views/refusals';
 import { toScheduleView } from '../views/reminder-schedule';
 import { buildRequestModal } from '../views/request-modal';
@@ -62,11 +63,25 @@ export async function replyList(deps: ListenerDeps, { command, ack, respond, log
   }
 }
 
-/** `/wfi-rotate export`: acknowledged first, as the approver check may read a user group from Slack. */
-export async function sendExport(deps: ListenerDeps, { command, ack, respond, logger }: CommandArgs): Promise<void> {
+/** The format after `export`: CSV when none is given; undefined for anything else. */
+function exportFormat(text: string): ExportFormat | undefined {
+  const asked = text.trim().toLowerCase() || 'csv';
+  return EXPORT_FORMATS.find((format) => format === asked);
+}
+
+/**
+ * `/wfi-rotate export [csv|jsonl]`: acknowledged first, as the approver check
+ * may read a user group from Slack; an unknown format gets the formats there is.
+ */
+export async function sendExport(deps: ListenerDeps, { command, ack, respond, logger }: CommandArgs, formatText = ''): Promise<void> {
+  const format = exportFormat(formatText);
+  if (!format) {
+    await ack({ response_type: 'ephemeral', ...buildExportFormats(formatText) });
+    return;
+  }
   await ack();
   try {
-    const sent = await deps.useCases.sendExport(command.user_id);
+    const sent = await deps.useCases.sendExport(command.user_id, format);
     if (!sent.ok) {
       await respond({ response_type: 'ephemeral', text: sent.error.code === 'APPROVER_UNKNOWN' ? explainRefusal(sent.error, '') : EXPORT_REFUSAL });
     }
@@ -88,7 +103,7 @@ export function handleCommand(deps: ListenerDeps): (args: CommandArgs) => Promis
       case 'list':
         return replyList(deps, args);
       case 'export':
-        return sendExport(deps, args);
+        return sendExport(deps, args, rest.join(' '));
       default:
         await args.ack({ response_type: 'ephemeral', ...buildHelp(deps.settings.leadBusinessDays) });
     }

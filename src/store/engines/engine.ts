@@ -1,8 +1,9 @@
 import type Keyv from 'keyv';
 import type { EngineLocks, ReminderSchedule, SharedRateCounters } from '../../domain/ports';
+import type { AuditLog } from '../audit-log';
 import type { RotationIndex } from '../rotation-index';
 
-/** What one storage engine provides: keyv for the records, their index, a reminder schedule, and leases on names. */
+/** What one storage engine provides: keyv for the records, their index, a reminder schedule, leases on names, and the store-wide audit log. */
 export interface Engine {
   /** Resolves once the engine can take commands; rejects when it cannot in time. */
   ready?: () => Promise<void>;
@@ -16,6 +17,7 @@ export interface Engine {
    * (memory, SQLite), where the limits are counted in memory.
    */
   rateCounters?: SharedRateCounters;
+  auditLog: AuditLog;
 }
 
 export interface EngineContext {

@@ -1,4 +1,5 @@
 import Keyv from 'keyv';
+import { MemoryAuditLog } from '../audit-log';
 import { MemoryLocks } from '../engine-locks';
 import { MemoryReminderSchedule } from '../memory-reminder-schedule';
 import { MemoryRotationIndex } from '../rotation-index';
@@ -12,5 +13,6 @@ export const memoryEngine: StoreEngine = {
     index: new MemoryRotationIndex(),
     reminders: new MemoryReminderSchedule(),
     locks: new MemoryLocks(),
+    auditLog: new MemoryAuditLog(),
   }),
 };

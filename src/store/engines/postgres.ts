@@ -2,6 +2,7 @@ import Keyv from 'keyv';
 import type KeyvPostgres from '@keyv/postgres';
 import type pgModule from 'pg';
 import { PostgresLocks } from '../engine-locks';
+import { SqlAuditLog } from '../sql-audit-log';
 import { POSTGRES, SqlReminderSchedule } from '../sql-reminder-schedule';
 import { postgresRateCounters } from '../shared-rate-counters';
 import { SqlRotationIndex } from '../sql-rotation-index';
@@ -63,6 +64,7 @@ export const postgresEngine: StoreEngine = {
       reminders: new SqlReminderSchedule(POSTGRES, query, `wfi_reminders${suffix}`),
       locks: new PostgresLocks(query),
       rateCounters: postgresRateCounters(query, `wfi_rate_limits${suffix}`),
+      auditLog: new SqlAuditLog(POSTGRES, query, `wfi_audit_log${suffix}`),
     };
   },
 };

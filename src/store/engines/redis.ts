@@ -1,5 +1,6 @@
 import Keyv from 'keyv';
 import type KeyvRedis from '@keyv/redis';
+import { RedisAuditLog } from '../redis-audit-log';
 import { RedisLocks, type RedisLockClient } from '../engine-locks';
 import { RedisReminderSchedule, type RedisScheduleClient } from '../redis-reminder-schedule';
 import { RedisRotationIndex } from '../redis-rotation-index';
@@ -90,6 +91,7 @@ export const redisEngine: StoreEngine = {
       // must not wait up to 2 s for a reconnection; while Redis is not ready it fails at once. The client
       // connects with the store's other uses (the ping at start, each request's reads, the scheduler's tick).
       rateCounters: redisRateCounters(adapter.client as unknown as RedisCounterClient, `${namespace}:rate:`),
+      auditLog: new RedisAuditLog(client, `${namespace}:audit:`),
     };
   },
 };

@@ -4,6 +4,7 @@ import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
 import { CodedError } from '../../domain/errors';
 import { SqliteLocks } from '../engine-locks';
+import { SqlAuditLog } from '../sql-audit-log';
 import { SQLITE, SqlReminderSchedule } from '../sql-reminder-schedule';
 import { SqlRotationIndex } from '../sql-rotation-index';
 import type { RunSql } from '../sql-tables';
@@ -63,6 +64,7 @@ export const sqliteEngine: StoreEngine = {
       index: new SqlRotationIndex(SQLITE, run),
       reminders: new SqlReminderSchedule(SQLITE, run),
       locks: new SqliteLocks(run),
+      auditLog: new SqlAuditLog(SQLITE, run),
     };
   },
 };

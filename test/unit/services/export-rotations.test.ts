@@ -1,8 +1,13 @@
+import { createHash } from 'node:crypto';
 import { reportedExposure } from '../../support/changes';
+import { canonicalJson, nextLogRecord, verifyAuditTrail } from '../../../src/domain/audit-chain';
 import { decide, SECRET_EXPOSED_ADVICE } from '../../../src/domain/lifecycle';
+import type { ExportFile, Notifier, RotationStore } from '../../../src/domain/ports';
 import type { Rotation } from '../../../src/domain/rotation';
-import { rotationsToCsv } from '../../../src/services/export-rotations';
-import { APPROVER_ID, aRotation, aRotationIn, REQUESTER_ID } from '../../../testkit/rotations';
+import { rotationsToCsv, rotationsToJsonLines } from '../../../src/services/export-rotations';
+import { sendRotationExport } from '../../../src/services/send-export';
+import { openStore } from '../../../src/store/keyv-factory';
+import { APPROVER_ID, aRotation, aRotationIn, asStored, REQUESTER_ID } from '../../../testkit/rotations';
 
 const HEADER = 'rotation_id,instance_url,environment_type,requester,deadline,submit_by,current_status,entry_at,actor,from,to,details';
 
@@ -205,5 +210,183 @@ describe('rotationsToCsv', () => {
     rotationsToCsv(rotations);
 
     expect(rotations.map((r) => r.id)).toEqual(['ROT-BBBBBB', 'ROT-AAAAAA']);
+  });
+});
+
+describe('rotationsToJsonLines', () => {
+  const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  const completed = asStored(aRotationIn('completed', { id: 'ROT-AAAAAA' }));
+  const requested = asStored(aRotation({ id: 'ROT-BBBBBB', now: new Date('2026-01-05T08:00:00Z') }));
+  const names = new Map([
+    [REQUESTER_ID, 'Ada Lovelace'],
+    [APPROVER_ID, 'Grace "Amazing" Hopper'],
+  ]);
+  const audit = verifyAuditTrail([completed, requested], [], sha256);
+  const exportedAt = new Date('2026-03-02T10:00:00Z');
+
+  const lines = (text: string) => {
+    expect(text.endsWith('\n')).toBe(true);
+    return text.slice(0, -1).split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+
+  it('given rotations, when exported, then there is one object per entry, oldest rotation first, each entry in chain order, then the verification', () => {
+    const parsed = lines(rotationsToJsonLines([completed, requested], { names, audit, exportedAt }));
+
+    expect(parsed.map((l) => [l.type, l.rotation_id, l.entry_index, l.to])).toEqual([
+      ['audit_entry', 'ROT-BBBBBB', 0, 'requested'],
+      ['audit_entry', 'ROT-AAAAAA', 0, 'requested'],
+      ['audit_entry', 'ROT-AAAAAA', 1, 'approved'],
+      ['audit_entry', 'ROT-AAAAAA', 2, 'submitted'],
+      ['audit_entry', 'ROT-AAAAAA', 3, 'meeting_scheduled'],
+      ['audit_entry', 'ROT-AAAAAA', 4, 'completed'],
+      ['audit_verification', undefined, undefined, undefined],
+    ]);
+  });
+
+  it('given an entry, when exported, then its line carries the rotation, the people by id and by name, and its place in the chain', () => {
+    const approval = lines(rotationsToJsonLines([completed], { names, audit, exportedAt }))[1];
+
+    expect(approval).toEqual({
+      type: 'audit_entry',
+      rotation_id: 'ROT-AAAAAA',
+      instance_url: 'https://acme.wfi.pega.com',
+      environment_type: 'Production',
+      requester_id: REQUESTER_ID,
+      requester_name: 'Ada Lovelace',
+      deadline: '2026-03-20',
+      submit_by: '2026-03-06',
+      current_status: 'completed',
+      entry_index: 1,
+      at: '2026-02-21T10:00:00.000Z',
+      actor_id: APPROVER_ID,
+      actor_name: 'Grace "Amazing" Hopper',
+      from: 'requested',
+      to: 'approved',
+      event: null,
+      details: null,
+      prev_hash: completed.history[0]?.hash,
+      hash: completed.history[1]?.hash,
+    });
+  });
+
+  it('given a person Slack could not name, when exported, then their name is null and their id is there', () => {
+    const [first] = lines(rotationsToJsonLines([completed], { names: new Map(), audit, exportedAt }));
+
+    expect(first).toMatchObject({ requester_id: REQUESTER_ID, requester_name: null, actor_id: REQUESTER_ID, actor_name: null });
+  });
+
+  it('given any line, when its hash is recomputed from the line alone as SECURITY.md says, then it matches', () => {
+    const exposed = asStored(
+      reportedExposure(aRotationIn('approved', { id: 'ROT-CCCCCC' }), { posterId: 'U0POSTER', channelId: 'C0ROTATIONS', messageTs: '1.000200', now: new Date('2026-02-21T11:00:00Z') }) as Rotation,
+    );
+    for (const line of lines(rotationsToJsonLines([completed, exposed], { names, audit, exportedAt })).filter((l) => l.type === 'audit_entry')) {
+      const entry = {
+        at: line.at,
+        actorId: line.actor_id,
+        from: line.from,
+        to: line.to,
+        prev: line.prev_hash,
+        ...(line.details !== null ? { details: line.details } : {}),
+        ...(line.event !== null ? { event: line.event } : {}),
+      };
+      expect(sha256(canonicalJson({ rotationId: line.rotation_id, index: line.entry_index, entry }))).toBe(line.hash);
+    }
+  });
+
+  it('given a store whose chains verify, when exported, then the last line says so, with the log head and the time', () => {
+    const log = [nextLogRecord(undefined, { rotationId: requested.id, index: 0, entryHash: requested.history[0]?.hash as string }, sha256)];
+    const verified = verifyAuditTrail([requested], log, sha256);
+
+    const last = lines(rotationsToJsonLines([requested], { names, audit: verified, exportedAt })).at(-1);
+
+    expect(last).toEqual({
+      type: 'audit_verification',
+      exported_at: '2026-03-02T10:00:00.000Z',
+      verified: true,
+      rotations: 1,
+      entries: 1,
+      log_records: 1,
+      log_head: log[0]?.hash,
+      pending: 0,
+      broken: [],
+    });
+  });
+
+  it('given a store whose chains do not verify, when exported, then the last line says so and names each broken link', () => {
+    const edited = { ...completed, history: completed.history.map((e, i) => (i === 2 ? { ...e, actorId: 'U0SOMEONE' } : e)) };
+    const broken = verifyAuditTrail([edited], [], sha256);
+
+    const last = lines(rotationsToJsonLines([edited], { names, audit: broken, exportedAt })).at(-1);
+
+    expect(last).toMatchObject({
+      verified: false,
+      broken: [{ rotation_id: 'ROT-AAAAAA', entry_index: 2, log_seq: null, problem: 'edited', message: 'entry 2 does not match its hash: the entry was edited' }],
+    });
+  });
+
+  it('given text that would break a line (a reason with line breaks), when exported, then each entry stays on one line', () => {
+    const cancelled = asStored(cancelledWith('first line\nsecond line\r\nthird'));
+
+    const text = rotationsToJsonLines([cancelled], { names, audit, exportedAt });
+
+    expect(text.split('\n')).toHaveLength(4);
+    expect(lines(text)[1]?.details).toEqual({ reason: 'first line\nsecond line\r\nthird' });
+  });
+});
+
+describe('sendRotationExport', () => {
+  const sent: Array<{ userId: string; file: ExportFile }> = [];
+  const notifier = { sendExport: async (userId: string, file: ExportFile) => void sent.push({ userId, file }) } as unknown as Notifier;
+  const clock = { now: () => new Date('2026-03-02T10:00:00Z') };
+  beforeEach(() => {
+    sent.length = 0;
+  });
+
+  async function storeWith(...rotations: Rotation[]): Promise<RotationStore> {
+    const { rotations: store } = openStore('memory://');
+    for (const rotation of rotations) await store.insert(rotation);
+    return store;
+  }
+
+  it('given CSV, when sent, then the CSV goes with the check of the audit trail it was read with', async () => {
+    const store = await storeWith(aRotationIn('approved'));
+
+    expect(await sendRotationExport({ store, notifier, clock }, APPROVER_ID)).toBe(1);
+
+    expect(sent).toEqual([{ userId: APPROVER_ID, file: expect.objectContaining({ format: 'csv', rotations: 1, content: expect.stringContaining(HEADER) }) }]);
+    expect(sent[0]?.file.audit).toMatchObject({ findings: [], entries: 2, logRecords: 2, pending: 0 });
+  });
+
+  it('given JSON Lines, when sent, then the names come from the directory, asked once for everyone the trail names', async () => {
+    const store = await storeWith(aRotationIn('approved'));
+    const namesOf = jest.fn(async (ids: readonly string[]) => new Map(ids.filter((id) => id === APPROVER_ID).map((id) => [id, 'Grace Hopper'])));
+
+    await sendRotationExport({ store, notifier, clock, people: { namesOf } }, APPROVER_ID, 'jsonl');
+
+    expect(namesOf).toHaveBeenCalledTimes(1);
+    expect([...(namesOf.mock.calls[0]?.[0] ?? [])].sort()).toEqual([APPROVER_ID, REQUESTER_ID].sort());
+    const parsed = sent[0]?.file.content.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) ?? [];
+    expect(parsed.map((l) => [l.type, l.actor_name])).toEqual([['audit_entry', null], ['audit_entry', 'Grace Hopper'], ['audit_verification', undefined]]);
+    expect(parsed.at(-1)).toMatchObject({ verified: true, exported_at: '2026-03-02T10:00:00.000Z' });
+  });
+
+  it('given a directory that fails, when JSON Lines are sent, then they go with ids alone', async () => {
+    const store = await storeWith(aRotation());
+    const people = { namesOf: () => Promise.reject(new Error('slack down')) };
+
+    await sendRotationExport({ store, notifier, clock, people }, APPROVER_ID, 'jsonl');
+
+    expect(JSON.parse(sent[0]?.file.content.split('\n')[0] ?? '{}')).toMatchObject({ requester_id: REQUESTER_ID, requester_name: null });
+  });
+
+  it('given a store edited behind the bot\'s back, when exported, then the check says which entry', async () => {
+    const store = await storeWith(aRotationIn('approved', { id: 'ROT-AAAAAA' }));
+    const keyv = (store as unknown as { keyv: { get(k: string): Promise<Rotation>; set(k: string, v: unknown): Promise<unknown> } }).keyv;
+    const raw = await keyv.get('rotation:ROT-AAAAAA');
+    await keyv.set('rotation:ROT-AAAAAA', { ...raw, history: raw.history.slice(0, 1), status: 'requested' });
+
+    await sendRotationExport({ store, notifier, clock }, APPROVER_ID);
+
+    expect(sent[0]?.file.audit.findings).toEqual([expect.objectContaining({ rotationId: 'ROT-AAAAAA', index: 1, problem: 'entry_removed' })]);
   });
 });

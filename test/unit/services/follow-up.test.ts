@@ -1,6 +1,7 @@
 import type { ReminderSchedule, RotationStore } from '../../../src/domain/ports';
 import { decide } from '../../../src/domain/lifecycle';
-import { nextCycleId, type Rotation, type RotationIn } from '../../../src/domain/rotation';
+import { nextCycleId, type AuditEntry, type Rotation, type RotationIn } from '../../../src/domain/rotation';
+import { entryContent } from '../../../src/domain/audit-chain';
 import { completeFollowUp, FOLLOW_UP, FOLLOW_UP_GRACE_MS } from '../../../src/services/follow-up';
 import type { ServiceDeps } from '../../../src/services/lifecycle-deps';
 import { runDueReminders } from '../../../src/services/reminders';
@@ -8,7 +9,7 @@ import { announceRotation, saveNewRotation } from '../../../src/services/request
 import { announceTransition, transitionRotation } from '../../../src/services/transition-rotation';
 import { RecordingNotifier } from '../../support/recording-notifier';
 import { reportedExposure, startedCycle } from '../../support/changes';
-import { APPROVER_ID, aPlannedRotation, aRequest, aRotation, aRotationIn, REQUESTER_ID, TEST_POLICY } from '../../../testkit/rotations';
+import { APPROVER_ID, aPlannedRotation, aRequest, aRotation, aRotationIn, REQUESTER_ID, asStored, TEST_POLICY } from '../../../testkit/rotations';
 import { APPROVER, servicesOn, VirtualClock } from '../../support/simulation';
 
 /**
@@ -184,7 +185,7 @@ describe('completing the follow-up of a change', () => {
     expect(linked.nextRotationId).toBe(nextCycleId(completed.id));
     const stored = (await deps.store.get(completed.id)) as Rotation;
     expect(stored.version).toBe(completed.version);
-    expect(stored.history.at(-1)).toEqual({
+    expect(entryContent(stored.history.at(-1) as AuditEntry)).toEqual({
       at: clock.now().toISOString(),
       actorId: completed.completion.by,
       from: 'completed',
@@ -210,7 +211,7 @@ describe('completing the follow-up of a change', () => {
     const linked = await completeFollowUp(deps, completed);
 
     expect(linked.nextRotationId).toBe(planned.id);
-    expect(await cyclesAfter(completed.id)).toEqual([started.rotation]);
+    expect(await cyclesAfter(completed.id)).toEqual([asStored(started.rotation)]);
     // Its reminders are planned from the started request (waiting for approval), not from a fresh plan.
     expect((await deps.reminders.nextFor(planned.id))?.kind).toBe('approval_pending');
   });
@@ -227,7 +228,7 @@ describe('completing the follow-up of a change', () => {
     expect(nextId).not.toBe(unrelated.id);
     expect(await deps.store.get(nextId)).toMatchObject({ status: 'planned', previousRotationId: completed.id });
     expect((await deps.store.get(completed.id))?.nextRotationId).toBe(nextId);
-    expect(await deps.store.get(unrelated.id)).toEqual(unrelated);
+    expect(await deps.store.get(unrelated.id)).toEqual(asStored(unrelated));
   });
 
   it('given another replica linked the next cycle since this copy was read, then the stored, linked rotation is returned and nothing is planned twice', async () => {

@@ -10,7 +10,7 @@ import { announceTransition, transitionRotation } from '../../../src/services/tr
 import { openStore } from '../../../src/store/keyv-factory';
 import { RecordingNotifier } from '../../support/recording-notifier';
 import { APPROVER, servicesOn, VirtualClock } from '../../support/simulation';
-import { aRequest, aRotationIn, REQUESTER_ID } from '../../../testkit/rotations';
+import { aRequest, aRotationIn, REQUESTER_ID, asStored } from '../../../testkit/rotations';
 
 /**
  * The use cases' own rules, on the in-memory store: who sees which rotations,
@@ -35,8 +35,8 @@ describe('what each person sees', () => {
     const deps = { approvers, store };
     const failures = [failure(mine.id), failure(theirs.id), failure(undefined)];
     const byId = (view: { rotations: Rotation[] }) => ({ ...view, rotations: [...view.rotations].sort((a, b) => (a.id < b.id ? -1 : 1)) });
-    expect(byId(await viewFor(deps, APPROVER, failures))).toEqual({ scope: 'all', rotations: [mine, theirs], reminderFailures: failures });
-    expect(await viewFor(deps, ATTENDEE, failures)).toEqual({ scope: 'yours', rotations: [mine], reminderFailures: [failures[0]] });
+    expect(byId(await viewFor(deps, APPROVER, failures))).toEqual({ scope: 'all', rotations: [mine, theirs].map(asStored), reminderFailures: failures });
+    expect(await viewFor(deps, ATTENDEE, failures)).toEqual({ scope: 'yours', rotations: [asStored(mine)], reminderFailures: [failures[0]] });
     expect(await viewFor(deps, STRANGER, failures)).toEqual({ scope: 'yours', rotations: [], reminderFailures: [] });
   });
 

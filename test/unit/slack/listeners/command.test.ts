@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { handleCommand, openRequestForm, replyList, replyStatus, sendExport } from '../../../../src/slack/listeners/command';
 import { MODALS, REQUEST_BLOCKS } from '../../../../src/slack/ids';
-import { buildHelp } from '../../../../src/slack/views/command-replies';
+import { buildExportFormats, buildHelp } from '../../../../src/slack/views/command-replies';
 import { explainRefusal, EXPORT_REFUSAL, STORE_READ_FAILURE } from '../../../../src/slack/views/refusals';
 import { CHANNEL, REQUESTER } from '../../../../testkit/payloads';
 import { aRotation, aRotationIn } from '../../../../testkit/rotations';
@@ -47,12 +47,28 @@ describe('handleCommand', () => {
     expect(deps.useCases.openRotations).toHaveBeenCalledWith(REQUESTER);
   });
 
-  it('given "export", when the command arrives, then the export is sent to the person', async () => {
+  it.each([
+    ['export', 'csv'],
+    ['export csv', 'csv'],
+    ['EXPORT JSONL', 'jsonl'],
+    ['export  jsonl ', 'jsonl'],
+  ])('given "%s", when the command arrives, then the export is sent to the person as %s', async (text, format) => {
     const deps = fakeDeps();
 
-    await handleCommand(deps)(commandArgs({ text: 'export' }));
+    await handleCommand(deps)(commandArgs({ text }));
 
-    expect(deps.useCases.sendExport).toHaveBeenCalledWith(REQUESTER);
+    expect(deps.useCases.sendExport).toHaveBeenCalledWith(REQUESTER, format);
+  });
+
+  it.each(['export xml', 'export jsonl csv'])('given "%s", when the command arrives, then the formats are the private acknowledgement and nothing is exported', async (text) => {
+    const deps = fakeDeps();
+    const args = commandArgs({ text });
+
+    await handleCommand(deps)(args);
+
+    expect(args.ack).toHaveBeenCalledWith({ response_type: 'ephemeral', ...buildExportFormats(text.slice('export '.length)) });
+    expect(JSON.stringify((args.ack as jest.Mock).mock.calls[0])).toContain('export jsonl');
+    expect(deps.useCases.sendExport).not.toHaveBeenCalled();
   });
 
   it.each(['help', 'rotate now please'])('given "%s", when the command arrives, then the usage is the private acknowledgement and nothing else runs', async (text) => {
