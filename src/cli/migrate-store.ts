@@ -19,6 +19,8 @@ export interface MigratableStore {
 export interface MigrateOptions {
   /** The most unfinished reminder occurrences read from the source at once; more than this is refused, not truncated. */
   reminderLimit?: number;
+  /** Throws when a store has reported an error it did not throw (a listing cut short): checked once both stores are read. */
+  failIfReported?: () => void;
 }
 
 /** What was copied: rotations inserted into the target, their reminder occurrences and the weekly digest's added to it. */
@@ -72,9 +74,11 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
   const limit = options.reminderLimit ?? DEFAULT_REMINDER_LIMIT;
   // A target made by an earlier release indexes and chains what it holds first (copied rotations are as they are written).
   await step('indexing the target (--to)', () => to.rotations.migrate());
-  await step('verifying the source\'s audit trail (--from)', () => refuseBrokenTrail(from));
+  await step('verifying the source\'s audit trail (--from)', () => refuseBrokenTrail(from, options));
   const rotations = await step('reading the source (--from)', () => from.rotations.list());
   const existing = await step('reading the target (--to)', async () => new Map((await to.rotations.list()).map((r) => [r.id, r])));
+  // A listing cut short is reported only as an event (see main): said now, not as the "deleted" or "missing" rotations it would make of what follows.
+  options.failIfReported?.();
 
   const conflicts = rotations.filter((r) => existing.has(r.id) && existing.get(r.id)?.version !== r.version);
   if (conflicts.length > 0) {
@@ -129,8 +133,10 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
  * made before the chain existed (no log at all, no entry with a hash) is
  * copied, and chained in the target.
  */
-async function refuseBrokenTrail(from: MigratableStore): Promise<void> {
+async function refuseBrokenTrail(from: MigratableStore, options: MigrateOptions): Promise<void> {
   const report = await checkAuditTrail(from.rotations);
+  // What a listing cut short makes of the trail (rotations "deleted") is not the source's fault: the cut is named instead.
+  options.failIfReported?.();
   const neverChained = report.logRecords === 0 && report.findings.every((finding) => finding.problem === 'unsealed');
   if (report.findings.length === 0 || neverChained) return;
   throw migrationFailed(
@@ -255,14 +261,15 @@ export async function main(argv: string[], io: MigrateIo = consoleIo, open: Open
     opened.push(source);
     const target = await step('opening the target (--to)', async () => open(to, (error) => reported.push(`the target: ${error.message}`)));
     opened.push(target);
-    const result = await migrateStore(source, target);
-    if (reported.length > 0) throw incomplete(reported);
+    const failIfReported = () => {
+      if (reported.length > 0) throw incomplete(reported);
+    };
+    const result = await migrateStore(source, target, { failIfReported });
+    failIfReported();
     io.stdout(`Copied ${copiedText(result)} from ${redactUrl(from)} to ${redactUrl(to)}; verified.`);
     return 0;
   } catch (error) {
-    // A listing cut short also makes what follows it fail (a "deleted" rotation, a "missing" copy): the cause is named, not those.
-    const cause = reported.length > 0 ? incomplete(reported) : error;
-    io.stderr(`Migration from ${redactUrl(from)} to ${redactUrl(to)} failed: ${(cause as Error)?.message ?? String(cause)}`);
+    io.stderr(`Migration from ${redactUrl(from)} to ${redactUrl(to)} failed: ${(error as Error)?.message ?? String(error)}`);
     return 1;
   } finally {
     for (const store of opened) await store.rotations.close().catch(() => undefined);

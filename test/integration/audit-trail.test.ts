@@ -380,7 +380,7 @@ describe('the audit:verify command line', () => {
     expect(await run([], { STORE_URL: 'mysql://db/wfi' })).toEqual({
       code: 2,
       out: '',
-      err: 'STORE_URL must be sqlite://PATH, redis://…, postgres://… or postgresql://…',
+      err: 'STORE_URL must be sqlite://PATH, redis://HOST:PORT, rediss://…, postgres://USER@HOST/DATABASE or postgresql://… (got "mysql://db/wfi")',
     });
   });
 

@@ -117,7 +117,10 @@ describe('a start-up step that cannot succeed', () => {
     expect(stackLines(exit.output)).toEqual([]);
     for (const secret of [BOT_TOKEN, SIGNING_SECRET]) expect(exit.output).not.toContain(secret);
     expect(lines(exit.output)).toHaveLength(1);
-    return lines(exit.output)[0] as string;
+    const line = lines(exit.output)[0] as string;
+    // Written by the bot's logger, as every line of the process is (LOG_FORMAT=json makes it an object).
+    expect(line).toMatch(/^\[ERROR\] +/);
+    return line.replace(/^\[ERROR\] +/, '');
   }
 
   beforeAll(async () => {
@@ -178,7 +181,7 @@ describe('a start-up step that cannot succeed', () => {
 
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalledAt).toBeLessThan(4000);
-    expect(lines(exit.output)).toEqual(['SIGTERM received while starting: stopping before serving anything']);
+    expect(lines(exit.output)).toEqual(['[INFO]   SIGTERM received while starting: stopping before serving anything']);
   });
 
   it('gives up on a Slack that never answers, or a Socket Mode connection that never opens, naming the URL it tried', async () => {
