@@ -1,6 +1,7 @@
 import { CodedError, isCodedError } from './domain/errors';
 import { causeOf, redactUrl } from './lib/error-text';
 import { slackErrorCode } from './slack/notifier';
+import { withTimeout } from './lib/with-timeout';
 
 /*
  * Start-up, as steps that each succeed, or fail within seconds with one line
@@ -63,9 +64,7 @@ const interrupted = () => new CodedError('STARTUP_INTERRUPTED', 'told to stop wh
 
 /** Runs `work`, giving up on it after `ms`: closing what a failed start opened must not hold the process either. */
 export async function withinMs(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
+  await withTimeout(work, ms, 'Closing').catch(() => undefined);
 }
 
 /** The Slack check at start: each try's time limit, and how many tries. */
