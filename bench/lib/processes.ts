@@ -99,7 +99,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * app) writes a V8 CPU profile there when it stops, named after it (open it in
  * Chrome DevTools; compare the two to see what the bot adds).
  */
-function profiled(nodeArgs: string[] = [], name: 'bot' | 'bare'): string[] {
+function profiled(given: string[] = [], name: 'bot' | 'bare'): string[] {
+  // BENCH_BOT_NODE_ARGS: flags for node under the bot only (e.g. --max-semi-space-size=8), to weigh one against the same baseline.
+  const extra = name === 'bot' ? (process.env.BENCH_BOT_NODE_ARGS?.trim().split(/\s+/).filter(Boolean) ?? []) : [];
+  const nodeArgs = [...given, ...extra];
   const profileDir = process.env.BENCH_PROFILE_DIR?.trim();
   if (!profileDir) return nodeArgs;
   profiles += 1;
