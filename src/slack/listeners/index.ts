@@ -80,7 +80,7 @@ function routed<A extends AllMiddlewareArgs & { ack: () => Promise<void> }>(rout
     const id = idOf(args);
     const listener = Object.hasOwn(routes, id) ? routes[id] : undefined;
     if (listener) return listener(args);
-    args.logger.debug(`No route for ${id}; acknowledged`);
+    args.logger.debug(`No route for ${id.slice(0, 100)}; acknowledged`);
     await args.ack();
   });
 }
