@@ -11,6 +11,8 @@ import { announceRotation, saveNewRotation, startPlanned, type StartPlannedOutco
 import { openRotationsFor, rotationStatus, type RotationStatus } from './rotation-queries';
 import type { RotationView } from './dashboards';
 import { sendRotationExport } from './send-export';
+import { awaitFromStep, requestFromStep, type StepAwaitOutcome, type StepRequestOutcome } from './workflow-steps';
+import type { WaitingStep } from '../domain/ports';
 import { announceTransition, transitionRotation, type TransitionOutcome, type TransitionRequest } from './transition-rotation';
 
 /**
@@ -53,6 +55,14 @@ export interface UseCases {
   /** A secret-looking reply in a rotation's thread: recorded in its audit trail. */
   reportExposure(report: ExposureReport): Promise<RecordedExposure | undefined>;
   announceExposure(recorded: RecordedExposure): Promise<void>;
+  /**
+   * A workflow's `request_rotation` step: the request form's checks on its
+   * inputs, then one rotation per execution however often Slack delivers it
+   * (`created` says whether this call made it; announce it only then).
+   */
+  requestFromStep(step: { executionId: string; form: RawRotationRequest; requesterId: string }): Promise<StepRequestOutcome>;
+  /** A workflow's `await_rotation` step: settled now if the rotation has finished, else recorded to be settled when it does. */
+  awaitRotation(step: WaitingStep, rotationId: string): Promise<StepAwaitOutcome>;
 }
 
 /** What the use cases need besides their ports: the checks of what people type. */
@@ -92,5 +102,7 @@ export function useCases(deps: ServiceDeps, settings: UseCaseSettings): UseCases
     refreshHome: (userId, viewHash) => openedHome(deps, userId, viewHash),
     reportExposure: (report) => reportSecretExposure(deps, report),
     announceExposure: (recorded) => announceExposure(deps, recorded),
+    requestFromStep: (step) => requestFromStep(deps, step, settings),
+    awaitRotation: (step, rotationId) => awaitFromStep(deps, step, rotationId),
   };
 }
