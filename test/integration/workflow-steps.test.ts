@@ -29,7 +29,7 @@ const REQUEST_INPUTS = {
   attendees: [REQUESTER, ATTENDEE],
 };
 
-describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (_engine, location) => {
+describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (engine, location) => {
   const fake = new FakeSlack();
   let store: { url: string; cleanup(): void };
   let bot: TestBot | undefined;
@@ -190,5 +190,43 @@ describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (_engine, locatio
       outcome: 'error',
       error: `Rotation ${rotationId} was rejected: Rotated last month already`,
     });
+  });
+
+  // Replicas share Redis or PostgreSQL (one process keeps a SQLite file).
+  (engine === 'SQLite' ? it.skip : it)('across replicas: a delivery to each makes one rotation, and the replica that sees it finish completes the wait, once', async () => {
+    const replica = await startTestBot(fake, { storeUrl: store.url, now: NOW, env: { WFI_APPROVERS: APPROVER } });
+    try {
+      const body = functionExecuted({ callbackId: 'request_rotation', inputs: REQUEST_INPUTS, executionId: 'Fx0REPLICA' });
+      await Promise.all([
+        postToBot(port(), body, { contentType: 'application/json' }),
+        postToBot(replica.port, body, { contentType: 'application/json', headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }),
+      ]);
+      const requested = (await stepEnd('Fx0REPLICA')) as Extract<StepEnd, { outcome: 'success' }>;
+      const rotationId = String(requested.outputs.rotation_id);
+      const [post] = await fake.waitFor('chat.postMessage', 1);
+      // The wait is recorded by the first replica, which then stops for good.
+      await runStep('await_rotation', { rotation_id: rotationId }, 'Fx0AWAIT003');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await bot?.stop();
+      bot = undefined;
+
+      const message = { id: rotationId, channel: String(post?.answer?.channel), ts: String(post?.answer?.ts) };
+      await postToBot(replica.port, buttonClick('rotation_approve', `${rotationId}:1`, { user: APPROVER, responseUrl: fake.responseUrl(), channelId: message.channel, messageTs: message.ts }));
+      await fake.waitFor('chat.update', 1);
+      const onReplica = (callbackId: string, state: Parameters<typeof viewSubmission>[1], version: number) =>
+        postToBot(replica.port, viewSubmission(callbackId, state, { user: REQUESTER, privateMetadata: JSON.stringify({ rotationId, version }) }));
+      await onReplica('wfi_submission', stepStates.submission('CS-7654321', '2026-03-02'), 2);
+      await onReplica('wfi_meeting', stepStates.meeting({ platform: 'Webex', date: '2026-03-20', time: '10:00', timeZone: 'UTC', joinUrl: null, attendeeIds: [REQUESTER] }), 3);
+      await onReplica('wfi_completion', stepStates.completion([]), 4);
+
+      expect(await stepEnd('Fx0AWAIT003')).toMatchObject({ outcome: 'success', outputs: { case_number: 'CS-7654321' } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // One rotation message in the channel (the rest are its thread's replies and direct messages).
+      expect(fake.callsTo('chat.postMessage').filter((call) => call.args.channel === CHANNEL && call.args.thread_ts === undefined)).toHaveLength(1);
+      expect(fake.calls.filter((call) => call.method.startsWith('functions.complete') && call.args.function_execution_id === 'Fx0AWAIT003')).toHaveLength(1);
+    } finally {
+      await replica.stop();
+    }
+    expect((await storedRotations()).map((r) => [r.id, r.status])).toEqual([[expect.stringMatching(/^ROT-/), 'completed']]);
   });
 });
