@@ -1,6 +1,6 @@
 import { todayIn } from '../domain/calendar';
 import type { WaitingStep } from '../domain/ports';
-import type { Rotation } from '../domain/rotation';
+import type { Rotation, Workspace } from '../domain/rotation';
 import { validateRotationRequest, type RawRotationRequest } from '../domain/rotation-request';
 import { awaitOutcome, describeStepErrors, requestStepOutputs, unknownRotationError } from '../domain/workflow-steps';
 import type { ServiceDeps } from './lifecycle-deps';
@@ -18,14 +18,14 @@ export type StepRequestOutcome =
  */
 export async function requestFromStep(
   deps: ServiceDeps,
-  step: { executionId: string; form: RawRotationRequest; requesterId: string },
+  step: { executionId: string; form: RawRotationRequest; requesterId: string; workspace?: Workspace },
   settings: { instanceDomain: string },
 ): Promise<StepRequestOutcome> {
   const executions = deps.steps?.executions;
   if (!executions) throw new Error('Workflow steps are not wired to a store');
   const checked = validateRotationRequest(step.form, { instanceDomain: settings.instanceDomain, today: todayIn(deps.policy.calendar, deps.clock.now()) });
   if (!checked.ok) return { ok: false, error: describeStepErrors(checked.errors) };
-  const once = await executions.onceForExecution(step.executionId, async () => (await saveNewRotation(deps, checked.request, step.requesterId)).id);
+  const once = await executions.onceForExecution(step.executionId, async () => (await saveNewRotation(deps, checked.request, step.requesterId, step.workspace)).id);
   const rotation = await deps.store.get(once.rotationId);
   if (!rotation) return { ok: false, error: `Rotation ${once.rotationId} made by this step is no longer stored` };
   return { ok: true, rotation, created: once.created, outputs: requestStepOutputs(rotation) };

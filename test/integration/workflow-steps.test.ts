@@ -140,7 +140,8 @@ describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (engine, location
     expect(fake.calls.filter((call) => call.method.startsWith('functions.complete') && call.args.function_execution_id === 'Fx0AWAIT001')).toHaveLength(1);
     // The token is a secret: never in a log line.
     expect((bot as TestBot).logger.lines.join('\n')).not.toContain('xwfp-test-');
-    expect((await storedRotations()).map((r) => [r.id, r.status])).toEqual([[rotationId, 'completed']]);
+    // Stored with the workspace the workflow ran in.
+    expect((await storedRotations()).map((r) => [r.id, r.status, r.workspace])).toEqual([[rotationId, 'completed', { teamId: 'T0TEAM001' }]]);
   });
 
   it('makes one rotation of a step delivered twice at once', async () => {

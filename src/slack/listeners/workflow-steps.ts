@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { workspaceOf } from '../../domain/rotation';
 import { stepRequestInputs, WORKFLOW_STEPS } from '../../domain/workflow-steps';
 import type { ListenerDeps } from '../deps';
 
@@ -23,7 +24,13 @@ export async function requestRotationStep(deps: ListenerDeps, args: FunctionArgs
   }
   let outcome;
   try {
-    outcome = await deps.useCases.requestFromStep({ executionId: event.function_execution_id, form: inputs.form, requesterId: inputs.requesterId });
+    const workspace = workspaceOf(args.body.team_id, args.body.enterprise_id);
+    outcome = await deps.useCases.requestFromStep({
+      executionId: event.function_execution_id,
+      form: inputs.form,
+      requesterId: inputs.requesterId,
+      ...(workspace ? { workspace } : {}),
+    });
   } catch (error) {
     logger.error(`Workflow step ${event.function_execution_id}: could not request a rotation: ${(error as Error).message}`);
     await fail({ error: STEP_FAULT });

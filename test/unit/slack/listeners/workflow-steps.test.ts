@@ -28,11 +28,22 @@ describe('requestRotationStep', () => {
     expect(deps.useCases.requestFromStep).toHaveBeenCalledWith({
       executionId: 'Fx0TEST0001',
       requesterId: 'U0REQUEST1',
+      workspace: { teamId: 'T0TEAM001' },
       form: { instanceUrl: 'https://acme.wfi.pega.com', deadline: '2026-04-30', channelId: 'C0CHANNEL1', attendeeIds: ['U0REQUEST1'] },
     });
     expect(args.complete).toHaveBeenCalledWith({ outputs: { rotation_id: rotation.id } });
     expect(deps.useCases.announceRotation).toHaveBeenCalledWith(rotation);
     expect(callOrder({ ack: args.ack, complete: args.complete, announce: deps.useCases.announceRotation })).toEqual(['ack', 'complete', 'announce']);
+  });
+
+  it('given an Enterprise Grid org, passes its id with the workspace\'s', async () => {
+    const deps = fakeDeps();
+    const args = functionArgs('request_rotation', INPUTS);
+    Object.assign(args.body, { enterprise_id: 'E0ORG0001' });
+
+    await requestRotationStep(deps, args);
+
+    expect(deps.useCases.requestFromStep).toHaveBeenCalledWith(expect.objectContaining({ workspace: { teamId: 'T0TEAM001', enterpriseId: 'E0ORG0001' } }));
   });
 
   it('given a redelivery, completes with the first delivery\'s rotation and announces nothing', async () => {
