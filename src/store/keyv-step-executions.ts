@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type Keyv from 'keyv';
 import { CodedError } from '../domain/errors';
 import type { EngineLocks, StepExecutionStore, WaitingStep } from '../domain/ports';
-import { KeyedMutex } from '../lib/keyed-mutex';
+import { Leases } from './leases';
 
 const EXECUTION_PREFIX = 'step-execution:';
 const WAITING_PREFIX = 'step-waiting:';
@@ -16,27 +15,17 @@ const LEASE_WAIT_MS = 12_000;
  * the engine's lease on its name, so replicas on one store agree.
  */
 export class KeyvStepExecutions implements StepExecutionStore {
-  private readonly local = new KeyedMutex();
-  private readonly owner = randomUUID();
+  private readonly leases: Leases;
 
   constructor(
     private readonly keyv: Keyv,
-    private readonly locks: EngineLocks,
-  ) {}
+    locks: EngineLocks,
+  ) {
+    this.leases = new Leases(locks, { ttlMs: LEASE_MS, waitMs: LEASE_WAIT_MS });
+  }
 
   private exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
-    return this.local.run(name, async () => {
-      const deadline = Date.now() + LEASE_WAIT_MS;
-      while (!(await this.locks.acquire(name, this.owner, LEASE_MS))) {
-        if (Date.now() > deadline) throw new CodedError('STORE_BUSY', `${name} is busy; try again`);
-        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
-      }
-      try {
-        return await work();
-      } finally {
-        await this.locks.release(name, this.owner).catch(() => undefined);
-      }
-    });
+    return this.leases.run(name, work, () => new CodedError('STORE_BUSY', `${name} is busy; try again`));
   }
 
   onceForExecution(executionId: string, create: () => Promise<string>): Promise<{ rotationId: string; created: boolean }> {
