@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { App, webApi, type Logger } from '@slack/bolt';
 import type { Config } from './config';
-import type { ApproverDirectory, Clock, EngineLocks, PeopleDirectory, ReminderSchedule, RotationStore, SharedRateCounters } from './domain/ports';
+import type { ApproverDirectory, Clock, EngineLocks, PeopleDirectory, ReminderSchedule, RotationStore, SharedRateCounters, StepExecutionStore } from './domain/ports';
 import { SlackNotifier } from './slack/notifier';
+import { SlackStepCompleter } from './slack/step-completer';
 import { registerListeners } from './slack/listeners';
 import { describeRequest, metricsEndpoint, type HealthCheck, type HttpEndpoint } from './slack/receiver';
 import { slackTransport } from './slack/transport';
@@ -150,7 +151,7 @@ async function openAnsweringStore(
   logger: Logger,
   steps: StartupSteps,
   metrics: BotMetrics | undefined,
-): Promise<{ rotations: RotationStore; reminders: ReminderSchedule; locks: EngineLocks; rateCounters?: SharedRateCounters }> {
+): Promise<{ rotations: RotationStore; reminders: ReminderSchedule; locks: EngineLocks; steps: StepExecutionStore; rateCounters?: SharedRateCounters }> {
   let starting = true;
   let reported: Error | undefined;
   const onError = (error: Error) => {
@@ -189,8 +190,8 @@ async function openAnsweringStore(
     starting = false;
   }
   const rateCounters = opened.rateCounters ? { rateCounters: opened.rateCounters } : {};
-  if (!metrics) return { rotations, reminders: opened.reminders, locks: opened.locks, ...rateCounters };
-  return { rotations, reminders: metrics.timed(opened.reminders, 'reminders'), locks: metrics.timed(opened.locks, 'locks'), ...rateCounters };
+  if (!metrics) return { rotations, reminders: opened.reminders, locks: opened.locks, steps: opened.steps, ...rateCounters };
+  return { rotations, reminders: metrics.timed(opened.reminders, 'reminders'), locks: metrics.timed(opened.locks, 'locks'), steps: opened.steps, ...rateCounters };
 }
 
 /**
@@ -257,13 +258,14 @@ function serviceDeps(
   config: Config,
   parts: {
     app: App;
-    store: { rotations: RotationStore; reminders: ReminderSchedule };
+    store: { rotations: RotationStore; reminders: ReminderSchedule; steps: StepExecutionStore };
     approvers: ApproverDirectory;
     people: PeopleDirectory;
     clock: Clock;
     logger: Logger;
     track: <T>(work: Promise<T>) => Promise<T>;
     metrics: BotMetrics | undefined;
+    fetch: webApi.FetchFunction | undefined;
   },
   options: BotOptions,
 ): ServiceDeps & { homes: HomePublisher } {
@@ -288,6 +290,15 @@ function serviceDeps(
     allowSelfApproval: config.allowSelfApproval,
     randomIndex: options.randomIndex ?? randomInt,
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
+    steps: {
+      executions: parts.store.steps,
+      completer: new SlackStepCompleter({
+        apiUrl: config.slack.apiUrl,
+        logger: parts.logger,
+        ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+        ...(parts.fetch ? { fetch: parts.fetch } : {}),
+      }),
+    },
   };
 }
 
@@ -417,7 +428,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
   // The export's names: looked up after the answer, without retries (a name Slack cannot give now is left out).
   const people = new SlackPeopleDirectory(quickClient, clock, logger);
-  const services = serviceDeps(config, { app, store, approvers, people, clock, logger, track: work.track, metrics }, options);
+  const services = serviceDeps(config, { app, store, approvers, people, clock, logger, track: work.track, metrics, fetch }, options);
   const limits = limitsFor(config, { clock, logger, ...(store.rateCounters ? { rateCounters: store.rateCounters } : {}) }, options);
   const deps = listenerDeps(config, { services, clock, quickClient, limits });
   // One gate before every listener: the user-id and trigger_id checks come before the rate limits,

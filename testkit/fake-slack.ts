@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+/** How a custom workflow step ended (see `FakeSlack.stepEnds`). */
+export type StepEnd = { executionId: string; outcome: 'success'; outputs: Record<string, unknown> } | { executionId: string; outcome: 'error'; error: string };
+
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
@@ -181,6 +184,12 @@ export class FakeSlack {
   private readonly counts = new Map<string, number>();
   private readonly markerWaiters = new Map<string, MarkerWaiter[]>();
   private readonly countWaiters: CountWaiter[] = [];
+  /**
+   * Every custom workflow step ended (functions.completeSuccess / completeError),
+   * in order: the execution, how it ended, its outputs or error, and the token
+   * the call carried (a step's own bot_access_token; never printed).
+   */
+  readonly stepEnds: StepEnd[] = [];
   /** Per person, the hash of the App Home last published to them (views.publish). */
   private readonly homeHashes = new Map<string, string>();
   private homeVersion = 0;
@@ -435,6 +444,7 @@ export class FakeSlack {
     this.socketAcks.length = 0;
     this.uploads.length = 0;
     this.files.length = 0;
+    this.stepEnds.length = 0;
     this.pendingFiles.clear();
     this.fileSeq = 0;
     this.handlers.clear();
@@ -554,6 +564,32 @@ export class FakeSlack {
     return { ok: true, view: { id: `V0HOME${userId}`, type: 'home', hash: next } };
   }
 
+  /**
+   * A custom step ends once: a second completion of the same execution is
+   * refused, as Slack does for an execution that is no longer running.
+   */
+  private endStep(method: string, arg: (name: string) => unknown): Record<string, unknown> {
+    const executionId = String(arg('function_execution_id') ?? '');
+    if (!executionId) return { ok: false, error: 'invalid_arguments' };
+    if (this.stepEnds.some((end) => end.executionId === executionId)) return { ok: false, error: 'function_execution_not_found' };
+    const raw = arg('outputs');
+    const outputs = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown> | undefined;
+    if (this.record) {
+      this.stepEnds.push(
+        method === 'functions.completeSuccess'
+          ? { executionId, outcome: 'success', outputs: outputs ?? {} }
+          : { executionId, outcome: 'error', error: String(arg('error') ?? '') },
+      );
+    }
+    return { ok: true };
+  }
+
+  /** Waits until the custom step `executionId` ended (functions.completeSuccess / completeError), and gives how. */
+  async waitForStepEnd(executionId: string, timeoutMs?: number): Promise<StepEnd> {
+    await this.waitUntil(() => this.stepEnds.some((end) => end.executionId === executionId), `the end of step ${executionId}`, timeoutMs);
+    return this.stepEnds.find((end) => end.executionId === executionId) as StepEnd;
+  }
+
   /** The hash of a person's App Home as last published (views.publish), if it ever was. */
   homeHash(userId: string): string | undefined {
     return this.homeHashes.get(userId);
@@ -625,6 +661,9 @@ export class FakeSlack {
         return this.completeUpload(arg);
       case 'usergroups.users.list':
         return { ok: true, users: [] };
+      case 'functions.completeSuccess':
+      case 'functions.completeError':
+        return this.endStep(method, arg);
       case 'users.info':
         return { ok: true, user: { id: arg('user'), tz: 'Europe/Berlin' } };
       case 'conversations.join':

@@ -184,3 +184,40 @@ export function threadReply(options: { channel: string; threadTs: string; ts: st
     event_ts: options.ts,
   };
 }
+
+/**
+ * A workflow running one of the app's custom steps (`function_executed`), as
+ * Slack sends it: the step's callback id, its inputs, the execution's id and
+ * its own short-lived token.
+ */
+export function functionExecuted(options: {
+  callbackId: string;
+  inputs: Record<string, unknown>;
+  executionId: string;
+  token?: string;
+  eventId?: string;
+}): string {
+  return eventCallback(
+    {
+      type: 'function_executed',
+      function: {
+        id: `Fn0${options.callbackId.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 8)}`,
+        callback_id: options.callbackId,
+        title: options.callbackId,
+        type: 'app',
+        input_parameters: [],
+        output_parameters: [],
+        app_id: 'A0APP0001',
+        date_created: 1700000000,
+        date_updated: 1700000000,
+        date_deleted: 0,
+      },
+      inputs: options.inputs,
+      function_execution_id: options.executionId,
+      workflow_execution_id: `Wx${options.executionId}`,
+      event_ts: '1700000000.000200',
+      bot_access_token: options.token ?? `xwfp-test-${options.executionId}`,
+    },
+    options.eventId ?? `Ev${options.executionId}`,
+  );
+}

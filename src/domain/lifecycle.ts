@@ -374,6 +374,7 @@ export function planNextRotation(
     attendeeIds: [...completed.attendeeIds],
     channelId: completed.channelId,
     rotationIntervalDays: completed.rotationIntervalDays,
+    ...(completed.workspace ? { workspace: { ...completed.workspace } } : {}),
     createdAt: at,
     previousRotationId: completed.id,
     history: [

@@ -329,3 +329,37 @@ export interface ReminderMetrics {
   /** A reminder (or the weekly digest) was handled; a failed one with the reason's code (Slack's error, `CodedError.reason`). */
   reminderHandled(kind: ReminderKind | 'weekly_digest', outcome: ReminderHandled, error?: string): void;
 }
+
+/**
+ * A workflow's `await_rotation` step waiting on a rotation. `token` is the
+ * execution's `bot_access_token`, a secret: stored to complete the step, never
+ * logged, never shown in Slack.
+ */
+export interface WaitingStep {
+  executionId: string;
+  token: string;
+  /** ISO instant it started waiting. */
+  since: string;
+}
+
+/** The durable side of custom workflow steps, shared by every replica on the store. */
+export interface StepExecutionStore {
+  /**
+   * Runs `create` for an execution id once across replicas and redeliveries
+   * (under the store's lease on that id): a later call answers the rotation id
+   * the first one recorded, with `created: false`.
+   */
+  onceForExecution(executionId: string, create: () => Promise<string>): Promise<{ rotationId: string; created: boolean }>;
+  /** Records a step waiting on a rotation. */
+  addWaiting(rotationId: string, step: WaitingStep): Promise<void>;
+  /** Takes every step waiting on a rotation (atomically: whoever takes one completes it, once). */
+  takeWaiting(rotationId: string): Promise<WaitingStep[]>;
+  /** Every step waiting now, by rotation: for maintenance and tests (the tokens are in it: never log it). */
+  waiting(): Promise<Map<string, WaitingStep[]>>;
+}
+
+/** The Slack side of completing a custom step later, with the execution's own token. */
+export interface StepCompleter {
+  complete(step: WaitingStep, outputs: Record<string, unknown>): Promise<void>;
+  fail(step: WaitingStep, error: string): Promise<void>;
+}

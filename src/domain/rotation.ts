@@ -101,6 +101,25 @@ export interface Completion extends Step {
   confirmations: Confirmation[];
 }
 
+/**
+ * The Slack workspace a rotation was requested in, and its Enterprise Grid org
+ * when it has one: what an org-wide install needs to tell workspaces apart.
+ * Unset on rotations made before it was recorded, and by tools.
+ */
+export interface Workspace {
+  teamId?: string;
+  enterpriseId?: string;
+}
+
+/** Only the ids that are there: a workspace with neither is none. */
+export function workspaceOf(teamId: unknown, enterpriseId: unknown): Workspace | undefined {
+  const workspace: Workspace = {
+    ...(typeof teamId === 'string' && teamId !== '' ? { teamId } : {}),
+    ...(typeof enterpriseId === 'string' && enterpriseId !== '' ? { enterpriseId } : {}),
+  };
+  return workspace.teamId || workspace.enterpriseId ? workspace : undefined;
+}
+
 interface RotationFields {
   schemaVersion: typeof ROTATION_SCHEMA_VERSION;
   id: string;
@@ -125,6 +144,8 @@ interface RotationFields {
   previousRotationId?: string;
   /** The planned next cycle, once this one is completed. */
   nextRotationId?: string;
+  /** Where it was requested (a next cycle keeps its team's). */
+  workspace?: Workspace;
   history: AuditEntry[];
 }
 
@@ -271,9 +292,9 @@ export function requestedFields(request: RotationRequest, today: CalendarDate, p
 
 export function createRotation(
   request: RotationRequest,
-  context: { id: string; requesterId: string; now: Date; policy: LeadTimePolicy },
+  context: { id: string; requesterId: string; now: Date; policy: LeadTimePolicy; workspace?: Workspace },
 ): RotationIn<'requested'> {
-  const { id, requesterId, now, policy } = context;
+  const { id, requesterId, now, policy, workspace } = context;
   const { fields, details } = requestedFields(request, todayIn(policy.calendar, now), policy);
   return {
     schemaVersion: ROTATION_SCHEMA_VERSION,
@@ -282,6 +303,7 @@ export function createRotation(
     status: 'requested',
     requesterId,
     ...fields,
+    ...(workspace ? { workspace: { ...workspace } } : {}),
     createdAt: now.toISOString(),
     history: [{ at: now.toISOString(), actorId: requesterId, from: null, to: 'requested', details }],
   };

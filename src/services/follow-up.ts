@@ -6,8 +6,9 @@ import { earliestPlanFrom } from '../domain/retention';
 import { isTransition, nextCycleId, rotationId, type Rotation, type RotationIn } from '../domain/rotation';
 import { changeRotation } from './change-rotation';
 import type { ServiceDeps } from './lifecycle-deps';
+import { settleWaitingSteps } from './waiting-steps';
 
-export type FollowUpDeps = Pick<ServiceDeps, 'store' | 'reminders' | 'reminderPolicy' | 'clock' | 'policy' | 'randomIndex' | 'allowSelfApproval' | 'logger'>;
+export type FollowUpDeps = Pick<ServiceDeps, 'store' | 'reminders' | 'reminderPolicy' | 'clock' | 'policy' | 'randomIndex' | 'allowSelfApproval' | 'logger' | 'steps'>;
 
 /**
  * How long the work after a change has to finish on its own before the
@@ -41,6 +42,9 @@ export async function completeFollowUp(deps: FollowUpDeps, rotation: Rotation): 
   const current = rotation.status === 'completed' && rotation.rotationIntervalDays && !rotation.nextRotationId
     ? await planNextCycle(deps, rotation)
     : rotation;
+  // A workflow's await_rotation step waiting on it ends with it (its next cycle planned first, for next_deadline);
+  // before the replan, which removes the recorded follow-up: a store failure here leaves it for the tick.
+  await settleWaitingSteps(deps, current);
   await replan(deps, current);
   return current;
 }

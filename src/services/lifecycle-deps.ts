@@ -2,6 +2,7 @@ import type { ApproverDirectory, Clock, Notifier, PeopleDirectory, ReminderMetri
 import type { ReminderPolicy } from '../domain/reminder-kinds';
 import type { LeadTimePolicy } from '../domain/rotation';
 import type { HomeRefresh } from './home-publisher';
+import type { WorkflowStepDeps } from './waiting-steps';
 
 /** What the use cases need; wired in `bot.ts`. */
 export interface ServiceDeps {
@@ -21,4 +22,6 @@ export interface ServiceDeps {
   logger: { info(...msg: unknown[]): void; warn(...msg: unknown[]): void; error(...msg: unknown[]): void };
   /** Counts what the scheduler's ticks do with each reminder (GET /metrics); unset when metrics are off. */
   metrics?: ReminderMetrics;
+  /** The custom workflow steps' store and Slack completion; unset where no workflow step runs (some tests, tools). */
+  steps?: WorkflowStepDeps;
 }

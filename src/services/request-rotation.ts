@@ -3,7 +3,7 @@ import { todayIn } from '../domain/calendar';
 import { plannedStartRequest, startPlannedRefusal } from '../domain/lifecycle';
 import { validateRotationRequest, type FieldErrors, type RawRotationRequest } from '../domain/rotation-request';
 import { approverFlag } from '../domain/ports';
-import { createRotation, rotationId, type Rotation, type RotationRequest } from '../domain/rotation';
+import { createRotation, rotationId, type Rotation, type RotationRequest, type Workspace } from '../domain/rotation';
 import { involvedPeople } from './dashboards';
 import { followUpNow, recordFollowUp } from './follow-up';
 import type { ServiceDeps } from './lifecycle-deps';
@@ -17,10 +17,10 @@ const ID_ATTEMPTS = 5;
  * Slack answering; its reminders are planned when it is announced (after the
  * person has their answer), or by the next tick if that fails.
  */
-export async function saveNewRotation(deps: ServiceDeps, request: RotationRequest, requesterId: string): Promise<Rotation> {
+export async function saveNewRotation(deps: ServiceDeps, request: RotationRequest, requesterId: string, workspace?: Workspace): Promise<Rotation> {
   const now = deps.clock.now();
   for (let attempt = 1; ; attempt += 1) {
-    const rotation = createRotation(request, { id: rotationId(deps.randomIndex), requesterId, now, policy: deps.policy });
+    const rotation = createRotation(request, { id: rotationId(deps.randomIndex), requesterId, now, policy: deps.policy, ...(workspace ? { workspace } : {}) });
     try {
       await recordFollowUp(deps, rotation.id);
       await deps.store.insert(rotation);

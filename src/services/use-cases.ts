@@ -2,7 +2,7 @@ import { todayIn } from '../domain/calendar';
 import type { RefusalOf, Refusal } from '../domain/errors';
 import { precheck, startPlannedRefusal, type ActionType } from '../domain/lifecycle';
 import { approverFlag, type ExportFormat } from '../domain/ports';
-import type { AuditEntry, Rotation, RotationRequest } from '../domain/rotation';
+import type { AuditEntry, Rotation, RotationRequest, Workspace } from '../domain/rotation';
 import { validateRotationRequest, type FieldErrors, type RawRotationRequest } from '../domain/rotation-request';
 import { openedHome } from './dashboards';
 import type { ServiceDeps } from './lifecycle-deps';
@@ -11,6 +11,8 @@ import { announceRotation, saveNewRotation, startPlanned, type StartPlannedOutco
 import { openRotationsFor, rotationStatus, type RotationStatus } from './rotation-queries';
 import type { RotationView } from './dashboards';
 import { sendRotationExport } from './send-export';
+import { awaitFromStep, requestFromStep, type StepAwaitOutcome, type StepRequestOutcome } from './workflow-steps';
+import type { WaitingStep } from '../domain/ports';
 import { announceTransition, transitionRotation, type TransitionOutcome, type TransitionRequest } from './transition-rotation';
 
 /**
@@ -22,8 +24,8 @@ import { announceTransition, transitionRotation, type TransitionOutcome, type Tr
 export interface UseCases {
   /** The request form, checked field by field. */
   checkRequest(form: RawRotationRequest): { ok: true; request: RotationRequest } | { ok: false; fieldErrors: FieldErrors };
-  /** A checked request, saved as a new rotation (its reminders follow when it is announced). */
-  saveRequest(request: RotationRequest, requesterId: string): Promise<Rotation>;
+  /** A checked request, saved as a new rotation (its reminders follow when it is announced), with the workspace it came from when known. */
+  saveRequest(request: RotationRequest, requesterId: string, workspace?: Workspace): Promise<Rotation>;
   /** A planned next cycle started by its team (or an approver) with the start form's values. */
   startPlannedCycle(plannedId: string, form: Pick<RawRotationRequest, 'deadline' | 'attendeeIds' | 'notes' | 'rotationIntervalDays'>, starterId: string): Promise<StartPlannedOutcome>;
   /** Posts a saved rotation's message; the dashboards follow shortly. A Slack failure never undoes the rotation. */
@@ -53,6 +55,14 @@ export interface UseCases {
   /** A secret-looking reply in a rotation's thread: recorded in its audit trail. */
   reportExposure(report: ExposureReport): Promise<RecordedExposure | undefined>;
   announceExposure(recorded: RecordedExposure): Promise<void>;
+  /**
+   * A workflow's `request_rotation` step: the request form's checks on its
+   * inputs, then one rotation per execution however often Slack delivers it
+   * (`created` says whether this call made it; announce it only then).
+   */
+  requestFromStep(step: { executionId: string; form: RawRotationRequest; requesterId: string; workspace?: Workspace }): Promise<StepRequestOutcome>;
+  /** A workflow's `await_rotation` step: settled now if the rotation has finished, else recorded to be settled when it does. */
+  awaitRotation(step: WaitingStep, rotationId: string): Promise<StepAwaitOutcome>;
 }
 
 /** What the use cases need besides their ports: the checks of what people type. */
@@ -67,7 +77,7 @@ export function useCases(deps: ServiceDeps, settings: UseCaseSettings): UseCases
       const checked = validateRotationRequest(form, { instanceDomain: settings.instanceDomain, today: todayIn(deps.policy.calendar, deps.clock.now()) });
       return checked.ok ? checked : { ok: false, fieldErrors: checked.errors };
     },
-    saveRequest: (request, requesterId) => saveNewRotation(deps, request, requesterId),
+    saveRequest: (request, requesterId, workspace) => saveNewRotation(deps, request, requesterId, workspace),
     startPlannedCycle: (plannedId, form, starterId) => startPlanned(deps, plannedId, form, starterId, settings),
     async announceRotation(rotation) {
       await announceRotation(deps, rotation);
@@ -92,5 +102,7 @@ export function useCases(deps: ServiceDeps, settings: UseCaseSettings): UseCases
     refreshHome: (userId, viewHash) => openedHome(deps, userId, viewHash),
     reportExposure: (report) => reportSecretExposure(deps, report),
     announceExposure: (recorded) => announceExposure(deps, recorded),
+    requestFromStep: (step) => requestFromStep(deps, step, settings),
+    awaitRotation: (step, rotationId) => awaitFromStep(deps, step, rotationId),
   };
 }

@@ -61,5 +61,6 @@ export const ACTIONS = {
  * Events the app subscribes to, by their manifest names; the manifest test
  * keeps `manifest.yml` in step. `message.channels` and `message.groups` both
  * arrive as the `message` event: replies in rotation threads, for the leak guard.
+ * `function_executed`: a workflow ran one of the app's custom steps (manifest.yml's `functions`).
  */
-export const EVENTS = ['app_home_opened', 'message.channels', 'message.groups'] as const;
+export const EVENTS = ['app_home_opened', 'message.channels', 'message.groups', 'function_executed'] as const;

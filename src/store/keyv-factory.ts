@@ -1,11 +1,12 @@
 import { CodedError } from '../domain/errors';
-import type { EngineLocks, ReminderSchedule, RotationStore, SharedRateCounters } from '../domain/ports';
+import type { EngineLocks, ReminderSchedule, RotationStore, SharedRateCounters, StepExecutionStore } from '../domain/ports';
 import type { Engine, StoreEngine } from './engines/engine';
 import { memoryEngine } from './engines/memory';
 import { postgresEngine } from './engines/postgres';
 import { redisEngine } from './engines/redis';
 import { sqliteEngine } from './engines/sqlite';
 import { KeyvRotationStore } from './keyv-rotation-store';
+import { KeyvStepExecutions } from './keyv-step-executions';
 import { STORE_URL_FORMS } from './store-url';
 
 export const NAMESPACE = 'wfi-rotate';
@@ -36,6 +37,8 @@ export interface OpenedStore {
   reminders: ReminderSchedule;
   /** The rotations' write leases: only pruning and tests use them directly. */
   locks: EngineLocks;
+  /** Custom workflow steps: which execution made which rotation, and the steps waiting on rotations. */
+  steps: StepExecutionStore;
   /** The rate limits' shared counts, on Redis and PostgreSQL only (see Engine). */
   rateCounters?: SharedRateCounters;
 }
@@ -46,5 +49,11 @@ export interface OpenedStore {
  */
 export function openStore(storeUrl: string, onError: ErrorListener = () => undefined, namespace: string = NAMESPACE): OpenedStore {
   const { keyv, index, reminders, locks, auditLog, ready, rateCounters } = openEngine(storeUrl, onError, namespace);
-  return { rotations: new KeyvRotationStore(keyv, { locks, index, auditLog, ready, onError }), reminders, locks, ...(rateCounters ? { rateCounters } : {}) };
+  return {
+    rotations: new KeyvRotationStore(keyv, { locks, index, auditLog, ready, onError }),
+    reminders,
+    locks,
+    steps: new KeyvStepExecutions(keyv, locks),
+    ...(rateCounters ? { rateCounters } : {}),
+  };
 }

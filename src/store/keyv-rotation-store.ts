@@ -1,11 +1,10 @@
 import type Keyv from 'keyv';
 import { CodedError } from '../domain/errors';
-import { randomUUID } from 'node:crypto';
 import { entryContent, sameContent, sealHistory, type AuditLogRecord, type Hasher } from '../domain/audit-chain';
 import type { EngineLocks, Page, RotationStore } from '../domain/ports';
 import { MemoryLocks } from './engine-locks';
 import { ROTATION_SCHEMA_VERSION, type AuditEntry, type MessageRef, type Rotation } from '../domain/rotation';
-import { KeyedMutex } from '../lib/keyed-mutex';
+import { Leases } from './leases';
 import { sha256Hex } from '../lib/sha256';
 import { appendToLog, MemoryAuditLog, type AuditLog } from './audit-log';
 import { belongsTo, LISTS, MemoryRotationIndex, postingsOf, type IndexPage, type RotationIndex } from './rotation-index';
@@ -98,9 +97,7 @@ export interface StoreEngineParts {
  * in, no write can leave an entry out of the chain or fork it.
  */
 export class KeyvRotationStore implements RotationStore {
-  private readonly local = new KeyedMutex();
-  private readonly owner = randomUUID();
-  private readonly engineLocks: EngineLocks;
+  private readonly leases: Leases;
   private readonly index: RotationIndex;
   private readonly log: AuditLog;
   private readonly hasher: Hasher = sha256Hex;
@@ -111,7 +108,7 @@ export class KeyvRotationStore implements RotationStore {
     private readonly keyv: Keyv,
     parts: StoreEngineParts = {},
   ) {
-    this.engineLocks = parts.locks ?? new MemoryLocks();
+    this.leases = new Leases(parts.locks ?? new MemoryLocks(), { ttlMs: LOCK_TTL_MS, waitMs: LOCK_WAIT_MS });
     this.index = parts.index ?? new MemoryRotationIndex();
     this.log = parts.auditLog ?? new MemoryAuditLog();
     this.ready = parts.ready ?? (async () => undefined);
@@ -145,19 +142,7 @@ export class KeyvRotationStore implements RotationStore {
    * and across processes (the engine's lease); keyv alone has no such thing.
    */
   private exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
-    return this.local.run(id, async () => {
-      const key = `rotation:${id}`;
-      const deadline = Date.now() + LOCK_WAIT_MS;
-      while (!(await this.engineLocks.acquire(key, this.owner, LOCK_TTL_MS))) {
-        if (Date.now() > deadline) throw new CodedError('STORE_BUSY', `Rotation ${id} is busy; try again`);
-        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
-      }
-      try {
-        return await work();
-      } finally {
-        await this.engineLocks.release(key, this.owner).catch(() => undefined);
-      }
-    });
+    return this.leases.run(`rotation:${id}`, work, () => new CodedError('STORE_BUSY', `Rotation ${id} is busy; try again`));
   }
 
   /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { COMMAND, EVENTS } from '../../src/slack/ids';
 import { EVENTS_PATH } from '../../src/slack/receiver';
+import { WORKFLOW_STEPS } from '../../src/domain/workflow-steps';
 
 /** The parts of a Slack app manifest this suite checks; everything optional because the file is parsed, not trusted. */
 interface Manifest {
@@ -17,7 +18,24 @@ interface Manifest {
     socket_mode_enabled?: boolean;
     interactivity?: { is_enabled?: boolean; request_url?: string };
     event_subscriptions?: { request_url?: string; bot_events?: string[] };
+    org_deploy_enabled?: boolean;
+    function_runtime?: string;
   };
+  functions?: Record<string, ManifestFunction>;
+}
+
+interface ManifestParameter {
+  type?: string;
+  title?: string;
+  is_required?: boolean;
+  items?: { type?: string };
+}
+
+interface ManifestFunction {
+  title?: string;
+  description?: string;
+  input_parameters?: Record<string, ManifestParameter>;
+  output_parameters?: Record<string, ManifestParameter>;
 }
 
 const ROOT = join(__dirname, '..', '..');
@@ -40,6 +58,7 @@ const EVENT_SCOPES: Record<string, string | null> = {
   app_home_opened: null,
   'message.channels': 'channels:history',
   'message.groups': 'groups:history',
+  function_executed: null,
 };
 
 /**
@@ -57,6 +76,9 @@ const METHOD_SCOPES: Record<string, string | null> = {
   // groups:history for private channels. In a direct message (no im:history) the lookup fails and it is sent.
   'conversations.history': 'channels:history',
   'conversations.replies': 'channels:history',
+  // A custom workflow step ends with the execution's own token (bot_access_token): no scope of the app's.
+  'functions.completeError': null,
+  'functions.completeSuccess': null,
   // The Web client's helper over files.getUploadURLExternal + files.completeUploadExternal.
   filesUploadV2: 'files:write',
   'usergroups.users.list': 'usergroups:read',
@@ -177,5 +199,44 @@ describe('manifest.yml against src/', () => {
     // `message.channels` and `message.groups` are registered as `message`.
     const subscribed = new Set(EVENTS.map((event) => event.split('.')[0]));
     expect([...registered].filter((event) => !subscribed.has(event))).toEqual([]);
+  });
+});
+
+describe('manifest.yml: the custom workflow steps', () => {
+  const functions = manifest.functions ?? {};
+  const params = (step: string, kind: 'input_parameters' | 'output_parameters') =>
+    Object.fromEntries(Object.entries(functions[step]?.[kind] ?? {}).map(([name, p]) => [name, { type: p.type, required: p.is_required ?? false, items: p.items?.type }]));
+
+  it('declares exactly the steps the listener routes, with the settings custom steps require', () => {
+    expect(Object.keys(functions).sort()).toEqual(Object.values(WORKFLOW_STEPS).sort());
+    expect(manifest.settings?.function_runtime).toBe('remote');
+    expect(manifest.settings?.org_deploy_enabled).toBe(true);
+    expect(manifest.settings?.event_subscriptions?.bot_events).toContain('function_executed');
+    for (const step of Object.values(functions)) {
+      expect((step.title ?? '').length).toBeGreaterThan(0);
+      expect((step.description ?? '').length).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives request_rotation the inputs the listener reads, typed, and the outputs it completes with', () => {
+    expect(params(WORKFLOW_STEPS.requestRotation, 'input_parameters')).toEqual({
+      instance_url: { type: 'string', required: true, items: undefined },
+      deadline: { type: 'slack#/types/date', required: true, items: undefined },
+      requester: { type: 'slack#/types/user_id', required: true, items: undefined },
+      channel: { type: 'slack#/types/channel_id', required: false, items: undefined },
+      attendees: { type: 'array', required: false, items: 'slack#/types/user_id' },
+      environment_type: { type: 'string', required: false, items: undefined },
+    });
+    expect(params(WORKFLOW_STEPS.requestRotation, 'output_parameters')).toEqual({
+      rotation_id: { type: 'string', required: true, items: undefined },
+      submit_by: { type: 'slack#/types/date', required: true, items: undefined },
+      late: { type: 'boolean', required: true, items: undefined },
+      portal_request: { type: 'string', required: true, items: undefined },
+    });
+  });
+
+  it('gives await_rotation its rotation_id input and the outputs of a completed rotation', () => {
+    expect(params(WORKFLOW_STEPS.awaitRotation, 'input_parameters')).toEqual({ rotation_id: { type: 'string', required: true, items: undefined } });
+    expect(Object.keys(params(WORKFLOW_STEPS.awaitRotation, 'output_parameters')).sort()).toEqual(['case_number', 'completed_at', 'next_deadline', 'status']);
   });
 });

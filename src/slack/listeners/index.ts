@@ -13,6 +13,7 @@ import * as requestSubmission from './request-submission';
 import * as rotationActions from './rotation-actions';
 import * as stepSubmissions from './step-submissions';
 import * as threadMessages from './thread-messages';
+import * as workflowSteps from './workflow-steps';
 
 /** What the gate needs besides the listeners' deps: the bot's logger, and shutdown's tally of work in flight. */
 export interface RequestTracing {
@@ -98,4 +99,6 @@ export function registerListeners(app: App, deps: ListenerDeps, tracing: Request
   );
   app.event('app_home_opened', withRequestLogger<appHome.HomeOpenedArgs>((args) => appHome.homeOpened(deps, args)));
   app.event('message', withRequestLogger<threadMessages.MessageArgs>((args) => threadMessages.threadMessage(deps, args)));
+  // The custom workflow steps (manifest.yml's functions): one listener, by the step's callback id.
+  app.event('function_executed', routed<workflowSteps.FunctionArgs>(workflowSteps.routes(deps), ({ event }) => event.function.callback_id));
 }

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { Rotation } from '../../domain/rotation';
+import { workspaceOf, type Rotation } from '../../domain/rotation';
 import type { FieldErrors } from '../../domain/rotation-request';
 import type { ListenerDeps } from '../deps';
 import { MODALS, REQUEST_BLOCKS } from '../ids';
@@ -68,7 +68,9 @@ export async function requestSubmitted(deps: ListenerDeps, args: SubmissionArgs)
   if (!(await withinRequestLimit(args, deps, REQUEST_BLOCKS.instanceUrl))) return;
   let rotation;
   try {
-    rotation = await deps.useCases.saveRequest(checked.request, body.user.id);
+    // The workspace (and Enterprise Grid org) it came from: what an org-wide install tells apart.
+    const workspace = workspaceOf(body.team?.id ?? body.user.team_id, body.enterprise?.id);
+    rotation = await deps.useCases.saveRequest(checked.request, body.user.id, ...(workspace ? [workspace] : []));
   } catch (error) {
     logger.error(`Could not save a rotation request: ${(error as Error).message}`);
     await ack({ response_action: 'errors', errors: { [REQUEST_BLOCKS.instanceUrl]: STORE_FAILURE_MESSAGE } });

@@ -10,7 +10,9 @@ import {
   rotationId,
   type LeadTimePolicy,
   type RotationRequest,
+  workspaceOf,
 } from '../../../src/domain/rotation';
+import { aPlannedRotation } from '../../../testkit/rotations';
 
 // Deadline Friday 2026-03-20 with a 10-business-day lead time: submit-by Friday 2026-03-06 (domain.md).
 // March 2026: Mon 02, Fri 06, Sat 07, Sun 08, Mon 09, Tue 10, Wed 11, Fri 13, Sat 14, Mon 16.
@@ -330,5 +332,38 @@ describe('parseRotationId', () => {
     ['status of my rotation', 'prose'],
   ])('given %j (%s), when parsed, then it is not an id', (text) => {
     expect(parseRotationId(text)).toBeUndefined();
+  });
+});
+
+describe('the workspace a rotation was requested in', () => {
+  const request: RotationRequest = {
+    instanceUrl: 'https://acme.wfi.pega.com',
+    environmentType: 'Production',
+    deadline: '2026-03-20',
+    channelId: 'C0CHANNEL1',
+    attendeeIds: ['U0REQUEST1'],
+  };
+  const context = { id: 'ROT-4F7K2Q', requesterId: 'U0REQUEST1', now: new Date('2026-03-02T10:00:00Z'), policy: policy() };
+
+  it('keeps only the ids that are there, and none when neither is', () => {
+    expect(workspaceOf('T0TEAM001', undefined)).toEqual({ teamId: 'T0TEAM001' });
+    expect(workspaceOf('T0TEAM001', 'E0ORG0001')).toEqual({ teamId: 'T0TEAM001', enterpriseId: 'E0ORG0001' });
+    expect(workspaceOf(undefined, 'E0ORG0001')).toEqual({ enterpriseId: 'E0ORG0001' });
+    expect(workspaceOf('', null)).toBeUndefined();
+    expect(workspaceOf(undefined, undefined)).toBeUndefined();
+  });
+
+  it('is stored with a new rotation when known, and absent otherwise (a single-workspace rotation as before)', () => {
+    expect(createRotation(request, { ...context, workspace: { teamId: 'T0TEAM001', enterpriseId: 'E0ORG0001' } }).workspace).toEqual({
+      teamId: 'T0TEAM001',
+      enterpriseId: 'E0ORG0001',
+    });
+    expect('workspace' in createRotation(request, context)).toBe(false);
+  });
+
+  it('is kept by the planned next cycle', () => {
+    const { planned } = aPlannedRotation({ workspace: { teamId: 'T0TEAM001', enterpriseId: 'E0ORG0001' } });
+    expect(planned.workspace).toEqual({ teamId: 'T0TEAM001', enterpriseId: 'E0ORG0001' });
+    expect('workspace' in aPlannedRotation().planned).toBe(false);
   });
 });

@@ -99,6 +99,11 @@ function defaultUseCases(): UseCases {
     refreshHome: async () => undefined,
     reportExposure: async () => anExposure(),
     announceExposure: async () => undefined,
+    requestFromStep: async () => {
+      const rotation = aRotation();
+      return { ok: true, rotation, created: true, outputs: { rotation_id: rotation.id } };
+    },
+    awaitRotation: async () => ({ state: 'waiting' }),
   };
 }
 

@@ -34,7 +34,7 @@ describe('requestSubmitted', () => {
       notes: 'Yearly rotation',
       rotationIntervalDays: '90',
     });
-    expect(deps.useCases.saveRequest).toHaveBeenCalledWith(aRequest(), REQUESTER);
+    expect(deps.useCases.saveRequest).toHaveBeenCalledWith(aRequest(), REQUESTER, { teamId: 'T0TEAM001' });
   });
 
   it('given a valid form, when saved, then the form closes with a plain acknowledgement and the rotation is announced after it', async () => {
