@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, AnyMiddlewareArgs, App, BlockAction, ButtonAction, Logger, Middleware, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, AnyMiddlewareArgs, App, BlockAction, ButtonAction, Logger, Middleware, SlackEventMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { isUserId } from '../../domain/rotation';
 import { newRequestId, type RedactingLogger } from '../../logging';
 import type { ListenerDeps } from '../deps';
@@ -64,6 +64,10 @@ function gate(deps: ListenerDeps, { logger, track }: RequestTracing): Middleware
 }
 
 type Listener<A> = (args: A) => Promise<void>;
+type AnyEventArgs = SlackEventMiddlewareArgs & AllMiddlewareArgs;
+
+/** The events the bot subscribes to (manifest.yml's bot_events; message.channels and message.groups are `message`), matched by one listener. */
+const EVENT_TYPES = /^(?:app_home_opened|message|function_executed)$/;
 
 /** A listener given its request's logger (set by the gate) in place of the bot's. */
 function withRequestLogger<A extends AllMiddlewareArgs>(listener: Listener<A>): Listener<A> {
@@ -97,8 +101,19 @@ export function registerListeners(app: App, deps: ListenerDeps, tracing: Request
     { type: 'view_submission' },
     routed({ ...requestSubmission.routes(deps), ...stepSubmissions.routes(deps) }, ({ view }) => view.callback_id),
   );
-  app.event('app_home_opened', withRequestLogger<appHome.HomeOpenedArgs>((args) => appHome.homeOpened(deps, args)));
-  app.event('message', withRequestLogger<threadMessages.MessageArgs>((args) => threadMessages.threadMessage(deps, args)));
-  // The custom workflow steps (manifest.yml's functions): one listener, by the step's callback id.
-  app.event('function_executed', routed<workflowSteps.FunctionArgs>(workflowSteps.routes(deps), ({ event }) => event.function.callback_id));
+  // The custom workflow steps (manifest.yml's functions), by the step's callback id.
+  const steps = routed<workflowSteps.FunctionArgs>(workflowSteps.routes(deps), ({ event }) => event.function.callback_id);
+  // Events are one listener too, routed by type: each listener more runs its matchers on every request.
+  const events: Record<string, Listener<AnyEventArgs>> = {
+    app_home_opened: (args) => appHome.homeOpened(deps, args as unknown as appHome.HomeOpenedArgs),
+    message: (args) => threadMessages.threadMessage(deps, args as unknown as threadMessages.MessageArgs),
+    function_executed: (args) => steps(args as unknown as workflowSteps.FunctionArgs),
+  };
+  app.event(
+    EVENT_TYPES,
+    withRequestLogger<AnyEventArgs>(async (args) => {
+      const listener = Object.hasOwn(events, args.event.type) ? events[args.event.type] : undefined;
+      await listener?.(args);
+    }),
+  );
 }
