@@ -81,13 +81,13 @@ function withRequestLogger<A extends AllMiddlewareArgs>(listener: Listener<A>): 
  * link button, a message an earlier version posted) is acknowledged and left.
  */
 function routed<A extends AllMiddlewareArgs & { ack: () => Promise<void> }>(routes: Record<string, Listener<A>>, idOf: (args: A) => string): Listener<A> {
-  return withRequestLogger(async (args) => {
+  return async (args) => {
     const id = idOf(args);
     const listener = Object.hasOwn(routes, id) ? routes[id] : undefined;
     if (listener) return listener(args);
     args.logger.debug(`No route for ${id.slice(0, 100)}; acknowledged`);
     await args.ack();
-  });
+  };
 }
 
 export function registerListeners(app: App, deps: ListenerDeps, tracing: RequestTracing): void {
@@ -95,11 +95,11 @@ export function registerListeners(app: App, deps: ListenerDeps, tracing: Request
   app.command(COMMAND, withRequestLogger(command.handleCommand(deps)));
   app.action<BlockAction<ButtonAction>>(
     { type: 'block_actions' },
-    routed({ ...rotationActions.routes(deps), ...appHome.actionRoutes(deps) }, ({ action }) => action.action_id),
+    withRequestLogger(routed({ ...rotationActions.routes(deps), ...appHome.actionRoutes(deps) }, ({ action }) => action.action_id)),
   );
   app.view<ViewSubmitAction>(
     { type: 'view_submission' },
-    routed({ ...requestSubmission.routes(deps), ...stepSubmissions.routes(deps) }, ({ view }) => view.callback_id),
+    withRequestLogger(routed({ ...requestSubmission.routes(deps), ...stepSubmissions.routes(deps) }, ({ view }) => view.callback_id)),
   );
   // The custom workflow steps (manifest.yml's functions), by the step's callback id.
   const steps = routed<workflowSteps.FunctionArgs>(workflowSteps.routes(deps), ({ event }) => event.function.callback_id);
