@@ -103,6 +103,12 @@ export class KeyvRotationStore implements RotationStore {
   private readonly hasher: Hasher = sha256Hex;
   private readonly ready: () => Promise<void>;
   private readonly onError: (error: Error) => void;
+  /**
+   * People this process has recorded as App Home viewers: the record never
+   * changes once written, so each is written once per process instead of on
+   * every open of the tab (the most frequent event the bot gets).
+   */
+  private readonly recordedHomeViewers = new Set<string>();
 
   constructor(
     private readonly keyv: Keyv,
@@ -305,7 +311,9 @@ export class KeyvRotationStore implements RotationStore {
   }
 
   async recordHomeViewer(userId: string): Promise<void> {
+    if (this.recordedHomeViewers.has(userId)) return;
     await this.guarded(() => this.keyv.set(homeViewerKey(userId), true));
+    this.recordedHomeViewers.add(userId);
   }
 
   async homeViewers(userIds: readonly string[]): Promise<string[]> {

@@ -111,8 +111,11 @@ describe.each(storeEngines())('the rotation index on %s', (_engine, makeUrl) => 
     expect(await replica.homeViewers([REQUESTER_ID, 'U0FRIEND1'])).toEqual([]);
     await store.recordHomeViewer(REQUESTER_ID);
     await replica.recordHomeViewer('U0FRIEND1');
-    // Recording twice is recording once.
+    // Recording twice is recording once, and the second time writes nothing.
+    const writes = jest.spyOn(Keyv.prototype, 'set');
     await store.recordHomeViewer(REQUESTER_ID);
+    expect(writes).not.toHaveBeenCalled();
+    writes.mockRestore();
     expect(await replica.homeViewers(['U0STRANGER', 'U0FRIEND1', REQUESTER_ID, 'U0FRIEND1'])).toEqual(['U0FRIEND1', REQUESTER_ID]);
     expect(await store.homeViewers([APPROVER_ID])).toEqual([]);
     expect(await store.homeViewers([])).toEqual([]);
