@@ -151,7 +151,12 @@ function urlLooksLikeSecret(url: URL): boolean {
   if (url.password !== '' || [url.username, ...url.hostname.split('.')].some(looksLikeToken)) return true;
   // OAuth's implicit flow puts access_token in the fragment, so it is read as parameters too.
   const params = [...url.searchParams, ...new URLSearchParams(url.hash.slice(1))];
-  return params.some(paramLooksLikeSecret) || ASSIGNMENT.test(decoded(`${url.pathname}${url.hash}`));
+  return params.some(paramLooksLikeSecret) || ASSIGNMENT.test(decoded(`${url.pathname}${withoutPasscodes(url.hash)}`));
+}
+
+/** A fragment without its meeting passcodes (`#pwd=…`), which the parameter rule has already let pass, as in the query. */
+function withoutPasscodes(fragment: string): string {
+  return fragment.replace(/(^#|&)([^&=]*)=[^&]*/g, (pair, lead: string, name: string) => (MEETING_PASSCODES.has(name.toLowerCase()) ? lead : pair));
 }
 
 /**

@@ -265,6 +265,8 @@ describe('linkLooksLikeSecret', () => {
       ['https://user@acme.webex.com/meet/handoff', 'a user name without a password'],
       ['https://example.com/callback?token=', 'an empty token= parameter'],
       ['https://zoom.us/j/81234567890?pwd=Xy7pQ2mNa8Rt&uname=Jane', 'a pwd= passcode beside a name'],
+      ['https://zoom.us/j/81234567890#pwd=Xy7pQ2mNa8Rt', 'a pwd= passcode in the fragment, as in the query'],
+      ['https://zoom.us/j/81234567890#success&PASSCODE=482913', 'a passcode after another fragment part'],
       ['https://example.com/list?next=2&tokens_used=3x', 'a parameter that only starts like a credential'],
       // Only a user name made of the token alphabet alone can be a token; this one has `.` and `%` in it.
       ['https://jane.doe%40b2bpartner.example@acme.webex.com/meet/handoff', 'an e-mail address (its @ encoded) as the user name'],
@@ -293,6 +295,8 @@ describe('linkLooksLikeSecret', () => {
       ['https://example.com/login/password=hunter2', 'an assignment in the path'],
       ['https://example.com/a%2Fpassword%3Dhunter2', 'an encoded assignment in the path'],
       ['https://example.com/callback#client_secret=abc', 'an assignment in the fragment'],
+      ['https://example.com/callback#pwd=abc&client_secret=def', 'a secret beside a passcode in the fragment'],
+      ['https://example.com/callback#x&password=hunter2', 'a password= after another fragment part'],
       ['https://example.com/callback?token=abc', 'a token= parameter'],
       ['https://example.com/callback?access_token=abc', 'an access_token= parameter'],
       ['https://example.com/callback?api_key=abc', 'an api_key= parameter'],
