@@ -286,6 +286,7 @@ function serviceDeps(
     track: <T>(work: Promise<T>) => Promise<T>;
     metrics: BotMetrics | undefined;
     fetch: webApi.FetchFunction | undefined;
+    orgWide: boolean;
   },
   options: BotOptions,
 ): ServiceDeps & { homes: HomePublisher } {
@@ -296,7 +297,13 @@ function serviceDeps(
   ];
   const notifier = new SlackNotifier(
     parts.app.client,
-    { policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), leadBusinessDays: config.leadBusinessDays, approverMentions },
+    {
+      policy,
+      ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}),
+      leadBusinessDays: config.leadBusinessDays,
+      approverMentions,
+      ...(parts.orgWide ? { orgWide: true } : {}),
+    },
     parts.logger,
   );
   const dashboards = { store: parts.store.rotations, reminders: parts.store.reminders, notifier, approvers: parts.approvers, clock: parts.clock, logger: parts.logger };
@@ -309,6 +316,7 @@ function serviceDeps(
     policy,
     allowSelfApproval: config.allowSelfApproval,
     randomIndex: options.randomIndex ?? randomInt,
+    ...(parts.orgWide ? { orgWide: true } : {}),
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
     steps: {
       executions: parts.store.steps,
@@ -351,7 +359,12 @@ function listenerDeps(
     },
     now: () => clock.now(),
     today: () => todayIn(config.calendar, clock.now()),
-    messageContext: () => ({ policy: services.policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), now: clock.now() }),
+    messageContext: () => ({
+      policy: services.policy,
+      ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}),
+      ...(services.orgWide ? { orgWide: true } : {}),
+      now: clock.now(),
+    }),
     limits: parts.limits,
     userTimeZone: async (userId) => (await quickClient.users.info({ user: userId }).catch(() => undefined))?.user?.tz ?? undefined,
   };
@@ -451,7 +464,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
   // The export's names: looked up after the answer, without retries (a name Slack cannot give now is left out).
   const people = new SlackPeopleDirectory(quickClient, clock, logger);
-  const services = serviceDeps(config, { app, store, approvers, people, clock, logger, track: work.track, metrics, fetch }, options);
+  const services = serviceDeps(config, { app, store, approvers, people, clock, logger, track: work.track, metrics, fetch, orgWide: identity.orgWide }, options);
   const limits = limitsFor(config, { clock, logger, ...(store.rateCounters ? { rateCounters: store.rateCounters } : {}) }, options);
   const deps = listenerDeps(config, { services, clock, quickClient, limits });
   // One gate before every listener: the user-id and trigger_id checks come before the rate limits,
