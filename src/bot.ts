@@ -497,6 +497,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   approvers.start();
   await scheduler.start();
   logger.info(`wfi-rotate is running (${transport.mode === 'http' ? 'HTTP' : 'Socket Mode'}, port ${port}); ${reminderSettings(config)}`);
+  if (identity.orgWide) {
+    logger.info(`Installed org-wide on the Enterprise Grid org ${identity.enterpriseId ?? '(no id given)'}: the rotations of every workspace the app is added to are served together`);
+  }
 
   let stopping: Promise<void> | undefined;
   return {
