@@ -293,7 +293,8 @@ function serviceDeps(
   const policy = { calendar: config.calendar, leadBusinessDays: config.leadBusinessDays };
   const approverMentions = [
     ...config.approvers.userIds.map((id) => `<@${id}>`),
-    ...config.approvers.groups.map((group) => `<!subteam^${group.id}>`),
+    // A group listed for two workspaces (S…@T1, S…@T2) is one group, mentioned once.
+    ...[...new Set(config.approvers.groups.map((group) => group.id))].map((id) => `<!subteam^${id}>`),
   ];
   const notifier = new SlackNotifier(
     parts.app.client,

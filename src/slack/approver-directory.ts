@@ -30,10 +30,10 @@ interface KnownGroup {
  * groups (S…) through usergroups.users.list, refreshed in the background every
  * minute and kept when a refresh fails. A group listed with its workspace
  * (`S…@T…`) is read with that `team_id`, which an org-wide install's token
- * requires (a workspace's token ignores it); one without is read as before. Nobody's click waits on Slack beyond
- * GROUP_WAIT_MS: when a group's members are not known (or too old to trust),
- * the answer is `'unknown'` and the person is asked to try again, with
- * nothing changed.
+ * requires (a workspace's token ignores it); one without is read as before.
+ * Nobody's click waits on Slack beyond GROUP_WAIT_MS: when a group's members
+ * are not known (or too old to trust), the answer is `'unknown'` and the
+ * person is asked to try again, with nothing changed.
  */
 export class SlackApproverDirectory implements ApproverDirectory {
   private readonly groups = new Map<string, KnownGroup>();
