@@ -23,7 +23,9 @@ import { tellingError } from './lib/error-text';
 import { createLogger, LOG_LEVELS, quietWhile, type RedactingLogger } from './logging';
 import { withTimeout } from './lib/with-timeout';
 import { BotMetrics, ROTATION_GAUGES_MAX_AGE_MS } from './metrics/bot-metrics';
+import { CodedError } from './domain/errors';
 import {
+  approverGroupsProblem,
   SLACK_CHECK,
   slackCheckFailed,
   slackCheckTimedOut,
@@ -89,12 +91,25 @@ const QUICK_CALL_TIMEOUT_MS = 2000;
 const DRAIN_TIMEOUT_MS = 8000;
 
 /**
+ * What auth.test says of SLACK_BOT_TOKEN: the bot's ids (given to the App, so
+ * it makes no auth.test call of its own), and whether the app is installed
+ * org-wide on an Enterprise Grid org (one token for every workspace it is
+ * added to) or in one workspace.
+ */
+interface Installation {
+  botId: string;
+  botUserId: string;
+  orgWide: boolean;
+  enterpriseId?: string;
+}
+
+/**
  * Checks the bot token once, quickly, before anything else starts: a wrong
  * token or an unreachable SLACK_API_URL is a start-up error within seconds, not
  * after the Web client's half hour of retries. The App is then given the ids,
  * so it makes no auth.test call of its own.
  */
-async function verifyBotToken(config: Config, logger: Logger, fetch?: webApi.FetchFunction): Promise<{ botId: string; botUserId: string }> {
+async function verifyBotToken(config: Config, logger: Logger, fetch?: webApi.FetchFunction): Promise<Installation> {
   const client = new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     // A failed try is reported once, in the start-up message: the client's warning for each try goes to debug.
@@ -104,7 +119,12 @@ async function verifyBotToken(config: Config, logger: Logger, fetch?: webApi.Fet
     retryConfig: { retries: SLACK_CHECK.tries - 1, factor: 1, minTimeout: 500, maxTimeout: 1000 },
   });
   const result = await client.auth.test();
-  return { botId: result.bot_id ?? '', botUserId: result.user_id ?? '' };
+  return {
+    botId: result.bot_id ?? '',
+    botUserId: result.user_id ?? '',
+    orgWide: result.is_enterprise_install === true,
+    ...(result.enterprise_id ? { enterpriseId: result.enterprise_id } : {}),
+  };
 }
 
 /** Waits until nothing is in flight, work that starts meanwhile included, or until DRAIN_TIMEOUT_MS has passed. */
@@ -266,17 +286,25 @@ function serviceDeps(
     track: <T>(work: Promise<T>) => Promise<T>;
     metrics: BotMetrics | undefined;
     fetch: webApi.FetchFunction | undefined;
+    orgWide: boolean;
   },
   options: BotOptions,
 ): ServiceDeps & { homes: HomePublisher } {
   const policy = { calendar: config.calendar, leadBusinessDays: config.leadBusinessDays };
   const approverMentions = [
     ...config.approvers.userIds.map((id) => `<@${id}>`),
-    ...config.approvers.groupIds.map((id) => `<!subteam^${id}>`),
+    // A group listed for two workspaces (S…@T1, S…@T2) is one group, mentioned once.
+    ...[...new Set(config.approvers.groups.map((group) => group.id))].map((id) => `<!subteam^${id}>`),
   ];
   const notifier = new SlackNotifier(
     parts.app.client,
-    { policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), leadBusinessDays: config.leadBusinessDays, approverMentions },
+    {
+      policy,
+      ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}),
+      leadBusinessDays: config.leadBusinessDays,
+      approverMentions,
+      ...(parts.orgWide ? { orgWide: true } : {}),
+    },
     parts.logger,
   );
   const dashboards = { store: parts.store.rotations, reminders: parts.store.reminders, notifier, approvers: parts.approvers, clock: parts.clock, logger: parts.logger };
@@ -289,6 +317,7 @@ function serviceDeps(
     policy,
     allowSelfApproval: config.allowSelfApproval,
     randomIndex: options.randomIndex ?? randomInt,
+    ...(parts.orgWide ? { orgWide: true } : {}),
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
     steps: {
       executions: parts.store.steps,
@@ -331,7 +360,12 @@ function listenerDeps(
     },
     now: () => clock.now(),
     today: () => todayIn(config.calendar, clock.now()),
-    messageContext: () => ({ policy: services.policy, ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}), now: clock.now() }),
+    messageContext: () => ({
+      policy: services.policy,
+      ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}),
+      ...(services.orgWide ? { orgWide: true } : {}),
+      now: clock.now(),
+    }),
     limits: parts.limits,
     userTimeZone: async (userId) => (await quickClient.users.info({ user: userId }).catch(() => undefined))?.user?.tz ?? undefined,
   };
@@ -385,6 +419,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     },
     () => verifyBotToken(config, logger, fetch),
   );
+  const approversProblem = approverGroupsProblem(config.approvers.groups, identity);
+  if (approversProblem) throw new CodedError('STARTUP_FAILED', approversProblem);
   const store = await openAnsweringStore(config, options, logger, steps, metrics);
   metrics?.countRotations({
     rotations: store.rotations,
@@ -420,7 +456,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     extendedErrorHandler: true,
     // No listener keeps conversation state: Bolt's store of it would cost every request a lookup (npm run bench).
     convoStore: false,
-    ...identity,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
   });
   logListenerErrors(app, logger);
 
@@ -428,7 +465,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const approvers = new SlackApproverDirectory(quickClient, config.approvers, clock, logger);
   // The export's names: looked up after the answer, without retries (a name Slack cannot give now is left out).
   const people = new SlackPeopleDirectory(quickClient, clock, logger);
-  const services = serviceDeps(config, { app, store, approvers, people, clock, logger, track: work.track, metrics, fetch }, options);
+  const services = serviceDeps(config, { app, store, approvers, people, clock, logger, track: work.track, metrics, fetch, orgWide: identity.orgWide }, options);
   const limits = limitsFor(config, { clock, logger, ...(store.rateCounters ? { rateCounters: store.rateCounters } : {}) }, options);
   const deps = listenerDeps(config, { services, clock, quickClient, limits });
   // One gate before every listener: the user-id and trigger_id checks come before the rate limits,
@@ -461,6 +498,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   approvers.start();
   await scheduler.start();
   logger.info(`wfi-rotate is running (${transport.mode === 'http' ? 'HTTP' : 'Socket Mode'}, port ${port}); ${reminderSettings(config)}`);
+  if (identity.orgWide) {
+    logger.info(`Installed org-wide on the Enterprise Grid org ${identity.enterpriseId ?? '(no id given)'}: the rotations of every workspace the app is added to are served together`);
+  }
 
   let stopping: Promise<void> | undefined;
   return {

@@ -17,9 +17,18 @@ export interface LogConfig {
   logFormat: LogFormatName;
 }
 
+/**
+ * A user group of WFI_APPROVERS: `S…`, or `S…@T…` naming the workspace its
+ * members are read in (Slack requires one for an org-wide install's token).
+ */
+export interface ApproverGroup {
+  id: string;
+  teamId?: string;
+}
+
 export interface Approvers {
   userIds: string[];
-  groupIds: string[];
+  groups: ApproverGroup[];
 }
 
 /** The parts of the configuration the pure domain and the offline preview need. */
@@ -263,6 +272,12 @@ const storeUrl = z.preprocess(
     }),
 );
 
+const USER_ENTRY = /^[UW][A-Z0-9]{2,}$/;
+/** `S…`, or `S…@T…`: a group and the workspace it is read in. */
+const GROUP_ENTRY = /^(S[A-Z0-9]{2,})(?:@(T[A-Z0-9]{2,}))?$/;
+const APPROVERS_FORM =
+  'Slack user IDs (U…/W…) or user-group IDs (S…, or S…@T… for a group read in workspace T… of an Enterprise Grid org), comma-separated';
+
 const slackSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({ error: 'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from OAuth & Permissions' })
@@ -308,23 +323,26 @@ const slackSchema = z.object({
   PORT: integer('PORT', 3000, 0, 65535),
   STORE_URL: storeUrl,
   WFI_APPROVERS: z
-    .string({ error: 'WFI_APPROVERS is required: comma-separated Slack user IDs (U…/W…) or user-group IDs (S…)' })
+    .string({ error: `WFI_APPROVERS is required: ${APPROVERS_FORM}` })
     .transform((value, ctx) => {
       const ids = list(value);
-      const bad = ids.filter((id) => !/^[UWS][A-Z0-9]{2,}$/.test(id));
+      const bad = ids.filter((id) => !USER_ENTRY.test(id) && !GROUP_ENTRY.test(id));
       if (ids.length === 0 || bad.length > 0) {
         ctx.addIssue({
           code: 'custom',
           message:
-            'WFI_APPROVERS must list Slack user IDs (U…/W…) or user-group IDs (S…), comma-separated, not names' +
+            `WFI_APPROVERS must list ${APPROVERS_FORM}, not names` +
             (bad.length > 0 ? ` (bad: ${bad.join(', ')})` : '') +
             ": a person's ID is under their profile → ⋯ → Copy member ID",
         });
         return z.NEVER;
       }
       return {
-        userIds: ids.filter((id) => !id.startsWith('S')),
-        groupIds: ids.filter((id) => id.startsWith('S')),
+        userIds: ids.filter((id) => USER_ENTRY.test(id)),
+        groups: ids.flatMap((entry): ApproverGroup[] => {
+          const [, id = '', teamId] = GROUP_ENTRY.exec(entry) ?? [];
+          return id === '' ? [] : [{ id, ...(teamId ? { teamId } : {}) }];
+        }),
       };
     }),
   WFI_ALLOW_SELF_APPROVAL: z.preprocess(

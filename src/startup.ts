@@ -1,3 +1,4 @@
+import type { ApproverGroup } from './config';
 import { CodedError, isCodedError } from './domain/errors';
 import { causeOf, redactUrl } from './lib/error-text';
 import { slackErrorCode } from './slack/notifier';
@@ -99,6 +100,24 @@ export function slackCheckTimedOut(apiUrl: string): string {
   return (
     `Slack did not answer at SLACK_API_URL=${apiUrl} within ${SLACK_CHECK.timeoutMs} ms, ${SLACK_CHECK.tries} tries ` +
     '(check the network, a proxy, or SLACK_API_URL)'
+  );
+}
+
+/**
+ * On an org-wide install (auth.test said `is_enterprise_install`), Slack reads
+ * a user group's members only in a named workspace (`team_id` is required with
+ * an org token): each group of WFI_APPROVERS must name one. Undefined when
+ * they all do, or on a workspace install, where nothing changes.
+ */
+export function approverGroupsProblem(groups: readonly ApproverGroup[], install: { orgWide: boolean; enterpriseId?: string }): string | undefined {
+  const bare = groups.filter((group) => group.teamId === undefined).map((group) => group.id);
+  if (!install.orgWide || bare.length === 0) return undefined;
+  const example = `${bare[0] ?? 'S…'}@T0123ABCD`;
+  return (
+    `WFI_APPROVERS lists user group${bare.length === 1 ? '' : 's'} ${bare.join(', ')} without a workspace, and SLACK_BOT_TOKEN is an ` +
+    `Enterprise Grid org-wide install${install.enterpriseId ? ` (${install.enterpriseId})` : ''}, whose token Slack lets read a group's members ` +
+    `only in a named workspace: write each as S…@T…, e.g. ${example}, with the ID of a workspace the group is in (an org-wide group: any ` +
+    'workspace it is enabled in; the T… of app.slack.com/client/T…/ in that workspace, or the admin dashboard)'
   );
 }
 

@@ -90,6 +90,18 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * An Enterprise Grid org the app is installed in org-wide: auth.test answers
+ * as an org install, and user groups are read per workspace.
+ */
+export interface FakeOrg {
+  enterpriseId: string;
+  /** The org's workspaces (team ids) the app was added to. */
+  teams: string[];
+  /** Each workspace's user groups and their members, team → group → members (an org-wide group is listed under each workspace it is enabled in). */
+  groups?: Record<string, Record<string, string[]>>;
+}
+
 export interface FakeSlackOptions {
   /**
    * Keep every call, answer, response_url post and upload for the test to
@@ -98,6 +110,8 @@ export interface FakeSlackOptions {
    * be measured as the bench process's own parsing and garbage collection.
    */
   record?: boolean;
+  /** Installed org-wide on this Enterprise Grid org; unset: installed in one workspace (T0TEAM001), as every suite but the org's. */
+  org?: FakeOrg;
 }
 
 /** Waits for the next call to a method whose raw body holds `marker`. */
@@ -194,8 +208,12 @@ export class FakeSlack {
   private readonly homeHashes = new Map<string, string>();
   private homeVersion = 0;
 
+  /** The org it is installed in org-wide, if it is. */
+  readonly org?: FakeOrg;
+
   constructor(options: FakeSlackOptions = {}) {
     this.record = options.record ?? true;
+    if (options.org) this.org = options.org;
   }
 
   async start(): Promise<this> {
@@ -633,13 +651,28 @@ export class FakeSlack {
     return { ok: true, files: shared.map((file) => ({ id: file.id, name: file.filename, title: file.title ?? file.filename })) };
   }
 
+  /**
+   * usergroups.users.list with an org-wide install's token: Slack requires
+   * `team_id` (the workspace the group is read in). Refused without one as
+   * `missing_argument`, and a group the workspace does not have as
+   * `no_such_subteam`: the error codes are this fake's choice.
+   */
+  private orgGroupMembers(org: FakeOrg, arg: (name: string) => unknown): Record<string, unknown> {
+    const teamId = arg('team_id');
+    if (typeof teamId !== 'string' || teamId === '') return { ok: false, error: 'missing_argument' };
+    const members = org.groups?.[teamId]?.[String(arg('usergroup'))];
+    return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
+  }
+
   /** `arg` reads one argument of the call: only the answers that echo one decode the body. */
   private defaultAnswer(method: string, arg: (name: string) => unknown): Record<string, unknown> {
     switch (method) {
       case 'apps.connections.open':
         return { ok: true, url: `${this.baseUrl.replace(/^http/, 'ws')}/socket` };
       case 'auth.test':
-        return { ok: true, user_id: 'UBOT0001', bot_id: 'BBOT0001', team_id: 'T0TEAM001' };
+        return this.org
+          ? { ok: true, user_id: 'UBOT0001', bot_id: 'BBOT0001', team: 'Acme Org', enterprise_id: this.org.enterpriseId, is_enterprise_install: true }
+          : { ok: true, user_id: 'UBOT0001', bot_id: 'BBOT0001', team_id: 'T0TEAM001' };
       case 'views.open':
       case 'views.update':
         return { ok: true, view: { id: 'V0VIEW001' } };
@@ -660,7 +693,7 @@ export class FakeSlack {
       case 'files.completeUploadExternal':
         return this.completeUpload(arg);
       case 'usergroups.users.list':
-        return { ok: true, users: [] };
+        return this.org ? this.orgGroupMembers(this.org, arg) : { ok: true, users: [] };
       case 'functions.completeSuccess':
       case 'functions.completeError':
         return this.endStep(method, arg);

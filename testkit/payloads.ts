@@ -6,6 +6,43 @@ export const TEAM = { id: 'T0TEAM001', domain: 'acme' };
 export const REQUESTER = 'U0REQUEST1';
 export const CHANNEL = 'C0CHANNEL1';
 
+/**
+ * Where a person is in an Enterprise Grid org the app is installed in
+ * org-wide: the org, and the workspace they are in. Given to a builder, it
+ * makes the payload an org install sends (`enterprise_id` / `enterprise`,
+ * `is_enterprise_install: true`, the person's workspace as the team, and for
+ * events `authorizations` of the org); left out, the payload is a single
+ * workspace's, as it always was.
+ */
+export interface GridPlace {
+  enterpriseId: string;
+  teamId: string;
+}
+export const ORG_NAME = 'Acme Org';
+
+/** An interaction's team, enterprise and install fields for a person in `grid`. */
+function gridOrigin(user: { id: string; name: string }, grid: GridPlace) {
+  return {
+    team: { id: grid.teamId, domain: `acme-${grid.teamId.toLowerCase()}`, enterprise_id: grid.enterpriseId, enterprise_name: ORG_NAME },
+    enterprise: { id: grid.enterpriseId, name: ORG_NAME },
+    user: { id: user.id, username: user.name, name: user.name, team_id: grid.teamId },
+    is_enterprise_install: true,
+  };
+}
+
+/** `/wfi-rotate` typed by a person in a workspace of an org the app is installed in org-wide. */
+export function orgSlashCommand(grid: GridPlace, overrides: Record<string, string> = {}): string {
+  return slashCommand({
+    team_id: grid.teamId,
+    team_domain: `acme-${grid.teamId.toLowerCase()}`,
+    enterprise_id: grid.enterpriseId,
+    enterprise_name: ORG_NAME,
+    is_enterprise_install: 'true',
+    response_url: `https://hooks.slack.com/commands/${grid.teamId}/1/abc`,
+    ...overrides,
+  });
+}
+
 export function slashCommand(overrides: Record<string, string> = {}): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
@@ -69,13 +106,30 @@ export function requestSubmission(input: RequestFormInput = {}, user = REQUESTER
   return viewSubmission('wfi_request', requestFormState(input), { user, privateMetadata });
 }
 
-/** A view_submission of any modal, with its state values as Slack sends them. */
+function viewOf(callbackId: string, values: Record<string, Record<string, Record<string, unknown>>>, privateMetadata = '') {
+  return {
+    id: 'V0VIEW001',
+    team_id: TEAM.id,
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: privateMetadata,
+    hash: '1700000000.abcdef',
+    title: { type: 'plain_text', text: 'WFI secret rotation' },
+    blocks: [],
+    state: { values },
+    app_id: 'A0APP0001',
+    bot_id: 'BBOT0001',
+  };
+}
+
+/** A view_submission of any modal, with its state values as Slack sends them (from a person in `grid`, an org install's). */
 export function viewSubmission(
   callbackId: string,
   values: Record<string, Record<string, Record<string, unknown>>>,
-  options: { user?: string; privateMetadata?: string } = {},
+  options: { user?: string; privateMetadata?: string; grid?: GridPlace } = {},
 ): string {
   const user = options.user ?? REQUESTER;
+  const grid = options.grid;
   return interactive({
     type: 'view_submission',
     team: TEAM,
@@ -83,28 +137,18 @@ export function viewSubmission(
     api_app_id: 'A0APP0001',
     token: 'legacy-verification-token',
     trigger_id: '1234567890.123456.submit',
-    view: {
-      id: 'V0VIEW001',
-      team_id: TEAM.id,
-      type: 'modal',
-      callback_id: callbackId,
-      private_metadata: options.privateMetadata ?? '',
-      hash: '1700000000.abcdef',
-      title: { type: 'plain_text', text: 'WFI secret rotation' },
-      blocks: [],
-      state: { values },
-      app_id: 'A0APP0001',
-      bot_id: 'BBOT0001',
-    },
+    view: viewOf(callbackId, values, options.privateMetadata),
     response_urls: [],
     is_enterprise_install: false,
+    ...(grid ? gridOrigin({ id: user, name: 'requester' }, grid) : {}),
+    ...(grid ? { view: { ...viewOf(callbackId, values, options.privateMetadata), team_id: grid.teamId } } : {}),
   });
 }
 
 export function buttonClick(
   actionId: string,
   value: string,
-  options: { user?: string; responseUrl: string; channelId?: string; messageTs?: string; fromHome?: boolean },
+  options: { user?: string; responseUrl: string; channelId?: string; messageTs?: string; fromHome?: boolean; grid?: GridPlace },
 ): string {
   const channelId = options.channelId ?? CHANNEL;
   const messageTs = options.messageTs ?? '1001.000100';
@@ -128,6 +172,7 @@ export function buttonClick(
       { type: 'button', action_id: actionId, block_id: 'rotation_actions', value, text: { type: 'plain_text', text: 'x' }, action_ts: '1700000000.1' },
     ],
     is_enterprise_install: false,
+    ...(options.grid ? gridOrigin({ id: options.user ?? REQUESTER, name: 'someone' }, options.grid) : {}),
   });
 }
 
@@ -153,22 +198,33 @@ export const stepStates = {
   }),
 };
 
-/** An Events API callback as Slack sends it: JSON (post it with content type application/json). */
-export function eventCallback(event: Record<string, unknown>, eventId = 'Ev0TEST0001'): string {
+/**
+ * An Events API callback as Slack sends it: JSON (post it with content type
+ * application/json). In `grid`, as an org install sends it: the workspace the
+ * event happened in, the org, and the org's authorization (no team of its own).
+ */
+export function eventCallback(event: Record<string, unknown>, eventId = 'Ev0TEST0001', grid?: GridPlace): string {
   return JSON.stringify({
     token: 'legacy-verification-token',
-    team_id: TEAM.id,
+    team_id: grid ? grid.teamId : TEAM.id,
+    ...(grid ? { enterprise_id: grid.enterpriseId, context_team_id: grid.teamId, context_enterprise_id: grid.enterpriseId } : {}),
     api_app_id: 'A0APP0001',
     type: 'event_callback',
     event_id: eventId,
     event_time: 1700000000,
     event,
+    ...(grid
+      ? {
+          authorizations: [{ enterprise_id: grid.enterpriseId, team_id: null, user_id: 'UBOT0001', is_bot: true, is_enterprise_install: true }],
+          is_ext_shared_channel: false,
+        }
+      : {}),
   });
 }
 
-/** Someone opening the app's Home tab. */
-export function appHomeOpened(user = REQUESTER, eventId?: string): string {
-  return eventCallback({ type: 'app_home_opened', user, channel: 'D0HOME0001', tab: 'home', event_ts: '1700000000.000100' }, eventId);
+/** Someone opening the app's Home tab (in `grid`: a person of that workspace of an org install). */
+export function appHomeOpened(user = REQUESTER, eventId?: string, grid?: GridPlace): string {
+  return eventCallback({ type: 'app_home_opened', user, channel: 'D0HOME0001', tab: 'home', event_ts: '1700000000.000100' }, eventId, grid);
 }
 
 /** A person's reply in a thread (`message.channels`), or one whose fields a test overrides. */

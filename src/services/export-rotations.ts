@@ -15,7 +15,23 @@ export const EXPORT_COLUMNS = [
   'from',
   'to',
   'details',
+  // Last, so readers of the columns before it keep working.
+  'workspace',
 ] as const;
+
+/** How the export is made: on an org-wide install it says each rotation's workspace. */
+export interface ExportOptions {
+  orgWide?: boolean;
+}
+
+/**
+ * The workspace (team id) a rotation was requested in, on an org-wide
+ * install, where rotations of several workspaces are exported together; on a
+ * workspace install, and for a rotation made before it was recorded, none.
+ */
+function workspaceCell(rotation: Rotation, options: ExportOptions): string | undefined {
+  return options.orgWide ? rotation.workspace?.teamId : undefined;
+}
 
 // A spreadsheet runs a cell that starts with one of these as a formula (CSV injection), and free text
 // such as a reason or a case number reaches the export; a leading apostrophe makes the cell plain text.
@@ -49,8 +65,10 @@ function oldestFirst(rotations: readonly Rotation[]): Rotation[] {
  * row per audit entry (who, when, from, to, details) next to the rotation it
  * belongs to, oldest rotation first and each history in time order. The
  * header row is always there, so an empty export still says what it would hold.
+ * The last column is the rotation's workspace (see `workspaceCell`), empty
+ * but on an org-wide install.
  */
-export function rotationsToCsv(rotations: Rotation[]): string {
+export function rotationsToCsv(rotations: Rotation[], options: ExportOptions = {}): string {
   const rows = oldestFirst(rotations).flatMap((rotation) =>
     // Sorting is stable, so entries recorded at the same instant keep the order they were appended in.
     [...rotation.history]
@@ -69,6 +87,7 @@ export function rotationsToCsv(rotations: Rotation[]): string {
           entry.from ?? '',
           entry.to,
           detailsCell(entry),
+          workspaceCell(rotation, options) ?? '',
         ].map(guardFormula),
       ),
   );
@@ -85,13 +104,14 @@ export function rotationsToCsv(rotations: Rotation[]): string {
  * index, entry }, where entry is { at, actorId, from, to, prev } plus
  * `details` and `event` when they are not null (SECURITY.md, "The audit
  * trail's hash chains").
+ * `workspace_id` is the rotation's workspace on an org-wide install, else null.
  * The last line (`type: "audit_verification"`) says whether every chain
  * verified when the export was made and gives the store-wide log's head: kept
  * by the SIEM, it shows later whether the log was cut after this export.
  */
 export function rotationsToJsonLines(
   rotations: Rotation[],
-  context: { names: ReadonlyMap<string, string>; audit: AuditReport; exportedAt: Date },
+  context: { names: ReadonlyMap<string, string>; audit: AuditReport; exportedAt: Date } & ExportOptions,
 ): string {
   const name = (id: string) => context.names.get(id) ?? null;
   const lines = oldestFirst(rotations).flatMap((rotation) =>
@@ -105,6 +125,7 @@ export function rotationsToJsonLines(
       deadline: rotation.deadline,
       submit_by: rotation.submitBy,
       current_status: rotation.status,
+      workspace_id: workspaceCell(rotation, context) ?? null,
       entry_index: index,
       at: entry.at,
       actor_id: entry.actorId,

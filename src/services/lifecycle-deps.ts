@@ -22,6 +22,11 @@ export interface ServiceDeps {
   logger: { info(...msg: unknown[]): void; warn(...msg: unknown[]): void; error(...msg: unknown[]): void };
   /** Counts what the scheduler's ticks do with each reminder (GET /metrics); unset when metrics are off. */
   metrics?: ReminderMetrics;
+  /**
+   * Installed org-wide on an Enterprise Grid org (auth.test at start): the
+   * export fills its workspace column. Unset on a workspace install.
+   */
+  orgWide?: boolean;
   /** The custom workflow steps' store and Slack completion; unset where no workflow step runs (some tests, tools). */
   steps?: WorkflowStepDeps;
 }

@@ -9,16 +9,17 @@ import type { ServiceDeps } from './lifecycle-deps';
  * with whether the audit trail's hash chains verify.
  */
 export async function sendRotationExport(
-  deps: Pick<ServiceDeps, 'store' | 'notifier' | 'clock' | 'people'>,
+  deps: Pick<ServiceDeps, 'store' | 'notifier' | 'clock' | 'people' | 'orgWide'>,
   userId: string,
   format: ExportFormat = 'csv',
 ): Promise<number> {
   const { rotations, report: audit } = await readAuditTrail(deps.store);
   const now = deps.clock.now();
+  const workspaces = { orgWide: deps.orgWide === true };
   const content =
     format === 'csv'
-      ? rotationsToCsv(rotations)
-      : rotationsToJsonLines(rotations, { names: await namesIn(deps, rotations), audit, exportedAt: now });
+      ? rotationsToCsv(rotations, workspaces)
+      : rotationsToJsonLines(rotations, { names: await namesIn(deps, rotations), audit, exportedAt: now, ...workspaces });
   await deps.notifier.sendExport(userId, { format, content, rotations: rotations.length, audit }, now);
   return rotations.length;
 }

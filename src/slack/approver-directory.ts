@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Approvers } from '../config';
+import type { ApproverGroup, Approvers } from '../config';
 import type { ApproverDirectory, ApproverStatus, Clock } from '../domain/ports';
 
 /** How often the members of the approver user groups are read again, in the background. */
@@ -17,6 +17,9 @@ export const GROUP_TRUST_MS = 15 * 60_000;
  */
 export const GROUP_WAIT_MS = 700;
 
+/** A group's key: `S…`, or `S…@T…` (one group listed for two workspaces is read in each). */
+const keyOf = (group: ApproverGroup): string => (group.teamId ? `${group.id}@${group.teamId}` : group.id);
+
 interface KnownGroup {
   members: ReadonlySet<string>;
   readAt: number;
@@ -25,10 +28,12 @@ interface KnownGroup {
 /**
  * WFI_APPROVERS resolved against Slack: user ids directly, at once; user
  * groups (S…) through usergroups.users.list, refreshed in the background every
- * minute and kept when a refresh fails. Nobody's click waits on Slack beyond
- * GROUP_WAIT_MS: when a group's members are not known (or too old to trust),
- * the answer is `'unknown'` and the person is asked to try again, with
- * nothing changed.
+ * minute and kept when a refresh fails. A group listed with its workspace
+ * (`S…@T…`) is read with that `team_id`, which an org-wide install's token
+ * requires (a workspace's token ignores it); one without is read as before.
+ * Nobody's click waits on Slack beyond GROUP_WAIT_MS: when a group's members
+ * are not known (or too old to trust), the answer is `'unknown'` and the
+ * person is asked to try again, with nothing changed.
  */
 export class SlackApproverDirectory implements ApproverDirectory {
   private readonly groups = new Map<string, KnownGroup>();
@@ -49,7 +54,7 @@ export class SlackApproverDirectory implements ApproverDirectory {
 
   /** Reads every group now, then every GROUP_REFRESH_MS, until `stop`. */
   start(): void {
-    if (this.approvers.groupIds.length === 0 || this.timer) return;
+    if (this.approvers.groups.length === 0 || this.timer) return;
     void this.refreshAll();
     this.timer = setInterval(() => void this.refreshAll(), GROUP_REFRESH_MS);
     this.timer.unref();
@@ -62,7 +67,7 @@ export class SlackApproverDirectory implements ApproverDirectory {
 
   knownApproverIds(): string[] {
     const ids = new Set(this.approvers.userIds);
-    for (const groupId of this.approvers.groupIds) for (const id of this.trusted(groupId) ?? []) ids.add(id);
+    for (const group of this.approvers.groups) for (const id of this.trusted(keyOf(group)) ?? []) ids.add(id);
     return [...ids];
   }
 
@@ -72,18 +77,18 @@ export class SlackApproverDirectory implements ApproverDirectory {
     // timer is late, or the cache is cold) is read again, waited on for at
     // most GROUP_WAIT_MS; if Slack is slower, the last known members (within
     // GROUP_TRUST_MS) answer, else the answer is unknown.
-    const stale = this.approvers.groupIds.filter((groupId) => this.age(groupId) >= GROUP_REFRESH_MS);
+    const stale = this.approvers.groups.filter((group) => this.age(keyOf(group)) >= GROUP_REFRESH_MS);
     if (stale.length > 0) {
       let timer: NodeJS.Timeout | undefined;
       const waited = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, GROUP_WAIT_MS);
       });
-      await Promise.race([Promise.all(stale.map((groupId) => this.read(groupId))), waited]);
+      await Promise.race([Promise.all(stale.map((group) => this.read(group))), waited]);
       clearTimeout(timer);
     }
     let unknown = false;
-    for (const groupId of this.approvers.groupIds) {
-      const members = this.trusted(groupId);
+    for (const group of this.approvers.groups) {
+      const members = this.trusted(keyOf(group));
       if (!members) unknown = true;
       else if (members.has(userId)) return 'approver';
     }
@@ -91,35 +96,36 @@ export class SlackApproverDirectory implements ApproverDirectory {
   }
 
   /** The group's members as last read, unless that was longer ago than GROUP_TRUST_MS. */
-  private trusted(groupId: string): ReadonlySet<string> | undefined {
-    const known = this.groups.get(groupId);
-    return known && this.age(groupId) < GROUP_TRUST_MS ? known.members : undefined;
+  private trusted(key: string): ReadonlySet<string> | undefined {
+    const known = this.groups.get(key);
+    return known && this.age(key) < GROUP_TRUST_MS ? known.members : undefined;
   }
 
-  private age(groupId: string): number {
-    const known = this.groups.get(groupId);
+  private age(key: string): number {
+    const known = this.groups.get(key);
     return known ? this.clock.now().getTime() - known.readAt : Number.POSITIVE_INFINITY;
   }
 
   private async refreshAll(): Promise<void> {
-    await Promise.all(this.approvers.groupIds.map((groupId) => this.read(groupId)));
+    await Promise.all(this.approvers.groups.map((group) => this.read(group)));
   }
 
   /** One read of a group at a time; a failure keeps what was known and is logged. Never rejects. */
-  private read(groupId: string): Promise<void> {
-    const running = this.reading.get(groupId);
+  private read(group: ApproverGroup): Promise<void> {
+    const key = keyOf(group);
+    const running = this.reading.get(key);
     if (running) return running;
     const reading = (async () => {
       try {
-        const result = await this.client.usergroups.users.list({ usergroup: groupId });
-        this.groups.set(groupId, { members: new Set(result.users ?? []), readAt: this.clock.now().getTime() });
+        const result = await this.client.usergroups.users.list({ usergroup: group.id, ...(group.teamId ? { team_id: group.teamId } : {}) });
+        this.groups.set(key, { members: new Set(result.users ?? []), readAt: this.clock.now().getTime() });
       } catch (error) {
-        this.logger.warn(`Could not read the members of approver user group ${groupId}: ${(error as Error).message}`);
+        this.logger.warn(`Could not read the members of approver user group ${key}: ${(error as Error).message}`);
       } finally {
-        this.reading.delete(groupId);
+        this.reading.delete(key);
       }
     })();
-    this.reading.set(groupId, reading);
+    this.reading.set(key, reading);
     return reading;
   }
 }

@@ -38,7 +38,7 @@ describe('loadConfig', () => {
         },
         port: 3000,
         storeUrl: 'sqlite://data/wfi-rotate.sqlite',
-        approvers: { userIds: ['U0APPROVE1'], groupIds: [] },
+        approvers: { userIds: ['U0APPROVE1'], groups: [] },
         allowSelfApproval: false,
         schedulerIntervalSeconds: 60,
         retentionDays: 90,
@@ -127,7 +127,7 @@ describe('loadConfig', () => {
       },
       port: 8080,
       storeUrl: 'redis://localhost:6379',
-      approvers: { userIds: ['U0AAAAAAA', 'W0BBBBBBB'], groupIds: ['S0GROUP01'] },
+      approvers: { userIds: ['U0AAAAAAA', 'W0BBBBBBB'], groups: [{ id: 'S0GROUP01' }] },
       allowSelfApproval: true,
       reminderChannelId: 'C0123ABCD',
       schedulerIntervalSeconds: 15,
@@ -307,12 +307,29 @@ describe('loadConfig', () => {
     it('given users, Grid users and user groups, when loaded, then groups (S…) are split from users (U…, W…)', () => {
       expect(loadConfig({ ...HTTP_MODE, WFI_APPROVERS: 'S0GROUP01,U0AAAAAAA,W0BBBBBBB,S0GROUP02' }).approvers).toEqual({
         userIds: ['U0AAAAAAA', 'W0BBBBBBB'],
-        groupIds: ['S0GROUP01', 'S0GROUP02'],
+        groups: [{ id: 'S0GROUP01' }, { id: 'S0GROUP02' }],
       });
     });
 
+    it('given groups named with their workspace (S…@T…), when loaded, then each group keeps its workspace', () => {
+      expect(loadConfig({ ...HTTP_MODE, WFI_APPROVERS: 'S0ORGWIDE1@T0TEAM001, W0BBBBBBB, S0GROUP02, S0ORGWIDE1@T0TEAM002' }).approvers).toEqual({
+        userIds: ['W0BBBBBBB'],
+        groups: [{ id: 'S0ORGWIDE1', teamId: 'T0TEAM001' }, { id: 'S0GROUP02' }, { id: 'S0ORGWIDE1', teamId: 'T0TEAM002' }],
+      });
+    });
+
+    it.each(['U0AAAAAAA@T0TEAM001', 'S0GROUP01@', 'S0GROUP01@E0ORG0001', 'S0GROUP01@T0TEAM001@T0TEAM002'])(
+      'given %j (a workspace only a group may name, and only as T…), when loaded, then WFI_APPROVERS names it',
+      (entry) => {
+        const error = configError({ ...HTTP_MODE, WFI_APPROVERS: `U0AAAAAAA,${entry}` });
+
+        expect(error.problems).toEqual([expect.stringContaining(`(bad: ${entry})`)]);
+        expect(error.problems[0]).toContain('S…@T… for a group read in workspace T… of an Enterprise Grid org');
+      },
+    );
+
     it('given only a user group, when loaded, then there are no individual users', () => {
-      expect(loadConfig({ ...HTTP_MODE, WFI_APPROVERS: 'S0GROUP01' }).approvers).toEqual({ userIds: [], groupIds: ['S0GROUP01'] });
+      expect(loadConfig({ ...HTTP_MODE, WFI_APPROVERS: 'S0GROUP01' }).approvers).toEqual({ userIds: [], groups: [{ id: 'S0GROUP01' }] });
     });
 
     it('given a name and a channel among the IDs, when loaded, then the problem names both', () => {
@@ -320,7 +337,7 @@ describe('loadConfig', () => {
 
       expect(error.problems).toHaveLength(1);
       expect(error.problems).toEqual([
-        "WFI_APPROVERS must list Slack user IDs (U…/W…) or user-group IDs (S…), comma-separated, not names (bad: @alice, C0123ABCD): a person's ID is under their profile → ⋯ → Copy member ID",
+        "WFI_APPROVERS must list Slack user IDs (U…/W…) or user-group IDs (S…, or S…@T… for a group read in workspace T… of an Enterprise Grid org), comma-separated, not names (bad: @alice, C0123ABCD): a person's ID is under their profile → ⋯ → Copy member ID",
       ]);
     });
 

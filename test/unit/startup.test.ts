@@ -1,5 +1,5 @@
 import { CodedError, isCodedError } from '../../src/domain/errors';
-import { slackCheckFailed, StartupSteps, storeFailed, transportFailed } from '../../src/startup';
+import { approverGroupsProblem, slackCheckFailed, StartupSteps, storeFailed, transportFailed } from '../../src/startup';
 
 const never = () => new Promise<never>(() => undefined);
 
@@ -89,5 +89,28 @@ describe('start-up messages', () => {
     expect(transportFailed({ port: 3000, apiUrl: 'https://slack.com/api/', mode: 'socket' }, other)).toBe(
       'PORT=3000 (for /healthz in Socket Mode) could not be opened: listen EADDRNOTAVAIL',
     );
+  });
+});
+
+describe('approverGroupsProblem', () => {
+  const org = { orgWide: true, enterpriseId: 'E0ORG0001' };
+
+  it('finds nothing on a workspace install, whether groups name a workspace or not', () => {
+    expect(approverGroupsProblem([{ id: 'S0GROUP01' }, { id: 'S0GROUP02', teamId: 'T0TEAM001' }], { orgWide: false })).toBeUndefined();
+  });
+
+  it('finds nothing on an org-wide install when every group names its workspace, or there is no group', () => {
+    expect(approverGroupsProblem([{ id: 'S0GROUP01', teamId: 'T0TEAM001' }], org)).toBeUndefined();
+    expect(approverGroupsProblem([], org)).toBeUndefined();
+  });
+
+  it('names WFI_APPROVERS, each group without a workspace, the org and the fix, on an org-wide install', () => {
+    const problem = approverGroupsProblem([{ id: 'S0GROUP01' }, { id: 'S0GROUP02', teamId: 'T0TEAM001' }, { id: 'S0GROUP03' }], org);
+    expect(problem).toBe(
+      'WFI_APPROVERS lists user groups S0GROUP01, S0GROUP03 without a workspace, and SLACK_BOT_TOKEN is an Enterprise Grid org-wide install (E0ORG0001), ' +
+        "whose token Slack lets read a group's members only in a named workspace: write each as S…@T…, e.g. S0GROUP01@T0123ABCD, with the ID of a " +
+        'workspace the group is in (an org-wide group: any workspace it is enabled in; the T… of app.slack.com/client/T…/ in that workspace, or the admin dashboard)',
+    );
+    expect(problem).not.toContain('\n');
   });
 });

@@ -6,7 +6,7 @@ import { escapeMrkdwn, inlineCode, mention, packLines, plural, calendarDate, sla
 import { actionButton, startPlannedButton } from './buttons';
 import { STATUS_LABELS } from './labels';
 import { failureBlocks, type ReminderFailure } from './reminder-schedule';
-import { datesLine, instanceText, joinLink, meetingTimeText } from './text';
+import { datesLine, instanceText, joinLink, meetingTimeText, workspaceSuffix } from './text';
 import type { RotationMessageContext } from './types';
 
 export type AppHomeContext = RotationMessageContext & {
@@ -73,7 +73,7 @@ function openRotationBlock(rotation: Rotation, ctx: AppHomeContext): types.Known
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: `*${inlineCode(rotation.id)}* ${instanceText(rotation.instanceUrl)}${involvement(rotation, ctx.viewerId)}\n${datesLine(rotation, ctx)}${meetingLine(rotation)}`,
+      text: `*${inlineCode(rotation.id)}* ${instanceText(rotation.instanceUrl)}${workspaceSuffix(rotation, ctx)}${involvement(rotation, ctx.viewerId)}\n${datesLine(rotation, ctx)}${meetingLine(rotation)}`,
     },
     ...(next ? { accessory: actionButton(rotation, next) } : {}),
   };
@@ -148,7 +148,7 @@ function plannedBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownB
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*${inlineCode(rotation.id)}* ${instanceText(rotation.instanceUrl)}${previous}${involvement(rotation, ctx.viewerId)}\n${datesLine(rotation, ctx)}`,
+        text: `*${inlineCode(rotation.id)}* ${instanceText(rotation.instanceUrl)}${workspaceSuffix(rotation, ctx)}${previous}${involvement(rotation, ctx.viewerId)}\n${datesLine(rotation, ctx)}`,
       },
       accessory: startPlannedButton(rotation),
     });

@@ -4,7 +4,7 @@ import { sortByUrgency } from '../../domain/standing';
 import { COMMAND } from '../ids';
 import { STATUS_LABELS } from './labels';
 import { inlineCode, plural } from './mrkdwn';
-import { datesLine, instanceText } from './text';
+import { datesLine, instanceText, workspaceSuffix } from './text';
 import type { RotationMessageContext, SlackMessage } from './types';
 
 /** Slack allows 50 blocks per message: the heading, this many rotations and the "more" line stay well inside. */
@@ -33,7 +33,7 @@ export function buildRotationList(rotations: Rotation[], context: RotationMessag
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `${inlineCode(rotation.id)} · *${STATUS_LABELS[rotation.status]}* · ${instanceText(rotation.instanceUrl)}\n${datesLine(rotation, context)}`,
+          text: `${inlineCode(rotation.id)} · *${STATUS_LABELS[rotation.status]}* · ${instanceText(rotation.instanceUrl)}${workspaceSuffix(rotation, context)}\n${datesLine(rotation, context)}`,
         },
       }),
     ),

@@ -3,6 +3,7 @@ import type { AuditEntry, Rotation } from '../../domain/rotation';
 import { STATUS_LABELS } from './labels';
 import { calendarDate, escapeMrkdwn, httpsLink, mention, packLines, SECTION_TEXT_MAX, slackDateTime, truncate } from './mrkdwn';
 import { reminderScheduleBlocks } from './reminder-schedule';
+import { workspaceSuffix } from './text';
 import { buildRotationSummary } from './rotation-summary';
 import type { RotationMessageContext, SlackMessage } from './types';
 
@@ -63,7 +64,7 @@ export interface StatusContext extends RotationMessageContext {
 
 export function buildRotationStatus(rotation: Rotation, context: StatusContext): SlackMessage {
   const shown = rotation.history.slice(-MAX_HISTORY_LINES);
-  const where = rotation.message ? `Message: <#${rotation.message.channelId}>` : 'The message was not posted yet.';
+  const where = `${rotation.message ? `Message: <#${rotation.message.channelId}>` : 'The message was not posted yet.'}${workspaceSuffix(rotation, context)}`;
   const omitted = rotation.history.length - shown.length;
   const blocks: types.KnownBlock[] = [
     ...buildRotationSummary(rotation, context),

@@ -78,6 +78,19 @@ export function timeLeftText(rotation: Rotation, context: StandingContext): stri
   return `portal request made; :warning: *deadline passed ${plural(-toDeadline, 'business day')} ago*`;
 }
 
+/** Workspace ids are about 11 characters; this only guards the layout against a damaged record. */
+const WORKSPACE_MAX = 24;
+
+/**
+ * ` · workspace `T…`` on an org-wide install, where the rotations of every
+ * workspace are listed together; nothing on a workspace install, or for a
+ * rotation that does not know its workspace (made before it was recorded).
+ */
+export function workspaceSuffix(rotation: Rotation, context: { orgWide?: boolean }): string {
+  const teamId = rotation.workspace?.teamId;
+  return context.orgWide && teamId ? ` · workspace ${inlineCode(truncate(teamId, WORKSPACE_MAX))}` : '';
+}
+
 /** Deadline and submit-by as plain dates (the same day for every reader), and the time left: the line every overview shows under a rotation. */
 export function datesLine(rotation: Rotation, context: StandingContext): string {
   return `Deadline ${calendarDate(rotation.deadline)} · submit by ${calendarDate(rotation.submitBy)} · ${timeLeftText(rotation, context)}`;

@@ -13,4 +13,9 @@ export interface RotationMessageContext extends ReminderScheduleView {
   now: Date;
   policy: LeadTimePolicy;
   portalUrl?: string;
+  /**
+   * The app is installed org-wide on an Enterprise Grid org: the lists show
+   * each rotation's workspace, to tell apart rotations of several workspaces.
+   */
+  orgWide?: boolean;
 }

@@ -9,7 +9,7 @@ import { sendRotationExport } from '../../../src/services/send-export';
 import { openStore } from '../../../src/store/keyv-factory';
 import { APPROVER_ID, aRotation, aRotationIn, asStored, REQUESTER_ID } from '../../../testkit/rotations';
 
-const HEADER = 'rotation_id,instance_url,environment_type,requester,deadline,submit_by,current_status,entry_at,actor,from,to,details';
+const HEADER = 'rotation_id,instance_url,environment_type,requester,deadline,submit_by,current_status,entry_at,actor,from,to,details,workspace';
 
 /** A small RFC 4180 reader, so the tests check what a spreadsheet would read back, not only the bytes. */
 function readCsv(text: string): string[][] {
@@ -67,17 +67,41 @@ describe('rotationsToCsv', () => {
     expect(csv).toBe(
       [
         HEADER,
-        `${rotation},2026-02-20T10:00:00.000Z,U0REQUESTER,,requested,deadline=2026-03-20; submitBy=2026-03-06`,
-        `${rotation},2026-02-21T10:00:00.000Z,U0APPROVER,requested,approved,`,
-        `${rotation},2026-02-22T10:00:00.000Z,U0REQUESTER,approved,submitted,caseNumber=CS-0123456; submittedOn=2026-02-23`,
+        `${rotation},2026-02-20T10:00:00.000Z,U0REQUESTER,,requested,deadline=2026-03-20; submitBy=2026-03-06,`,
+        `${rotation},2026-02-21T10:00:00.000Z,U0APPROVER,requested,approved,,`,
+        `${rotation},2026-02-22T10:00:00.000Z,U0REQUESTER,approved,submitted,caseNumber=CS-0123456; submittedOn=2026-02-23,`,
         `${rotation},2026-02-23T10:00:00.000Z,U0REQUESTER,submitted,meeting_scheduled,` +
           'platform=Webex; startsAt=2026-03-24T14:00:00.000Z; timeZone=Europe/Berlin; ' +
-          'joinUrl=https://acme.webex.com/meet/handoff; attendees=U0REQUESTER U0ATTENDEE',
+          'joinUrl=https://acme.webex.com/meet/handoff; attendees=U0REQUESTER U0ATTENDEE,',
         `${rotation},2026-02-24T10:00:00.000Z,U0REQUESTER,meeting_scheduled,completed,` +
-          'confirmations=New secret stored in our vault; Integrations updated to the new secret',
+          'confirmations=New secret stored in our vault; Integrations updated to the new secret,',
         '',
       ].join('\n'),
     );
+  });
+
+  it('given rotations of two workspaces of an org-wide install, when exported, then the last column says each one\'s workspace (empty for one made before it was recorded)', () => {
+    const rotations: Rotation[] = [
+      aRotation({ id: 'ROT-TEAM01', now: new Date('2026-02-01T08:00:00Z'), workspace: { teamId: 'T0TEAM001', enterpriseId: 'E0ORG0001' } }),
+      aRotation({ id: 'ROT-TEAM02', now: new Date('2026-02-02T08:00:00Z'), workspace: { teamId: 'T0TEAM002', enterpriseId: 'E0ORG0001' } }),
+      aRotation({ id: 'ROT-OLDER1', now: new Date('2026-02-03T08:00:00Z') }),
+    ];
+
+    const csv = rotationsToCsv(rotations, { orgWide: true });
+
+    expect(csv.split('\n')[0]).toBe(HEADER);
+    expect(records(csv).map((r) => [r.rotation_id, r.workspace])).toEqual([
+      ['ROT-TEAM01', 'T0TEAM001'],
+      ['ROT-TEAM02', 'T0TEAM002'],
+      ['ROT-OLDER1', ''],
+    ]);
+  });
+
+  it('given a rotation that knows its workspace on a workspace install, when exported, then the workspace column is empty, as before', () => {
+    const rotation = aRotation({ workspace: { teamId: 'T0TEAM001' } });
+
+    expect(records(rotationsToCsv([rotation])).map((r) => r.workspace)).toEqual(['']);
+    expect(rotationsToCsv([rotation])).toBe(rotationsToCsv([aRotation()]));
   });
 
   it('given rotations in several states, when exported, then each has as many rows as entries, oldest rotation first', () => {
@@ -256,6 +280,7 @@ describe('rotationsToJsonLines', () => {
       deadline: '2026-03-20',
       submit_by: '2026-03-06',
       current_status: 'completed',
+      workspace_id: null,
       entry_index: 1,
       at: '2026-02-21T10:00:00.000Z',
       actor_id: APPROVER_ID,
@@ -267,6 +292,13 @@ describe('rotationsToJsonLines', () => {
       prev_hash: completed.history[0]?.hash,
       hash: completed.history[1]?.hash,
     });
+  });
+
+  it('given an org-wide install, when exported, then each line says its rotation\'s workspace', () => {
+    const inTeam2 = { ...completed, workspace: { teamId: 'T0TEAM002', enterpriseId: 'E0ORG0001' } };
+
+    expect(lines(rotationsToJsonLines([inTeam2], { names, audit, exportedAt, orgWide: true }))[0]).toMatchObject({ workspace_id: 'T0TEAM002' });
+    expect(lines(rotationsToJsonLines([inTeam2], { names, audit, exportedAt }))[0]).toMatchObject({ workspace_id: null });
   });
 
   it('given a person Slack could not name, when exported, then their name is null and their id is there', () => {

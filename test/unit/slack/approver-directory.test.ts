@@ -1,17 +1,22 @@
 import type { webApi } from '@slack/bolt';
+import type { ApproverGroup } from '../../../src/config';
 import { GROUP_REFRESH_MS, GROUP_TRUST_MS, GROUP_WAIT_MS, SlackApproverDirectory } from '../../../src/slack/approver-directory';
 
 type GroupAnswer = string[] | Error | 'hang';
 
-function directoryWith(groups: Record<string, GroupAnswer>, now: { t: number }, groupIds = ['S0GROUP001']) {
+/** `groups` answers by group id, or by `S…@T…` for a call with that team_id. */
+function directoryWith(groups: Record<string, GroupAnswer>, now: { t: number }, groupIds: Array<string | ApproverGroup> = ['S0GROUP001']) {
   const calls: string[] = [];
+  const args: Array<Record<string, unknown>> = [];
   const hanging: Array<() => void> = [];
   const client = {
     usergroups: {
       users: {
-        list: async ({ usergroup }: { usergroup: string }) => {
+        list: async (given: { usergroup: string; team_id?: string }) => {
+          const { usergroup } = given;
           calls.push(usergroup);
-          const members = groups[usergroup];
+          args.push({ ...given });
+          const members = groups[given.team_id ? `${usergroup}@${given.team_id}` : usergroup];
           if (members === 'hang') {
             // Answers only when the test says so: a Slack that is slow or holds a 429.
             const answer = await new Promise<string[]>((resolve) => hanging.push(() => resolve(['U0MEMBER01'])));
@@ -26,11 +31,11 @@ function directoryWith(groups: Record<string, GroupAnswer>, now: { t: number }, 
   const warnings: string[] = [];
   const directory = new SlackApproverDirectory(
     client,
-    { userIds: ['U0DIRECT01'], groupIds },
+    { userIds: ['U0DIRECT01'], groups: groupIds.map((group) => (typeof group === 'string' ? { id: group } : group)) },
     { now: () => new Date(now.t) },
     { warn: (...msg: unknown[]) => warnings.push(msg.join(' ')) },
   );
-  return { directory, calls, warnings, hanging };
+  return { directory, calls, args, warnings, hanging };
 }
 
 describe('SlackApproverDirectory', () => {
@@ -138,5 +143,32 @@ describe('SlackApproverDirectory', () => {
     } finally {
       directory.stop();
     }
+  });
+
+  it('reads a group listed without a workspace with the usergroup alone, as always (a workspace install)', async () => {
+    const { directory, args } = directoryWith({ S0GROUP001: ['U0MEMBER01'] }, { t: 0 });
+    expect(await directory.statusOf('U0MEMBER01')).toBe('approver');
+    expect(args).toEqual([{ usergroup: 'S0GROUP001' }]);
+  });
+
+  it('reads a group listed with its workspace (S…@T…) with that team_id, and each workspace of a group listed twice apart', async () => {
+    const { directory, args, warnings } = directoryWith({ 'S0ORGWIDE1@T0TEAM001': ['U0MEMBER01'], 'S0ORGWIDE1@T0TEAM002': ['W0MEMBER02'] }, { t: 0 }, [
+      { id: 'S0ORGWIDE1', teamId: 'T0TEAM001' },
+      { id: 'S0ORGWIDE1', teamId: 'T0TEAM002' },
+    ]);
+    expect(await directory.statusOf('W0MEMBER02')).toBe('approver');
+    expect(await directory.statusOf('U0MEMBER01')).toBe('approver');
+    expect(await directory.statusOf('U0STRANGER')).toBe('not_approver');
+    expect(args).toEqual([
+      { usergroup: 'S0ORGWIDE1', team_id: 'T0TEAM001' },
+      { usergroup: 'S0ORGWIDE1', team_id: 'T0TEAM002' },
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('names the group and its workspace when it cannot be read', async () => {
+    const { directory, warnings } = directoryWith({ 'S0ORGWIDE1@T0TEAM001': new Error('no_such_subteam') }, { t: 0 }, [{ id: 'S0ORGWIDE1', teamId: 'T0TEAM001' }]);
+    expect(await directory.statusOf('U0MEMBER01')).toBe('unknown');
+    expect(warnings.join('\n')).toContain('S0ORGWIDE1@T0TEAM001: no_such_subteam');
   });
 });
