@@ -59,8 +59,9 @@ export async function requestRotationStep(deps: ListenerDeps, args: FunctionArgs
 
 /**
  * `await_rotation`: left open while the rotation runs; completed (or failed)
- * by whichever replica sees it finish, with the execution's own token, which
- * is stored for that and never logged.
+ * by whichever replica sees it finish. The execution's token is handed on to
+ * be kept for the first minutes only (Slack expires it after 15); the app's
+ * bot token completes a longer wait. Never logged.
  */
 export async function awaitRotationStep(deps: ListenerDeps, args: FunctionArgs): Promise<void> {
   const { ack, event, fail, logger } = args;
