@@ -71,6 +71,14 @@ async function stepRecords(steps: StepExecutionStore, owners?: Set<string>): Pro
   };
 }
 
+/** The steps of `waiting` that `there` does not record as waiting on the same rotation. */
+function waitingMissing(waiting: Map<string, WaitingStep[]>, there: Map<string, WaitingStep[]>): Array<{ rotationId: string; step: WaitingStep }> {
+  return [...waiting].flatMap(([rotationId, steps]) => {
+    const recorded = new Set((there.get(rotationId) ?? []).map((s) => s.executionId));
+    return steps.filter((s) => !recorded.has(s.executionId)).map((step) => ({ rotationId, step }));
+  });
+}
+
 const listIds = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', '));
 
 /**
@@ -149,10 +157,7 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
   });
 
   const executionsToCopy = [...steps.executions].filter(([id]) => !stepsInTarget.executions.has(id));
-  const waitingToCopy = [...steps.waiting].flatMap(([rotationId, waiting]) => {
-    const there = new Set((stepsInTarget.waiting.get(rotationId) ?? []).map((s) => s.executionId));
-    return waiting.filter((s) => !there.has(s.executionId)).map((waitingStep) => ({ rotationId, step: waitingStep }));
-  });
+  const waitingToCopy = waitingMissing(steps.waiting, stepsInTarget.waiting);
   await step('writing the workflow steps\' records to the target (--to)', async () => {
     // Recorded as the first delivery of each execution would: a later redelivery finds the rotation and makes none.
     for (const [executionId, rotationId] of executionsToCopy) await to.steps.onceForExecution(executionId, async () => rotationId);
@@ -226,10 +231,7 @@ async function verifySteps(copied: StepRecords, to: MigratableStore): Promise<vo
   const there = await stepRecords(to.steps);
   const mismatches = [
     ...[...copied.executions].flatMap(([id, rotationId]) => (there.executions.get(id) === rotationId ? [] : [`workflow execution ${id} is not recorded with ${rotationId}`])),
-    ...[...copied.waiting].flatMap(([rotationId, waiting]) => {
-      const waitingThere = new Set((there.waiting.get(rotationId) ?? []).map((s) => s.executionId));
-      return waiting.filter((s) => !waitingThere.has(s.executionId)).map((s) => `workflow step ${s.executionId} is not waiting on ${rotationId}`);
-    }),
+    ...waitingMissing(copied.waiting, there.waiting).map(({ rotationId, step: s }) => `workflow step ${s.executionId} is not waiting on ${rotationId}`),
   ];
   if (mismatches.length > 0) throw migrationFailed(`The target does not match the source after copying: ${listIds(mismatches)}`);
 }
