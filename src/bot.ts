@@ -323,6 +323,8 @@ function serviceDeps(
       executions: parts.store.steps,
       completer: new SlackStepCompleter({
         apiUrl: config.slack.apiUrl,
+        botToken: config.slack.botToken,
+        clock: parts.clock,
         logger: parts.logger,
         ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
         ...(parts.fetch ? { fetch: parts.fetch } : {}),

@@ -204,6 +204,8 @@ export class FakeSlack {
    * the call carried (a step's own bot_access_token; never printed).
    */
   readonly stepEnds: StepEnd[] = [];
+  /** Tokens Slack no longer takes (`expireToken`): a call carrying one is answered `token_expired`. */
+  private readonly expiredTokens = new Set<string>();
   /** Per person, the hash of the App Home last published to them (views.publish). */
   private readonly homeHashes = new Map<string, string>();
   private homeVersion = 0;
@@ -263,7 +265,9 @@ export class FakeSlack {
         const handler = this.handlers.get(method);
         const answer = fault
           ? httpAnswer(fault.status, fault.headers, fault.body)
-          : ((handler ? await handler(args()) : undefined) ?? this.defaultAnswer(method, (name) => args()[name]));
+          : token !== undefined && this.expiredTokens.has(token)
+            ? { ok: false, error: 'token_expired' }
+            : ((handler ? await handler(args()) : undefined) ?? this.defaultAnswer(method, (name) => args()[name]));
         const http = (answer as { [HTTP]?: { status: number; headers: Record<string, string> } })[HTTP];
         const status = http?.status ?? 200;
         // Recorded once answered, so a test that waited for a call can read the answer too. A late
@@ -313,11 +317,20 @@ export class FakeSlack {
     return `${this.baseUrl}/response/${id}`;
   }
 
-  /** Sends an envelope to every connected Socket Mode client and waits for its ack. */
-  async sendEnvelope(type: string, payload: Record<string, unknown>): Promise<{ envelope_id: string; payload?: Record<string, unknown> }> {
+  /**
+   * Sends an envelope to every connected Socket Mode client and waits for its
+   * ack. `retry` marks it as Slack's redelivery of an event (`retry_attempt`,
+   * `retry_reason`, as the envelope carries them).
+   */
+  async sendEnvelope(
+    type: string,
+    payload: Record<string, unknown>,
+    retry?: { attempt: number; reason: string },
+  ): Promise<{ envelope_id: string; payload?: Record<string, unknown> }> {
     const envelopeId = `env-${(this.envelope += 1)}`;
+    const redelivery = retry ? { retry_attempt: retry.attempt, retry_reason: retry.reason } : {};
     for (const client of this.sockets?.clients ?? []) {
-      client.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: true }));
+      client.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: true, ...redelivery }));
     }
     await this.waitUntil(() => this.socketAcks.some((a) => a.envelope_id === envelopeId), `the ack of ${envelopeId}`);
     return this.socketAcks.find((a) => a.envelope_id === envelopeId) as never;
@@ -438,6 +451,15 @@ export class FakeSlack {
     this.cuts.set(method, times);
   }
 
+  /**
+   * Slack refuses `token` from now on, on every method, with `token_expired`
+   * (HTTP 200, `ok: false`), as it does a workflow execution's
+   * `bot_access_token` 15 minutes after issuing it or once its step completed.
+   */
+  expireToken(token: string): void {
+    this.expiredTokens.add(token);
+  }
+
   /** Calls to `method` held back by `slow` or `hang` right now (all methods when not given). */
   heldCount(method?: string): number {
     return [...this.held].filter((held) => method === undefined || held.method === method).length;
@@ -463,6 +485,7 @@ export class FakeSlack {
     this.uploads.length = 0;
     this.files.length = 0;
     this.stepEnds.length = 0;
+    this.expiredTokens.clear();
     this.pendingFiles.clear();
     this.fileSeq = 0;
     this.handlers.clear();

@@ -2,7 +2,7 @@
 import { CodedError, isCodedError } from '../domain/errors';
 import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import type { ReminderSchedule, RotationStore, ScheduledReminder } from '../domain/ports';
+import type { ReminderSchedule, RotationStore, ScheduledReminder, StepExecutionStore, WaitingStep } from '../domain/ports';
 import { describeFinding } from '../domain/audit-chain';
 import type { Rotation } from '../domain/rotation';
 import { checkAuditTrail } from '../services/audit-trail';
@@ -14,6 +14,7 @@ import { causeOf, redactUrl } from '../lib/error-text';
 export interface MigratableStore {
   rotations: RotationStore;
   reminders: ReminderSchedule;
+  steps: StepExecutionStore;
 }
 
 export interface MigrateOptions {
@@ -29,6 +30,10 @@ export interface MigrateResult {
   reminders: number;
   /** Pending weekly digests (one, unless the digest day was changed while one was pending): of no rotation, so counted apart. */
   digests: number;
+  /** Workflow executions recorded with the rotation each made (request_rotation), added to the target. */
+  stepExecutions: number;
+  /** Workflow steps waiting on a rotation (await_rotation), added to the target, without their tokens. */
+  waitingSteps: number;
 }
 
 /** The migration refused, or found the target not matching the source afterwards. */
@@ -51,18 +56,45 @@ async function unfinished(schedule: ReminderSchedule, limit: number, which: stri
 /** The due times of the weekly digests among these occurrences: a digest is known by when it is due, its key is the store's. */
 const digestsDue = (occurrences: ScheduledReminder[]) => new Set(occurrences.flatMap((o) => (o.kind === 'weekly_digest' ? [o.dueAt] : [])));
 
+/** The workflow steps' records of the source's rotations: which execution made which, and the steps waiting on them. */
+interface StepRecords {
+  executions: Map<string, string>;
+  waiting: Map<string, WaitingStep[]>;
+}
+
+async function stepRecords(steps: StepExecutionStore, owners?: Set<string>): Promise<StepRecords> {
+  const [executions, waiting] = [await steps.executions(), await steps.waiting()];
+  if (!owners) return { executions, waiting };
+  return {
+    executions: new Map([...executions].filter(([, rotationId]) => owners.has(rotationId))),
+    waiting: new Map([...waiting].filter(([rotationId]) => owners.has(rotationId))),
+  };
+}
+
+/** The steps of `waiting` that `there` does not record as waiting on the same rotation. */
+function waitingMissing(waiting: Map<string, WaitingStep[]>, there: Map<string, WaitingStep[]>): Array<{ rotationId: string; step: WaitingStep }> {
+  return [...waiting].flatMap(([rotationId, steps]) => {
+    const recorded = new Set((there.get(rotationId) ?? []).map((s) => s.executionId));
+    return steps.filter((s) => !recorded.has(s.executionId)).map((step) => ({ rotationId, step }));
+  });
+}
+
 const listIds = (ids: string[]) => (ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', '));
 
 /**
  * Copies every rotation (with its audit history and where its message was
- * posted) and every unfinished reminder occurrence of those rotations and of
- * the weekly digest from one store to another, then reads the target back to
+ * posted), every unfinished reminder occurrence of those rotations and of
+ * the weekly digest, and the workflow steps' records of those rotations (which
+ * execution made which, the steps waiting on them: without their execution
+ * tokens, which Slack expires within 15 minutes, so a step waiting is completed
+ * with the bot's token) from one store to another, then reads the target back to
  * verify it (its audit trail's hash chains too: each rotation keeps the
  * hashes it had, the target's log lists them in the order they are copied).
  * A source whose audit trail does not verify is refused. Safe to run again: rotations already in the target at the same
  * version are left alone and reminders whose key is there (the digest: due
- * at the same time) are not added twice. A rotation in the target at another version is a conflict: nothing
- * is copied and the error names it.
+ * at the same time) and steps' records already there are not added twice. A rotation in the target at another
+ * version, or an execution recorded there with another rotation, is a conflict: nothing is copied and the error
+ * names it.
  *
  * Occurrences claimed in the source (a replica died while sending them, or
  * the bot was stopped mid-tick) are copied as pending: the source would hand
@@ -77,6 +109,9 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
   await step('verifying the source\'s audit trail (--from)', () => refuseBrokenTrail(from, options));
   const rotations = await step('reading the source (--from)', () => from.rotations.list());
   const existing = await step('reading the target (--to)', async () => new Map((await to.rotations.list()).map((r) => [r.id, r])));
+  const owners = new Set(rotations.map((r) => r.id));
+  const steps = await step('reading the source\'s workflow steps (--from)', () => stepRecords(from.steps, owners));
+  const stepsInTarget = await step('reading the target\'s workflow steps (--to)', () => stepRecords(to.steps));
   // A listing cut short is reported only as an event (see main): said now, not as the "deleted" or "missing" rotations it would make of what follows.
   options.failIfReported?.();
 
@@ -85,6 +120,13 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
     const described = conflicts.map((r) => `${r.id} (version ${r.version} in the source, ${existing.get(r.id)?.version} in the target)`);
     throw migrationFailed(
       `The target already holds ${conflicts.length === 1 ? 'a rotation' : `${conflicts.length} rotations`} at another version, so nothing was copied: ${listIds(described)}`,
+    );
+  }
+  const executionConflicts = [...steps.executions].filter(([id, rotationId]) => stepsInTarget.executions.has(id) && stepsInTarget.executions.get(id) !== rotationId);
+  if (executionConflicts.length > 0) {
+    const described = executionConflicts.map(([id, rotationId]) => `${id} (${rotationId} in the source, ${stepsInTarget.executions.get(id)} in the target)`);
+    throw migrationFailed(
+      `The target already records ${executionConflicts.length === 1 ? 'a workflow execution' : `${executionConflicts.length} workflow executions`} with another rotation, so nothing was copied: ${listIds(described)}`,
     );
   }
 
@@ -101,7 +143,6 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
     }
   });
 
-  const owners = new Set(rotations.map((r) => r.id));
   const inTarget = await step('reading the target\'s reminders (--to)', () => unfinished(to.reminders, limit, 'target'));
   const keysInTarget = new Set(inTarget.map((o) => o.key));
   const digestsInTarget = digestsDue(inTarget);
@@ -115,7 +156,16 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
     for (const dueAt of digestsToCopy) await to.reminders.addDigest(dueAt);
   });
 
+  const executionsToCopy = [...steps.executions].filter(([id]) => !stepsInTarget.executions.has(id));
+  const waitingToCopy = waitingMissing(steps.waiting, stepsInTarget.waiting);
+  await step('writing the workflow steps\' records to the target (--to)', async () => {
+    // Recorded as the first delivery of each execution would: a later redelivery finds the rotation and makes none.
+    for (const [executionId, rotationId] of executionsToCopy) await to.steps.onceForExecution(executionId, async () => rotationId);
+    for (const { rotationId, step: waitingStep } of waitingToCopy) await to.steps.addWaiting(rotationId, waitingStep);
+  });
+
   await step('verifying the target (--to)', () => verify(rotations, to));
+  await step('verifying the target (--to)', () => verifySteps(steps, to));
   // An occurrence the target already had and finished is not added again (keys are unique in any state): not counted.
   const after = await step('verifying the target (--to)', () => unfinished(to.reminders, limit, 'target'));
   const added = new Set(after.map((o) => o.key));
@@ -124,6 +174,8 @@ export async function migrateStore(from: MigratableStore, to: MigratableStore, o
     rotations: copiedRotations,
     reminders: toCopy.filter((o) => added.has(o.key)).length,
     digests: digestsToCopy.filter((dueAt) => digestsAdded.has(dueAt)).length,
+    stepExecutions: executionsToCopy.length,
+    waitingSteps: waitingToCopy.length,
   };
 }
 
@@ -174,11 +226,23 @@ async function verify(rotations: Rotation[], to: MigratableStore): Promise<void>
   }
 }
 
+/** The target must now record every copied execution with its rotation, and every step waiting. */
+async function verifySteps(copied: StepRecords, to: MigratableStore): Promise<void> {
+  const there = await stepRecords(to.steps);
+  const mismatches = [
+    ...[...copied.executions].flatMap(([id, rotationId]) => (there.executions.get(id) === rotationId ? [] : [`workflow execution ${id} is not recorded with ${rotationId}`])),
+    ...waitingMissing(copied.waiting, there.waiting).map(({ rotationId, step: s }) => `workflow step ${s.executionId} is not waiting on ${rotationId}`),
+  ];
+  if (mismatches.length > 0) throw migrationFailed(`The target does not match the source after copying: ${listIds(mismatches)}`);
+}
+
 export const USAGE = `Usage: npm run store:migrate -- --from URL --to URL
 
-Copies every rotation (with its history and message location) and every
-pending reminder from one store to another, then reads the target back to
-verify it, its audit trail's hash chains included. A source whose audit
+Copies every rotation (with its history and message location), every
+pending reminder and the workflow steps' records (which execution made which
+rotation, the steps waiting; not their short-lived tokens) from one store to
+another, then reads the target back to verify it, its audit trail's hash
+chains included. A source whose audit
 trail does not verify is refused (npm run audit:verify names what is
 wrong); one made before the chain existed is chained in the target. Stop
 the bot first. Running it again copies only what is missing.
@@ -197,12 +261,21 @@ function sameStore(a: string, b: string): boolean {
   return normal(a) === normal(b);
 }
 
-/** "3 rotations and 5 pending reminders"; the weekly digest is named apart, not counted as a rotation's reminder. */
-function copiedText({ rotations, reminders, digests }: MigrateResult): string {
-  const copied = `${rotations} rotation${rotations === 1 ? '' : 's'}`;
-  const pending = `${reminders} pending reminder${reminders === 1 ? '' : 's'}`;
-  if (digests === 0) return `${copied} and ${pending}`;
-  return `${copied}, ${pending} and ${digests === 1 ? 'the weekly digest' : `${digests} weekly digests`}`;
+const counted = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
+/**
+ * "3 rotations and 5 pending reminders"; the weekly digest is named apart, not
+ * counted as a rotation's reminder; the workflow steps' records when there were any.
+ */
+function copiedText({ rotations, reminders, digests, stepExecutions, waitingSteps }: MigrateResult): string {
+  const parts = [
+    counted(rotations, 'rotation'),
+    counted(reminders, 'pending reminder'),
+    ...(digests === 0 ? [] : [digests === 1 ? 'the weekly digest' : `${digests} weekly digests`]),
+    ...(stepExecutions === 0 ? [] : [counted(stepExecutions, 'workflow execution')]),
+    ...(waitingSteps === 0 ? [] : [counted(waitingSteps, 'waiting workflow step')]),
+  ];
+  return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1) ?? ''}`;
 }
 
 export interface MigrateIo {

@@ -332,12 +332,14 @@ export interface ReminderMetrics {
 
 /**
  * A workflow's `await_rotation` step waiting on a rotation. `token` is the
- * execution's `bot_access_token`, a secret: stored to complete the step, never
- * logged, never shown in Slack.
+ * execution's `bot_access_token`, a secret never logged nor shown in Slack:
+ * Slack expires it 15 minutes after issuing it, so it is stored only for
+ * EXECUTION_TOKEN_FRESH_MS (domain/workflow-steps.ts) and absent after that;
+ * the app's bot token completes the step then.
  */
 export interface WaitingStep {
   executionId: string;
-  token: string;
+  token?: string;
   /** ISO instant it started waiting. */
   since: string;
 }
@@ -350,15 +352,23 @@ export interface StepExecutionStore {
    * the first one recorded, with `created: false`.
    */
   onceForExecution(executionId: string, create: () => Promise<string>): Promise<{ rotationId: string; created: boolean }>;
-  /** Records a step waiting on a rotation. */
+  /**
+   * Records a step waiting on a rotation (once per execution); its token, when
+   * given, is kept for EXECUTION_TOKEN_FRESH_MS only.
+   */
   addWaiting(rotationId: string, step: WaitingStep): Promise<void>;
-  /** Takes every step waiting on a rotation (atomically: whoever takes one completes it, once). */
+  /** Takes every step waiting on a rotation, each with its token while kept (atomically: whoever takes one completes it, once). */
   takeWaiting(rotationId: string): Promise<WaitingStep[]>;
-  /** Every step waiting now, by rotation: for maintenance and tests (the tokens are in it: never log it). */
+  /** Every step waiting now, by rotation, without their tokens: for store:migrate and tests. */
   waiting(): Promise<Map<string, WaitingStep[]>>;
+  /** Which execution made which rotation (execution id → rotation id): for store:migrate. */
+  executions(): Promise<Map<string, string>>;
 }
 
-/** The Slack side of completing a custom step later, with the execution's own token. */
+/**
+ * The Slack side of completing a custom step later: with the execution's own
+ * token while it is fresh, else (or when Slack refuses it) the app's bot token.
+ */
 export interface StepCompleter {
   complete(step: WaitingStep, outputs: Record<string, unknown>): Promise<void>;
   fail(step: WaitingStep, error: string): Promise<void>;

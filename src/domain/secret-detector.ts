@@ -11,8 +11,11 @@ const KEY = String.raw`(?<![A-Za-z0-9])(?:client[\s_-]?secret|secret|password|pa
 const ASSIGNMENT = new RegExp(`${KEY}\\S`, 'i');
 /** The value of each assignment, for redaction: a quoted value whole (a passphrase has spaces), else up to the next space, quote or separator. */
 const ASSIGNED_VALUE = new RegExp(`(${KEY})(?:"[^"]*"|'[^']*'|[^\\s"',;&]+)`, 'gi');
-/** Slack tokens (xoxb-, xoxp-, xapp-, …) of any length, so a short test token is caught too. */
-const SLACK_TOKEN = /\bx(?:ox[abposre]|app)-[A-Za-z0-9-]+/g;
+/**
+ * Slack tokens (xoxb-, xoxp-, xapp-, and xwfp-: a workflow execution's
+ * bot_access_token) of any length, so a short test token is caught too.
+ */
+const SLACK_TOKEN = /\bx(?:ox[abposre]|app|wfp)-[A-Za-z0-9-]+/g;
 /** Query parameters that meeting links carry a meeting passcode in (Webex, Zoom): not the WFI secret. */
 const MEETING_PASSCODES = new Set(['pwd', 'passcode']);
 // Compared lower-case without `-` and `_`, so access_token, x-api-key, apiKey and client_secret all match.

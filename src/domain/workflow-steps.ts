@@ -1,3 +1,4 @@
+import type { WaitingStep } from './ports';
 import type { RawRotationRequest, RequestField, FieldErrors } from './rotation-request';
 import { isUserId, type Rotation } from './rotation';
 import { buildServiceRequest, PORTAL_PATH } from './service-request';
@@ -10,6 +11,22 @@ export const WORKFLOW_STEPS = {
   requestRotation: 'request_rotation',
   awaitRotation: 'await_rotation',
 } as const;
+
+/**
+ * How long after a step starts waiting its execution's own token
+ * (`bot_access_token`) is still used to complete it. Slack expires that token
+ * 15 minutes after issuing it, or when the step completes (a Slack maintainer
+ * in slackapi/bolt-python issue #1075); 10 minutes leaves room for the event's
+ * delivery and Slack's redelivery, the completion's own retries and clock skew.
+ * Later the app's bot token completes it (functions.completeSuccess and
+ * completeError need no scope), and the stored token is kept no longer.
+ */
+export const EXECUTION_TOKEN_FRESH_MS = 10 * 60_000;
+
+/** Whether a waiting step is still completed with its execution's token at `now` (it has one, and the wait is fresh). */
+export function usesExecutionToken(step: WaitingStep, now: Date): step is WaitingStep & { token: string } {
+  return step.token !== undefined && now.getTime() - Date.parse(step.since) < EXECUTION_TOKEN_FRESH_MS;
+}
 
 /** The request step's inputs by the form field they fill: a field error is told by the input a workflow author set. */
 const INPUT_OF_FIELD: Record<RequestField, string> = {

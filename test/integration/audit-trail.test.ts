@@ -82,7 +82,7 @@ describe.each(engines)('the audit trail on %s', (engine, makeUrl) => {
     verifyWith(url, (u, onError) => {
       const own = engine === 'memory' ? store : openStore(u, onError, ns).rotations;
       if (own !== store) opened.push(own);
-      return { rotations: Object.assign(Object.create(own) as RotationStore, { close: async () => undefined }), reminders: undefined as never };
+      return { rotations: Object.assign(Object.create(own) as RotationStore, { close: async () => undefined }), reminders: undefined as never, steps: undefined as never };
     });
 
   describe('what the store writes', () => {

@@ -4,7 +4,8 @@ import { createClient } from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import { main, migrateStore, type MigratableStore, type OpenStore } from '../../src/cli/migrate-store';
 import { freePort } from '../../testkit/free-port';
-import type { RotationStore, ScheduledReminder } from '../../src/domain/ports';
+import type { RotationStore, ScheduledReminder, WaitingStep } from '../../src/domain/ports';
+import { awaitOutcome } from '../../src/domain/workflow-steps';
 import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-kinds';
 import type { AuditEntry, Rotation } from '../../src/domain/rotation';
 import { checkAuditTrail } from '../../src/services/audit-trail';
@@ -43,6 +44,9 @@ function occurrence(rotationId: string, kind: ReminderOccurrence['kind'], dueAt:
 /** What was seeded, and what a migration of it must bring across. */
 interface Seeded {
   rotations: Rotation[];
+  /** Workflow executions (request_rotation) with the rotation each made, and the steps (await_rotation) waiting on rotations. */
+  executions: Map<string, string>;
+  waiting: Map<string, WaitingStep[]>;
   /** Keys of the unfinished occurrences of stored rotations: pending, and claimed ones. */
   unfinishedKeys: string[];
   /** When the pending weekly digest is due: it belongs to no rotation, and its key is the store's. */
@@ -55,10 +59,15 @@ interface Seeded {
  * `count` rotations, one in seven in each state, one in three with its
  * message location; every other one with reminders: two pending, one sent,
  * one failed and, every sixth, one claimed by a replica that died; plus the
- * digest and a reminder of a rotation that no longer exists.
+ * digest and a reminder of a rotation that no longer exists. Every fifteenth
+ * rotation was requested by a workflow step, and every open tenth one has a
+ * step waiting on it (with its execution's token, which is not copied); an
+ * execution and a waiting step of a rotation that is not stored stay behind.
  */
 async function seed(store: MigratableStore, count = COUNT): Promise<Seeded> {
   const rotations: Rotation[] = [];
+  const executions = new Map<string, string>();
+  const waiting = new Map<string, WaitingStep[]>();
   const unfinishedKeys: string[] = [];
   const leftBehindKeys: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -74,6 +83,16 @@ async function seed(store: MigratableStore, count = COUNT): Promise<Seeded> {
       rotation = { ...rotation, message };
     }
     rotations.push(rotation);
+
+    if (i % 15 === 0) {
+      await store.steps.onceForExecution(`Fx0REQ${i}`, async () => id);
+      executions.set(`Fx0REQ${i}`, id);
+    }
+    if (i % 10 === 0 && awaitOutcome(rotation).kind === 'wait') {
+      const step = { executionId: `Fx0AWAIT${i}`, since: '2026-03-02T10:00:00.000Z' };
+      await store.steps.addWaiting(id, { ...step, token: `xwfp-seeded-${i}` });
+      waiting.set(id, [step]);
+    }
 
     if (i % 2 === 0) {
       const pending = [occurrence(id, 'submit_soon', '2026-03-04T09:00:00.000Z'), occurrence(id, 'deadline_near', '2026-03-13T09:00:00.000Z')];
@@ -94,8 +113,21 @@ async function seed(store: MigratableStore, count = COUNT): Promise<Seeded> {
   await store.reminders.addDigest(digestDue);
   await store.reminders.add([orphan]);
   leftBehindKeys.push(orphan.key);
-  return { rotations, unfinishedKeys, digestDue, leftBehindKeys };
+  await store.steps.onceForExecution('Fx0GONE', async () => 'ROT-GONE00');
+  await store.steps.addWaiting('ROT-GONE00', { executionId: 'Fx0GONEWAIT', since: '2026-03-02T10:00:00.000Z' });
+  return { rotations, executions, waiting, unfinishedKeys, digestDue, leftBehindKeys };
 }
+
+/** What a first migration of `seeded` copies. */
+const copiedAll = (seeded: Seeded, rotations = seeded.rotations.length) => ({
+  rotations,
+  reminders: seeded.unfinishedKeys.length,
+  digests: 1,
+  stepExecutions: seeded.executions.size,
+  waitingSteps: [...seeded.waiting.values()].flat().length,
+});
+/** What a migration run again copies. */
+const NOTHING = { rotations: 0, reminders: 0, digests: 0, stepExecutions: 0, waitingSteps: 0 };
 
 const byId = (rotations: Rotation[]) => [...rotations].sort((a, b) => a.id.localeCompare(b.id));
 const keysOf = (occurrences: ScheduledReminder[]) => occurrences.flatMap((o) => (o.rotationId === undefined ? [] : [o.key])).sort();
@@ -112,6 +144,8 @@ async function expectMigrated(target: MigratableStore, seeded: Seeded): Promise<
   const sample = seeded.rotations[0]!;
   expect(await target.rotations.get(sample.id)).toEqual(sample);
   expect((await target.reminders.nextFor(sample.id))?.kind).toBe('submit_soon');
+  expect(await target.steps.executions()).toEqual(seeded.executions);
+  expect(await target.steps.waiting()).toEqual(seeded.waiting);
 }
 
 /** A plain object delegating to a store, whose methods a test may replace. */
@@ -173,7 +207,7 @@ describe('migrating a store', () => {
 
     const result = await migrateStore(source, target);
 
-    expect(result).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
+    expect(result).toEqual(copiedAll(seeded));
     await expectMigrated(target, seeded);
   });
 
@@ -182,8 +216,8 @@ describe('migrating a store', () => {
     const seeded = await seed(stores.open(sourceUrl));
     const targetUrl = stores.sqlite();
 
-    expect(await migrateStore(stores.open(sourceUrl), stores.open(targetUrl))).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
-    expect(await migrateStore(stores.open(sourceUrl), stores.open(targetUrl))).toEqual({ rotations: 0, reminders: 0, digests: 0 });
+    expect(await migrateStore(stores.open(sourceUrl), stores.open(targetUrl))).toEqual(copiedAll(seeded));
+    expect(await migrateStore(stores.open(sourceUrl), stores.open(targetUrl))).toEqual(NOTHING);
 
     // Read back through fresh connections: it is in the file, not in a cache.
     await expectMigrated(stores.open(targetUrl), seeded);
@@ -196,7 +230,7 @@ describe('migrating a store', () => {
     // As if an earlier run stopped early: some rotations there without their message, no reminders at all.
     for (const rotation of seeded.rotations.slice(0, 10)) await target.rotations.insert(rotation);
 
-    expect(await migrateStore(source, target)).toEqual({ rotations: 20, reminders: seeded.unfinishedKeys.length, digests: 1 });
+    expect(await migrateStore(source, target)).toEqual(copiedAll(seeded, 20));
     await expectMigrated(target, seeded);
   });
 
@@ -212,6 +246,35 @@ describe('migrating a store', () => {
     await expect(migration).rejects.toThrow(new RegExp(`${submitted.id} \\(version ${submitted.version} in the source, 1 in the target\\)`));
     expect((await target.rotations.list()).map((r) => r.id)).toEqual([submitted.id]);
     expect(await target.reminders.due(FAR_FUTURE, 1000)).toEqual([]);
+  });
+
+  it('copies the workflow steps\' records without the execution tokens: a step waiting is completed with the bot\'s token after', async () => {
+    const source = stores.open('memory://');
+    const seeded = await seed(source, 20);
+    const target = stores.open(stores.sqlite());
+
+    await migrateStore(source, target);
+
+    const [rotationId, [step]] = [...seeded.waiting][0] as [string, WaitingStep[]];
+    expect(await target.steps.takeWaiting(rotationId)).toEqual([step]);
+    expect((await source.steps.takeWaiting(rotationId))[0]?.token).toMatch(/^xwfp-seeded-/);
+    // A redelivery of a workflow's request_rotation to the target finds the rotation its first delivery made.
+    const [executionId, made] = [...seeded.executions][1] as [string, string];
+    expect(await target.steps.onceForExecution(executionId, async () => 'ROT-NEW000')).toEqual({ rotationId: made, created: false });
+  });
+
+  it('refuses, copying nothing, when the target records a workflow execution with another rotation, and names it', async () => {
+    const source = stores.open('memory://');
+    const seeded = await seed(source, 10);
+    const target = stores.open(stores.sqlite());
+    const [executionId, rotationId] = [...seeded.executions][0] as [string, string];
+    await target.steps.onceForExecution(executionId, async () => 'ROT-OTHER0');
+
+    await expect(migrateStore(source, target)).rejects.toThrow(
+      `The target already records a workflow execution with another rotation, so nothing was copied: ${executionId} (${rotationId} in the source, ROT-OTHER0 in the target)`,
+    );
+    expect(await target.rotations.list()).toEqual([]);
+    expect(await target.steps.waiting()).toEqual(new Map());
   });
 
   it('refuses, copying nothing, a source whose audit trail does not verify, and names the broken link', async () => {
@@ -249,7 +312,7 @@ describe('migrating a store', () => {
     await seed(source, 5);
     const target = stores.open('memory://');
     // A target that takes every write and then lists nothing.
-    const lossy: MigratableStore = { reminders: target.reminders, rotations: { ...wrap(target.rotations), list: async () => [] } };
+    const lossy: MigratableStore = { ...target, rotations: { ...wrap(target.rotations), list: async () => [] } };
 
     await expect(migrateStore(source, lossy)).rejects.toThrow(/does not match the source after copying \(5 of 5\): ROT-000000 is missing, ROT-000001 is missing/);
   });
@@ -262,12 +325,12 @@ describe('migrating a store', () => {
     const seeded = await seed(stores.open(sourceUrl));
     const target = stores.open(url, namespace);
 
-    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual(copiedAll(seeded));
     await expectMigrated(target, seeded);
-    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: 0, reminders: 0, digests: 0 });
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual(NOTHING);
 
     const back = stores.open(stores.sqlite());
-    expect(await migrateStore(target, back)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
+    expect(await migrateStore(target, back)).toEqual(copiedAll(seeded));
     await expectMigrated(back, seeded);
   });
 
@@ -279,12 +342,12 @@ describe('migrating a store', () => {
     const seeded = await seed(stores.open(sourceUrl));
     const target = stores.open(url, namespace);
 
-    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual(copiedAll(seeded));
     await expectMigrated(target, seeded);
-    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual({ rotations: 0, reminders: 0, digests: 0 });
+    expect(await migrateStore(stores.open(sourceUrl), target)).toEqual(NOTHING);
 
     const back = stores.open(stores.sqlite());
-    expect(await migrateStore(target, back)).toEqual({ rotations: COUNT, reminders: seeded.unfinishedKeys.length, digests: 1 });
+    expect(await migrateStore(target, back)).toEqual(copiedAll(seeded));
     await expectMigrated(back, seeded);
   });
 });
@@ -310,7 +373,7 @@ describe('the store:migrate command', () => {
 
     expect(result).toEqual({
       code: 0,
-      out: `Copied 40 rotations, ${seeded.unfinishedKeys.length} pending reminders and the weekly digest from ${from} to ${to}; verified.`,
+      out: `Copied 40 rotations, ${seeded.unfinishedKeys.length} pending reminders, the weekly digest, 3 workflow executions and 2 waiting workflow steps from ${from} to ${to}; verified.`,
       err: '',
     });
     await expectMigrated(stores.open(to), seeded);
@@ -441,6 +504,7 @@ describe('the store:migrate command', () => {
       // Lists nothing and says so only through the error listener, as @keyv/postgres's iterator does.
       return {
         reminders: source.reminders,
+        steps: source.steps,
         rotations: {
           ...wrap(source.rotations),
           list: async () => {

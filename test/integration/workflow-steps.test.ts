@@ -5,6 +5,8 @@ import { startTestBot, tempStoreUrl, type TestBot } from '../support/bot-harness
 import { freshPostgresDatabase, freshRedisDatabase } from '../support/databases';
 import { buttonClick, CHANNEL, functionExecuted, REQUESTER, stepStates, viewSubmission } from '../../testkit/payloads';
 import { postToBot } from '../../testkit/slack-request';
+import { BOT_TOKEN } from '../../testkit/bot-env';
+import { httpTransport, socketTransport, type Transport } from '../support/transport';
 
 // Monday 2026-03-02, 10:00 UTC.
 const NOW = new Date('2026-03-02T10:00:00Z');
@@ -29,15 +31,25 @@ const REQUEST_INPUTS = {
   attendees: [REQUESTER, ATTENDEE],
 };
 
-describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (engine, location) => {
+const TRANSPORTS = ['HTTP', 'Socket Mode'] as const;
+type TransportName = (typeof TRANSPORTS)[number];
+
+const MINUTE = 60_000;
+
+describe.each(ENGINES)('custom workflow steps (%s)', (engine, location) => {
   const fake = new FakeSlack();
   let store: { url: string; cleanup(): void };
   let bot: TestBot | undefined;
+  let transport: Transport;
+  /** The bots' clock: a test moves it to make a wait older than the execution's token. */
+  let now = NOW.getTime();
   const port = () => (bot as TestBot).port;
 
-  async function startBot() {
+  /** Starts the bot (again, after a stop) over `over`, or over the transport it ran on. */
+  async function startBot(over?: TransportName) {
     await bot?.stop();
-    bot = await startTestBot(fake, { storeUrl: store.url, now: NOW, env: { WFI_APPROVERS: APPROVER } });
+    if (over) transport = over === 'HTTP' ? httpTransport(port) : socketTransport(fake);
+    bot = await startTestBot(fake, { storeUrl: store.url, clock: { now: () => new Date(now) }, env: { WFI_APPROVERS: APPROVER, ...transport.env } });
   }
 
   /** Every rotation stored, read after the bot stopped. */
@@ -53,21 +65,26 @@ describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (engine, location
   }
 
   function runStep(callbackId: string, inputs: Record<string, unknown>, executionId: string) {
-    return postToBot(port(), functionExecuted({ callbackId, inputs, executionId }), { contentType: 'application/json' });
+    return transport.send(functionExecuted({ callbackId, inputs, executionId }));
   }
 
   const stepEnd = (executionId: string) => fake.waitForStepEnd(executionId);
 
+  /** Every completion call for an execution, answered: which token each carried, and how Slack answered. */
+  function endCalls(executionId: string): RecordedCall[] {
+    return fake.calls.filter((call) => call.method.startsWith('functions.complete') && call.args.function_execution_id === executionId);
+  }
+
   function endCall(executionId: string): RecordedCall | undefined {
-    return fake.calls.find((call) => call.method.startsWith('functions.complete') && call.args.function_execution_id === executionId && call.answer?.ok === true);
+    return endCalls(executionId).find((call) => call.answer?.ok === true);
   }
 
   function click(actionId: string, rotation: { id: string; channel: string; ts: string }, version: number, user: string) {
-    return postToBot(port(), buttonClick(actionId, `${rotation.id}:${version}`, { user, responseUrl: fake.responseUrl(), channelId: rotation.channel, messageTs: rotation.ts }));
+    return transport.send(buttonClick(actionId, `${rotation.id}:${version}`, { user, responseUrl: fake.responseUrl(), channelId: rotation.channel, messageTs: rotation.ts }));
   }
 
   function submitStep(callbackId: string, state: Parameters<typeof viewSubmission>[1], rotationId: string, version: number, user: string) {
-    return postToBot(port(), viewSubmission(callbackId, state, { user, privateMetadata: JSON.stringify({ rotationId, version }) }));
+    return transport.send(viewSubmission(callbackId, state, { user, privateMetadata: JSON.stringify({ rotationId, version }) }));
   }
 
   /** Waits until the rotation's message was updated `count` times in all (each step updates it once). */
@@ -75,12 +92,40 @@ describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (engine, location
     return fake.waitFor('chat.update', count);
   }
 
+  /** request_rotation run to its end: the rotation's id and its message in the channel. */
+  async function requestByStep(executionId: string): Promise<{ id: string; channel: string; ts: string }> {
+    await runStep('request_rotation', REQUEST_INPUTS, executionId);
+    const requested = (await stepEnd(executionId)) as Extract<StepEnd, { outcome: 'success' }>;
+    const id = String(requested.outputs.rotation_id);
+    const post = await fake.waitForCall('chat.postMessage', (call) => String(call.args.text).includes(id), `${id}'s message`);
+    return { id, channel: String(post.answer?.channel), ts: String(post.answer?.ts) };
+  }
+
+  /** The buttons and forms of a whole rotation, approval to completion, as the people involved use them. */
+  async function finishRotation(message: { id: string; channel: string; ts: string }, caseNumber: string, beforeCompletion?: () => void) {
+    await click('rotation_approve', message, 1, APPROVER);
+    await updates(1);
+    await submitStep('wfi_submission', stepStates.submission(caseNumber, '2026-03-02'), message.id, 2, REQUESTER);
+    await updates(2);
+    await submitStep(
+      'wfi_meeting',
+      stepStates.meeting({ platform: 'Webex', date: '2026-03-20', time: '10:00', timeZone: 'UTC', joinUrl: 'https://acme.webex.com/meet/x', attendeeIds: [REQUESTER] }),
+      message.id,
+      3,
+      REQUESTER,
+    );
+    await updates(3);
+    beforeCompletion?.();
+    await submitStep('wfi_completion', stepStates.completion(['vault']), message.id, 4, REQUESTER);
+  }
+
   beforeAll(() => fake.start());
   afterAll(() => fake.stop());
   beforeEach(async () => {
     fake.reset();
+    now = NOW.getTime();
     store = location();
-    await startBot();
+    await startBot('HTTP');
   });
   afterEach(async () => {
     await bot?.stop();
@@ -88,7 +133,9 @@ describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (engine, location
     store.cleanup();
   });
 
-  it('runs a workflow: request_rotation, the buttons, then await_rotation completes with the case number, across a restart', async () => {
+  it.each(TRANSPORTS)('runs a workflow over %s: request_rotation, the buttons, then await_rotation completes with the case number, across a restart', async (over) => {
+    if (over !== 'HTTP') await startBot(over);
+    expect(bot?.mode).toBe(over === 'HTTP' ? 'http' : 'socket');
     const response = await runStep('request_rotation', REQUEST_INPUTS, 'Fx0REQUEST1');
     expect(response.status).toBe(200);
     const requested = await stepEnd('Fx0REQUEST1');
@@ -113,20 +160,7 @@ describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (engine, location
     expect(fake.stepEnds.map((end) => end.executionId)).toEqual(['Fx0REQUEST1']);
     await startBot();
 
-    await click('rotation_approve', message, 1, APPROVER);
-    await updates(1);
-    await submitStep('wfi_submission', stepStates.submission('CS-0123456', '2026-03-02'), rotationId, 2, REQUESTER);
-    await updates(2);
-    await submitStep(
-      'wfi_meeting',
-      stepStates.meeting({ platform: 'Webex', date: '2026-03-20', time: '10:00', timeZone: 'UTC', joinUrl: 'https://acme.webex.com/meet/x', attendeeIds: [REQUESTER] }),
-      rotationId,
-      3,
-      REQUESTER,
-    );
-    await updates(3);
-    expect(fake.stepEnds.map((end) => end.executionId)).toEqual(['Fx0REQUEST1']);
-    await submitStep('wfi_completion', stepStates.completion(['vault']), rotationId, 4, REQUESTER);
+    await finishRotation(message, 'CS-0123456', () => expect(fake.stepEnds.map((end) => end.executionId)).toEqual(['Fx0REQUEST1']));
 
     const awaited = await stepEnd('Fx0AWAIT001');
     expect(awaited).toEqual({
@@ -134,22 +168,21 @@ describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (engine, location
       outcome: 'success',
       outputs: { status: 'completed', case_number: 'CS-0123456', completed_at: NOW.toISOString() },
     });
+    // Within minutes of the step starting, completed with the execution's own token.
     expect(endCall('Fx0AWAIT001')?.token).toBe('xwfp-test-Fx0AWAIT001');
     // Completed once: nothing more is sent for it.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(fake.calls.filter((call) => call.method.startsWith('functions.complete') && call.args.function_execution_id === 'Fx0AWAIT001')).toHaveLength(1);
+    expect(endCalls('Fx0AWAIT001')).toHaveLength(1);
     // The token is a secret: never in a log line.
     expect((bot as TestBot).logger.lines.join('\n')).not.toContain('xwfp-test-');
     // Stored with the workspace the workflow ran in.
     expect((await storedRotations()).map((r) => [r.id, r.status, r.workspace])).toEqual([[rotationId, 'completed', { teamId: 'T0TEAM001' }]]);
   });
 
-  it('makes one rotation of a step delivered twice at once', async () => {
+  it.each(TRANSPORTS)('makes one rotation of a step delivered twice at once over %s (Slack\'s retry)', async (over) => {
+    if (over !== 'HTTP') await startBot(over);
     const body = functionExecuted({ callbackId: 'request_rotation', inputs: REQUEST_INPUTS, executionId: 'Fx0TWICE01' });
-    const [first, second] = await Promise.all([
-      postToBot(port(), body, { contentType: 'application/json' }),
-      postToBot(port(), body, { contentType: 'application/json', headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }),
-    ]);
+    const [first, second] = await Promise.all([transport.send(body), transport.send(body, { retry: { attempt: 1, reason: 'http_timeout' } })]);
     expect([first.status, second.status]).toEqual([200, 200]);
     const ended = await stepEnd('Fx0TWICE01');
     expect(ended.outcome).toBe('success');
@@ -158,6 +191,39 @@ describe.each(ENGINES)('custom workflow steps over HTTP (%s)', (engine, location
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
     const rotations = await storedRotations();
     expect(rotations.map((r) => r.id)).toEqual([(ended as Extract<StepEnd, { outcome: 'success' }>).outputs.rotation_id]);
+  });
+
+  it('completes a wait longer than 15 minutes with the app\'s own bot token, not the execution\'s expired one', async () => {
+    const message = await requestByStep('Fx0REQUEST3');
+    await runStep('await_rotation', { rotation_id: message.id }, 'Fx0AWAITOLD');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Twenty minutes on: Slack no longer takes the execution's token.
+    now += 20 * MINUTE;
+    fake.expireToken('xwfp-test-Fx0AWAITOLD');
+
+    await finishRotation(message, 'CS-0200000');
+
+    expect(await stepEnd('Fx0AWAITOLD')).toMatchObject({ outcome: 'success', outputs: { status: 'completed', case_number: 'CS-0200000' } });
+    // Straight to the bot token: the stale execution token is not even tried.
+    expect(endCalls('Fx0AWAITOLD').map((call) => [call.token === BOT_TOKEN ? 'bot token' : call.token, call.answer?.ok])).toEqual([['bot token', true]]);
+  });
+
+  it('when Slack refuses the execution\'s token of a fresh wait, completes the step once more with the app\'s bot token', async () => {
+    const message = await requestByStep('Fx0REQUEST4');
+    await runStep('await_rotation', { rotation_id: message.id }, 'Fx0AWAITREV');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    fake.expireToken('xwfp-test-Fx0AWAITREV');
+
+    await submitStep('wfi_reject', stepStates.reason('Rotated last month already'), message.id, 1, APPROVER);
+
+    expect(await stepEnd('Fx0AWAITREV')).toEqual({ executionId: 'Fx0AWAITREV', outcome: 'error', error: `Rotation ${message.id} was rejected: Rotated last month already` });
+    expect(endCalls('Fx0AWAITREV').map((call) => [call.token === BOT_TOKEN ? 'bot token' : call.token, call.answer?.error ?? 'ok'])).toEqual([
+      ['xwfp-test-Fx0AWAITREV', 'token_expired'],
+      ['bot token', 'ok'],
+    ]);
+    const logs = (bot as TestBot).logger.lines.join('\n');
+    expect(logs).toMatch(/Fx0AWAITREV.*token_expired/);
+    expect(logs).not.toContain('xwfp-test-');
   });
 
   it('fails the step on bad inputs, saying which, and saves nothing', async () => {

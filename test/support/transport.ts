@@ -16,8 +16,18 @@ export interface Transport {
   name: 'HTTP' | 'Socket Mode';
   /** Environment the bot needs for this transport (Socket Mode: the app token). */
   env: Record<string, string>;
-  /** Sends a body built by testkit/payloads.ts (form-encoded command or interaction, JSON event). */
-  send(body: string): Promise<BotAnswer>;
+  /**
+   * Sends a body built by testkit/payloads.ts (form-encoded command or
+   * interaction, JSON event); `retry` sends it as Slack's redelivery of an
+   * event (the x-slack-retry-* headers, or the envelope's retry fields).
+   */
+  send(body: string, options?: { retry?: Redelivery }): Promise<BotAnswer>;
+}
+
+/** Which redelivery of an event this is, and why Slack sent it again. */
+export interface Redelivery {
+  attempt: number;
+  reason: string;
 }
 
 type Kind = 'command' | 'interactive' | 'event';
@@ -37,8 +47,9 @@ export function httpTransport(port: () => number): Transport {
   return {
     name: 'HTTP',
     env: {},
-    async send(body) {
-      const answer = await postToBot(port(), body, body.startsWith('{') ? { contentType: 'application/json' } : {});
+    async send(body, options = {}) {
+      const retry = options.retry ? { headers: { 'x-slack-retry-num': String(options.retry.attempt), 'x-slack-retry-reason': options.retry.reason } } : {};
+      const answer = await postToBot(port(), body, { ...(body.startsWith('{') ? { contentType: 'application/json' } : {}), ...retry });
       // A plain acknowledgement has no body: read as an empty answer, as over the socket.
       return { status: answer.status, json: () => (answer.text === '' ? {} : answer.json()) };
     },
@@ -49,9 +60,9 @@ export function socketTransport(fake: FakeSlack): Transport {
   return {
     name: 'Socket Mode',
     env: { SLACK_APP_TOKEN: 'xapp-1-test-app-token', SLACK_SIGNING_SECRET: '', PORT: '0' },
-    async send(body) {
+    async send(body, options = {}) {
       const { kind, payload } = decode(body);
-      const ack = await fake.sendEnvelope(ENVELOPE_TYPES[kind], payload);
+      const ack = await fake.sendEnvelope(ENVELOPE_TYPES[kind], payload, options.retry);
       return { status: 200, json: () => ack.payload ?? {} };
     },
   };

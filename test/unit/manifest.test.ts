@@ -76,7 +76,8 @@ const METHOD_SCOPES: Record<string, string | null> = {
   // groups:history for private channels. In a direct message (no im:history) the lookup fails and it is sent.
   'conversations.history': 'channels:history',
   'conversations.replies': 'channels:history',
-  // A custom workflow step ends with the execution's own token (bot_access_token): no scope of the app's.
+  // A custom workflow step ends with the execution's own token (bot_access_token), or with the bot token once that
+  // expired: Slack's method reference lists "Bot tokens: no scope required".
   'functions.completeError': null,
   'functions.completeSuccess': null,
   // The Web client's helper over files.getUploadURLExternal + files.completeUploadExternal.

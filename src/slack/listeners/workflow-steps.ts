@@ -3,6 +3,16 @@ import { workspaceOf } from '../../domain/rotation';
 import { stepRequestInputs, WORKFLOW_STEPS } from '../../domain/workflow-steps';
 import type { ListenerDeps } from '../deps';
 
+/**
+ * What Bolt hands a `function_executed` listener. These steps are routed from
+ * the one events listener (`app.event`, listeners/index.ts), not registered
+ * with `app.function`, and get the same: Bolt 5.1's `processEvent` adds
+ * `complete`, `fail` and `inputs` for any listener of this event, over a Web
+ * client made with the execution's `bot_access_token` (`attachFunctionToken`,
+ * on by default, which the bot leaves on); `app.function` adds only a
+ * callback-id matcher and an automatic `ack()`, and each listener we add
+ * costs every request its matchers. So each step acks first, itself.
+ */
 export type FunctionArgs = SlackEventMiddlewareArgs<'function_executed'> & AllMiddlewareArgs;
 
 /** Said to the workflow when the bot could not do the step (the store did not answer): Slack shows it in the workflow's activity. */
@@ -59,8 +69,9 @@ export async function requestRotationStep(deps: ListenerDeps, args: FunctionArgs
 
 /**
  * `await_rotation`: left open while the rotation runs; completed (or failed)
- * by whichever replica sees it finish, with the execution's own token, which
- * is stored for that and never logged.
+ * by whichever replica sees it finish. The execution's token is handed on to
+ * be kept for the first minutes only (Slack expires it after 15); the app's
+ * bot token completes a longer wait. Never logged.
  */
 export async function awaitRotationStep(deps: ListenerDeps, args: FunctionArgs): Promise<void> {
   const { ack, event, fail, logger } = args;

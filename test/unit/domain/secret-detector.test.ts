@@ -347,6 +347,7 @@ describe('redactSecrets', () => {
       ['xoxp-123456789012-123456789012-123456789012-0123456789abcdef0123456789abcdef', 'a user token'],
       ['xapp-1-A0123ABCD-1234567890123-0123456789abcdef', 'an app-level token'],
       ['xoxe-1-abc', 'a refresh token'],
+      ['xwfp-123456789012-A0APP0001-abcdef0123456789', 'a workflow execution\'s bot_access_token'],
     ])('given %j (%s) in a line, when redacted, then it is gone', (token) => {
       expect(redactSecrets(`connecting with ${token} now`)).toBe('connecting with [redacted] now');
     });

@@ -1,5 +1,13 @@
 import { aPlannedRotation, aRotation, aRotationIn } from '../../../testkit/rotations';
-import { awaitOutcome, describeStepErrors, portalRequestText, requestStepOutputs, stepRequestInputs } from '../../../src/domain/workflow-steps';
+import {
+  awaitOutcome,
+  describeStepErrors,
+  EXECUTION_TOKEN_FRESH_MS,
+  portalRequestText,
+  requestStepOutputs,
+  stepRequestInputs,
+  usesExecutionToken,
+} from '../../../src/domain/workflow-steps';
 
 describe('stepRequestInputs: a workflow step\'s inputs as the request form\'s fields', () => {
   const inputs = { instance_url: ' https://acme.wfi.pega.com ', deadline: '2026-04-30', requester: 'U0REQUEST1', channel: 'C0CHANNEL1', attendees: ['U0ATTEND01'] };
@@ -80,5 +88,22 @@ describe('awaitOutcome', () => {
     expect(awaitOutcome(aRotationIn('rejected'))).toEqual({ kind: 'fail', error: 'Rotation ROT-4F7K2Q was rejected: Not due yet' });
     expect(awaitOutcome(aRotationIn('cancelled'))).toEqual({ kind: 'fail', error: 'Rotation ROT-4F7K2Q was cancelled: Instance decommissioned' });
     expect(awaitOutcome(aPlannedRotation().planned)).toMatchObject({ kind: 'fail' });
+  });
+});
+
+describe('usesExecutionToken: which token completes a waiting step', () => {
+  const since = '2026-03-02T10:00:00.000Z';
+  const at = (ms: number) => new Date(Date.parse(since) + ms);
+
+  it('the execution\'s own while the wait is under ten minutes old (Slack takes it for fifteen)', () => {
+    expect(EXECUTION_TOKEN_FRESH_MS).toBe(10 * 60_000);
+    expect(usesExecutionToken({ executionId: 'Fx1', token: 'xwfp-1', since }, at(0))).toBe(true);
+    expect(usesExecutionToken({ executionId: 'Fx1', token: 'xwfp-1', since }, at(EXECUTION_TOKEN_FRESH_MS - 1))).toBe(true);
+  });
+
+  it('the app\'s bot token from then on, and whenever the store no longer has the execution\'s', () => {
+    expect(usesExecutionToken({ executionId: 'Fx1', token: 'xwfp-1', since }, at(EXECUTION_TOKEN_FRESH_MS))).toBe(false);
+    expect(usesExecutionToken({ executionId: 'Fx1', token: 'xwfp-1', since }, at(30 * 24 * 3_600_000))).toBe(false);
+    expect(usesExecutionToken({ executionId: 'Fx1', since }, at(0))).toBe(false);
   });
 });

@@ -61,6 +61,7 @@ describe('steps waiting on a rotation', () => {
       addWaiting: (id, step) => executions.addWaiting(id, step),
       onceForExecution: (id, create) => executions.onceForExecution(id, create),
       waiting: () => executions.waiting(),
+      executions: () => executions.executions(),
       takeWaiting: (id) => (failures-- > 0 ? Promise.reject(new Error('store down (test)')) : executions.takeWaiting(id)),
     };
     const services = { ...deps, steps: { executions: flaky, completer } };
