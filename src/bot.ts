@@ -1,27 +1,19 @@
-import { randomInt } from 'node:crypto';
 import { App, webApi, type Logger } from '@slack/bolt';
 import type { Config } from './config';
-import type { ApproverDirectory, Clock, EngineLocks, PeopleDirectory, ReminderSchedule, RotationStore, SharedRateCounters, StepExecutionStore } from './domain/ports';
-import { SlackNotifier } from './slack/notifier';
-import { SlackStepCompleter } from './slack/step-completer';
+import type { Clock, EngineLocks, ReminderSchedule, RotationStore, SharedRateCounters, StepExecutionStore } from './domain/ports';
 import { registerListeners } from './slack/listeners';
 import { describeRequest, metricsEndpoint, type HealthCheck, type HttpEndpoint } from './slack/receiver';
 import { slackTransport } from './slack/transport';
 import { openStore } from './store/keyv-factory';
 import { Scheduler } from './scheduler/scheduler';
-import type { ListenerDeps } from './slack/deps';
 import { SlackApproverDirectory } from './slack/approver-directory';
 import { SlackPeopleDirectory } from './slack/people-directory';
-import { RATE_LIMITS, rateLimiters, sharedRateLimiters, type RateLimiters, type RateLimitRules } from './slack/rate-limits';
-import type { ServiceDeps } from './services/lifecycle-deps';
-import { useCases } from './services/use-cases';
-import { HomePublisher } from './services/home-publisher';
-import { todayIn } from './domain/calendar';
 // Not re-exported from the package's index; the type of app.error's argument with extendedErrorHandler.
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import { tellingError } from './lib/error-text';
 import { createLogger, LOG_LEVELS, quietWhile, type RedactingLogger } from './logging';
 import { withTimeout } from './lib/with-timeout';
+import { limitsFor, listenerDeps, quickWebClient, serviceDeps, type WiringOptions } from './wiring';
 import { BotMetrics, ROTATION_GAUGES_MAX_AGE_MS } from './metrics/bot-metrics';
 import { CodedError } from './domain/errors';
 import {
@@ -37,26 +29,16 @@ import {
   withinMs,
 } from './startup';
 
-export interface BotOptions {
+export interface BotOptions extends WiringOptions {
   clock?: Clock;
   /** The bot's logger (`createLogger` in src/logging.ts); unset: one for LOG_FORMAT and LOG_LEVEL, writing to stdout. */
   logger?: RedactingLogger;
   /** How long the rotation gauges of /metrics reuse a read of the store (tests that count a change at once use 0). */
   rotationGaugesMaxAgeMs?: number;
-  randomIndex?: (exclusiveMax: number) => number;
   /** Replaces the store STORE_URL names (tests use it to simulate an outage). */
   store?: RotationStore;
-  /** Tests shorten the Web client's retries (its default keeps trying for about 30 minutes). */
-  retryConfig?: webApi.RetryOptions;
-  /** Replaces WFI_RATE_LIMITS and RATE_LIMITS (a test that drives one person through hundreds of steps). */
-  rateLimits?: RateLimitRules;
   /** Aborted when the process is told to stop (SIGTERM) while the bot is still starting: the start stops where it is. */
   signal?: AbortSignal;
-  /**
-   * Replaces SHARED_COUNT_TIMEOUT_MS: tests that count hits exactly give the
-   * shared store longer, so a busy machine cannot turn a count into a local one.
-   */
-  sharedCountTimeoutMs?: number;
 }
 
 export interface RunningBot {
@@ -81,8 +63,6 @@ const SLACK_CHECK_STEP_MS = 15_000;
 const TRANSPORT_STEP_MS = { http: 5000, socket: 15_000 } as const;
 /** Closing what a failed start opened. */
 const CLEANUP_MS = 2000;
-/** Timeout of the Web API calls someone may be waiting on (see quickClient). */
-const QUICK_CALL_TIMEOUT_MS = 2000;
 /**
  * How long shutdown waits for the work in flight (the scheduler's tick, each
  * request's answer and listeners) before it ends every connection and closes
@@ -255,122 +235,6 @@ function logListenerErrors(app: App, logger: Logger): void {
     const requestId = typeof context.requestId === 'string' ? context.requestId : 'none';
     logger.error(`Unhandled error in a listener (request ${requestId}, ${describeRequest(body)}): ${error.message}`);
   });
-}
-
-/**
- * Calls a person or Slack may be waiting on (a user group's members, a time
- * zone for a form): no retries and no waiting out a rate limit, a short
- * timeout; whoever asks copes with no answer.
- */
-function quickWebClient(config: Config, logger: Logger, fetch?: webApi.FetchFunction): webApi.WebClient {
-  return new webApi.WebClient(config.slack.botToken, {
-    slackApiUrl: config.slack.apiUrl,
-    logger,
-    ...(fetch ? { fetch } : {}),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: QUICK_CALL_TIMEOUT_MS,
-  });
-}
-
-/** The use cases' ports, wired to Slack and the store; `homes` is the process's App Home publisher, stopped with the bot. */
-function serviceDeps(
-  config: Config,
-  parts: {
-    app: App;
-    store: { rotations: RotationStore; reminders: ReminderSchedule; steps: StepExecutionStore };
-    approvers: ApproverDirectory;
-    people: PeopleDirectory;
-    clock: Clock;
-    logger: Logger;
-    track: <T>(work: Promise<T>) => Promise<T>;
-    metrics: BotMetrics | undefined;
-    fetch: webApi.FetchFunction | undefined;
-    orgWide: boolean;
-  },
-  options: BotOptions,
-): ServiceDeps & { homes: HomePublisher } {
-  const policy = { calendar: config.calendar, leadBusinessDays: config.leadBusinessDays };
-  const approverMentions = [
-    ...config.approvers.userIds.map((id) => `<@${id}>`),
-    // A group listed for two workspaces (S…@T1, S…@T2) is one group, mentioned once.
-    ...[...new Set(config.approvers.groups.map((group) => group.id))].map((id) => `<!subteam^${id}>`),
-  ];
-  const notifier = new SlackNotifier(
-    parts.app.client,
-    {
-      policy,
-      ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}),
-      leadBusinessDays: config.leadBusinessDays,
-      approverMentions,
-      ...(parts.orgWide ? { orgWide: true } : {}),
-    },
-    parts.logger,
-  );
-  const dashboards = { store: parts.store.rotations, reminders: parts.store.reminders, notifier, approvers: parts.approvers, clock: parts.clock, logger: parts.logger };
-  return {
-    ...dashboards,
-    reminderPolicy: { ...policy, reminderHour: config.reminderHour, digestDay: config.digestDay },
-    // Each window of Homes waiting to be published is work in flight: shutdown lets it finish.
-    homes: new HomePublisher(dashboards, { track: parts.track }),
-    people: parts.people,
-    policy,
-    allowSelfApproval: config.allowSelfApproval,
-    randomIndex: options.randomIndex ?? randomInt,
-    ...(parts.orgWide ? { orgWide: true } : {}),
-    ...(parts.metrics ? { metrics: parts.metrics } : {}),
-    steps: {
-      executions: parts.store.steps,
-      completer: new SlackStepCompleter({
-        apiUrl: config.slack.apiUrl,
-        botToken: config.slack.botToken,
-        clock: parts.clock,
-        logger: parts.logger,
-        ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
-        ...(parts.fetch ? { fetch: parts.fetch } : {}),
-      }),
-    },
-  };
-}
-
-/**
- * The per-person limits: counted by every replica together on the store when
- * it is shared (Redis, PostgreSQL), each falling back to this process's count
- * when the store does not answer; in this process on memory and SQLite (one
- * process). The exposure notices are always counted per replica.
- */
-function limitsFor(config: Config, parts: { clock: Clock; logger: Logger; rateCounters?: SharedRateCounters }, options: BotOptions): RateLimiters {
-  const local = rateLimiters(parts.clock, options.rateLimits ?? { ...config.rateLimits, exposureNotices: RATE_LIMITS.exposureNotices });
-  return parts.rateCounters ? sharedRateLimiters(local, parts.rateCounters, parts.logger, options.sharedCountTimeoutMs) : local;
-}
-
-/** What the listeners get: the use cases and what they need to translate between Slack and them. */
-function listenerDeps(
-  config: Config,
-  parts: { services: ServiceDeps; clock: Clock; quickClient: webApi.WebClient; limits: RateLimiters },
-): ListenerDeps {
-  const { services, clock, quickClient } = parts;
-  return {
-    useCases: useCases(services, { instanceDomain: config.instanceDomain }),
-    settings: {
-      instanceDomain: config.instanceDomain,
-      ...(config.reminderChannelId ? { reminderChannelId: config.reminderChannelId } : {}),
-      ...(config.rotationIntervalDays ? { rotationIntervalDays: config.rotationIntervalDays } : {}),
-      leadBusinessDays: config.leadBusinessDays,
-      meetingHosts: config.meetingHosts,
-      policyTimeZone: config.calendar.timeZone,
-    },
-    now: () => clock.now(),
-    today: () => todayIn(config.calendar, clock.now()),
-    messageContext: () => ({
-      policy: services.policy,
-      ...(config.portalUrl ? { portalUrl: config.portalUrl } : {}),
-      ...(services.orgWide ? { orgWide: true } : {}),
-      now: clock.now(),
-    }),
-    limits: parts.limits,
-    userTimeZone: async (userId) => (await quickClient.users.info({ user: userId }).catch(() => undefined))?.user?.tz ?? undefined,
-  };
 }
 
 /**
