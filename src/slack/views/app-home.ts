@@ -163,7 +163,7 @@ function homeFailureBlocks(failures: readonly ReminderFailure[]): types.KnownBlo
   return blocks.length > 0 ? [...blocks, { type: 'divider' }] : [];
 }
 
-function recentBlocks(rotations: Rotation[]): types.KnownBlock[] {
+function recentBlocks(rotations: Rotation[], ctx: AppHomeContext): types.KnownBlock[] {
   const completed = rotations
     .filter((r): r is RotationIn<'completed'> => r.status === 'completed')
     .sort((a, b) => (a.completion.at !== b.completion.at ? (a.completion.at > b.completion.at ? -1 : 1) : a.id < b.id ? -1 : 1))
@@ -172,7 +172,7 @@ function recentBlocks(rotations: Rotation[]): types.KnownBlock[] {
   if (completed.length === 0) return [...blocks, section('No rotation completed yet.')];
   const lines = completed.map(
     (r) =>
-      `• ${inlineCode(r.id)} ${instanceText(r.instanceUrl)}: secret received ${slackDateTime(r.completion.at)}, confirmed by ${mention(r.completion.by)}` +
+      `• ${inlineCode(r.id)} ${instanceText(r.instanceUrl)}${workspaceSuffix(r, ctx)}: secret received ${slackDateTime(r.completion.at)}, confirmed by ${mention(r.completion.by)}` +
       (r.nextRotationId ? ` · next cycle ${inlineCode(r.nextRotationId)}` : ''),
   );
   return [...blocks, ...packLines(lines).map(section)];
@@ -214,7 +214,7 @@ export function buildAppHome(rotations: Rotation[], ctx: AppHomeContext): types.
       { type: 'divider' },
       ...plannedBlocks(rotations, ctx),
       { type: 'divider' },
-      ...recentBlocks(rotations),
+      ...recentBlocks(rotations, ctx),
       { type: 'divider' },
       context(
         `\`${COMMAND}\` opens the request form · \`${COMMAND} list\` lists the open rotations · ` +

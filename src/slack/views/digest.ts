@@ -5,7 +5,7 @@ import { sortByUrgency, submitByStanding } from '../../domain/standing';
 import { COMMAND } from '../ids';
 import { STATUS_LABELS } from './labels';
 import { calendarDate, inlineCode, packLines, plural } from './mrkdwn';
-import { datesLine, instanceText } from './text';
+import { datesLine, instanceText, workspaceSuffix } from './text';
 import type { RotationMessageContext, SlackMessage } from './types';
 
 /** Open rotations in the digest; the rest are counted. With the planned ones, well inside Slack's 50 blocks. */
@@ -42,13 +42,13 @@ export function buildDigest(rotations: Rotation[], context: RotationMessageConte
   if (open.length > 0) {
     const lines = open
       .slice(0, DIGEST_OPEN_MAX)
-      .map((r) => `• ${inlineCode(r.id)} *${STATUS_LABELS[r.status]}* · ${instanceText(r.instanceUrl)} · ${datesLine(r, context)}`);
+      .map((r) => `• ${inlineCode(r.id)} *${STATUS_LABELS[r.status]}* · ${instanceText(r.instanceUrl)}${workspaceSuffix(r, context)} · ${datesLine(r, context)}`);
     blocks.push(...digestSection('*Open rotations*, most urgent first', lines, open.length, DIGEST_OPEN_MAX, 'less urgent'));
   }
   if (planned.length > 0) {
     const lines = planned
       .slice(0, DIGEST_PLANNED_MAX)
-      .map((r) => `• ${inlineCode(r.id)} ${instanceText(r.instanceUrl)} · ${datesLine(r, context)}`);
+      .map((r) => `• ${inlineCode(r.id)} ${instanceText(r.instanceUrl)}${workspaceSuffix(r, context)} · ${datesLine(r, context)}`);
     blocks.push(...digestSection('*Planned next cycles*', lines, planned.length, DIGEST_PLANNED_MAX, 'due later'));
   }
   blocks.push({

@@ -1,9 +1,10 @@
 import type { Rotation } from '../../../../src/domain/rotation';
 import { buildAppHome } from '../../../../src/slack/views/app-home';
+import { buildDigest } from '../../../../src/slack/views/digest';
 import { buildRotationList } from '../../../../src/slack/views/rotation-list';
 import { buildRotationStatus } from '../../../../src/slack/views/status';
 import { expectWithinBlockKitLimits } from '../../../support/block-kit';
-import { aPlannedRotation, aRotation } from '../../../../testkit/rotations';
+import { aPlannedRotation, aRotation, aRotationIn } from '../../../../testkit/rotations';
 import { allText, context, contextTexts, sectionTexts } from './view-helpers';
 
 /*
@@ -23,6 +24,8 @@ const list = (rotations: Rotation[], orgWide?: boolean) =>
   buildRotationList(rotations, { ...context({ now: NOW, ...(orgWide ? { orgWide } : {}) }), scope: 'all' });
 const home = (rotations: Rotation[], orgWide?: boolean) =>
   buildAppHome(rotations, { ...context({ now: NOW, ...(orgWide ? { orgWide } : {}) }), leadBusinessDays: 10, viewerId: 'U0VIEWER', scope: 'all' });
+const digest = (rotations: Rotation[], orgWide?: boolean) => buildDigest(rotations, context({ now: NOW, ...(orgWide ? { orgWide } : {}) }));
+const done = aRotationIn('completed', { id: 'ROT-DONE02', workspace: ORG });
 const status = (rotation: Rotation, orgWide?: boolean) =>
   buildRotationStatus(rotation, { ...context({ now: NOW, ...(orgWide ? { orgWide } : {}) }), showJoinLink: false });
 
@@ -39,6 +42,19 @@ describe('the workspace of each rotation on an org-wide install', () => {
     const texts = sectionTexts(view);
     expect(texts.find((t) => t.startsWith('*`ROT-TEAM02`*'))).toContain('workspace `T0TEAM002`');
     expect(texts.find((t) => t.startsWith('*`ROT-PLAN02`*'))).toContain('workspace `T0TEAM002`');
+  });
+
+  it('is in App Home\'s recently completed rotations', () => {
+    const line = sectionTexts(home([done], true)).find((t) => t.includes('ROT-DONE02')) ?? '';
+    expect(line).toContain('`ROT-DONE02` https://acme.wfi.pega.com · workspace `T0TEAM002`: secret received');
+  });
+
+  it('is in the weekly digest, for open and planned rotations', () => {
+    const message = digest([inTeam2, planned], true);
+    expectWithinBlockKitLimits('message', message);
+    const text = allText(message);
+    expect(text).toMatch(/ROT-TEAM02.*acme\.wfi\.pega\.com · workspace `T0TEAM002`/);
+    expect(text).toMatch(/ROT-PLAN02.*acme\.wfi\.pega\.com · workspace `T0TEAM002`/);
   });
 
   it('is in `status`, beside where the message is', () => {
@@ -59,6 +75,8 @@ describe('the workspace of each rotation on an org-wide install', () => {
     expect(allText(list([inTeam2]))).not.toContain('workspace');
     expect(allText(home([inTeam2, planned]))).not.toContain('T0TEAM002');
     expect(allText(status(inTeam2))).not.toContain('T0TEAM002');
+    expect(allText(home([done]))).not.toContain('T0TEAM002');
+    expect(allText(digest([inTeam2, planned]))).not.toContain('T0TEAM002');
     expect(list([inTeam2])).toEqual(list([{ ...inTeam2, workspace: undefined } as Rotation]));
   });
 });
