@@ -24,8 +24,9 @@ export interface TickMetrics {
 export const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * The tick loop. It holds no state of its own: each tick reads what is due
- * from the store. Ticks are chained (the next is set when one ends), so a slow
+ * The tick loop. It keeps nothing of the schedule: each tick reads what is
+ * due from the store (it only remembers since when it could act, for the
+ * retries of reminders that fell due while it could not). Ticks are chained (the next is set when one ends), so a slow
  * or failing tick never overlaps the next; `stop()` lets the tick in flight
  * finish and starts no new one. The first tick runs at once: the catch-up pass
  * for what fell due while the bot was down. After its work, a tick prunes the
@@ -37,6 +38,9 @@ export class Scheduler {
   private running?: Promise<void>;
   private stopped = true;
   private lastPruneAt?: number;
+  /** Since when this process has been able to work through the schedule: its start, or the first tick that worked after failed ones. */
+  private actingSince?: Date;
+  private lastTickFailed = false;
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -45,6 +49,7 @@ export class Scheduler {
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.actingSince = this.deps.clock.now();
     try {
       await scheduleDigest(this.deps, this.deps.clock.now());
     } catch (error) {
@@ -75,10 +80,14 @@ export class Scheduler {
     const startedAt = performance.now();
     let result: TickResult | undefined;
     try {
-      result = await runDueReminders(this.deps);
+      // Back after failed ticks (the store did not answer): what fell due meanwhile gets its retries from now.
+      if (this.lastTickFailed) this.actingSince = this.deps.clock.now();
+      result = await runDueReminders(this.deps, this.actingSince ? { actingSince: this.actingSince } : {});
+      this.lastTickFailed = false;
       this.options.onTick?.(result);
     } catch (error) {
       // The store may be down: the next tick tries again; nothing is lost, as nothing was claimed.
+      this.lastTickFailed = true;
       this.deps.logger.error(`Reminder tick failed: ${(error as Error).message}`);
     }
     this.options.metrics?.tickFinished((performance.now() - startedAt) / 1000, result);

@@ -17,7 +17,9 @@ export type ReminderDeps = Pick<
 export const CLAIM_LEASE_MS = 10 * 60 * 1000;
 /**
  * How long a reminder Slack did not take for now (rate limited, a 5xx, no
- * answer) is tried again, once a lease, before it is recorded as failed.
+ * answer) is tried again, once a lease, before it is recorded as failed:
+ * counted from its due time, or from when the bot could act again if that is
+ * later (see `TickOptions.actingSince`).
  */
 export const RETRY_UNAVAILABLE_MS = 24 * 60 * 60 * 1000;
 /** Occurrences read from the store at a time. */
@@ -60,7 +62,21 @@ export interface TickResult extends Record<Outcome, string[]> {
  * occurrence that fell due), finished, and followed by the next occurrence of
  * its kind. Holds no state: everything it needs is in the store.
  */
-export async function runDueReminders(deps: ReminderDeps, owner = `tick-${randomUUID()}`): Promise<TickResult> {
+export interface TickOptions {
+  owner?: string;
+  /**
+   * Since when this process has been able to work through the schedule (it
+   * started, or its store answered again after failed ticks). A reminder that
+   * fell due while no process could act gets its day of retries from then, not
+   * from its due time: otherwise a bot back after a weekend down, meeting a
+   * rate limit, would record Friday's reminders as failed at its first try
+   * (found by the soak).
+   */
+  actingSince?: Date;
+}
+
+export async function runDueReminders(deps: ReminderDeps, options: TickOptions = {}): Promise<TickResult> {
+  const owner = options.owner ?? `tick-${randomUUID()}`;
   const result: TickResult = { sent: [], dropped: [], failed: [], deferred: [], lagMs: 0 };
   const now = deps.clock.now();
   for (let batch = 0; batch < TICK_BATCHES; batch += 1) {
@@ -76,7 +92,7 @@ export async function runDueReminders(deps: ReminderDeps, owner = `tick-${random
           ? await sendDigest(deps, due, now)
           : due.kind === FOLLOW_UP
             ? await completeRecordedFollowUp(deps, due, now)
-            : await sendReminder(deps, due, now);
+            : await sendReminder(deps, due, now, options.actingSince);
       result[outcome].push(due.key);
     }
     // What this tick took is claimed or finished, so the next read holds only what is left.
@@ -134,7 +150,7 @@ async function completeRecordedFollowUp(deps: ReminderDeps, due: ScheduledRotati
   return finish(deps, due, { state: 'sent' }, now);
 }
 
-async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now: Date): Promise<Outcome> {
+async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now: Date, actingSince?: Date): Promise<Outcome> {
   const rotation = await deps.store.get(due.rotationId);
   const kind = due.kind as ReminderKind;
   if (!rotation) return finish(deps, due, { state: 'dropped' }, now);
@@ -150,7 +166,7 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now
     deps.logger.warn(`Reminder ${due.key} was already in Slack; recorded as sent, not posted again`);
     outcome = await finish(deps, due, { state: 'sent' }, now);
   } else {
-    outcome = await deliver(deps, due, rotation, occurrence, now);
+    outcome = await deliver(deps, due, rotation, occurrence, now, actingSince);
   }
   // A deferred one is not followed yet: were the next day's added now, the retry of this one
   // after that day fell due would send the latest occurrence, and the next day's entry again.
@@ -168,7 +184,8 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now
 /**
  * Posts the reminder and records the outcome. When Slack does not take it for
  * now, the claim is left to run out so a later tick tries again (asking Slack
- * first whether the post got through after all), for a day after its due time.
+ * first whether the post got through after all), for a day after its due time
+ * or after `actingSince`, whichever is later.
  */
 async function deliver(
   deps: ReminderDeps,
@@ -176,12 +193,14 @@ async function deliver(
   rotation: Rotation,
   occurrence: ReminderOccurrence,
   now: Date,
+  actingSince?: Date,
 ): Promise<Outcome> {
   try {
     await deps.notifier.sendReminder(rotation, occurrence, now, due.key);
     return await finish(deps, due, { state: 'sent' }, now);
   } catch (error) {
-    if (isCodedError(error, 'SLACK_UNAVAILABLE') && now.getTime() - Date.parse(due.dueAt) < RETRY_UNAVAILABLE_MS) {
+    const retriedSince = Math.max(Date.parse(due.dueAt), actingSince?.getTime() ?? 0);
+    if (isCodedError(error, 'SLACK_UNAVAILABLE') && now.getTime() - retriedSince < RETRY_UNAVAILABLE_MS) {
       deps.logger.warn(`Reminder ${due.key} was not taken by Slack for now (${reasonOf(error)}); it is tried again when its claim runs out`);
       deps.metrics?.reminderHandled(due.kind as ReminderKind, 'deferred');
       return 'deferred';

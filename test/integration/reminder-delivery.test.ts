@@ -25,13 +25,7 @@ describe('reminder delivery through Slack', () => {
     fake.reset();
     clock.t = Date.parse('2026-03-02T10:00:00Z');
     store = tempStoreUrl();
-    bot = await startTestBot(fake, {
-      storeUrl: store.url,
-      clock,
-      env: { WFI_APPROVERS: `${APPROVER},S0GROUP001` },
-      // Retries on, but quick: the Web client's policy is what is under test.
-      retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 20, factor: 1 },
-    });
+    bot = await startBot();
     // Friday 2026-03-13 deadline → submit-by Friday 2026-02-27: already overdue, so the
     // first tick on Tuesday 03-03 09:00 owes an approval reminder and an overdue escalation.
     // The requester opened App Home: its refresh after the request says the request is complete.
@@ -47,6 +41,16 @@ describe('reminder delivery through Slack', () => {
     await bot?.stop();
     store.cleanup();
   });
+
+  function startBot(): Promise<TestBot> {
+    return startTestBot(fake, {
+      storeUrl: store.url,
+      clock,
+      env: { WFI_APPROVERS: `${APPROVER},S0GROUP001` },
+      // Retries on, but quick: the Web client's policy is what is under test.
+      retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 20, factor: 1 },
+    });
+  }
 
   async function tickAt(iso: string): Promise<RecordedCall[]> {
     clock.t = Date.parse(iso);
@@ -132,6 +136,31 @@ describe('reminder delivery through Slack', () => {
     const status = await statusText();
     expect(status).toContain('could not be delivered');
     expect((bot as TestBot).logger.lines.join('\n')).toMatch(/could not be delivered: An HTTP protocol error occurred: statusCode = 503/);
+  });
+
+  it('gives a reminder that fell due while the bot was down its day of retries from the bot\'s return, not from its due time', async () => {
+    // Down from before the first reminder fell due (Tuesday 09:00) until Friday; back into a stretch of 503s.
+    await bot?.stop();
+    fake.on('chat.postMessage', () => httpAnswer(503));
+    clock.t = Date.parse('2026-03-06T09:00:00Z');
+    bot = await startBot();
+    await bot.runReminders();
+    expect(await statusText()).not.toContain('could not be delivered');
+
+    fake.reset();
+    const posts = await tickAt(new Date(Date.parse('2026-03-06T09:00:00Z') + CLAIM_LEASE_MS + 60_000).toISOString());
+    expect(posts.map((p) => String(p.args.text)).filter((t) => t.includes('Approval pending'))).toHaveLength(1);
+    expect(await statusText()).not.toContain('could not be delivered');
+  });
+
+  it('still records as failed a reminder Slack has not taken for a day after the bot came back', async () => {
+    await bot?.stop();
+    fake.on('chat.postMessage', () => httpAnswer(503));
+    clock.t = Date.parse('2026-03-06T09:00:00Z');
+    bot = await startBot();
+    await bot.runReminders();
+    await tickAt('2026-03-07T09:01:00Z');
+    expect(await statusText()).toContain('could not be delivered');
   });
 
   /** A process that claimed the entry of `kind` due now, had its post taken by Slack, and died before recording it. */

@@ -1,5 +1,6 @@
 import type { EngineLocks, ReminderSchedule } from '../../../src/domain/ports';
 import { PRUNE_INTERVAL_MS, Scheduler, type SchedulerDeps } from '../../../src/scheduler/scheduler';
+import * as reminderRunner from '../../../src/services/reminders';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -84,6 +85,37 @@ describe('Scheduler', () => {
     await scheduler.stop();
     expect(stats.errors[0]).toMatch(/Reminder tick failed: store unreachable/);
     expect(stats.ticks).toBeGreaterThan(ticksWhenHealed);
+  });
+
+  it('tells each tick since when it could act: its start, then the first tick that worked after failed ones', async () => {
+    const runs = jest.spyOn(reminderRunner, 'runDueReminders');
+    const failing = { now: false, prune: false };
+    const { deps, clock } = slowDeps(0, failing);
+    // A long interval: every tick after the first is run by the test.
+    const scheduler = new Scheduler(deps, { intervalMs: 60_000 });
+    const actingSince = () => runs.mock.calls.at(-1)?.[1]?.actingSince?.toISOString();
+    await scheduler.start();
+    expect(actingSince()).toBe('2026-03-02T10:00:00.000Z');
+
+    // The store stops answering: the tick that fails first still counts from the start...
+    failing.now = true;
+    clock.t = Date.parse('2026-03-02T11:00:00Z');
+    await scheduler.tickNow();
+    expect(actingSince()).toBe('2026-03-02T10:00:00.000Z');
+    // ...each tick after a failed one counts from its own time, as it may be the one that works.
+    clock.t = Date.parse('2026-03-03T11:00:00Z');
+    await scheduler.tickNow();
+    expect(actingSince()).toBe('2026-03-03T11:00:00.000Z');
+
+    failing.now = false;
+    clock.t = Date.parse('2026-03-04T11:00:00Z');
+    await scheduler.tickNow();
+    expect(actingSince()).toBe('2026-03-04T11:00:00.000Z');
+    clock.t = Date.parse('2026-03-04T12:00:00Z');
+    await scheduler.tickNow();
+    expect(actingSince()).toBe('2026-03-04T11:00:00.000Z');
+    await scheduler.stop();
+    runs.mockRestore();
   });
 
   it('prunes after the first tick\'s work, then at most once an hour by its clock', async () => {

@@ -122,6 +122,19 @@ describe('one tick of the scheduler', () => {
       expect(logs.warn).toEqual([`Reminder ${key} was not taken by Slack for now (ratelimited); it is tried again when its claim runs out`]);
     });
 
+    it('that Slack did not take for now is failed a day after its due time, or a day after the bot could act again', async () => {
+      const requested = aRotation({ id: 'ROT-222222' });
+      await deps.store.insert(requested);
+      // Due two days ago: the bot was down, or Slack has not taken it since.
+      const key = await due(requested.id, 'approval_pending', '2026-02-28T10:00:00.000Z');
+      notifier.sendReminder = () => Promise.reject(new CodedError('SLACK_UNAVAILABLE', 'ratelimited'));
+
+      expect((await runDueReminders(deps, { actingSince: new Date('2026-03-02T09:00:00Z') })).deferred).toEqual([key]);
+      clock.set('2026-03-02T11:00:00Z');
+      expect((await runDueReminders(deps, { actingSince: new Date('2026-02-28T09:00:00Z') })).failed).toEqual([key]);
+      expect(await stateOf(key)).toMatchObject({ state: 'failed', failure: 'ratelimited' });
+    });
+
     it('that was sent, but whose message cannot be re-rendered, is still sent; the refresh failure is a warning', async () => {
       const requested = aRotation({ id: 'ROT-222222' });
       await deps.store.insert(requested);
