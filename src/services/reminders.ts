@@ -56,13 +56,8 @@ export interface TickResult extends Record<Outcome, string[]> {
   lagMs: number;
 }
 
-/**
- * One pass of the scheduler: every due occurrence is claimed, re-checked
- * against the rotation as it is now, sent (of a repeating kind only the latest
- * occurrence that fell due), finished, and followed by the next occurrence of
- * its kind. Holds no state: everything it needs is in the store.
- */
 export interface TickOptions {
+  /** Who claims the entries (a new id per tick unless given). */
   owner?: string;
   /**
    * Since when this process has been able to work through the schedule (it
@@ -75,6 +70,12 @@ export interface TickOptions {
   actingSince?: Date;
 }
 
+/**
+ * One pass of the scheduler: every due occurrence is claimed, re-checked
+ * against the rotation as it is now, sent (of a repeating kind only the latest
+ * occurrence that fell due), finished, and followed by the next occurrence of
+ * its kind. Holds no state: everything it needs is in the store.
+ */
 export async function runDueReminders(deps: ReminderDeps, options: TickOptions = {}): Promise<TickResult> {
   const owner = options.owner ?? `tick-${randomUUID()}`;
   const result: TickResult = { sent: [], dropped: [], failed: [], deferred: [], lagMs: 0 };
