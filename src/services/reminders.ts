@@ -161,19 +161,24 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now
     latestDue(kind, rotation, deps.reminderPolicy, { after: new Date(Date.parse(due.dueAt) - 1), until: now }) ?? toOccurrence(due);
   if (!stillApplies(occurrence, rotation, now)) return finish(deps, due, { state: 'dropped' }, now);
 
-  let outcome: Outcome;
+  let delivery: Delivery;
   if (due.state === 'claimed' && (await deps.notifier.reminderPosted(rotation, due.key, new Date(due.dueAt)))) {
     // The claim ran out: whoever held it died after Slack took the post and before recording it.
     deps.logger.warn(`Reminder ${due.key} was already in Slack; recorded as sent, not posted again`);
-    outcome = await finish(deps, due, { state: 'sent' }, now);
+    delivery = { state: 'sent' };
   } else {
-    outcome = await deliver(deps, due, rotation, occurrence, now, actingSince);
+    delivery = await deliver(deps, due, rotation, occurrence, now, actingSince);
   }
   // A deferred one is not followed yet: were the next day's added now, the retry of this one
   // after that day fell due would send the latest occurrence, and the next day's entry again.
-  if (outcome === 'deferred') return outcome;
+  if (delivery === 'deferred') return delivery;
+  // The next occurrence is stored before this one is finished. The other way round, a store that
+  // failed between the two (or a process that died there) left the kind with no next entry, and
+  // its reminders stopped for good (found by the soak); this way the claim runs out, a later tick
+  // finds the post in Slack (reminderPosted), finishes it and adds the same next entry again.
   const next = nextOccurrence(kind, rotation, deps.reminderPolicy, now);
   if (next) await deps.reminders.add([next]);
+  const outcome = await finish(deps, due, delivery, now, delivery.state === 'failed' ? delivery.code : undefined);
   try {
     await deps.notifier.refreshMessage(rotation, now, await reminderDisplay(deps, rotation.id));
   } catch (error) {
@@ -182,11 +187,14 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now
   return outcome;
 }
 
+/** What became of a post: taken, refused for good (with Slack's reason and code), or not taken for now. */
+type Delivery = { state: 'sent' } | { state: 'failed'; reason: string; code?: string } | 'deferred';
+
 /**
- * Posts the reminder and records the outcome. When Slack does not take it for
- * now, the claim is left to run out so a later tick tries again (asking Slack
- * first whether the post got through after all), for a day after its due time
- * or after `actingSince`, whichever is later.
+ * Posts the reminder; the caller records the outcome. When Slack does not
+ * take it for now, the claim is left to run out so a later tick tries again
+ * (asking Slack first whether the post got through after all), for a day
+ * after its due time or after `actingSince`, whichever is later.
  */
 async function deliver(
   deps: ReminderDeps,
@@ -195,10 +203,10 @@ async function deliver(
   occurrence: ReminderOccurrence,
   now: Date,
   actingSince?: Date,
-): Promise<Outcome> {
+): Promise<Delivery> {
   try {
     await deps.notifier.sendReminder(rotation, occurrence, now, due.key);
-    return await finish(deps, due, { state: 'sent' }, now);
+    return { state: 'sent' };
   } catch (error) {
     const retriedSince = Math.max(Date.parse(due.dueAt), actingSince?.getTime() ?? 0);
     if (isCodedError(error, 'SLACK_UNAVAILABLE') && now.getTime() - retriedSince < RETRY_UNAVAILABLE_MS) {
@@ -207,7 +215,8 @@ async function deliver(
       return 'deferred';
     }
     deps.logger.error(`Reminder ${due.key} could not be delivered: ${reasonOf(error)}`);
-    return finish(deps, due, { state: 'failed', reason: reasonOf(error) }, now, codeOf(error));
+    const code = codeOf(error);
+    return { state: 'failed', reason: reasonOf(error), ...(code ? { code } : {}) };
   }
 }
 
@@ -232,7 +241,7 @@ async function finish(
   now: Date,
   errorCode?: string,
 ): Promise<Outcome> {
-  await deps.reminders.finish(due.key, outcome, now);
+  await deps.reminders.finish(due.key, outcome.state === 'failed' ? { state: 'failed', reason: outcome.reason } : outcome, now);
   if (due.kind !== FOLLOW_UP) deps.metrics?.reminderHandled(due.kind, outcome.state, errorCode);
   return outcome.state;
 }

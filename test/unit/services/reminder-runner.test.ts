@@ -5,7 +5,7 @@ import { reminderKey, type ReminderKind } from '../../../src/domain/reminder-kin
 import type { Rotation } from '../../../src/domain/rotation';
 import { FOLLOW_UP, FOLLOW_UP_GRACE_MS, recordFollowUp } from '../../../src/services/follow-up';
 import type { ServiceDeps } from '../../../src/services/lifecycle-deps';
-import { runDueReminders, scheduleDigest } from '../../../src/services/reminders';
+import { CLAIM_LEASE_MS, runDueReminders, scheduleDigest } from '../../../src/services/reminders';
 import { RecordingNotifier } from '../../support/recording-notifier';
 import { APPROVER, servicesOn, VirtualClock } from '../../support/simulation';
 import { aPlannedRotation, aRotation, aRotationIn, REQUESTER_ID, asStored } from '../../../testkit/rotations';
@@ -85,6 +85,27 @@ describe('one tick of the scheduler', () => {
       expect(refreshed).toEqual([
         { rotation: asStored(requested), reminders: { next: expect.objectContaining({ kind: 'approval_pending', dueAt: '2026-03-03T09:00:00.000Z' }), failures: [] } },
       ]);
+    });
+
+    it('keeps its kind going when the store fails after the post: the next occurrence is stored before this one is finished', async () => {
+      const requested = aRotation({ id: 'ROT-222222' });
+      await deps.store.insert(requested);
+      const key = await due(requested.id, 'approval_pending', '2026-03-02T09:00:00.000Z');
+      const finishing = deps.reminders.finish.bind(deps.reminders);
+      deps.reminders.finish = () => Promise.reject(new Error('store unreachable'));
+
+      await expect(runDueReminders(deps)).rejects.toThrow('store unreachable');
+      expect(notifier.sent).toHaveLength(1);
+      const nextKey = reminderKey(requested.id, 'approval_pending', '2026-03-03T09:00:00.000Z');
+      expect(await stateOf(nextKey)).toMatchObject({ state: 'pending' });
+
+      // The store is back; the claim runs out; a later tick finds the post in Slack and records it, without posting again.
+      deps.reminders.finish = finishing;
+      clock.set(new Date(Date.parse('2026-03-02T10:00:00Z') + CLAIM_LEASE_MS + 60_000).toISOString());
+      expect((await runDueReminders(deps)).sent).toEqual([key]);
+      expect(notifier.sent).toHaveLength(1);
+      expect(await stateOf(key)).toMatchObject({ state: 'sent' });
+      expect(await stateOf(nextKey)).toMatchObject({ state: 'pending' });
     });
 
     it('that Slack will not take is finished as failed with its reason, and logged as an error', async () => {
