@@ -99,8 +99,17 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  main()
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => {
+      // The results are written: whatever a run left open (a killed replica's connection, a timer)
+      // must not keep the process alive. Said, so that it can be found and closed.
+      setTimeout(() => {
+        console.error(`Still open after the runs ended, closed by exiting: ${process.getActiveResourcesInfo().join(', ')}`);
+        process.exit();
+      }, 10_000).unref();
+    });
 }
