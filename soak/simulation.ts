@@ -171,7 +171,7 @@ export async function simulate(options: SoakOptions): Promise<SoakRecord> {
     ok: true,
     messages: record.posts
       .filter((p) => p.channel === String(args.channel) && (args.ts === undefined || p.threadTs === String(args.ts)))
-      .map((p) => ({ ts: '1.1', metadata: { event_type: 'wfi_rotate_reminder', event_payload: { key: p.entryKey } } })),
+      .map((p) => ({ ts: '1.1', metadata: { event_type: 'wfi_rotate_reminder', event_payload: { key: p.entryKey, occurrence: p.occurrenceKey } } })),
   });
   fake.on('conversations.replies', lookup);
   fake.on('conversations.history', lookup);

@@ -242,16 +242,20 @@ export interface Notifier {
    * is near. Throws a CodedError REMINDER_UNDELIVERABLE, with Slack's reason as its
    * message, when it could not be delivered at all, and SLACK_UNAVAILABLE when
    * Slack did not take it for now (rate limited, a 5xx, no answer).
-   * Every post carries `deliveryKey` (the schedule entry's key), for `reminderPosted`.
+   * Every post carries `deliveryKey` (the schedule entry's key) and the
+   * occurrence's key in its metadata, for `reminderPosted`.
    */
   sendReminder(rotation: Rotation, occurrence: ReminderOccurrence, now: Date, deliveryKey: string): Promise<void>;
   /**
-   * Whether Slack already holds a reminder posted with `deliveryKey` since
-   * `since`: asked before sending an entry whose claim ran out, as the process
-   * that held it may have died after Slack took the post and before recording
-   * it. `undefined` when Slack could not tell (the reminder is then sent).
+   * Whether Slack already holds this occurrence of a reminder (`occurrenceKey`
+   * in a post's metadata) posted since `since`: asked before sending an entry
+   * whose claim ran out, as the process that held it may have died after Slack
+   * took the post and before recording it. By occurrence, not by entry: after
+   * an outage an entry sends the latest occurrence of its kind, which is not
+   * the one a process that died before the outage posted for it.
+   * `undefined` when Slack could not tell (the reminder is then sent).
    */
-  reminderPosted(rotation: Rotation, deliveryKey: string, since: Date): Promise<boolean | undefined>;
+  reminderPosted(rotation: Rotation, occurrenceKey: string, since: Date): Promise<boolean | undefined>;
   /** Posts the weekly digest of these rotations to a channel, carrying `deliveryKey` (the digest entry's key). */
   sendDigest(channelId: string, rotations: Rotation[], now: Date, deliveryKey: string): Promise<void>;
   /** Like `reminderPosted`, for a digest in a channel (a process can die between two channels' digests). */

@@ -162,8 +162,10 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now
   if (!stillApplies(occurrence, rotation, now)) return finish(deps, due, { state: 'dropped' }, now);
 
   let delivery: Delivery;
-  if (due.state === 'claimed' && (await deps.notifier.reminderPosted(rotation, due.key, new Date(due.dueAt)))) {
-    // The claim ran out: whoever held it died after Slack took the post and before recording it.
+  // The claim ran out: whoever held it may have died after Slack took the post and before recording
+  // it. Looked up by occurrence: one it posted before an outage does not stand for the latest one,
+  // which is still sent (found by the soak: a kill mid-send, then three days down, lost Friday's).
+  if (due.state === 'claimed' && (await deps.notifier.reminderPosted(rotation, occurrence.key, new Date(occurrence.dueAt)))) {
     deps.logger.warn(`Reminder ${due.key} was already in Slack; recorded as sent, not posted again`);
     delivery = { state: 'sent' };
   } else {

@@ -183,16 +183,21 @@ export class SlackNotifier implements Notifier {
     throw transient ? new CodedError('SLACK_UNAVAILABLE', reasons, { reason: code }) : undeliverable(reasons, code);
   }
 
-  reminderPosted(rotation: Rotation, deliveryKey: string, since: Date): Promise<boolean | undefined> {
-    return this.holdsPost(rotation.message ?? { channelId: rotation.channelId }, deliveryKey, since);
+  reminderPosted(rotation: Rotation, occurrenceKey: string, since: Date): Promise<boolean | undefined> {
+    return this.holdsPost(rotation.message ?? { channelId: rotation.channelId }, { occurrence: occurrenceKey }, since);
   }
 
   digestPosted(channelId: string, deliveryKey: string, since: Date): Promise<boolean | undefined> {
-    return this.holdsPost({ channelId }, deliveryKey, since);
+    return this.holdsPost({ channelId }, { key: deliveryKey }, since);
   }
 
-  /** Whether a thread (or a channel) has a post carrying `deliveryKey` since `since`; undefined when Slack cannot say. */
-  private async holdsPost(where: { channelId: string; ts?: string }, deliveryKey: string, since: Date): Promise<boolean | undefined> {
+  /** Whether a thread (or a channel) has a post whose metadata carries `carried` since `since`; undefined when Slack cannot say. */
+  private async holdsPost(
+    where: { channelId: string; ts?: string },
+    carried: { key: string } | { occurrence: string },
+    since: Date,
+  ): Promise<boolean | undefined> {
+    const [field, value] = Object.entries(carried)[0] as [string, string];
     // Posts since the entry fell due: a handful in a thread or in a reminder channel, so one page holds them.
     const oldest = (since.getTime() / 1000).toFixed(6);
     try {
@@ -200,10 +205,10 @@ export class SlackNotifier implements Notifier {
         ? await this.client.conversations.replies({ channel: where.channelId, ts: where.ts, oldest, include_all_metadata: true, limit: 200 })
         : await this.client.conversations.history({ channel: where.channelId, oldest, include_all_metadata: true, limit: 200 });
       return (messages ?? []).some(
-        (m) => m.metadata?.event_type === REMINDER_EVENT && (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === deliveryKey,
+        (m) => m.metadata?.event_type === REMINDER_EVENT && (m.metadata.event_payload as Record<string, unknown> | undefined)?.[field] === value,
       );
     } catch (error) {
-      this.logger.warn(`${deliveryKey}: Slack could not say whether it was already posted (${describeFailure(error)}), so it is sent`);
+      this.logger.warn(`${value}: Slack could not say whether it was already posted (${describeFailure(error)}), so it is sent`);
       return undefined;
     }
   }

@@ -173,7 +173,7 @@ describe('reminder delivery through Slack', () => {
       channel: message.channel,
       ...(threadTs ? { thread_ts: threadTs } : {}),
       text,
-      metadata: { event_type: REMINDER_EVENT, event_payload: { key: entry?.key as string } },
+      metadata: { event_type: REMINDER_EVENT, event_payload: { key: entry?.key as string, occurrence: entry?.key as string } },
     });
     await rotations.close();
     return entry?.key as string;

@@ -1,6 +1,6 @@
 import type { Notifier, ReminderDisplay, ScheduledReminder } from '../../src/domain/ports';
 import { CodedError } from '../../src/domain/errors';
-import type { ReminderOccurrence } from '../../src/domain/reminder-kinds';
+import { reminderKey, type ReminderOccurrence } from '../../src/domain/reminder-kinds';
 import type { AuditEntry, MessageRef, Rotation } from '../../src/domain/rotation';
 
 export interface SentReminder {
@@ -42,8 +42,8 @@ export class RecordingNotifier implements Notifier {
     this.sent.push({ kind: occurrence.kind, rotationId: rotation.id, dueAt: occurrence.dueAt, sentAt: this.clock.now().toISOString(), deliveryKey });
   }
 
-  async reminderPosted(_rotation: Rotation, deliveryKey: string): Promise<boolean> {
-    return this.sent.some((s) => s.deliveryKey === deliveryKey);
+  async reminderPosted(_rotation: Rotation, occurrenceKey: string): Promise<boolean> {
+    return this.sent.some((s) => reminderKey(s.rotationId, s.kind, s.dueAt) === occurrenceKey);
   }
 
   async sendDigest(channelId: string, _rotations: Rotation[], now: Date, deliveryKey: string): Promise<void> {

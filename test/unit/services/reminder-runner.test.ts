@@ -108,6 +108,21 @@ describe('one tick of the scheduler', () => {
       expect(await stateOf(nextKey)).toMatchObject({ state: 'pending' });
     });
 
+    it('whose holder died after posting it, and which fell due again during an outage, sends the latest occurrence once', async () => {
+      const requested = aRotation({ id: 'ROT-222222' });
+      await deps.store.insert(requested);
+      // Monday 09:00: a process claims the entry, Slack takes its post, and the process dies; nobody runs until Thursday.
+      const key = await due(requested.id, 'approval_pending', '2026-03-02T09:00:00.000Z');
+      expect(await deps.reminders.claim(key, 'dead-process', new Date('2026-03-02T09:00:00Z'), CLAIM_LEASE_MS)).toBe(true);
+      await notifier.sendReminder(requested, { rotationId: requested.id, kind: 'approval_pending', dueAt: '2026-03-02T09:00:00.000Z', key }, clock.now(), key);
+      clock.set('2026-03-05T10:00:00Z');
+
+      expect((await runDueReminders(deps)).sent).toEqual([key]);
+      // Monday's is not posted again; Thursday's, the latest that fell due meanwhile, is.
+      expect(notifier.sent.map((s) => s.dueAt)).toEqual(['2026-03-02T09:00:00.000Z', '2026-03-05T09:00:00.000Z']);
+      expect(await runDueReminders(deps)).toMatchObject({ sent: [] });
+    });
+
     it('that Slack will not take is finished as failed with its reason, and logged as an error', async () => {
       const requested = aRotation({ id: 'ROT-222222' });
       await deps.store.insert(requested);
