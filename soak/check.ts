@@ -62,8 +62,14 @@ export function check(record: SoakRecord): SoakResult {
     }
     return at;
   };
-  // The first tick on the grid once the bot can act: one interval at most.
-  const byWhen = (due: number) => ready(due) + interval;
+  // The first tick on the grid once the bot can act: one interval at most. If that tick falls in a
+  // disruption (a Slack fault that starts as a replica's claim runs out: the takeover is on the
+  // tick after the lease, which ends exactly on a tick), it is the first one after that ends.
+  const byWhen = (due: number) => {
+    let tick = ready(due) + interval;
+    while (ready(tick) !== tick) tick = ready(tick) + interval;
+    return tick;
+  };
 
   const rotations = new Map(record.rotations.map((r) => [r.id, r as unknown as HistoryRotation]));
   const posts = record.posts.filter((p) => p.occurrenceKey);
