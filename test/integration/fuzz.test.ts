@@ -614,14 +614,14 @@ function signedCase(rng: Rng, makers: Array<(rng: Rng) => Template>, index: numb
   const encoded = encodeTemplate(template, value);
   const { text, contentType } = !untouched && rng.chance(0.2) ? mangleEncoding(rng, encoded.text, encoded.contentType) : { ...encoded };
   const body = Buffer.from(text);
-  const view = isObject(value) && isObject(value.view) ? value.view : undefined;
-  const callbackId =
-    isObject(value) && value.type === 'view_submission' && typeof view?.callback_id === 'string' && contentType === encoded.contentType && text === encoded.text
-      ? view.callback_id
-      : undefined;
+  // What the bot reads from the body as it arrives: a mangled encoding that still parses (a trailing `&`, a
+  // second payload after the first) is the same submission, and may save a rotation as the untouched one would.
+  const parsed = asTheBotReadsIt(body, contentType);
+  const view = isObject(parsed) && isObject(parsed.view) ? parsed.view : undefined;
+  const callbackId = isObject(parsed) && parsed.type === 'view_submission' && typeof view?.callback_id === 'string' ? view.callback_id : undefined;
   // What routes a body elsewhere in Bolt (an event, a command, options, an action) or stops it before the listeners (no Slack user).
-  const routed = isObject(value) && ['event', 'command', 'name', 'actions'].every((key) => !Object.hasOwn(value, key));
-  const user = isObject(value) && isObject(value.user) ? value.user.id : undefined;
+  const routed = isObject(parsed) && ['event', 'command', 'name', 'actions'].every((key) => !Object.hasOwn(parsed, key));
+  const user = isObject(parsed) && isObject(parsed.user) ? parsed.user.id : undefined;
   const savesWhenAccepted = (callbackId === MODALS.request || callbackId === MODALS.startPlanned) && routed && typeof user === 'string' && isUserId(user);
   return {
     category: untouched ? 'signed-untouched' : 'signed-mutated',
@@ -632,6 +632,17 @@ function signedCase(rng: Rng, makers: Array<(rng: Rng) => Template>, index: numb
     ...(callbackId ? { callbackId } : {}),
     ...(savesWhenAccepted ? { savesWhenAccepted } : {}),
   };
+}
+
+/** The payload the bot dispatches for this body (Bolt's own parser; an ssl_check is answered before any listener), or undefined. */
+function asTheBotReadsIt(body: Buffer, contentType: string | undefined): unknown {
+  if (contentType === FORM && new URLSearchParams(body.toString()).get('ssl_check') === '1') return undefined;
+  try {
+    const request = { rawBody: body, headers: contentType === undefined ? {} : { 'content-type': contentType } };
+    return HTTPModuleFunctions.parseHTTPRequestBody(request as unknown as Parameters<typeof HTTPModuleFunctions.parseHTTPRequestBody>[0]) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function headersFor(body: Buffer, contentType: string | undefined, rng: Rng): Record<string, string> {

@@ -138,13 +138,17 @@ describe('reminder delivery through Slack', () => {
     expect((bot as TestBot).logger.lines.join('\n')).toMatch(/could not be delivered: An HTTP protocol error occurred: statusCode = 503/);
   });
 
-  it('gives a reminder that fell due while the bot was down its day of retries from the bot\'s return, not from its due time', async () => {
-    // Down from before the first reminder fell due (Tuesday 09:00) until Friday; back into a stretch of 503s.
+  /** Down from before the first reminder fell due (Tuesday 09:00) until Friday 09:00, back into a stretch of 503s. */
+  async function backOnFridayIntoSlack503s(): Promise<void> {
     await bot?.stop();
     fake.on('chat.postMessage', () => httpAnswer(503));
     clock.t = Date.parse('2026-03-06T09:00:00Z');
     bot = await startBot();
     await bot.runReminders();
+  }
+
+  it('gives a reminder that fell due while the bot was down its day of retries from the bot\'s return, not from its due time', async () => {
+    await backOnFridayIntoSlack503s();
     expect(await statusText()).not.toContain('could not be delivered');
 
     fake.reset();
@@ -154,11 +158,7 @@ describe('reminder delivery through Slack', () => {
   });
 
   it('still records as failed a reminder Slack has not taken for a day after the bot came back', async () => {
-    await bot?.stop();
-    fake.on('chat.postMessage', () => httpAnswer(503));
-    clock.t = Date.parse('2026-03-06T09:00:00Z');
-    bot = await startBot();
-    await bot.runReminders();
+    await backOnFridayIntoSlack503s();
     await tickAt('2026-03-07T09:01:00Z');
     expect(await statusText()).toContain('could not be delivered');
   });

@@ -93,27 +93,24 @@ describe('Scheduler', () => {
     const { deps, clock } = slowDeps(0, failing);
     // A long interval: every tick after the first is run by the test.
     const scheduler = new Scheduler(deps, { intervalMs: 60_000 });
-    const actingSince = () => runs.mock.calls.at(-1)?.[1]?.actingSince?.toISOString();
+    /** Since when the tick run at `iso` was told the bot could act. */
+    const actingSinceOfTickAt = async (iso: string) => {
+      clock.t = Date.parse(iso);
+      await scheduler.tickNow();
+      return runs.mock.calls.at(-1)?.[1]?.actingSince?.toISOString();
+    };
     await scheduler.start();
-    expect(actingSince()).toBe('2026-03-02T10:00:00.000Z');
+    expect(runs.mock.calls.at(-1)?.[1]?.actingSince?.toISOString()).toBe('2026-03-02T10:00:00.000Z');
 
     // The store stops answering: the tick that fails first still counts from the start...
     failing.now = true;
-    clock.t = Date.parse('2026-03-02T11:00:00Z');
-    await scheduler.tickNow();
-    expect(actingSince()).toBe('2026-03-02T10:00:00.000Z');
+    expect(await actingSinceOfTickAt('2026-03-02T11:00:00Z')).toBe('2026-03-02T10:00:00.000Z');
     // ...each tick after a failed one counts from its own time, as it may be the one that works.
-    clock.t = Date.parse('2026-03-03T11:00:00Z');
-    await scheduler.tickNow();
-    expect(actingSince()).toBe('2026-03-03T11:00:00.000Z');
+    expect(await actingSinceOfTickAt('2026-03-03T11:00:00Z')).toBe('2026-03-03T11:00:00.000Z');
 
     failing.now = false;
-    clock.t = Date.parse('2026-03-04T11:00:00Z');
-    await scheduler.tickNow();
-    expect(actingSince()).toBe('2026-03-04T11:00:00.000Z');
-    clock.t = Date.parse('2026-03-04T12:00:00Z');
-    await scheduler.tickNow();
-    expect(actingSince()).toBe('2026-03-04T11:00:00.000Z');
+    expect(await actingSinceOfTickAt('2026-03-04T11:00:00Z')).toBe('2026-03-04T11:00:00.000Z');
+    expect(await actingSinceOfTickAt('2026-03-04T12:00:00Z')).toBe('2026-03-04T11:00:00.000Z');
     await scheduler.stop();
     runs.mockRestore();
   });
