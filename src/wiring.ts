@@ -102,7 +102,7 @@ export function serviceDeps(
       executions: parts.store.steps,
       completer: new SlackStepCompleter({
         apiUrl: config.slack.apiUrl,
-        botToken: config.slack.botToken,
+        botClient: parts.app.client,
         clock: parts.clock,
         logger: parts.logger,
         ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),

@@ -38,9 +38,11 @@ export class Scheduler {
   private running?: Promise<void>;
   private stopped = true;
   private lastPruneAt?: number;
-  /** Since when this process has been able to work through the schedule: its start, or the first tick that worked after failed ones. */
+  /**
+   * Since when this process has been able to work through the schedule: its
+   * first tick, or the first tick after failed ones (unset after a failure).
+   */
   private actingSince?: Date;
-  private lastTickFailed = false;
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -49,7 +51,6 @@ export class Scheduler {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.actingSince = this.deps.clock.now();
     try {
       await scheduleDigest(this.deps, this.deps.clock.now());
     } catch (error) {
@@ -80,14 +81,13 @@ export class Scheduler {
     const startedAt = performance.now();
     let result: TickResult | undefined;
     try {
-      // Back after failed ticks (the store did not answer): what fell due meanwhile gets its retries from now.
-      if (this.lastTickFailed) this.actingSince = this.deps.clock.now();
-      result = await runDueReminders(this.deps, this.actingSince ? { actingSince: this.actingSince } : {});
-      this.lastTickFailed = false;
+      // The first tick, or the first after failed ones (the store did not answer): what fell due meanwhile gets its retries from now.
+      this.actingSince ??= this.deps.clock.now();
+      result = await runDueReminders(this.deps, { actingSince: this.actingSince });
       this.options.onTick?.(result);
     } catch (error) {
       // The store may be down: the next tick tries again; nothing is lost, as nothing was claimed.
-      this.lastTickFailed = true;
+      this.actingSince = undefined;
       this.deps.logger.error(`Reminder tick failed: ${(error as Error).message}`);
     }
     this.options.metrics?.tickFinished((performance.now() - startedAt) / 1000, result);

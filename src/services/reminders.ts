@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ReminderDisplay, ScheduledReminder, ScheduledRotationEntry } from '../domain/ports';
+import type { ReminderDisplay, ReminderHandled, ScheduledReminder, ScheduledRotationEntry } from '../domain/ports';
 import type { ReminderKind, ReminderOccurrence } from '../domain/reminder-kinds';
 import { latestDue, nextDigest, nextOccurrence, stillApplies } from '../domain/reminders';
 import { isCodedError } from '../domain/errors';
@@ -44,7 +44,7 @@ export async function scheduleDigest(deps: ReminderDeps, after: Date): Promise<v
   await deps.reminders.addDigest(dueAt.toISOString());
 }
 
-type Outcome = 'sent' | 'dropped' | 'failed' | 'deferred';
+type Outcome = ReminderHandled;
 
 export interface TickResult extends Record<Outcome, string[]> {
   sent: string[];
@@ -57,8 +57,6 @@ export interface TickResult extends Record<Outcome, string[]> {
 }
 
 export interface TickOptions {
-  /** Who claims the entries (a new id per tick unless given). */
-  owner?: string;
   /**
    * Since when this process has been able to work through the schedule (it
    * started, or its store answered again after failed ticks). A reminder that
@@ -77,7 +75,7 @@ export interface TickOptions {
  * its kind. Holds no state: everything it needs is in the store.
  */
 export async function runDueReminders(deps: ReminderDeps, options: TickOptions = {}): Promise<TickResult> {
-  const owner = options.owner ?? `tick-${randomUUID()}`;
+  const owner = `tick-${randomUUID()}`;
   const result: TickResult = { sent: [], dropped: [], failed: [], deferred: [], lagMs: 0 };
   const now = deps.clock.now();
   for (let batch = 0; batch < TICK_BATCHES; batch += 1) {
@@ -121,7 +119,8 @@ async function sendDigest(deps: ReminderDeps, due: ScheduledReminder, now: Date)
   await scheduleDigest(deps, now);
   if (byChannel.size === 0) return finish(deps, due, { state: 'dropped' }, now);
   if (failures.length === 0) return finish(deps, due, { state: 'sent' }, now);
-  return finish(deps, due, { state: 'failed', reason: failures.map((f) => `${f.channelId}: ${f.reason}`).join('; ') }, now, failures[0]?.code);
+  const code = failures[0]?.code;
+  return finish(deps, due, { state: 'failed', reason: failures.map((f) => `${f.channelId}: ${f.reason}`).join('; '), ...(code ? { code } : {}) }, now);
 }
 
 /**
@@ -180,7 +179,7 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now
   // finds the post in Slack (reminderPosted), finishes it and adds the same next entry again.
   const next = nextOccurrence(kind, rotation, deps.reminderPolicy, now);
   if (next) await deps.reminders.add([next]);
-  const outcome = await finish(deps, due, delivery, now, delivery.state === 'failed' ? delivery.code : undefined);
+  const outcome = await finish(deps, due, delivery, now);
   try {
     await deps.notifier.refreshMessage(rotation, now, await reminderDisplay(deps, rotation.id));
   } catch (error) {
@@ -190,7 +189,9 @@ async function sendReminder(deps: ReminderDeps, due: ScheduledRotationEntry, now
 }
 
 /** What became of a post: taken, refused for good (with Slack's reason and code), or not taken for now. */
-type Delivery = { state: 'sent' } | { state: 'failed'; reason: string; code?: string } | 'deferred';
+type Delivery = { state: 'sent' } | Failed | 'deferred';
+/** Refused for good: Slack's reason, recorded, and its short code, counted by the metrics. */
+type Failed = { state: 'failed'; reason: string; code?: string };
 
 /**
  * Posts the reminder; the caller records the outcome. When Slack does not
@@ -235,15 +236,9 @@ function codeOf(error: unknown): string | undefined {
   return isCodedError(error) ? error.reason : undefined;
 }
 
-/** Records the outcome; a reminder's (not a follow-up's) is counted too, a failure by `errorCode`. */
-async function finish(
-  deps: ReminderDeps,
-  due: ScheduledReminder,
-  outcome: { state: 'sent' } | { state: 'dropped' } | { state: 'failed'; reason: string },
-  now: Date,
-  errorCode?: string,
-): Promise<Outcome> {
+/** Records the outcome; a reminder's (not a follow-up's) is counted too, a failure by its code. */
+async function finish(deps: ReminderDeps, due: ScheduledReminder, outcome: { state: 'sent' } | { state: 'dropped' } | Failed, now: Date): Promise<Outcome> {
   await deps.reminders.finish(due.key, outcome.state === 'failed' ? { state: 'failed', reason: outcome.reason } : outcome, now);
-  if (due.kind !== FOLLOW_UP) deps.metrics?.reminderHandled(due.kind, outcome.state, errorCode);
+  if (due.kind !== FOLLOW_UP) deps.metrics?.reminderHandled(due.kind, outcome.state, outcome.state === 'failed' ? outcome.code : undefined);
   return outcome.state;
 }

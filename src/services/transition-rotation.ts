@@ -57,7 +57,7 @@ export async function announceTransition(deps: ServiceDeps, changed: Rotation, e
     const before = meetingBefore(rotation, entry);
     if (before) {
       const now = new Set(handoffPeople(rotation));
-      const leftOff = [...new Set([rotation.requesterId, ...rotation.attendeeIds, ...before.invitees])].filter((id) => !now.has(id));
+      const leftOff = [...new Set(before.invitees)].filter((id) => !now.has(id));
       if (leftOff.length > 0) await cancelMeeting(deps, rotation, before.meeting, leftOff, { at: entry.at, why: 'uninvited' });
     }
   }

@@ -17,11 +17,13 @@ export interface WorkflowStepDeps {
  * is logged by execution id and dropped; its token never reaches a log.
  */
 export async function settleWaitingSteps(deps: Pick<ServiceDeps, 'steps' | 'store' | 'logger'>, rotation: Rotation): Promise<void> {
-  if (!deps.steps) return;
+  if (!deps.steps || awaitOutcome(rotation).kind === 'wait') return;
+  const waiting = await deps.steps.executions.takeWaiting(rotation.id);
+  if (waiting.length === 0) return;
+  // The next cycle is read only when a step waits for it (its deadline is one of the outputs).
   const next = rotation.status === 'completed' && rotation.nextRotationId ? await deps.store.get(rotation.nextRotationId) : undefined;
   const outcome = awaitOutcome(rotation, next);
   if (outcome.kind === 'wait') return;
-  const waiting = await deps.steps.executions.takeWaiting(rotation.id);
   for (const step of waiting) {
     try {
       if (outcome.kind === 'complete') await deps.steps.completer.complete(step, outcome.outputs);

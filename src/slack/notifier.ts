@@ -184,20 +184,15 @@ export class SlackNotifier implements Notifier {
   }
 
   reminderPosted(rotation: Rotation, occurrenceKey: string, since: Date): Promise<boolean | undefined> {
-    return this.holdsPost(rotation.message ?? { channelId: rotation.channelId }, { occurrence: occurrenceKey }, since);
+    return this.holdsPost(rotation.message ?? { channelId: rotation.channelId }, 'occurrence', occurrenceKey, since);
   }
 
   digestPosted(channelId: string, deliveryKey: string, since: Date): Promise<boolean | undefined> {
-    return this.holdsPost({ channelId }, { key: deliveryKey }, since);
+    return this.holdsPost({ channelId }, 'key', deliveryKey, since);
   }
 
-  /** Whether a thread (or a channel) has a post whose metadata carries `carried` since `since`; undefined when Slack cannot say. */
-  private async holdsPost(
-    where: { channelId: string; ts?: string },
-    carried: { key: string } | { occurrence: string },
-    since: Date,
-  ): Promise<boolean | undefined> {
-    const [field, value] = Object.entries(carried)[0] as [string, string];
+  /** Whether a thread (or a channel) has a post whose metadata has `field` = `value`, since `since`; undefined when Slack cannot say. */
+  private async holdsPost(where: { channelId: string; ts?: string }, field: 'key' | 'occurrence', value: string, since: Date): Promise<boolean | undefined> {
     // Posts since the entry fell due: a handful in a thread or in a reminder channel, so one page holds them.
     const oldest = (since.getTime() / 1000).toFixed(6);
     try {

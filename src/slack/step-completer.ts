@@ -19,24 +19,20 @@ type Ending = (client: webApi.WebClient) => Promise<unknown>;
  * token while the wait is fresh (EXECUTION_TOKEN_FRESH_MS), else with the
  * app's bot token, which Slack's method reference lets call both ("Bot tokens:
  * no scope required"); an execution token Slack refuses is tried once more as
- * the bot. One Web client per execution token (each is unique), one for the bot.
+ * the bot. One Web client per execution token (each is unique); the bot's is Bolt's.
  */
 export class SlackStepCompleter implements StepCompleter {
-  private readonly botClient: webApi.WebClient;
-
   constructor(
     private readonly options: {
       apiUrl: string;
-      /** SLACK_BOT_TOKEN: kept inside its Web client, never logged. */
-      botToken: string;
+      /** The app's own Web client (SLACK_BOT_TOKEN): Bolt's, shared with the rest of the bot. */
+      botClient: webApi.WebClient;
       clock: Clock;
       logger: Logger;
       retryConfig?: webApi.RetryOptions;
       fetch?: webApi.FetchFunction;
     },
-  ) {
-    this.botClient = this.client(options.botToken);
-  }
+  ) {}
 
   private client(token: string): webApi.WebClient {
     return new webApi.WebClient(token, {
@@ -66,6 +62,6 @@ export class SlackStepCompleter implements StepCompleter {
         this.options.logger.info(`Workflow step ${step.executionId}: Slack refused its execution's token (${refused}); completing it with the app's bot token`);
       }
     }
-    await ending(this.botClient);
+    await ending(this.options.botClient);
   }
 }

@@ -66,9 +66,6 @@ function gate(deps: ListenerDeps, { logger, track }: RequestTracing): Middleware
 type Listener<A> = (args: A) => Promise<void>;
 type AnyEventArgs = SlackEventMiddlewareArgs & AllMiddlewareArgs;
 
-/** The events the bot subscribes to (manifest.yml's bot_events; message.channels and message.groups are `message`), matched by one listener. */
-const EVENT_TYPES = /^(?:app_home_opened|message|function_executed)$/;
-
 /** A listener given its request's logger (set by the gate) in place of the bot's. */
 function withRequestLogger<A extends AllMiddlewareArgs>(listener: Listener<A>): Listener<A> {
   return (args) => listener({ ...args, logger: (args.context.requestLogger as Logger | undefined) ?? args.logger });
@@ -104,13 +101,14 @@ export function registerListeners(app: App, deps: ListenerDeps, tracing: Request
   // The custom workflow steps (manifest.yml's functions), by the step's callback id.
   const steps = routed<workflowSteps.FunctionArgs>(workflowSteps.routes(deps), ({ event }) => event.function.callback_id);
   // Events are one listener too, routed by type: each listener more runs its matchers on every request.
+  // The types are manifest.yml's bot_events (message.channels and message.groups are `message`).
   const events: Record<string, Listener<AnyEventArgs>> = {
     app_home_opened: (args) => appHome.homeOpened(deps, args as unknown as appHome.HomeOpenedArgs),
     message: (args) => threadMessages.threadMessage(deps, args as unknown as threadMessages.MessageArgs),
     function_executed: (args) => steps(args as unknown as workflowSteps.FunctionArgs),
   };
   app.event(
-    EVENT_TYPES,
+    new RegExp(`^(?:${Object.keys(events).join('|')})$`),
     withRequestLogger<AnyEventArgs>(async (args) => {
       const listener = Object.hasOwn(events, args.event.type) ? events[args.event.type] : undefined;
       await listener?.(args);
