@@ -198,6 +198,13 @@ export function isOpen(rotation: Pick<Rotation, 'status'>): boolean {
   return OPEN_STATUSES.includes(rotation.status);
 }
 
+/** Open, or a planned next cycle: what the store's `active()` read holds and the metrics' gauges count. */
+export const ACTIVE_STATUSES: readonly RotationStatus[] = ['planned', ...OPEN_STATUSES];
+
+export function isActive(rotation: Pick<Rotation, 'status'>): boolean {
+  return ACTIVE_STATUSES.includes(rotation.status);
+}
+
 /** Before the portal request is made, a planned cycle included: submit-by is what counts, after it the deadline. */
 export const NOT_SUBMITTED_STATUSES: readonly RotationStatus[] = ['planned', 'requested', 'approved'];
 

@@ -1,7 +1,7 @@
 import { businessDaysBetween, todayIn } from './calendar';
 import type { CalendarDate } from './calendar';
 import { allowedActions, type ActionType } from './lifecycle';
-import { awaitsSubmission, countToSubmitBy, isOpen, OPEN_STATUSES, type LeadTimePolicy, type Rotation, type RotationStatus } from './rotation';
+import { ACTIVE_STATUSES, awaitsSubmission, countToSubmitBy, isOpen, type LeadTimePolicy, type Rotation, type RotationStatus } from './rotation';
 
 /**
  * Where a rotation stands today: the step that moves it forward, the business
@@ -61,9 +61,6 @@ export function sortByUrgency<R extends Rotation>(rotations: readonly R[], conte
   });
   return keyed.map((k) => k.rotation);
 }
-
-/** The states the store's `active()` read holds: a planned cycle, then the open ones. */
-export const ACTIVE_STATUSES: readonly RotationStatus[] = ['planned', ...OPEN_STATUSES];
 
 /** How many open and planned rotations stand where on one day: what the metrics' rotation gauges show. */
 export interface RotationCensus {

@@ -3,7 +3,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { webApi } from '@slack/bolt';
 import { todayIn, type BusinessCalendar } from '../domain/calendar';
 import type { Clock, ReminderHandled, ReminderMetrics, RotationStore } from '../domain/ports';
-import { ACTIVE_STATUSES, takeCensus, type RotationCensus } from '../domain/standing';
+import { ACTIVE_STATUSES } from '../domain/rotation';
+import { takeCensus, type RotationCensus } from '../domain/standing';
 import { withTimeout } from '../lib/with-timeout';
 import type { TickResult } from '../services/reminders';
 import type { TickMetrics } from '../scheduler/scheduler';

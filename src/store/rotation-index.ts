@@ -1,4 +1,4 @@
-import { handoffPeople, isOpen, type Rotation } from '../domain/rotation';
+import { handoffPeople, isActive, type Rotation } from '../domain/rotation';
 
 /**
  * The store's lists of rotation ids, so that a dashboard, `list` or the digest
@@ -60,7 +60,7 @@ export function postingsOf(rotation: Rotation): Posting[] {
     { list: LISTS.instance(rotation.instanceUrl), rank: byDeadline },
     ...handoffPeople(rotation).map((userId) => ({ list: LISTS.person(userId), rank: byDeadline })),
   ];
-  if (isOpen(rotation) || rotation.status === 'planned') {
+  if (isActive(rotation)) {
     postings.push({ list: LISTS.active, rank: byDeadline });
     for (const userId of handoffPeople(rotation)) postings.push({ list: LISTS.personActive(userId), rank: byDeadline });
   }
